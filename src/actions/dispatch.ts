@@ -1,0 +1,31 @@
+import type { Services } from "../commands/types.ts";
+import { findActor } from "../db/people.ts";
+import { cardActionSchema, type CardAnswer } from "../feishu/payloads.ts";
+import { messages } from "../i18n/index.ts";
+import { findCardAction } from "./index.ts";
+
+/** `card.action.trigger`: finds the handler named by the button's value and runs it; the answer goes back synchronously. */
+export async function dispatchCardAction(services: Services, eventId: string, event: unknown): Promise<{ answer: CardAnswer; outcome: string }> {
+  const parsed = cardActionSchema.safeParse(event);
+  const zh = messages("zh");
+  if (!parsed.success) return { answer: { toast: { type: "error", content: zh.common.cardExpired } }, outcome: "bad_event" };
+  const { operator, action, token, context } = parsed.data;
+  const name = typeof action.value?.action === "string" ? action.value.action : "";
+  const handler = findCardAction(name);
+  const actor = await findActor(services.db, operator.open_id, services.config.ADMIN_OPEN_IDS);
+  const t = messages(actor?.lang);
+  if (!handler) return { answer: { toast: { type: "error", content: t.common.cardExpired } }, outcome: "unknown_action" };
+  if (!actor) return { answer: { toast: { type: "error", content: t.common.notRegistered("") } }, outcome: `${name}:not_registered` };
+  const answer = await handler.run({
+    ...services,
+    actor,
+    operatorOpenId: operator.open_id,
+    t,
+    value: action.value ?? {},
+    formValue: action.form_value ?? null,
+    callbackToken: token,
+    openMessageId: context?.open_message_id,
+    eventId,
+  });
+  return { answer, outcome: name };
+}

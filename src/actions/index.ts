@@ -1,0 +1,10 @@
+import type { CardActionHandler } from "./types.ts";
+
+/** Every card action by the `action` name in its button value. Add a feature's actions here, one file each. */
+export const cardActions: readonly CardActionHandler[] = [];
+
+const byName = new Map(cardActions.map((handler) => [handler.name, handler]));
+
+export function findCardAction(name: string): CardActionHandler | undefined {
+  return byName.get(name);
+}

@@ -1,0 +1,125 @@
+import { Hono } from "hono";
+import { dispatchCardAction } from "./actions/dispatch.ts";
+import { claimDelivery } from "./db/dedupe.ts";
+import { ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
+import { openFeishuRequest } from "./feishu/ingress.ts";
+import { messageReceivedSchema, type CardAnswer, type Envelope } from "./feishu/payloads.ts";
+import { onMessageReceived } from "./events/message-received.ts";
+import { replyMessage } from "./commands/dispatch.ts";
+import { textContent } from "./feishu/cards/kit.ts";
+import { messages } from "./i18n/index.ts";
+import { logger, newRequestId, type LogFields } from "./log.ts";
+import { buildServices } from "./services.ts";
+
+type AppEnv = { Bindings: Bindings; Variables: { ref: string; log: LogFields } };
+
+export const VERSION = "0.1.0";
+
+export const app = new Hono<AppEnv>();
+
+app.use("*", async (c, next) => {
+  const started = Date.now();
+  const ref = newRequestId();
+  c.set("ref", ref);
+  c.set("log", {});
+  await next();
+  logger.info({ ref, method: c.req.method, route: c.req.path, status: c.res.status, ms: Date.now() - started, ...c.get("log") });
+});
+
+app.onError((error, c) => {
+  const ref = c.get("ref") ?? newRequestId();
+  if (error instanceof ConfigError) {
+    logger.error({ ref, route: c.req.path, outcome: "misconfigured" }, error);
+    return c.json({ error: "misconfigured", message: error.message, ref }, 503);
+  }
+  logger.error({ ref, route: c.req.path, outcome: "error" }, error);
+  return c.json({ error: "internal", ref }, 500);
+});
+
+app.notFound((c) => c.json({ error: "not_found" }, 404));
+
+app.get("/healthz", async (c) => {
+  const row = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'outbox'").first<{ n: number }>();
+  const ok = row?.n === 1;
+  return c.json({ ok, version: c.env.VERSION ?? VERSION, database: ok ? "ok" : "migrations not applied" }, ok ? 200 : 503);
+});
+
+async function openRequest(c: { req: { raw: Request }; env: Bindings; set: (k: "log", v: LogFields) => void }, config: Config) {
+  const result = await openFeishuRequest(c.req.raw, config, Date.now());
+  if (result.kind === "rejected") c.set("log", { outcome: "rejected", reason: result.reason });
+  if (result.kind === "challenge") c.set("log", { outcome: "challenge" });
+  return result;
+}
+
+app.post("/feishu/events", async (c) => {
+  const config = loadConfig(c.env);
+  const result = await openRequest(c, config);
+  if (result.kind === "rejected") return c.json({ error: result.reason }, result.status);
+  if (result.kind === "challenge") return c.json({ challenge: result.challenge });
+  const { header } = result.envelope;
+  const log = { event_id: header.event_id, event_type: header.event_type };
+  if (header.event_type !== "im.message.receive_v1") {
+    c.set("log", { ...log, outcome: "ignored" });
+    return c.json({});
+  }
+  const ref = c.get("ref");
+  c.executionCtx.waitUntil(handleMessageEvent(c.env, result.envelope, ref, Date.now()));
+  c.set("log", { ...log, outcome: "accepted" });
+  return c.json({});
+});
+
+/** Runs after the 200: dedupe, dispatch, commit writes and replies in one batch. One log line. */
+export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref: string, nowMs: number): Promise<void> {
+  const started = Date.now();
+  const fields: LogFields = { ref, route: "event", event_id: envelope.header.event_id, event_type: envelope.header.event_type };
+  const services = buildServices(env, nowMs, ref);
+  const parsed = messageReceivedSchema.safeParse(envelope.event);
+  if (!parsed.success) {
+    logger.info({ ...fields, outcome: "ignored_bad_event", ms: Date.now() - started });
+    return;
+  }
+  const keys = [`event:${envelope.header.event_id}`, `message:${parsed.data.message.message_id}`];
+  try {
+    if (!(await claimDelivery(env.DB, keys, nowMs))) {
+      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
+      return;
+    }
+    const outcome = await onMessageReceived(services, envelope.event);
+    await services.uow.commit();
+    logger.info({ ...fields, outcome, ms: Date.now() - started });
+  } catch (error) {
+    logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
+    const { message } = parsed.data;
+    const fallback = buildServices(env, nowMs, ref);
+    const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
+    fallback.uow.send({ ...replyMessage(chat, 99, textContent(messages("zh").common.internalError(ref))) });
+    await fallback.uow.commit().catch((failure) => logger.error({ ...fields, outcome: "error_reply_failed" }, failure));
+  }
+}
+
+app.post("/feishu/cards", async (c) => {
+  const config = loadConfig(c.env);
+  const result = await openRequest(c, config);
+  if (result.kind === "rejected") return c.json({ error: result.reason }, result.status);
+  if (result.kind === "challenge") return c.json({ challenge: result.challenge });
+  const { header, event } = result.envelope;
+  const log = { event_id: header.event_id, event_type: header.event_type };
+  if (header.event_type !== "card.action.trigger") {
+    c.set("log", { ...log, outcome: "ignored" });
+    return c.json({});
+  }
+  const ref = c.get("ref");
+  const services = buildServices(c.env, Date.now(), ref);
+  let answer: CardAnswer;
+  try {
+    const dispatched = await dispatchCardAction(services, header.event_id, event);
+    await services.uow.commit();
+    answer = dispatched.answer;
+    c.set("log", { ...log, outcome: dispatched.outcome });
+  } catch (error) {
+    logger.error({ ref, route: "card_action", ...log, outcome: "error" }, error);
+    answer = { toast: { type: "error", content: messages("zh").common.internalError(ref) } };
+    c.set("log", { ...log, outcome: "error" });
+  }
+  return c.json(answer);
+});

@@ -1,0 +1,55 @@
+import { findActor } from "../db/people.ts";
+import type { OutboundMessage } from "../delivery/outbox.ts";
+import type { Card } from "../feishu/cards/kit.ts";
+import { textContent } from "../feishu/cards/kit.ts";
+import { messages } from "../i18n/index.ts";
+import { allCommandNames, findCommand, mayUse } from "./index.ts";
+import { closestName, parseCommand } from "./router.ts";
+import type { CommandContext, IncomingChat, Services } from "./types.ts";
+
+/** Where replies to a chat message go: the reply API in groups, the chat itself in direct chats. */
+export function replyMessage(chat: IncomingChat, index: number, content: { text: string } | Card): OutboundMessage {
+  const isCard = "schema" in content;
+  return {
+    key: `reply:${chat.messageId}:${index}`,
+    to: chat.chatType === "group" ? { replyTo: chat.messageId } : { chatId: chat.chatId },
+    msgType: isCard ? "interactive" : "text",
+    content,
+  };
+}
+
+export interface TextMessage {
+  chat: IncomingChat;
+  senderOpenId: string;
+  text: string;
+  mentionKeys: string[];
+}
+
+/** Identifies the sender, matches the command, checks the role, runs it. Returns the command's name for the log. */
+export async function dispatchCommand(services: Services, message: TextMessage): Promise<string> {
+  let replies = 0;
+  const reply = (content: { text: string } | Card) => {
+    services.uow.send(replyMessage(message.chat, replies++, content));
+  };
+  const actor = await findActor(services.db, message.senderOpenId, services.config.ADMIN_OPEN_IDS);
+  if (!actor) {
+    reply(textContent(messages("zh").common.notRegistered("")));
+    return "not_registered";
+  }
+  const t = messages(actor.lang);
+  const parsed = parseCommand(message.text, message.mentionKeys);
+  if (!parsed) return "empty";
+  const command = findCommand(parsed.name);
+  if (!command) {
+    const suggestion = closestName(parsed.name, allCommandNames(actor.role));
+    reply(textContent(t.common.unknownCommand(parsed.name, suggestion)));
+    return "unknown";
+  }
+  if (!mayUse(command, actor.role)) {
+    reply(textContent(t.common.notAllowed(parsed.name)));
+    return `${command.name}:refused`;
+  }
+  const ctx: CommandContext = { ...services, actor, t, chat: message.chat, args: parsed.args, argv: parsed.argv, reply };
+  await command.run(ctx);
+  return command.name;
+}

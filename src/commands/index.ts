@@ -1,0 +1,32 @@
+import type { Role } from "../db/schema.ts";
+import { help } from "./help.ts";
+import type { Command } from "./types.ts";
+import { whoami } from "./whoami.ts";
+
+/** Every chat command, in the order help lists them. Add a feature's commands here, one file each. */
+export const commands: readonly Command[] = [
+  help,
+  whoami,
+];
+
+export function mayUse(command: Command, role: Role): boolean {
+  if (!command.roles) return true;
+  return command.roles.includes(role) || (role === "admin" && command.roles.includes("manager"));
+}
+
+export function commandsFor(role: Role): Command[] {
+  return commands.filter((command) => mayUse(command, role));
+}
+
+const byName = new Map<string, Command>();
+for (const command of commands) {
+  for (const name of [command.name, ...command.aliases]) byName.set(name.toLowerCase(), command);
+}
+
+export function findCommand(name: string): Command | undefined {
+  return byName.get(name.toLowerCase());
+}
+
+export function allCommandNames(role: Role): string[] {
+  return commandsFor(role).flatMap((command) => [command.name, ...command.aliases]);
+}

@@ -1,0 +1,53 @@
+import type { Bindings, Config } from "../env.ts";
+import type { Db } from "../db/client.ts";
+import type { Actor } from "../db/people.ts";
+import type { Role } from "../db/schema.ts";
+import type { UnitOfWork } from "../delivery/outbox.ts";
+import type { FeishuClient } from "../feishu/client.ts";
+import type { Card } from "../feishu/cards/kit.ts";
+import type { Messages } from "../i18n/index.ts";
+
+/** Everything a handler (command, card action, job) may use; built once per request. */
+export interface Services {
+  env: Bindings;
+  config: Config;
+  db: Db;
+  d1: D1Database;
+  /** the request's or the scheduled event's time; handlers never read the clock themselves */
+  nowMs: number;
+  /** the id in every log line of this request, shown to users with errors */
+  ref: string;
+  feishu(): FeishuClient;
+  uow: UnitOfWork;
+}
+
+export interface IncomingChat {
+  messageId: string;
+  chatId: string;
+  chatType: "p2p" | "group" | string;
+}
+
+export interface CommandContext extends Services {
+  actor: Actor;
+  t: Messages;
+  chat: IncomingChat;
+  /** the text after the command word, normalised */
+  args: string;
+  argv: string[];
+  /** queue a reply to the chat the command came from (committed with the handler's writes) */
+  reply(content: { text: string } | Card): void;
+}
+
+export interface Command {
+  /** canonical English name, shown in help */
+  name: string;
+  /** other names, Chinese first */
+  aliases: readonly string[];
+  /** who may use it; omitted means every registered person */
+  roles?: readonly Role[];
+  /** one help line: usage and what it does, in the reader's language */
+  help(t: Messages): string;
+  run(ctx: CommandContext): Promise<void>;
+}
+
+export const MANAGERS: readonly Role[] = ["manager", "admin"];

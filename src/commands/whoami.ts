@@ -1,0 +1,50 @@
+import { schoolsOfSupervisor, zoneByCode } from "../db/people.ts";
+import { schools } from "../db/schema.ts";
+import { eq } from "drizzle-orm";
+import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
+import type { Command } from "./types.ts";
+
+const SCHOOLS_SHOWN = 30;
+
+export const whoami: Command = {
+  name: "whoami",
+  aliases: ["我是谁", "我的信息", "me"],
+  help: (t) => t.foundation.whoamiLine,
+  async run(ctx) {
+    const { t, actor } = ctx;
+    if (actor.bootstrap) {
+      ctx.reply(card({ title: t.foundation.whoamiTitle, elements: [markdown(t.foundation.whoamiBootstrap)] }));
+      return;
+    }
+    const zone = actor.zoneCode ? await zoneByCode(ctx.db, actor.zoneCode) : undefined;
+    const mySchools =
+      actor.role === "supervisor"
+        ? await schoolsOfSupervisor(ctx.db, actor.code)
+        : actor.schoolCode
+          ? await ctx.db.select().from(schools).where(eq(schools.code, actor.schoolCode))
+          : [];
+    const schoolList = mySchools.length
+      ? mySchools
+          .slice(0, SCHOOLS_SHOWN)
+          .map((school) => escapeMarkdown(`${school.name}（${school.code}）`))
+          .join(t.common.and) + (mySchools.length > 1 ? t.foundation.schoolCount(mySchools.length) : "")
+      : t.common.none;
+    const zoneText = zone ? escapeMarkdown(`${zone.name}（${zone.code}，${t.common.zoneLevels[zone.level]}）`) : t.common.none;
+    ctx.reply(
+      card({
+        title: t.foundation.whoamiTitle,
+        elements: [
+          markdown(
+            t.foundation.whoami({
+              name: escapeMarkdown(actor.name),
+              code: escapeMarkdown(actor.code),
+              role: t.common.roles[actor.role],
+              zone: zoneText,
+              schools: schoolList,
+            }),
+          ),
+        ],
+      }),
+    );
+  },
+};

@@ -1,0 +1,382 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/*
+ * Conventions: codes from the roster are the stable keys; calendar dates are
+ * 'YYYY-MM-DD' text in the office's time zone; instants are epoch milliseconds;
+ * ISO weeks are 'YYYY-Www'. JSON columns hold plain data validated with zod
+ * at the edges.
+ */
+
+const createdAt = () => integer("created_at").notNull();
+const updatedAt = () => integer("updated_at").notNull();
+
+// ---------------------------------------------------------------- roster
+
+export const zones = sqliteTable("zones", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  level: text("level", { enum: ["city", "district"] }).notNull(),
+  district: text("district").notNull().default(""),
+  leadCode: text("lead_code"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const ROLES = ["supervisor", "manager", "school_contact", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const people = sqliteTable(
+  "people",
+  {
+    code: text("code").primaryKey(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    zoneCode: text("zone_code"),
+    schoolCode: text("school_code"),
+    // Personal data: kept only to resolve open_id; never logged.
+    mobile: text("mobile"),
+    email: text("email"),
+    openId: text("open_id"),
+    lang: text("lang", { enum: ["zh", "en"] }).notNull().default("zh"),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("people_open_id_unique").on(t.openId),
+    index("people_zone_idx").on(t.zoneCode),
+    index("people_school_idx").on(t.schoolCode),
+  ],
+);
+
+export const SCHOOL_STAGES = [
+  "kindergarten",
+  "primary",
+  "junior",
+  "senior",
+  "nine_year",
+  "twelve_year",
+  "vocational",
+  "special",
+] as const;
+
+export const schools = sqliteTable(
+  "schools",
+  {
+    code: text("code").primaryKey(),
+    name: text("name").notNull(),
+    zoneCode: text("zone_code").notNull(),
+    supervisorCode: text("supervisor_code"),
+    stage: text("stage", { enum: SCHOOL_STAGES }).notNull(),
+    ownership: text("ownership", { enum: ["public", "private"] }).notNull(),
+    address: text("address").notNull().default(""),
+    visitsPerMonth: integer("visits_per_month").notNull().default(1),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("schools_zone_idx").on(t.zoneCode), index("schools_supervisor_idx").on(t.supervisorCode)],
+);
+
+// ---------------------------------------------------------------- platform plumbing
+
+/** Deduplication keys of inbound deliveries: `event:<event_id>` and `message:<message_id>`. */
+export const processedEvents = sqliteTable(
+  "processed_events",
+  {
+    key: text("key").primaryKey(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("processed_events_received_idx").on(t.receivedAt)],
+);
+
+/** Small shared cache across isolates (the tenant access token lives here). */
+export const cacheEntries = sqliteTable("cache_entries", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});
+
+/** Office settings as JSON values: max_visits_per_week, order number prefixes, special topics by month… */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: updatedAt(),
+});
+
+export const OUTBOX_STATES = ["pending", "sending", "sent", "failed", "dead"] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+/**
+ * Every outbound Feishu call. Written in the same D1 batch as the change that
+ * causes it; `uuid` is Feishu's idempotency key, derived from what the message
+ * is about, so a retry never sends twice.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    uuid: text("uuid").notNull(),
+    /** send | reply | update (PATCH a sent card) | card_update (delayed update by callback token) */
+    operation: text("operation", { enum: ["send", "reply", "update", "card_update"] }).notNull(),
+    receiveIdType: text("receive_id_type", { enum: ["open_id", "chat_id"] }),
+    receiveId: text("receive_id"),
+    /** message_id replied to (reply) or updated (update) */
+    targetMessageId: text("target_message_id"),
+    msgType: text("msg_type", { enum: ["text", "interactive", "file"] }).notNull(),
+    content: text("content").notNull(),
+    /** what the message is about, e.g. `plan:2026-W48:S001`; lets later updates find the sent message */
+    ref: text("ref"),
+    state: text("state", { enum: OUTBOX_STATES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    messageId: text("message_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("outbox_uuid_unique").on(t.uuid),
+    index("outbox_state_idx").on(t.state, t.nextAttemptAt),
+    index("outbox_ref_idx").on(t.ref),
+  ],
+);
+
+/** Sliding send counters shared by queue consumers (per app per second/minute, per recipient per second). */
+export const rateCounters = sqliteTable("rate_counters", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});
+
+// ---------------------------------------------------------------- calendar, leave, weekly plan
+
+export const CALENDAR_KINDS = ["term", "break", "holiday", "workday"] as const;
+
+/** Term dates, breaks (寒暑假), public holidays and make-up working days (调休), as data per office. */
+export const calendarPeriods = sqliteTable(
+  "calendar_periods",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: CALENDAR_KINDS }).notNull(),
+    name: text("name").notNull(),
+    startDate: text("start_date").notNull(),
+    endDate: text("end_date").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("calendar_unique").on(t.kind, t.startDate, t.endDate)],
+);
+
+export const leaves = sqliteTable(
+  "leaves",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    personCode: text("person_code").notNull(),
+    fromDate: text("from_date").notNull(),
+    toDate: text("to_date").notNull(),
+    reason: text("reason").notNull().default(""),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("leaves_person_idx").on(t.personCode, t.fromDate)],
+);
+
+export const ASSIGNMENT_REASONS = ["routine", "follow_up", "special_topic", "carried_over"] as const;
+export const ASSIGNMENT_STATUSES = ["planned", "reported", "missed", "moved", "cancelled"] as const;
+
+export const assignments = sqliteTable(
+  "assignments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    week: text("week").notNull(),
+    supervisorCode: text("supervisor_code").notNull(),
+    schoolCode: text("school_code").notNull(),
+    reason: text("reason", { enum: ASSIGNMENT_REASONS }).notNull(),
+    topic: text("topic"),
+    /** the order whose deadline passed, for follow-ups */
+    orderId: integer("order_id"),
+    status: text("status", { enum: ASSIGNMENT_STATUSES }).notNull().default("planned"),
+    note: text("note"),
+    movedToWeek: text("moved_to_week"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("assignments_week_sup_school").on(t.week, t.supervisorCode, t.schoolCode),
+    index("assignments_school_idx").on(t.schoolCode, t.week),
+    index("assignments_week_idx").on(t.week, t.status),
+  ],
+);
+
+/** One row per planned week: when it was planned and when its cards went out. */
+export const planRuns = sqliteTable("plan_runs", {
+  week: text("week").primaryKey(),
+  plannedAt: integer("planned_at").notNull(),
+  sentAt: integer("sent_at"),
+  remindedAt: integer("reminded_at"),
+  missesMarkedAt: integer("misses_marked_at"),
+});
+
+// ---------------------------------------------------------------- visit reports
+
+export const VISIT_KINDS = ["routine", "follow_up", "special_topic", "complaint"] as const;
+
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    assignmentId: integer("assignment_id"),
+    schoolCode: text("school_code").notNull(),
+    supervisorCode: text("supervisor_code").notNull(),
+    week: text("week").notNull(),
+    visitDate: text("visit_date").notNull(),
+    kind: text("kind", { enum: VISIT_KINDS }).notNull(),
+    /** the latest version's full content (methods, items, topic checks, findings, good practice) */
+    data: text("data").notNull(),
+    version: integer("version").notNull().default(1),
+    submittedBy: text("submitted_by").notNull(),
+    onBehalf: integer("on_behalf", { mode: "boolean" }).notNull().default(false),
+    /** idempotency key of the submission that created it (double clicks) */
+    submissionKey: text("submission_key").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("reports_assignment_unique").on(t.assignmentId),
+    uniqueIndex("reports_submission_unique").on(t.submissionKey),
+    index("reports_week_idx").on(t.week),
+    index("reports_school_idx").on(t.schoolCode, t.visitDate),
+  ],
+);
+
+export const reportVersions = sqliteTable(
+  "report_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    reportId: integer("report_id").notNull(),
+    version: integer("version").notNull(),
+    data: text("data").notNull(),
+    submittedBy: text("submitted_by").notNull(),
+    onBehalf: integer("on_behalf", { mode: "boolean" }).notNull().default(false),
+    submittedAt: integer("submitted_at").notNull(),
+  },
+  (t) => [uniqueIndex("report_versions_unique").on(t.reportId, t.version)],
+);
+
+export const SEVERITIES = ["minor", "general", "serious"] as const;
+
+export const problems = sqliteTable(
+  "problems",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    reportId: integer("report_id").notNull(),
+    schoolCode: text("school_code").notNull(),
+    week: text("week").notNull(),
+    item: text("item").notNull(),
+    topic: text("topic"),
+    description: text("description").notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    fixedOnSpot: integer("fixed_on_spot", { mode: "boolean" }).notNull(),
+    deadline: text("deadline"),
+    /** the rectification item (an order of kind `rectification_item`) that tracks it */
+    orderId: integer("order_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("problems_report_idx").on(t.reportId), index("problems_week_idx").on(t.week)],
+);
+
+// ---------------------------------------------------------------- supervision orders
+
+export const ORDER_KINDS = ["notice", "bulletin", "order", "rectification", "rectification_item"] as const;
+export type OrderKind = (typeof ORDER_KINDS)[number];
+export const ORDER_STATUSES = ["issued", "acknowledged", "reported", "closed", "cancelled"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** One order per school: issuing to three schools makes three numbered orders. */
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    number: text("number").notNull(),
+    kind: text("kind", { enum: ORDER_KINDS }).notNull(),
+    year: integer("year").notNull(),
+    seq: integer("seq").notNull(),
+    schoolCode: text("school_code").notNull(),
+    text: text("text").notNull(),
+    dueDate: text("due_date").notNull(),
+    status: text("status", { enum: ORDER_STATUSES }).notNull().default("issued"),
+    issuedBy: text("issued_by").notNull(),
+    issuedAt: integer("issued_at").notNull(),
+    /** set for rectification items born from a visit report's problem */
+    problemId: integer("problem_id"),
+    acknowledgedAt: integer("acknowledged_at"),
+    reportedAt: integer("reported_at"),
+    closedAt: integer("closed_at"),
+    remindedForDue: text("reminded_for_due"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("orders_number_unique").on(t.number),
+    uniqueIndex("orders_kind_year_seq").on(t.kind, t.year, t.seq),
+    index("orders_status_due_idx").on(t.status, t.dueDate),
+    index("orders_school_idx").on(t.schoolCode),
+  ],
+);
+
+/** Per (kind, year) sequence; incremented in one statement so concurrent issues never share a number. */
+export const orderCounters = sqliteTable(
+  "order_counters",
+  {
+    kind: text("kind").notNull(),
+    year: integer("year").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.year] })],
+);
+
+/** Append-only audit trail of every order change. */
+export const orderEvents = sqliteTable(
+  "order_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orderId: integer("order_id").notNull(),
+    at: integer("at").notNull(),
+    actorCode: text("actor_code").notNull(),
+    action: text("action").notNull(),
+    note: text("note"),
+    data: text("data"),
+  },
+  (t) => [index("order_events_order_idx").on(t.orderId, t.at)],
+);
+
+export const extensionRequests = sqliteTable(
+  "extension_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orderId: integer("order_id").notNull(),
+    requestedBy: text("requested_by").notNull(),
+    requestedDue: text("requested_due").notNull(),
+    reason: text("reason").notNull(),
+    status: text("status", { enum: ["pending", "approved", "denied"] }).notNull().default("pending"),
+    decidedBy: text("decided_by"),
+    decidedAt: integer("decided_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("extension_requests_order_idx").on(t.orderId)],
+);
+
+// ---------------------------------------------------------------- digest
+
+/** One row per digest sent (scope `office`, `zone:<code>`), so the Monday job is idempotent. */
+export const digests = sqliteTable(
+  "digests",
+  {
+    week: text("week").notNull(),
+    scope: text("scope").notNull(),
+    sentAt: integer("sent_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.week, t.scope] })],
+);
+

@@ -1,0 +1,135 @@
+import type { Bindings } from "../env.ts";
+import { sha256Hex } from "../feishu/crypto.ts";
+import { chunkForJson } from "../db/client.ts";
+
+/**
+ * The transactional outbox: a change and the messages it causes are written
+ * in one D1 batch, then the rows' uuids are queued for delivery.
+ */
+
+export type Recipient = { openId: string } | { chatId: string } | { replyTo: string } | { updateMessage: string } | { callbackToken: string };
+
+export interface OutboundMessage {
+  /** What the message is about, unique per message (e.g. `reply:om_x:1`, `plan:2026-W48:S001`). Its hash is Feishu's uuid. */
+  key: string;
+  to: Recipient;
+  msgType: "text" | "interactive";
+  /** a card object, or `{ text }` for text messages */
+  content: unknown;
+}
+
+export interface OutboxQueueMessage {
+  uuid: string;
+}
+
+/** Feishu's uuid (≤ 50 characters) derived from what the message is about. */
+export async function messageUuid(key: string): Promise<string> {
+  return (await sha256Hex(key)).slice(0, 32);
+}
+
+interface OutboxRowInput {
+  uuid: string;
+  operation: "send" | "reply" | "update" | "card_update";
+  receive_id_type: "open_id" | "chat_id" | null;
+  receive_id: string | null;
+  target_message_id: string | null;
+  msg_type: string;
+  content: string;
+  ref: string;
+}
+
+async function toRow(message: OutboundMessage): Promise<OutboxRowInput> {
+  const base = {
+    uuid: await messageUuid(message.key),
+    msg_type: message.msgType,
+    content: JSON.stringify(message.content),
+    ref: message.key,
+    receive_id_type: null,
+    receive_id: null,
+    target_message_id: null,
+  };
+  const to = message.to;
+  if ("openId" in to) return { ...base, operation: "send", receive_id_type: "open_id", receive_id: to.openId };
+  if ("chatId" in to) return { ...base, operation: "send", receive_id_type: "chat_id", receive_id: to.chatId };
+  if ("replyTo" in to) return { ...base, operation: "reply", target_message_id: to.replyTo };
+  if ("updateMessage" in to) return { ...base, operation: "update", target_message_id: to.updateMessage };
+  return { ...base, operation: "card_update", target_message_id: to.callbackToken };
+}
+
+const INSERT_OUTBOX_SQL = `INSERT INTO outbox (uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, ref, state, attempts, next_attempt_at, created_at, updated_at)
+SELECT json_extract(value, '$.uuid'), json_extract(value, '$.operation'), json_extract(value, '$.receive_id_type'),
+       json_extract(value, '$.receive_id'), json_extract(value, '$.target_message_id'), json_extract(value, '$.msg_type'),
+       json_extract(value, '$.content'), json_extract(value, '$.ref'), 'pending', 0, ?1, ?1, ?1
+FROM json_each(?2) WHERE true
+ON CONFLICT(uuid) DO NOTHING`;
+
+/** Statements that add the messages to the outbox (a handful, whatever the count), plus their uuids. */
+export async function outboxStatements(d1: D1Database, messages: readonly OutboundMessage[], nowMs: number) {
+  const rows = await Promise.all(messages.map(toRow));
+  const statements = chunkForJson(rows).map((chunk) => d1.prepare(INSERT_OUTBOX_SQL).bind(nowMs, JSON.stringify(chunk)));
+  return { statements, uuids: rows.map((row) => row.uuid) };
+}
+
+const QUEUE_BATCH = 100;
+
+/** Hands uuids to the delivery queue. If this fails the sweeper finds the pending rows later. */
+export async function enqueueDelivery(env: Pick<Bindings, "OUTBOX">, uuids: readonly string[]): Promise<void> {
+  for (let i = 0; i < uuids.length; i += QUEUE_BATCH) {
+    await env.OUTBOX.sendBatch(uuids.slice(i, i + QUEUE_BATCH).map((uuid) => ({ body: { uuid } })));
+  }
+}
+
+/** Anything `db.batch` can run: a drizzle query builder (via toSQL) or a raw D1 statement. */
+export type Writable = D1PreparedStatement | { toSQL(): { sql: string; params: unknown[] } };
+
+function toStatement(d1: D1Database, item: Writable): D1PreparedStatement {
+  if ("toSQL" in item && typeof item.toSQL === "function") {
+    const { sql, params } = item.toSQL();
+    return d1.prepare(sql).bind(...params);
+  }
+  return item as D1PreparedStatement;
+}
+
+/**
+ * Collects a handler's writes and messages and commits them in one D1 batch,
+ * so a crash can neither lose a message nor send one for a change that did not happen.
+ */
+export class UnitOfWork {
+  private readonly writes: Writable[] = [];
+  private readonly messages: OutboundMessage[] = [];
+  private readonly d1: D1Database;
+  private readonly env: Pick<Bindings, "OUTBOX">;
+  private readonly nowMs: number;
+
+  constructor(d1: D1Database, env: Pick<Bindings, "OUTBOX">, nowMs: number) {
+    this.d1 = d1;
+    this.env = env;
+    this.nowMs = nowMs;
+  }
+
+  write(...items: Writable[]): this {
+    this.writes.push(...items);
+    return this;
+  }
+
+  send(...messages: OutboundMessage[]): this {
+    this.messages.push(...messages);
+    return this;
+  }
+
+  get pendingMessages(): readonly OutboundMessage[] {
+    return this.messages;
+  }
+
+  /** Commits everything; returns the D1 results of the writes (in order), without the outbox inserts. */
+  async commit(): Promise<D1Result[]> {
+    const { statements: outboxInserts, uuids } = await outboxStatements(this.d1, this.messages, this.nowMs);
+    const writes = this.writes.map((item) => toStatement(this.d1, item));
+    const all = [...writes, ...outboxInserts];
+    const results = all.length > 0 ? await this.d1.batch(all) : [];
+    this.writes.length = 0;
+    this.messages.length = 0;
+    if (uuids.length > 0) await enqueueDelivery(this.env, uuids);
+    return results.slice(0, writes.length);
+  }
+}

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import type { OutboxQueueMessage } from "./delivery/outbox.ts";
+
+/** The Worker's bindings as wrangler hands them over (vars and secrets are strings). */
+export interface Bindings {
+  DB: D1Database;
+  OUTBOX: Queue<OutboxQueueMessage>;
+  FEISHU_APP_ID?: string;
+  FEISHU_APP_SECRET?: string;
+  FEISHU_VERIFICATION_TOKEN?: string;
+  FEISHU_ENCRYPT_KEY?: string;
+  FEISHU_BASE_URL?: string;
+  DIGEST_CHAT_ID?: string;
+  ADMIN_OPEN_IDS?: string;
+  TIMEZONE?: string;
+  VERSION?: string;
+}
+
+const required = (name: string) =>
+  z
+    .string({ error: `${name} is not set (wrangler secret put ${name}, or .dev.vars locally)` })
+    .trim()
+    .min(1, `${name} is empty`);
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const configSchema = z.object({
+  FEISHU_APP_ID: required("FEISHU_APP_ID"),
+  FEISHU_APP_SECRET: required("FEISHU_APP_SECRET"),
+  FEISHU_VERIFICATION_TOKEN: required("FEISHU_VERIFICATION_TOKEN"),
+  FEISHU_ENCRYPT_KEY: optionalString,
+  FEISHU_BASE_URL: z
+    .url({ error: "FEISHU_BASE_URL must be a URL such as https://open.feishu.cn" })
+    .default("https://open.feishu.cn")
+    .transform((url) => url.replace(/\/+$/, "")),
+  DIGEST_CHAT_ID: optionalString,
+  ADMIN_OPEN_IDS: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? "")
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
+  TIMEZONE: z
+    .string()
+    .default("Asia/Shanghai")
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "TIMEZONE is not a known IANA time zone"),
+  VERSION: z.string().default("dev"),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const parsed = new WeakMap<object, Config>();
+
+/** Parses the environment once per bindings object; a missing or bad value throws a ConfigError naming it. */
+export function loadConfig(env: Bindings): Config {
+  const cached = parsed.get(env);
+  if (cached) return cached;
+  const result = configSchema.safeParse({ ...env, FEISHU_BASE_URL: env.FEISHU_BASE_URL || undefined, TIMEZONE: env.TIMEZONE || undefined });
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => issue.message).join("; ");
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  parsed.set(env, result.data);
+  return result.data;
+}

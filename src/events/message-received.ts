@@ -1,0 +1,49 @@
+import { dispatchCommand, replyMessage } from "../commands/dispatch.ts";
+import type { Services } from "../commands/types.ts";
+import { findActor } from "../db/people.ts";
+import { textContent } from "../feishu/cards/kit.ts";
+import { fileContentSchema, messageReceivedSchema, textContentSchema } from "../feishu/payloads.ts";
+import { messages } from "../i18n/index.ts";
+import { importRosterFile } from "./roster-file.ts";
+
+export const MAX_COMMAND_CHARS = 4_000;
+
+/** `im.message.receive_v1`: a text command, or a roster file. Returns the outcome for the log. */
+export async function onMessageReceived(services: Services, event: unknown): Promise<string> {
+  const parsed = messageReceivedSchema.safeParse(event);
+  if (!parsed.success) return "ignored_bad_event";
+  const { sender, message } = parsed.data;
+  if (sender.sender_type && sender.sender_type !== "user") return "ignored_not_user";
+  const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
+  const mentions = message.mentions ?? [];
+  // In groups only messages that @-mention someone (the bot) are commands.
+  if (chat.chatType === "group" && mentions.length === 0) return "ignored_group_chatter";
+
+  let content: unknown;
+  try {
+    content = JSON.parse(message.content);
+  } catch {
+    return "ignored_bad_content";
+  }
+
+  if (message.message_type === "text") {
+    const text = textContentSchema.safeParse(content);
+    if (!text.success) return "ignored_bad_content";
+    const body = text.data.text.slice(0, MAX_COMMAND_CHARS);
+    return dispatchCommand(services, { chat, senderOpenId: sender.sender_id.open_id, text: body, mentionKeys: mentions.map((m) => m.key) });
+  }
+
+  const actor = await findActor(services.db, sender.sender_id.open_id, services.config.ADMIN_OPEN_IDS);
+  if (!actor) {
+    services.uow.send(replyMessage(chat, 0, textContent(messages("zh").common.notRegistered(""))));
+    return "not_registered";
+  }
+  const t = messages(actor.lang);
+  if (message.message_type === "file") {
+    const file = fileContentSchema.safeParse(content);
+    if (!file.success) return "ignored_bad_content";
+    return `roster:${await importRosterFile(services, actor, t, chat, { fileKey: file.data.file_key, fileName: file.data.file_name })}`;
+  }
+  services.uow.send(replyMessage(chat, 0, textContent(t.common.unsupportedMessage)));
+  return "unsupported";
+}

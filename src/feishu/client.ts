@@ -1,0 +1,244 @@
+import * as lark from "@larksuiteoapi/node-sdk";
+import type { Config } from "../env.ts";
+
+/**
+ * The one way out to Feishu: the official SDK's Client, pointed at
+ * FEISHU_BASE_URL, speaking through fetch (workerd has no Node http), with the
+ * tenant token cached in D1 so every isolate shares it.
+ */
+
+export class FeishuApiError extends Error {
+  override name = "FeishuApiError";
+  readonly status: number;
+  readonly code: number | undefined;
+  /** milliseconds until Feishu's rate-limit window resets, from x-ogw-ratelimit-reset */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(status: number, code: number | undefined, message: string, retryAfterMs?: number) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  get rateLimited(): boolean {
+    return this.status === 429 || this.code === 99991400 || this.code === 230020;
+  }
+
+  get tokenInvalid(): boolean {
+    return this.code === 99991663 || this.code === 99991661;
+  }
+
+  get retryable(): boolean {
+    return this.rateLimited || this.tokenInvalid || this.status >= 500 || this.status === 0;
+  }
+}
+
+type RequestOptions = {
+  url?: string;
+  method?: string;
+  headers?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+  data?: unknown;
+  responseType?: string;
+  timeout?: number;
+};
+
+function withParams(url: string, params?: Record<string, unknown>): string {
+  if (!params) return url;
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const item of value) search.append(key, String(item));
+    else search.append(key, String(value));
+  }
+  const query = search.toString();
+  return query ? `${url}${url.includes("?") ? "&" : "?"}${query}` : url;
+}
+
+const REQUEST_TIMEOUT_MS = 8_000;
+
+/** An axios-shaped HttpInstance over fetch: resolves with the body, rejects with FeishuApiError. */
+export function fetchHttpInstance(fetcher: typeof fetch = fetch) {
+  async function request(options: RequestOptions): Promise<unknown> {
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[key] = String(value);
+    let body: BodyInit | undefined;
+    if (options.data !== undefined && options.method?.toUpperCase() !== "GET") {
+      headers["Content-Type"] ??= "application/json; charset=utf-8";
+      body = JSON.stringify(options.data);
+    }
+    let response: Response;
+    try {
+      response = await fetcher(withParams(options.url ?? "", options.params), {
+        method: (options.method ?? "GET").toUpperCase(),
+        headers,
+        body,
+        signal: AbortSignal.timeout(options.timeout ?? REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new FeishuApiError(0, undefined, `network: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const isJson = (response.headers.get("content-type") ?? "").includes("json");
+    if (options.responseType === "arraybuffer" && response.ok && !isJson) return response.arrayBuffer();
+    const text = await response.text();
+    let parsed: { code?: number; msg?: string } | undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    const code = typeof parsed?.code === "number" ? parsed.code : undefined;
+    if (!response.ok || (code !== undefined && code !== 0)) {
+      const reset = Number(response.headers.get("x-ogw-ratelimit-reset"));
+      throw new FeishuApiError(
+        response.status,
+        code,
+        `feishu ${response.status}${code !== undefined ? ` code ${code}` : ""}${parsed?.msg ? `: ${parsed.msg}` : ""}`,
+        Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined,
+      );
+    }
+    return parsed ?? text;
+  }
+  return {
+    request,
+    get: (url: string, opts?: RequestOptions) => request({ ...opts, url, method: "GET" }),
+    delete: (url: string, opts?: RequestOptions) => request({ ...opts, url, method: "DELETE" }),
+    head: (url: string, opts?: RequestOptions) => request({ ...opts, url, method: "HEAD" }),
+    options: (url: string, opts?: RequestOptions) => request({ ...opts, url, method: "OPTIONS" }),
+    post: (url: string, data?: unknown, opts?: RequestOptions) => request({ ...opts, url, data, method: "POST" }),
+    put: (url: string, data?: unknown, opts?: RequestOptions) => request({ ...opts, url, data, method: "PUT" }),
+    patch: (url: string, data?: unknown, opts?: RequestOptions) => request({ ...opts, url, data, method: "PATCH" }),
+  };
+}
+
+/** The SDK's token cache interface, kept in D1's cache_entries table. */
+export function d1TokenCache(d1: D1Database) {
+  const keyOf = (key: string | symbol | Symbol, namespace?: string) => `${namespace ?? ""}/${String(key)}`;
+  return {
+    async get(key: string | Symbol, options?: { namespace?: string }) {
+      const row = await d1
+        .prepare("SELECT value FROM cache_entries WHERE key = ? AND expires_at > ?")
+        .bind(keyOf(key, options?.namespace), Date.now())
+        .first<{ value: string }>();
+      return row?.value;
+    },
+    async set(key: string | Symbol, value: unknown, expire?: number, options?: { namespace?: string }) {
+      await d1
+        .prepare(
+          "INSERT INTO cache_entries (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+        )
+        .bind(keyOf(key, options?.namespace), String(value), expire ?? Date.now() + 3_600_000)
+        .run();
+      return true;
+    },
+    async clear() {
+      await d1.prepare("DELETE FROM cache_entries WHERE key LIKE '%tenant-access-token%'").run();
+    },
+  };
+}
+
+export interface OutgoingMessage {
+  msgType: "text" | "interactive" | "file";
+  /** the JSON string Feishu expects in `content` */
+  content: string;
+  uuid: string;
+}
+
+const sdkLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
+
+export class FeishuClient {
+  readonly sdk: lark.Client;
+  private readonly cache: ReturnType<typeof d1TokenCache>;
+
+  constructor(config: Config, d1: D1Database, fetcher: typeof fetch = fetch) {
+    this.cache = d1TokenCache(d1);
+    this.sdk = new lark.Client({
+      appId: config.FEISHU_APP_ID,
+      appSecret: config.FEISHU_APP_SECRET,
+      appType: lark.AppType.SelfBuild,
+      domain: config.FEISHU_BASE_URL,
+      httpInstance: fetchHttpInstance(fetcher) as unknown as lark.HttpInstance,
+      cache: this.cache,
+      logger: sdkLogger,
+      loggerLevel: lark.LoggerLevel.error,
+    });
+  }
+
+  /** Runs a call; on an invalid-token answer drops the cached token and tries once more. */
+  private async withFreshToken<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof FeishuApiError && error.tokenInvalid) {
+        await this.cache.clear();
+        return call();
+      }
+      throw error;
+    }
+  }
+
+  async send(receiveIdType: "open_id" | "chat_id", receiveId: string, message: OutgoingMessage): Promise<string | undefined> {
+    const response = await this.withFreshToken(() =>
+      this.sdk.im.message.create({
+        params: { receive_id_type: receiveIdType },
+        data: { receive_id: receiveId, msg_type: message.msgType, content: message.content, uuid: message.uuid },
+      }),
+    );
+    return response.data?.message_id;
+  }
+
+  async reply(messageId: string, message: OutgoingMessage): Promise<string | undefined> {
+    const response = await this.withFreshToken(() =>
+      this.sdk.im.message.reply({
+        path: { message_id: messageId },
+        data: { msg_type: message.msgType, content: message.content, uuid: message.uuid },
+      }),
+    );
+    return response.data?.message_id;
+  }
+
+  /** PATCH a sent card (within 14 days of sending). */
+  async updateCard(messageId: string, content: string): Promise<void> {
+    await this.withFreshToken(() => this.sdk.im.message.patch({ path: { message_id: messageId }, data: { content } }));
+  }
+
+  /** Delayed update of a card after a callback, with the callback's token (30 minutes, twice). */
+  async delayedCardUpdate(token: string, card: unknown): Promise<void> {
+    await this.withFreshToken(() =>
+      this.sdk.request({ method: "POST", url: "/open-apis/interactive/v1/card/update", data: { token, card } }),
+    );
+  }
+
+  /** Downloads a file a user sent (message resource API). */
+  async downloadMessageFile(messageId: string, fileKey: string): Promise<ArrayBuffer> {
+    const body = await this.withFreshToken(() =>
+      this.sdk.request({
+        method: "GET",
+        url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/resources/${encodeURIComponent(fileKey)}`,
+        params: { type: "file" },
+        responseType: "arraybuffer",
+      }),
+    );
+    if (!(body instanceof ArrayBuffer)) throw new FeishuApiError(200, undefined, "file download returned no bytes");
+    return body;
+  }
+
+  /** open_ids for mobiles and emails; unknown ones are simply absent from the map. */
+  async openIdsFor(mobiles: string[], emails: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < Math.max(mobiles.length, emails.length); i += 50) {
+      const response = await this.withFreshToken(() =>
+        this.sdk.contact.user.batchGetId({
+          params: { user_id_type: "open_id" },
+          data: { mobiles: mobiles.slice(i, i + 50), emails: emails.slice(i, i + 50) },
+        }),
+      );
+      for (const user of response.data?.user_list ?? []) {
+        const key = user.mobile ?? user.email;
+        if (key && user.user_id) found.set(key, user.user_id);
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,112 @@
+import type { Config } from "../env.ts";
+import { constantTimeEqual, decryptFeishu, feishuSignature } from "./crypto.ts";
+import { envelopeSchema, urlVerificationSchema, type Envelope } from "./payloads.ts";
+
+/**
+ * The receiver: verifies, decrypts and decodes one inbound Feishu request.
+ * Nothing here writes or replies; the caller acts only on `envelope`.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+export type IngressResult =
+  | { kind: "challenge"; challenge: string }
+  | { kind: "envelope"; envelope: Envelope }
+  | { kind: "rejected"; status: 400 | 401 | 413; reason: string };
+
+const reject = (status: 400 | 401 | 413, reason: string): IngressResult => ({ kind: "rejected", status, reason });
+
+async function readLimited(request: Request): Promise<Uint8Array | null> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) return null;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function verifySignature(request: Request, raw: Uint8Array, encryptKey: string, nowMs: number): Promise<string | null> {
+  const timestamp = request.headers.get("x-lark-request-timestamp");
+  const nonce = request.headers.get("x-lark-request-nonce");
+  const signature = request.headers.get("x-lark-signature");
+  if (!timestamp || !nonce || !signature) return "missing signature headers";
+  const seconds = Number(timestamp);
+  if (!Number.isFinite(seconds) || Math.abs(nowMs / 1000 - seconds) > MAX_CLOCK_SKEW_SECONDS) return "timestamp outside 5 minutes";
+  const expected = await feishuSignature(timestamp, nonce, encryptKey, raw);
+  return constantTimeEqual(expected, signature.toLowerCase()) ? null : "bad signature";
+}
+
+export async function openFeishuRequest(request: Request, config: Config, nowMs: number): Promise<IngressResult> {
+  const raw = await readLimited(request);
+  if (!raw) return reject(413, "body over 1 MiB");
+
+  const hasSignature = request.headers.has("x-lark-signature");
+  const encryptKey = config.FEISHU_ENCRYPT_KEY;
+  // With an Encrypt Key, every request must be signed; the one exception Feishu's
+  // own SDK makes is the URL challenge, which still has to carry the right token.
+  let signatureProblem: string | null = null;
+  if (encryptKey) signatureProblem = await verifySignature(request, raw, encryptKey, nowMs);
+  if (signatureProblem && hasSignature) return reject(401, signatureProblem);
+
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw);
+  } catch {
+    return reject(400, "body is not UTF-8");
+  }
+  let payload = parseJson(text);
+  if (!payload || typeof payload !== "object") return reject(400, "body is not a JSON object");
+
+  const encrypted = (payload as { encrypt?: unknown }).encrypt;
+  if (typeof encrypted === "string") {
+    if (!encryptKey) return reject(400, "encrypted body but no FEISHU_ENCRYPT_KEY configured");
+    try {
+      payload = parseJson(await decryptFeishu(encryptKey, encrypted));
+    } catch {
+      return reject(401, "cannot decrypt");
+    }
+    if (!payload || typeof payload !== "object") return reject(401, "decrypted body is not JSON");
+  } else if (encryptKey) {
+    return reject(401, "plain body while FEISHU_ENCRYPT_KEY is set");
+  }
+
+  const challenge = urlVerificationSchema.safeParse(payload);
+  if (challenge.success) {
+    if (!constantTimeEqual(challenge.data.token, config.FEISHU_VERIFICATION_TOKEN)) return reject(401, "wrong verification token");
+    return { kind: "challenge", challenge: challenge.data.challenge };
+  }
+  if (signatureProblem) return reject(401, signatureProblem);
+
+  const tokenInPayload = (payload as { header?: { token?: unknown }; token?: unknown }).header?.token ?? (payload as { token?: unknown }).token;
+  if (typeof tokenInPayload !== "string" || !constantTimeEqual(tokenInPayload, config.FEISHU_VERIFICATION_TOKEN)) {
+    return reject(401, "wrong verification token");
+  }
+  const envelope = envelopeSchema.safeParse(payload);
+  if (!envelope.success) return reject(400, "not a schema 2.0 envelope");
+  return { kind: "envelope", envelope: envelope.data };
+}

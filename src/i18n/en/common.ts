@@ -1,0 +1,18 @@
+import type { common as zh } from "../zh/common.ts";
+
+export const common: typeof zh = {
+  roles: { supervisor: "Supervisor", manager: "Manager", school_contact: "School contact", admin: "Administrator" },
+  zoneLevels: { city: "city", district: "district" },
+  notRegistered: (adminHint: string) =>
+    `Hello! You are not on Duxue's roster yet, so the bot cannot serve you. Please ask the supervision office's manager to add you${adminHint}.`,
+  notAllowed: (command: string) => `Sorry, only managers may use "${command}". Send "help" to see the commands you can use.`,
+  unknownCommand: (text: string, suggestion: string | null) =>
+    suggestion ? `There is no command "${text}". Did you mean "${suggestion}"? Send "help" for all commands.` : `There is no command "${text}". Send "help" for all commands.`,
+  groupOnly: "Please use this command in a direct chat with the bot.",
+  internalError: (ref: string) => `Sorry, something went wrong. Please try again later; if you need help, give the manager this reference: ${ref}.`,
+  unsupportedMessage: 'The bot understands text commands and roster files (CSV). Send "help" for all commands.',
+  cardExpired: "This card is out of date. Send the command again for a fresh card.",
+  cardStranger: "This card was not sent to you, so you cannot act on it.",
+  none: "none",
+  and: ", ",
+};

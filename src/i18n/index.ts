@@ -1,0 +1,20 @@
+import { common as enCommon } from "./en/common.ts";
+import { foundation as enFoundation } from "./en/foundation.ts";
+import { roster as enRoster } from "./en/roster.ts";
+import { common as zhCommon } from "./zh/common.ts";
+import { foundation as zhFoundation } from "./zh/foundation.ts";
+import { roster as zhRoster } from "./zh/roster.ts";
+
+/**
+ * Every user-facing string, one file per feature under zh/ and en/.
+ * Chinese is the reference; the English files are typed against it.
+ */
+const zh = { common: zhCommon, foundation: zhFoundation, roster: zhRoster };
+export type Messages = typeof zh;
+const en: Messages = { common: enCommon, foundation: enFoundation, roster: enRoster };
+
+export type Lang = "zh" | "en";
+
+export function messages(lang: Lang | string | null | undefined): Messages {
+  return lang === "en" ? en : zh;
+}

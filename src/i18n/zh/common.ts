@@ -1,0 +1,17 @@
+/** Strings every feature uses. Chinese first; en/common.ts mirrors the shape. */
+export const common = {
+  roles: { supervisor: "责任督学", manager: "管理员", school_contact: "学校联系人", admin: "系统管理员" },
+  zoneLevels: { city: "市级", district: "区县级" },
+  notRegistered: (adminHint: string) =>
+    `您好！您还不在督学助手的名册中，暂时无法使用。请联系督导室管理员将您加入名册${adminHint}。`,
+  notAllowed: (command: string) => `抱歉，只有管理员可以使用「${command}」。发送「帮助」查看您可以使用的命令。`,
+  unknownCommand: (text: string, suggestion: string | null) =>
+    suggestion ? `没有找到命令「${text}」。您是不是想用「${suggestion}」？发送「帮助」查看全部命令。` : `没有找到命令「${text}」。发送「帮助」查看全部命令。`,
+  groupOnly: "这个命令请在与督学助手的单聊中使用。",
+  internalError: (ref: string) => `抱歉，处理时出错了，请稍后再试。如需帮助，请把编号 ${ref} 告诉管理员。`,
+  unsupportedMessage: "暂时只能处理文字命令和名册文件（CSV）。发送「帮助」查看全部命令。",
+  cardExpired: "这张卡片已失效，请重新发送命令获取最新卡片。",
+  cardStranger: "这张卡片不是发给您的，无法操作。",
+  none: "无",
+  and: "、",
+};

@@ -1,0 +1,13 @@
+import { housekeeping } from "./housekeeping.ts";
+import type { Job } from "./types.ts";
+
+/** Cron expression (wrangler.toml `triggers.crons`, UTC) → the jobs it runs, in order. */
+export const jobsByCron: Record<string, readonly Job[]> = {
+  // Monday 08:00 Asia/Shanghai
+  "0 0 * * 1": [],
+  // daily 09:00 Asia/Shanghai
+  "0 1 * * *": [],
+  // Thursday 16:00 Asia/Shanghai
+  "0 8 * * 4": [],
+  "*/5 * * * *": [housekeeping],
+};

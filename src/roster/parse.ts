@@ -1,0 +1,270 @@
+import Papa from "papaparse";
+import type { Messages } from "../i18n/index.ts";
+import { ROLES, SCHOOL_STAGES, type Role } from "../db/schema.ts";
+
+/**
+ * Pure parsing and validation of the roster CSVs (format in ../shared/docs/domain.md).
+ * A file with any bad row imports nothing: callers get every row error at once.
+ */
+
+export type RosterKind = "zones" | "people" | "schools";
+export const ROSTER_ORDER: readonly RosterKind[] = ["zones", "people", "schools"];
+export const MAX_ROWS = 20_000;
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export interface ZoneRow {
+  code: string;
+  name: string;
+  level: "city" | "district";
+  district: string;
+  leadCode: string | null;
+}
+
+export interface PersonRow {
+  code: string;
+  name: string;
+  role: Role;
+  zoneCode: string | null;
+  schoolCode: string | null;
+  mobile: string | null;
+  email: string | null;
+  openId: string | null;
+  lang: "zh" | "en";
+}
+
+export interface SchoolRow {
+  code: string;
+  name: string;
+  zoneCode: string;
+  supervisorCode: string | null;
+  stage: (typeof SCHOOL_STAGES)[number];
+  ownership: "public" | "private";
+  address: string;
+  visitsPerMonth: number;
+}
+
+export interface RowError {
+  line: number;
+  reason: string;
+}
+
+/** Column → accepted header spellings (English first, then the Chinese aliases). */
+const HEADERS: Record<RosterKind, Record<string, string[]>> = {
+  zones: { code: ["编号"], name: ["名称"], level: ["级别"], district: ["区县"], lead_code: ["组长编号"] },
+  people: {
+    code: ["编号"],
+    name: ["姓名"],
+    role: ["角色"],
+    zone_code: ["责任区编号"],
+    school_code: ["学校编号"],
+    mobile: ["手机", "手机号"],
+    email: ["邮箱"],
+    open_id: [],
+    lang: ["语言"],
+  },
+  schools: {
+    code: ["编号"],
+    name: ["学校名称", "名称"],
+    zone_code: ["责任区编号"],
+    supervisor_code: ["挂牌督学编号", "督学编号"],
+    stage: ["学段"],
+    ownership: ["办学性质"],
+    address: ["地址"],
+    visits_per_month: ["每月督导次数"],
+  },
+};
+
+const REQUIRED_COLUMNS: Record<RosterKind, string[]> = {
+  zones: ["code", "name", "level"],
+  people: ["code", "name", "role"],
+  schools: ["code", "name", "zone_code", "stage", "ownership"],
+};
+
+const LEVELS: Record<string, "city" | "district"> = { city: "city", district: "district", 市级: "city", 区县级: "district", 区级: "district", 县级: "district" };
+const ROLE_ALIASES: Record<string, Role> = { 责任督学: "supervisor", 督学: "supervisor", 管理员: "manager", 学校联系人: "school_contact", 系统管理员: "admin" };
+const STAGE_ALIASES: Record<string, (typeof SCHOOL_STAGES)[number]> = {
+  幼儿园: "kindergarten",
+  小学: "primary",
+  初中: "junior",
+  初级中学: "junior",
+  高中: "senior",
+  高级中学: "senior",
+  九年一贯制: "nine_year",
+  十二年一贯制: "twelve_year",
+  完全中学: "twelve_year",
+  职业学校: "vocational",
+  中职: "vocational",
+  特殊教育: "special",
+  特教: "special",
+};
+const OWNERSHIP: Record<string, "public" | "private"> = { public: "public", private: "private", 公办: "public", 民办: "private" };
+
+const MOBILE = /^(\+?86)?1\d{10}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_TEXT = 200;
+
+/** Recognises a roster file by its name: zones.csv / 责任区.csv, people.csv / 人员.csv, schools.csv / 学校.csv. */
+export function rosterKindOf(fileName: string): RosterKind | null {
+  const name = fileName.toLowerCase();
+  if (!name.endsWith(".csv")) return null;
+  if (/zone|责任区/.test(name)) return "zones";
+  if (/people|person|人员|名单/.test(name)) return "people";
+  if (/school|学校/.test(name)) return "schools";
+  return null;
+}
+
+interface RawTable {
+  rows: { line: number; cells: Record<string, string> }[];
+  errors: RowError[];
+}
+
+function readTable(kind: RosterKind, text: string, t: Messages): RawTable {
+  const content = text.replace(/^\uFEFF/, "");
+  const parsed = Papa.parse<string[]>(content, { skipEmptyLines: false });
+  const data = parsed.data;
+  const errors: RowError[] = parsed.errors
+    .filter((e) => e.code !== "UndetectableDelimiter")
+    .map((e) => ({ line: (e.row ?? 0) + 1, reason: t.roster.errors.badCsv(e.message) }));
+  const header = data[0];
+  if (!header || header.every((cell) => !cell.trim())) return { rows: [], errors: [{ line: 1, reason: t.roster.errors.emptyFile }] };
+
+  const columnIndex = new Map<string, number>();
+  header.forEach((cell, index) => {
+    const label = cell.trim().toLowerCase();
+    for (const [column, aliases] of Object.entries(HEADERS[kind])) {
+      if (label === column || aliases.includes(cell.trim())) columnIndex.set(column, index);
+    }
+  });
+  for (const column of REQUIRED_COLUMNS[kind]) {
+    if (!columnIndex.has(column)) errors.push({ line: 1, reason: t.roster.errors.missingColumn(column) });
+  }
+  if (data.length - 1 > MAX_ROWS) errors.push({ line: MAX_ROWS + 2, reason: t.roster.errors.tooManyRows(MAX_ROWS) });
+  if (errors.length) return { rows: [], errors };
+
+  const rows: RawTable["rows"] = [];
+  data.slice(1).forEach((cells, index) => {
+    if (cells.every((cell) => !cell.trim())) return;
+    const record: Record<string, string> = {};
+    for (const [column, at] of columnIndex) record[column] = (cells[at] ?? "").trim();
+    rows.push({ line: index + 2, cells: record });
+  });
+  return { rows, errors };
+}
+
+/** What the database already holds, for reference checks. */
+export interface RosterContext {
+  zoneCodes: ReadonlySet<string>;
+  supervisorCodes: ReadonlySet<string>;
+  /** open_id → person code */
+  openIds: ReadonlyMap<string, string>;
+}
+
+export type ParsedRoster =
+  | { kind: "zones"; rows: ZoneRow[]; errors: RowError[] }
+  | { kind: "people"; rows: PersonRow[]; errors: RowError[] }
+  | { kind: "schools"; rows: SchoolRow[]; errors: RowError[] };
+
+export function parseRoster<K extends RosterKind>(kind: K, text: string, context: RosterContext, t: Messages): Extract<ParsedRoster, { kind: K }>;
+export function parseRoster(kind: RosterKind, text: string, context: RosterContext, t: Messages): ParsedRoster {
+  const table = readTable(kind, text, t);
+  const errors = [...table.errors];
+  const seen = new Set<string>();
+  const e = t.roster.errors;
+
+  const common = (line: number, cells: Record<string, string>, nameColumn = "name") => {
+    const code = cells.code ?? "";
+    const name = cells[nameColumn] ?? cells.name ?? "";
+    if (!code) errors.push({ line, reason: e.required("code") });
+    else if (seen.has(code)) errors.push({ line, reason: e.duplicateCode(code) });
+    seen.add(code);
+    if (!name) errors.push({ line, reason: e.required("name") });
+    for (const [column, value] of Object.entries(cells)) {
+      if (value.length > MAX_TEXT) errors.push({ line, reason: e.tooLong(column, MAX_TEXT) });
+    }
+    return { code, name };
+  };
+
+  if (kind === "zones") {
+    const rows: ZoneRow[] = [];
+    for (const { line, cells } of table.rows) {
+      const { code, name } = common(line, cells);
+      const level = LEVELS[(cells.level ?? "").toLowerCase()] ?? LEVELS[cells.level ?? ""];
+      if (!level) errors.push({ line, reason: e.badLevel(cells.level ?? "") });
+      const district = cells.district ?? "";
+      if (level === "district" && !district) errors.push({ line, reason: e.districtRequired });
+      rows.push({ code, name, level: level ?? "city", district: level === "city" ? "" : district, leadCode: cells.lead_code || null });
+    }
+    return { kind, rows, errors };
+  }
+
+  if (kind === "people") {
+    const rows: PersonRow[] = [];
+    const fileOpenIds = new Map<string, string>();
+    for (const { line, cells } of table.rows) {
+      const { code, name } = common(line, cells);
+      const rawRole = cells.role ?? "";
+      const role = (ROLES as readonly string[]).includes(rawRole.toLowerCase()) ? (rawRole.toLowerCase() as Role) : ROLE_ALIASES[rawRole];
+      if (!role) errors.push({ line, reason: e.badRole(rawRole) });
+      const zoneCode = cells.zone_code || null;
+      if (role === "supervisor" && !zoneCode) errors.push({ line, reason: e.zoneRequired });
+      if (zoneCode && !context.zoneCodes.has(zoneCode)) errors.push({ line, reason: e.unknownZone(zoneCode) });
+      const schoolCode = cells.school_code || null;
+      if (role === "school_contact" && !schoolCode) errors.push({ line, reason: e.schoolRequired });
+      const mobile = (cells.mobile ?? "").replace(/[\s-]/g, "") || null;
+      if (mobile && !MOBILE.test(mobile)) errors.push({ line, reason: e.badMobile(cells.mobile ?? "") });
+      const email = cells.email || null;
+      if (email && !EMAIL.test(email)) errors.push({ line, reason: e.badEmail(email) });
+      const lang = (cells.lang || "zh").toLowerCase();
+      if (lang !== "zh" && lang !== "en") errors.push({ line, reason: e.badLang(cells.lang ?? "") });
+      const openId = cells.open_id || null;
+      if (openId) {
+        const owner = fileOpenIds.get(openId) ?? context.openIds.get(openId);
+        if (owner && owner !== code) errors.push({ line, reason: e.duplicateOpenId(openId) });
+        fileOpenIds.set(openId, code);
+      }
+      rows.push({
+        code,
+        name,
+        role: role ?? "supervisor",
+        zoneCode,
+        schoolCode,
+        mobile: mobile ? mobile.replace(/^\+?86(?=1\d{10}$)/, "") : null,
+        email,
+        openId,
+        lang: lang === "en" ? "en" : "zh",
+      });
+    }
+    return { kind, rows, errors };
+  }
+
+  const rows: SchoolRow[] = [];
+  for (const { line, cells } of table.rows) {
+    const { code, name } = common(line, cells);
+    const zoneCode = cells.zone_code ?? "";
+    if (!zoneCode) errors.push({ line, reason: e.required("zone_code") });
+    else if (!context.zoneCodes.has(zoneCode)) errors.push({ line, reason: e.unknownZone(zoneCode) });
+    const supervisorCode = cells.supervisor_code || null;
+    if (supervisorCode && !context.supervisorCodes.has(supervisorCode)) errors.push({ line, reason: e.unknownSupervisor(supervisorCode) });
+    const rawStage = cells.stage ?? "";
+    const stage = (SCHOOL_STAGES as readonly string[]).includes(rawStage.toLowerCase())
+      ? (rawStage.toLowerCase() as SchoolRow["stage"])
+      : STAGE_ALIASES[rawStage];
+    if (!stage) errors.push({ line, reason: e.badStage(rawStage) });
+    const ownership = OWNERSHIP[(cells.ownership ?? "").toLowerCase()] ?? OWNERSHIP[cells.ownership ?? ""];
+    if (!ownership) errors.push({ line, reason: e.badOwnership(cells.ownership ?? "") });
+    const visitsText = cells.visits_per_month || "1";
+    const visitsPerMonth = /^\d+$/.test(visitsText) ? Number(visitsText) : NaN;
+    if (!(visitsPerMonth >= 1 && visitsPerMonth <= 8)) errors.push({ line, reason: e.badVisits(visitsText) });
+    rows.push({
+      code,
+      name,
+      zoneCode,
+      supervisorCode,
+      stage: stage ?? "primary",
+      ownership: ownership ?? "public",
+      address: cells.address ?? "",
+      visitsPerMonth: Number.isFinite(visitsPerMonth) ? visitsPerMonth : 1,
+    });
+  }
+  return { kind, rows, errors: errors.sort((a, b) => a.line - b.line) };
+}

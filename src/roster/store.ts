@@ -1,0 +1,104 @@
+import { chunkForJson } from "../db/client.ts";
+import type { ParsedRoster, PersonRow, RosterContext, RosterKind, SchoolRow, ZoneRow } from "./parse.ts";
+
+/**
+ * Diffing parsed roster rows against what is stored, and the bulk upserts that
+ * write them. Shared by the chat import (in the Worker) and `npm run roster`.
+ */
+
+export type RosterRow = ZoneRow | PersonRow | SchoolRow;
+
+export const CONTEXT_QUERIES = {
+  zoneCodes: "SELECT code FROM zones",
+  supervisorCodes: "SELECT code FROM people WHERE role = 'supervisor' AND active = 1",
+  openIds: "SELECT code, open_id FROM people WHERE open_id IS NOT NULL",
+} as const;
+
+export function buildRosterContext(
+  zoneRows: { code: string }[],
+  supervisorRows: { code: string }[],
+  openIdRows: { code: string; open_id: string }[],
+  extraSupervisors: Iterable<string> = [],
+): RosterContext {
+  return {
+    zoneCodes: new Set(zoneRows.map((row) => row.code)),
+    supervisorCodes: new Set([...supervisorRows.map((row) => row.code), ...extraSupervisors]),
+    openIds: new Map(openIdRows.map((row) => [row.open_id, row.code])),
+  };
+}
+
+/** Stored rows of a table, in the same shape as the parsed rows, for comparison. */
+export const EXISTING_QUERIES: Record<RosterKind, string> = {
+  zones: "SELECT code, name, level, district, lead_code AS leadCode FROM zones",
+  people:
+    "SELECT code, name, role, zone_code AS zoneCode, school_code AS schoolCode, mobile, email, open_id AS openId, lang, active FROM people",
+  schools:
+    "SELECT code, name, zone_code AS zoneCode, supervisor_code AS supervisorCode, stage, ownership, address, visits_per_month AS visitsPerMonth, active FROM schools",
+};
+
+const COMPARED: Record<RosterKind, string[]> = {
+  zones: ["name", "level", "district", "leadCode"],
+  people: ["name", "role", "zoneCode", "schoolCode", "mobile", "email", "openId", "lang"],
+  schools: ["name", "zoneCode", "supervisorCode", "stage", "ownership", "address", "visitsPerMonth"],
+};
+
+export interface RosterDiff {
+  added: RosterRow[];
+  updated: RosterRow[];
+  unchanged: number;
+}
+
+export function diffRoster(parsed: ParsedRoster, existing: Record<string, unknown>[]): RosterDiff {
+  const byCode = new Map(existing.map((row) => [String(row.code), row]));
+  const added: RosterRow[] = [];
+  const updated: RosterRow[] = [];
+  let unchanged = 0;
+  for (const row of parsed.rows as RosterRow[]) {
+    const stored = byCode.get(row.code);
+    if (!stored) {
+      added.push(row);
+      continue;
+    }
+    const same =
+      (stored.active === undefined || Number(stored.active) === 1) &&
+      COMPARED[parsed.kind].every((field) => {
+        const incoming = (row as unknown as Record<string, unknown>)[field];
+        // An empty open_id in the file keeps the one resolved earlier.
+        if (field === "openId" && incoming === null) return true;
+        return String(incoming ?? "") === String(stored[field] ?? "");
+      });
+    if (same) unchanged++;
+    else updated.push(row);
+  }
+  return { added, updated, unchanged };
+}
+
+const UPSERT_SQL: Record<RosterKind, string> = {
+  zones: `INSERT INTO zones (code, name, level, district, lead_code, created_at, updated_at)
+SELECT json_extract(value, '$.code'), json_extract(value, '$.name'), json_extract(value, '$.level'),
+       json_extract(value, '$.district'), json_extract(value, '$.leadCode'), ?1, ?1
+FROM json_each(?2) WHERE true
+ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level, district = excluded.district,
+  lead_code = excluded.lead_code, updated_at = excluded.updated_at`,
+  people: `INSERT INTO people (code, name, role, zone_code, school_code, mobile, email, open_id, lang, active, created_at, updated_at)
+SELECT json_extract(value, '$.code'), json_extract(value, '$.name'), json_extract(value, '$.role'),
+       json_extract(value, '$.zoneCode'), json_extract(value, '$.schoolCode'), json_extract(value, '$.mobile'),
+       json_extract(value, '$.email'), json_extract(value, '$.openId'), json_extract(value, '$.lang'), 1, ?1, ?1
+FROM json_each(?2) WHERE true
+ON CONFLICT(code) DO UPDATE SET name = excluded.name, role = excluded.role, zone_code = excluded.zone_code,
+  school_code = excluded.school_code, mobile = excluded.mobile, email = excluded.email,
+  open_id = COALESCE(excluded.open_id, people.open_id), lang = excluded.lang, active = 1, updated_at = excluded.updated_at`,
+  schools: `INSERT INTO schools (code, name, zone_code, supervisor_code, stage, ownership, address, visits_per_month, active, created_at, updated_at)
+SELECT json_extract(value, '$.code'), json_extract(value, '$.name'), json_extract(value, '$.zoneCode'),
+       json_extract(value, '$.supervisorCode'), json_extract(value, '$.stage'), json_extract(value, '$.ownership'),
+       json_extract(value, '$.address'), json_extract(value, '$.visitsPerMonth'), 1, ?1, ?1
+FROM json_each(?2) WHERE true
+ON CONFLICT(code) DO UPDATE SET name = excluded.name, zone_code = excluded.zone_code, supervisor_code = excluded.supervisor_code,
+  stage = excluded.stage, ownership = excluded.ownership, address = excluded.address,
+  visits_per_month = excluded.visits_per_month, active = 1, updated_at = excluded.updated_at`,
+};
+
+/** The upserts as (sql, params) pairs: one statement per chunk of rows, whatever the roster size. */
+export function rosterUpserts(kind: RosterKind, rows: RosterRow[], nowMs: number, maxChunkBytes?: number): { sql: string; params: [number, string] }[] {
+  return chunkForJson(rows, maxChunkBytes).map((chunk) => ({ sql: UPSERT_SQL[kind], params: [nowMs, JSON.stringify(chunk)] as [number, string] }));
+}

@@ -1,0 +1,297 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A fake Feishu Open Platform on loopback, faithful to ../shared/docs/feishu.md:
+ * tenant tokens, message send / reply / patch, delayed card update, message
+ * resources and batch_get_id. It records every call, rejects a wrong bearer
+ * token, drops a repeated uuid, and can inject 429 / 5xx / slow answers and
+ * expire tokens mid-run. Shared by the tests, `npm start` and the benchmarks.
+ */
+
+export interface DeliveredMessage {
+  messageId: string;
+  operation: "send" | "reply";
+  receiveIdType: string | null;
+  receiveId: string | null;
+  /** the chat it landed in (a p2p chat with an open_id is `oc_p2p_<open_id>`) */
+  chatId: string;
+  replyTo: string | null;
+  msgType: string;
+  content: unknown;
+  uuid: string | null;
+  at: number;
+  /** updated content after PATCH / delayed updates */
+  updates: unknown[];
+}
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  at: number;
+}
+
+export interface Faults {
+  /** share of sends answered 429 with code 99991400 */
+  rate429?: number;
+  /** share of sends answered 500 */
+  rate500?: number;
+  /** share of sends answered only after `slowMs` */
+  slowRate?: number;
+  slowMs?: number;
+}
+
+export interface FakeFeishuOptions {
+  appId?: string;
+  appSecret?: string;
+  /** enforce Feishu's limits: 50/s and 1,000/min per app, 5/s per recipient (429 + 99991400) */
+  enforceRateLimits?: boolean;
+  seed?: number;
+}
+
+const MAX_CARD_BYTES = 30 * 1024;
+
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FakeFeishu {
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly calls: RecordedCall[] = [];
+  readonly messages: DeliveredMessage[] = [];
+  /** every send attempt's uuid that Feishu accepted, with how many times it was attempted */
+  readonly attemptsByUuid = new Map<string, number>();
+  readonly files = new Map<string, { bytes: Uint8Array; name: string }>();
+  /** mobile or email → open_id, for batch_get_id */
+  readonly directory = new Map<string, string>();
+  faults: Faults = {};
+  private readonly validTokens = new Set<string>();
+  private tokenCounter = 0;
+  private messageCounter = 0;
+  private readonly uuidToMessage = new Map<string, DeliveredMessage>();
+  private readonly sendTimes: number[] = [];
+  private readonly recipientTimes = new Map<string, number[]>();
+  private readonly enforceRateLimits: boolean;
+  private readonly random: () => number;
+  private server: Server | undefined;
+  private listeners: ((message: DeliveredMessage) => void)[] = [];
+  url = "";
+
+  constructor(options: FakeFeishuOptions = {}) {
+    this.appId = options.appId ?? "cli_test_app";
+    this.appSecret = options.appSecret ?? "test-app-secret";
+    this.enforceRateLimits = options.enforceRateLimits ?? false;
+    this.random = mulberry32(options.seed ?? 42);
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error) => {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ code: 1, msg: String(error) }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** Invalidates every issued token, as if they expired. */
+  expireTokens(): void {
+    this.validTokens.clear();
+  }
+
+  onMessage(listener: (message: DeliveredMessage) => void): () => void {
+    this.listeners.push(listener);
+    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  }
+
+  addFile(messageId: string, fileKey: string, name: string, content: string | Uint8Array): void {
+    this.files.set(`${messageId}/${fileKey}`, { bytes: typeof content === "string" ? new TextEncoder().encode(content) : content, name });
+  }
+
+  /** Messages that landed in a p2p chat with this open_id, or a group chat with this chat_id. */
+  messagesTo(id: string): DeliveredMessage[] {
+    return this.messages.filter((m) => m.receiveId === id || m.chatId === id);
+  }
+
+  repliesTo(messageId: string): DeliveredMessage[] {
+    return this.messages.filter((m) => m.replyTo === messageId);
+  }
+
+  /** Text of a message: the text itself, or all strings of a card joined. */
+  static textOf(message: DeliveredMessage): string {
+    const content = message.updates.at(-1) ?? message.content;
+    const strings: string[] = [];
+    const walk = (node: unknown) => {
+      if (typeof node === "string") strings.push(node);
+      else if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === "object") Object.entries(node).forEach(([key, value]) => key !== "value" && key !== "behaviors" && walk(value));
+    };
+    walk(content);
+    return strings.join("\n");
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.messages.length = 0;
+    this.attemptsByUuid.clear();
+    this.uuidToMessage.clear();
+    this.faults = {};
+  }
+
+  private async readBody(req: IncomingMessage): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    if (!text) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const body = await this.readBody(req);
+    const query = Object.fromEntries(url.searchParams);
+    const record: RecordedCall = { method: req.method ?? "GET", path: url.pathname, query, body, status: 200, at: Date.now() };
+    this.calls.push(record);
+    const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(JSON.stringify(payload));
+    };
+
+    if (url.pathname === "/open-apis/auth/v3/tenant_access_token/internal" && req.method === "POST") {
+      const { app_id, app_secret } = (body ?? {}) as { app_id?: string; app_secret?: string };
+      if (app_id !== this.appId || app_secret !== this.appSecret) return json(200, { code: 10014, msg: "app secret invalid" });
+      const token = `t-fake-${++this.tokenCounter}`;
+      this.validTokens.add(token);
+      return json(200, { code: 0, msg: "ok", tenant_access_token: token, expire: 7200 });
+    }
+
+    const bearer = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+    if (!this.validTokens.has(bearer)) return json(400, { code: 99991663, msg: "Invalid access token for authorization" });
+
+    const sendPath = url.pathname === "/open-apis/im/v1/messages" && req.method === "POST";
+    const replyMatch = url.pathname.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/);
+    if (sendPath || (replyMatch && req.method === "POST")) {
+      const data = (body ?? {}) as { receive_id?: string; msg_type?: string; content?: string; uuid?: string };
+      const receiveIdType = sendPath ? query.receive_id_type ?? null : null;
+      if (sendPath && (!receiveIdType || !data.receive_id)) return json(400, { code: 230001, msg: "invalid receive_id" });
+      if (typeof data.content !== "string" || !data.msg_type) return json(400, { code: 230001, msg: "invalid content" });
+      if (data.uuid && data.uuid.length > 50) return json(400, { code: 230001, msg: "uuid too long" });
+      if (data.msg_type === "interactive" && Buffer.byteLength(data.content) > MAX_CARD_BYTES) return json(400, { code: 230025, msg: "card content exceeds 30KB" });
+      let content: unknown;
+      try {
+        content = JSON.parse(data.content);
+      } catch {
+        return json(400, { code: 230001, msg: "content is not JSON" });
+      }
+      const recipient = data.receive_id ?? replyMatch?.[1] ?? "";
+      const fault = await this.injectFault(recipient);
+      if (fault) return json(fault.status, fault.body, fault.headers);
+      if (data.uuid) this.attemptsByUuid.set(data.uuid, (this.attemptsByUuid.get(data.uuid) ?? 0) + 1);
+      const existing = data.uuid ? this.uuidToMessage.get(data.uuid) : undefined;
+      if (existing) return json(200, { code: 0, msg: "success", data: { message_id: existing.messageId } });
+      const replyTo = replyMatch?.[1] ?? null;
+      const original = replyTo ? this.messages.find((m) => m.messageId === replyTo) : undefined;
+      const message: DeliveredMessage = {
+        messageId: `om_fake_${++this.messageCounter}`,
+        operation: sendPath ? "send" : "reply",
+        receiveIdType,
+        receiveId: data.receive_id ?? null,
+        chatId: receiveIdType === "chat_id" ? data.receive_id! : receiveIdType === "open_id" ? `oc_p2p_${data.receive_id}` : original?.chatId ?? `reply:${replyTo}`,
+        replyTo,
+        msgType: data.msg_type,
+        content,
+        uuid: data.uuid ?? null,
+        at: Date.now(),
+        updates: [],
+      };
+      this.messages.push(message);
+      if (data.uuid) this.uuidToMessage.set(data.uuid, message);
+      for (const listener of this.listeners) listener(message);
+      return json(200, { code: 0, msg: "success", data: { message_id: message.messageId, chat_id: message.chatId } });
+    }
+
+    const patchMatch = url.pathname.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)$/);
+    if (patchMatch && req.method === "PATCH") {
+      const message = this.messages.find((m) => m.messageId === patchMatch[1]);
+      if (!message) return json(400, { code: 230011, msg: "message not found" });
+      const content = (body as { content?: string })?.content;
+      if (typeof content !== "string") return json(400, { code: 230001, msg: "invalid content" });
+      message.updates.push(JSON.parse(content));
+      for (const listener of this.listeners) listener(message);
+      return json(200, { code: 0, msg: "success" });
+    }
+
+    if (url.pathname === "/open-apis/interactive/v1/card/update" && req.method === "POST") {
+      const { token, card } = (body ?? {}) as { token?: string; card?: unknown };
+      if (!token || !card) return json(400, { code: 10002, msg: "token and card required" });
+      return json(200, { code: 0, msg: "success" });
+    }
+
+    const resourceMatch = url.pathname.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/);
+    if (resourceMatch && req.method === "GET") {
+      const file = this.files.get(`${decodeURIComponent(resourceMatch[1]!)}/${decodeURIComponent(resourceMatch[2]!)}`);
+      if (!file) return json(400, { code: 234003, msg: "file not found" });
+      record.status = 200;
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${encodeURIComponent(file.name)}"` });
+      res.end(Buffer.from(file.bytes));
+      return;
+    }
+
+    if (url.pathname === "/open-apis/contact/v3/users/batch_get_id" && req.method === "POST") {
+      const { mobiles = [], emails = [] } = (body ?? {}) as { mobiles?: string[]; emails?: string[] };
+      const userList = [
+        ...mobiles.map((mobile) => ({ mobile, ...(this.directory.has(mobile) ? { user_id: this.directory.get(mobile) } : {}) })),
+        ...emails.map((email) => ({ email, ...(this.directory.has(email) ? { user_id: this.directory.get(email) } : {}) })),
+      ];
+      return json(200, { code: 0, msg: "success", data: { user_list: userList } });
+    }
+
+    return json(404, { code: 404, msg: `no such endpoint in the fake: ${req.method} ${url.pathname}` });
+  }
+
+  private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | null> {
+    const now = Date.now();
+    if (this.enforceRateLimits) {
+      while (this.sendTimes.length && this.sendTimes[0]! < now - 60_000) this.sendTimes.shift();
+      const lastSecond = this.sendTimes.filter((t) => t > now - 1000).length;
+      const times = (this.recipientTimes.get(recipient) ?? []).filter((t) => t > now - 1000);
+      if (lastSecond >= 50 || this.sendTimes.length >= 1000 || times.length >= 5) {
+        const reset = this.sendTimes.length >= 1000 ? Math.ceil((this.sendTimes[0]! + 60_000 - now) / 1000) : 1;
+        return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(reset) } };
+      }
+      this.sendTimes.push(now);
+      times.push(now);
+      this.recipientTimes.set(recipient, times);
+    }
+    const { rate429 = 0, rate500 = 0, slowRate = 0, slowMs = 0 } = this.faults;
+    const roll = this.random();
+    if (roll < rate429) return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-reset": "1" } };
+    if (roll < rate429 + rate500) return { status: 500, body: { code: 1, msg: "internal error" } };
+    if (slowRate && this.random() < slowRate) await new Promise((resolve) => setTimeout(resolve, slowMs));
+    return null;
+  }
+}

@@ -1,0 +1,5 @@
+import { buildWorker } from "./build.ts";
+
+export default function setup() {
+  buildWorker();
+}

@@ -1,0 +1,250 @@
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { buildWorker, migrationStatements, ROOT } from "./build.ts";
+import { FakeFeishu } from "./fake-feishu.ts";
+import { feishuRequest, type FeishuRequestOptions } from "./feishu-signing.ts";
+
+/**
+ * The real bundled Worker on workerd (through Miniflare), with a real local D1
+ * (migrated), the outbox queue, and a fake Feishu at the network edge.
+ */
+
+export const VERIFICATION_TOKEN = "test-verification-token";
+export const ENCRYPT_KEY = "test-encrypt-key";
+export const ADMIN_OPEN_ID = "ou_bootstrap_admin";
+
+export interface TestWorkerOptions {
+  /** run without an Encrypt Key (plain, unsigned bodies) */
+  plain?: boolean;
+  vars?: Record<string, string>;
+  fake?: FakeFeishu;
+}
+
+function compatibilityDate(): string {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  return toml.match(/compatibility_date\s*=\s*"([^"]+)"/)![1]!;
+}
+
+export class TestWorker {
+  readonly logs: Record<string, unknown>[] = [];
+  private eventCounter = 0;
+  readonly mf: Miniflare;
+  readonly fake: FakeFeishu;
+  readonly encryptKey: string | undefined;
+
+  private constructor(mf: Miniflare, fake: FakeFeishu, encryptKey: string | undefined) {
+    this.mf = mf;
+    this.fake = fake;
+    this.encryptKey = encryptKey;
+  }
+
+  static async start(options: TestWorkerOptions = {}): Promise<TestWorker> {
+    const fake = options.fake ?? (await new FakeFeishu().start());
+    const encryptKey = options.plain ? undefined : ENCRYPT_KEY;
+    const logs: Record<string, unknown>[] = [];
+    const mf = new Miniflare({
+      modules: true,
+      scriptPath: buildWorker(),
+      compatibilityDate: compatibilityDate(),
+      compatibilityFlags: ["nodejs_compat"],
+      d1Databases: { DB: "duxue-test" },
+      queueProducers: { OUTBOX: { queueName: "duxue-outbox" } },
+      queueConsumers: { "duxue-outbox": { maxBatchSize: 50, maxBatchTimeout: 0.05, maxRetries: 10 } },
+      bindings: {
+        FEISHU_APP_ID: fake.appId,
+        FEISHU_APP_SECRET: fake.appSecret,
+        FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+        ...(encryptKey ? { FEISHU_ENCRYPT_KEY: encryptKey } : {}),
+        FEISHU_BASE_URL: fake.url,
+        DIGEST_CHAT_ID: "oc_office_group",
+        ADMIN_OPEN_IDS: ADMIN_OPEN_ID,
+        TIMEZONE: "Asia/Shanghai",
+        ...options.vars,
+      },
+      log: new Log(LogLevel.WARN),
+      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+        let pending = "";
+        stdout.on("data", (chunk: Buffer) => {
+          pending += chunk.toString("utf8");
+          const lines = pending.split("\n");
+          pending = lines.pop() ?? "";
+          for (const line of lines) {
+            try {
+              logs.push(JSON.parse(line));
+            } catch {
+              /* not a log line of ours */
+            }
+          }
+        });
+        stderr.resume();
+      },
+    });
+    await mf.ready;
+    const worker = new TestWorker(mf, fake, encryptKey);
+    (worker as { logs: Record<string, unknown>[] }).logs = logs;
+    const d1 = await mf.getD1Database("DB");
+    for (const statement of migrationStatements()) await d1.prepare(statement).run();
+    return worker;
+  }
+
+  async d1() {
+    return this.mf.getD1Database("DB");
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
+    const d1 = await this.d1();
+    const result = await d1.prepare(sql).bind(...params).all<T>();
+    return result.results;
+  }
+
+  async count(table: string, where = "1 = 1", ...params: unknown[]): Promise<number> {
+    const [row] = await this.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, ...params);
+    return row!.n;
+  }
+
+  /** Row counts of every table but the delivery plumbing, to assert "nothing changed". */
+  async snapshot(): Promise<Record<string, number>> {
+    const tables = await this.query<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('cache_entries', 'd1_migrations')",
+    );
+    const counts: Record<string, number> = {};
+    for (const { name } of tables) counts[name] = await this.count(name);
+    return counts;
+  }
+
+  async fetch(path: string, init?: RequestInit): Promise<Response> {
+    return this.mf.dispatchFetch(`http://duxue.test${path}`, init as never) as unknown as Response;
+  }
+
+  /** POSTs a payload to an ingress route signed and encrypted like Feishu (when the worker has an Encrypt Key). */
+  async post(path: "/feishu/events" | "/feishu/cards", payload: unknown, options: FeishuRequestOptions = {}): Promise<Response> {
+    const { body, headers } = feishuRequest(payload, { encryptKey: this.encryptKey, ...options });
+    return this.fetch(path, { method: "POST", body, headers });
+  }
+
+  nextEventId(): string {
+    return `ev_${Date.now().toString(36)}_${++this.eventCounter}`;
+  }
+
+  /** Sends a text message event as `openId`, waits until the bot's answers are delivered, and returns them. */
+  async say(openId: string, text: string, options: { chatType?: "p2p" | "group"; eventId?: string; messageId?: string } = {}) {
+    const messageId = options.messageId ?? `om_in_${this.nextEventId()}`;
+    const chatType = options.chatType ?? "p2p";
+    const group = chatType === "group";
+    const payload = messageEvent({
+      eventId: options.eventId ?? this.nextEventId(),
+      messageId,
+      openId,
+      chatType,
+      messageType: "text",
+      content: { text: group ? `@_user_1 ${text}` : text },
+      mentions: group ? [{ key: "@_user_1", id: { open_id: "ou_bot" }, name: "督学助手" }] : [],
+    });
+    const before = this.fake.messages.length;
+    const response = await this.post("/feishu/events", payload);
+    await this.settle();
+    const replies = this.fake.messages.slice(before).filter((m) => m.replyTo === messageId || m.chatId === chatIdFor(openId, chatType));
+    return { response, messageId, replies, texts: replies.map((m) => FakeFeishu.textOf(m)) };
+  }
+
+  /** Clicks a card button (or submits a form) as `openId`; returns the synchronous answer. */
+  async click(openId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageId?: string) {
+    const response = await this.post("/feishu/cards", cardActionEvent({ openId, value, formValue, messageId }));
+    const answer = (await response.json()) as { toast?: { type: string; content: string }; card?: { type: string; data: unknown } };
+    await this.settle();
+    return { status: response.status, answer };
+  }
+
+  async runCron(cron: string, scheduledTime: Date): Promise<void> {
+    const worker = await this.mf.getWorker();
+    await worker.scheduled({ cron, scheduledTime });
+    await this.settle();
+  }
+
+  /** Waits until the outbox has nothing left to deliver (or `timeoutMs` passes). */
+  async settle(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // Let waitUntil work (after the 200) start and commit.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    for (;;) {
+      const open = await this.count("outbox", "state IN ('pending', 'sending', 'failed')");
+      if (open === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if ((await this.count("outbox", "state IN ('pending', 'sending', 'failed')")) === 0) return;
+      }
+      if (Date.now() > deadline) throw new Error(`outbox not settled after ${timeoutMs} ms: ${open} messages open`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.mf.dispose();
+    await this.fake.stop();
+  }
+}
+
+export function chatIdFor(openId: string, chatType: "p2p" | "group"): string {
+  return chatType === "p2p" ? `oc_p2p_${openId}` : "oc_group_office";
+}
+
+export interface MessageEventInput {
+  eventId: string;
+  messageId: string;
+  openId: string;
+  chatType: "p2p" | "group";
+  messageType: "text" | "file" | "image";
+  content: unknown;
+  mentions?: unknown[];
+  token?: string;
+}
+
+export function messageEvent(input: MessageEventInput) {
+  return {
+    schema: "2.0",
+    header: {
+      event_id: input.eventId,
+      event_type: "im.message.receive_v1",
+      create_time: String(Date.now()),
+      token: input.token ?? VERIFICATION_TOKEN,
+      app_id: "cli_test_app",
+      tenant_key: "tenant_test",
+    },
+    event: {
+      sender: { sender_id: { open_id: input.openId, union_id: `on_${input.openId}`, user_id: null }, sender_type: "user", tenant_key: "tenant_test" },
+      message: {
+        message_id: input.messageId,
+        root_id: "",
+        parent_id: "",
+        create_time: String(Date.now()),
+        chat_id: chatIdFor(input.openId, input.chatType),
+        chat_type: input.chatType,
+        message_type: input.messageType,
+        content: JSON.stringify(input.content),
+        mentions: input.mentions ?? [],
+      },
+    },
+  };
+}
+
+export function cardActionEvent(input: { eventId?: string; openId: string; value: Record<string, unknown>; formValue?: Record<string, unknown>; messageId?: string; token?: string }) {
+  return {
+    schema: "2.0",
+    header: {
+      event_id: input.eventId ?? `ev_card_${Math.random().toString(36).slice(2)}`,
+      event_type: "card.action.trigger",
+      create_time: String(Date.now()),
+      token: input.token ?? VERIFICATION_TOKEN,
+      app_id: "cli_test_app",
+      tenant_key: "tenant_test",
+    },
+    event: {
+      operator: { tenant_key: "tenant_test", user_id: null, open_id: input.openId, union_id: `on_${input.openId}` },
+      token: `c-${Math.random().toString(36).slice(2)}`,
+      action: { value: input.value, tag: "button", ...(input.formValue ? { name: "submit", form_value: input.formValue } : {}) },
+      host: "im_message",
+      context: { open_message_id: input.messageId ?? "om_card_message", open_chat_id: "oc_card_chat" },
+    },
+  };
+}
