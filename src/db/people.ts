@@ -57,3 +57,8 @@ export async function managersWithOpenId(db: Db): Promise<Person[]> {
     .where(and(inArray(people.role, ["manager", "admin"]), eq(people.active, true)))
     .then((rows) => rows.filter((p) => p.openId));
 }
+
+/** Code and name of every active school, for matching what users type (one query). */
+export async function schoolRefs(db: Db): Promise<{ code: string; name: string }[]> {
+  return db.select({ code: schools.code, name: schools.name }).from(schools).where(eq(schools.active, true));
+}

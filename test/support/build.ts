@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,12 +21,16 @@ function newestSource(dir: string): number {
 export function buildWorker(): string {
   const fresh = existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs > Math.max(newestSource(join(ROOT, "src")), statSync(join(ROOT, "wrangler.toml")).mtimeMs);
   if (!fresh) {
-    mkdirSync(BUNDLE_DIR, { recursive: true });
-    execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", BUNDLE_DIR], {
+    // Build aside and rename into place, so test runs started side by side never read a half-written bundle.
+    const outdir = join(BUNDLE_DIR, `build-${process.pid}-${Date.now()}`);
+    mkdirSync(outdir, { recursive: true });
+    execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     });
+    renameSync(join(outdir, "index.js"), BUNDLE);
+    rmSync(outdir, { recursive: true, force: true });
   }
   return BUNDLE;
 }
