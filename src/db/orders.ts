@@ -1,0 +1,364 @@
+/**
+ * Orders storage: number allocation, issuing (rows + audit + delivery in the
+ * caller's unit of work), lookups, lists, and the helpers every lifecycle
+ * handler shares. Reads go straight to D1; writes are queued on `services.uow`.
+ */
+import type { Services } from "../commands/types.ts";
+import type { Actor } from "./people.ts";
+import { chunkForJson } from "./client.ts";
+import type { OrderKind, OrderStatus } from "./schema.ts";
+import {
+  countOrders,
+  formatOrderNumber,
+  matchesFilter,
+  ORDER_PREFIXES_SETTING,
+  PAGE_SIZE,
+  resolvePrefixes,
+  type OrderCounts,
+  type OrderFilter,
+  type Relation,
+} from "../domain/orders.ts";
+import { localDate } from "../domain/time.ts";
+import { orderCard, type OrderEventView, type OrderView } from "../feishu/cards/order-card.ts";
+import type { Card } from "../feishu/cards/kit.ts";
+import { messages, type Messages } from "../i18n/index.ts";
+
+export const SYSTEM_ACTOR = "system";
+
+export interface IssueInput {
+  kind: OrderKind;
+  /** one order per entry; a school may appear more than once (one rectification item per problem) */
+  schoolCodes: string[];
+  dueDate: string;
+  text: string;
+  issuedByCode: string;
+  /** per entry, the visit report problem the item tracks (kind `rectification_item`) */
+  problemIds?: (number | null)[];
+  /** per entry, a text / due date overriding `text` / `dueDate` */
+  texts?: (string | null)[];
+  dueDates?: (string | null)[];
+}
+
+export interface IssuedOrder {
+  number: string;
+  schoolCode: string;
+  /** how many people the delivery card goes to */
+  recipients: number;
+  id?: number;
+}
+
+export interface Recipient {
+  schoolCode: string;
+  code: string;
+  name: string;
+  openId: string;
+  lang: "zh" | "en";
+  role: string;
+}
+
+export interface OrderRecord extends OrderView {
+  id: number;
+  year: number;
+  seq: number;
+  issuedBy: string;
+  problemId: number | null;
+  acknowledgedAt: number | null;
+  reportedAt: number | null;
+  closedAt: number | null;
+  remindedForDue: string | null;
+  updatedAt: number;
+  supervisorCode: string | null;
+  zoneCode: string;
+}
+
+export async function loadPrefixes(d1: D1Database): Promise<Record<OrderKind, string>> {
+  const row = await d1.prepare("SELECT value FROM settings WHERE key = ?").bind(ORDER_PREFIXES_SETTING).first<{ value: string }>();
+  let parsed: unknown = null;
+  try {
+    parsed = row ? JSON.parse(row.value) : null;
+  } catch {
+    parsed = null;
+  }
+  return resolvePrefixes(parsed);
+}
+
+/**
+ * Reserves `count` sequence numbers of (kind, year) in ONE statement and returns the first.
+ * Runs directly, before the caller's batch: numbers are never reused (a failed batch leaves a gap).
+ */
+export async function allocateSeqs(d1: D1Database, kind: OrderKind, year: number, count: number): Promise<number> {
+  const row = await d1
+    .prepare(
+      `INSERT INTO order_counters (kind, year, last_seq) VALUES (?1, ?2, ?3)
+       ON CONFLICT(kind, year) DO UPDATE SET last_seq = last_seq + excluded.last_seq RETURNING last_seq`,
+    )
+    .bind(kind, year, count)
+    .first<{ last_seq: number }>();
+  return row!.last_seq - count + 1;
+}
+
+/** The nameplate supervisor and the school contacts of each school who can receive messages. */
+export async function recipientsOf(d1: D1Database, schoolCodes: readonly string[]): Promise<Map<string, Recipient[]>> {
+  const result = new Map<string, Recipient[]>();
+  if (schoolCodes.length === 0) return result;
+  const { results } = await d1
+    .prepare(
+      `SELECT s.code AS schoolCode, p.code, p.name, p.open_id AS openId, p.lang, p.role
+       FROM schools s JOIN people p
+         ON p.active = 1 AND p.open_id IS NOT NULL
+        AND (p.code = s.supervisor_code OR (p.role = 'school_contact' AND p.school_code = s.code))
+       WHERE s.code IN (SELECT value FROM json_each(?1))
+       ORDER BY s.code, p.role DESC, p.code`,
+    )
+    .bind(JSON.stringify([...new Set(schoolCodes)]))
+    .all<Recipient>();
+  for (const row of results) {
+    const list = result.get(row.schoolCode) ?? [];
+    list.push(row);
+    result.set(row.schoolCode, list);
+  }
+  return result;
+}
+
+export async function personName(d1: D1Database, code: string): Promise<string> {
+  if (code === SYSTEM_ACTOR) return code;
+  const row = await d1.prepare("SELECT name FROM people WHERE code = ?").bind(code).first<{ name: string }>();
+  return row?.name ?? (code.startsWith("admin:") ? "Admin" : code);
+}
+
+async function schoolNames(d1: D1Database, codes: readonly string[]): Promise<Map<string, string>> {
+  const { results } = await d1
+    .prepare("SELECT code, name FROM schools WHERE code IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify([...new Set(codes)]))
+    .all<{ code: string; name: string }>();
+  return new Map(results.map((r) => [r.code, r.name]));
+}
+
+const INSERT_ORDERS_SQL = `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, problem_id, updated_at)
+SELECT json_extract(value, '$.number'), ?1, ?2, json_extract(value, '$.seq'), json_extract(value, '$.schoolCode'),
+       json_extract(value, '$.text'), json_extract(value, '$.dueDate'), 'issued', ?3, ?4, json_extract(value, '$.problemId'), ?4
+FROM json_each(?5)`;
+
+const INSERT_ISSUED_EVENTS_SQL = `INSERT INTO order_events (order_id, at, actor_code, action, note, data)
+SELECT o.id, ?1, ?2, 'issued', NULL, json_object('dueDate', o.due_date, 'schoolCode', o.school_code)
+FROM json_each(?3) j JOIN orders o ON o.number = j.value`;
+
+const LINK_PROBLEMS_SQL = `UPDATE problems SET order_id = (SELECT o.id FROM orders o WHERE o.problem_id = problems.id ORDER BY o.id DESC LIMIT 1)
+WHERE id IN (SELECT value FROM json_each(?1))`;
+
+/**
+ * Issues one numbered order per entry of `schoolCodes`: allocates the numbers at once (one statement),
+ * then queues on `services.uow` the order rows, their `issued` audit rows and the delivery cards to each
+ * school's nameplate supervisor and contacts (`order:<number>:deliver:<personCode>`).
+ * The caller validates (schools exist, due date, text length, role) and commits the unit of work.
+ */
+export async function issueOrders(services: Services, input: IssueInput): Promise<IssuedOrder[]> {
+  const count = input.schoolCodes.length;
+  if (count === 0) return [];
+  const { d1, nowMs } = services;
+  const timeZone = services.config.TIMEZONE;
+  const today = localDate(nowMs, timeZone);
+  const year = Number(today.slice(0, 4));
+  const [prefixes, recipients, names, issuerName] = await Promise.all([
+    loadPrefixes(d1),
+    recipientsOf(d1, input.schoolCodes),
+    schoolNames(d1, input.schoolCodes),
+    personName(d1, input.issuedByCode),
+  ]);
+  const first = await allocateSeqs(d1, input.kind, year, count);
+  const rows = input.schoolCodes.map((schoolCode, i) => ({
+    number: formatOrderNumber(prefixes[input.kind], year, first + i),
+    seq: first + i,
+    schoolCode,
+    text: input.texts?.[i] ?? input.text,
+    dueDate: input.dueDates?.[i] ?? input.dueDate,
+    problemId: input.problemIds?.[i] ?? null,
+  }));
+  for (const chunk of chunkForJson(rows)) {
+    services.uow.write(d1.prepare(INSERT_ORDERS_SQL).bind(input.kind, year, input.issuedByCode, nowMs, JSON.stringify(chunk)));
+  }
+  for (const chunk of chunkForJson(rows.map((r) => r.number))) {
+    services.uow.write(d1.prepare(INSERT_ISSUED_EVENTS_SQL).bind(nowMs, input.issuedByCode, JSON.stringify(chunk)));
+  }
+  const problemIds = rows.map((r) => r.problemId).filter((id): id is number => typeof id === "number");
+  if (problemIds.length > 0) services.uow.write(d1.prepare(LINK_PROBLEMS_SQL).bind(JSON.stringify(problemIds)));
+
+  for (const row of rows) {
+    const view: OrderView = {
+      number: row.number,
+      kind: input.kind,
+      schoolCode: row.schoolCode,
+      schoolName: names.get(row.schoolCode) ?? row.schoolCode,
+      text: row.text,
+      dueDate: row.dueDate,
+      status: "issued",
+      issuedByName: issuerName,
+      issuedAt: nowMs,
+    };
+    notifyPeople(services, recipients.get(row.schoolCode) ?? [], (person) => `order:${row.number}:deliver:${person.code}`, (t) =>
+      orderCard(t, view, { today, timeZone, intro: t.orders.deliverIntro, actions: true }),
+    );
+  }
+  return rows.map((row) => ({ number: row.number, schoolCode: row.schoolCode, recipients: (recipients.get(row.schoolCode) ?? []).length }));
+}
+
+/** Queues one card per person, in the person's language. */
+export function notifyPeople(
+  services: Services,
+  people: readonly { code: string; openId: string | null; lang: string }[],
+  key: (person: { code: string }) => string,
+  build: (t: Messages) => Card,
+): number {
+  let sent = 0;
+  for (const person of people) {
+    if (!person.openId) continue;
+    services.uow.send({ key: key(person), to: { openId: person.openId }, msgType: "interactive", content: build(messages(person.lang)) });
+    sent++;
+  }
+  return sent;
+}
+
+// ---------------------------------------------------------------- reads
+
+const ORDER_SELECT = `SELECT o.id, o.number, o.kind, o.year, o.seq, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName,
+  o.text, o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
+  o.problem_id AS problemId, o.acknowledged_at AS acknowledgedAt, o.reported_at AS reportedAt, o.closed_at AS closedAt,
+  o.reminded_for_due AS remindedForDue, o.updated_at AS updatedAt, s.supervisor_code AS supervisorCode, COALESCE(s.zone_code, '') AS zoneCode
+FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by`;
+
+export async function findOrderByNumber(d1: D1Database, number: string): Promise<OrderRecord | null> {
+  return d1.prepare(`${ORDER_SELECT} WHERE o.number = ?1`).bind(number).first<OrderRecord>();
+}
+
+export async function findOrderById(d1: D1Database, id: number): Promise<OrderRecord | null> {
+  return d1.prepare(`${ORDER_SELECT} WHERE o.id = ?1`).bind(id).first<OrderRecord>();
+}
+
+export async function orderHistory(d1: D1Database, orderId: number, t: Messages): Promise<OrderEventView[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT e.at, COALESCE(p.name, e.actor_code) AS actorName, e.actor_code AS actorCode, e.action, e.note
+       FROM order_events e LEFT JOIN people p ON p.code = e.actor_code WHERE e.order_id = ?1 ORDER BY e.at, e.id`,
+    )
+    .bind(orderId)
+    .all<OrderEventView & { actorCode: string }>();
+  return results.map((e) => ({ ...e, actorName: e.actorCode === SYSTEM_ACTOR ? t.orders.system : e.actorName }));
+}
+
+/** How `actor` relates to the order: manager, the school's nameplate supervisor or contact (recipient), or other. */
+export function relationOf(actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode">): Relation {
+  if (actor.role === "manager" || actor.role === "admin") return "manager";
+  if (actor.role === "supervisor" && order.supervisorCode === actor.code) return "recipient";
+  if (actor.role === "school_contact" && actor.schoolCode === order.schoolCode) return "recipient";
+  return "other";
+}
+
+export const canSee = (actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode">) => relationOf(actor, order) !== "other";
+
+// ---------------------------------------------------------------- writes shared by the lifecycle handlers
+
+/**
+ * An audit row, written only if the statement just before it in the batch changed a row
+ * (the guarded status update), so a double click leaves one entry.
+ */
+export function eventIfChanged(d1: D1Database, e: { orderId: number; at: number; actorCode: string; action: string; note?: string | null; data?: unknown }) {
+  return d1
+    .prepare("INSERT INTO order_events (order_id, at, actor_code, action, note, data) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() > 0")
+    .bind(e.orderId, e.at, e.actorCode, e.action, e.note ?? null, e.data === undefined ? null : JSON.stringify(e.data));
+}
+
+export function eventStatement(d1: D1Database, e: { orderId: number; at: number; actorCode: string; action: string; note?: string | null; data?: unknown }) {
+  return d1
+    .prepare("INSERT INTO order_events (order_id, at, actor_code, action, note, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+    .bind(e.orderId, e.at, e.actorCode, e.action, e.note ?? null, e.data === undefined ? null : JSON.stringify(e.data));
+}
+
+/**
+ * Moves an order from `from` to `to` (guarded: nothing happens if its status changed meanwhile)
+ * and appends the audit row in the same batch.
+ */
+export function queueTransition(
+  services: Services,
+  order: Pick<OrderRecord, "id" | "status">,
+  change: { to: OrderStatus; actorCode: string; action: string; note?: string | null; data?: unknown; set?: Record<string, string | number | null> },
+): void {
+  const { d1, nowMs } = services;
+  const set = { status: change.to, updated_at: nowMs, ...(change.set ?? {}) };
+  const columns = Object.keys(set);
+  const assignments = columns.map((column, i) => `${column} = ?${i + 1}`).join(", ");
+  const values = Object.values(set);
+  services.uow.write(
+    d1.prepare(`UPDATE orders SET ${assignments} WHERE id = ?${values.length + 1} AND status = ?${values.length + 2}`).bind(...values, order.id, order.status),
+    eventIfChanged(d1, { orderId: order.id, at: nowMs, actorCode: change.actorCode, action: change.action, note: change.note, data: change.data }),
+  );
+}
+
+export function viewOf(order: OrderRecord): OrderView {
+  return order;
+}
+
+/** People to tell about a change: the school's recipients. */
+export async function recipientsOfOrder(d1: D1Database, order: Pick<OrderRecord, "schoolCode">): Promise<Recipient[]> {
+  return (await recipientsOf(d1, [order.schoolCode])).get(order.schoolCode) ?? [];
+}
+
+/** The issuer, if on the roster with an open_id; otherwise every manager. */
+export async function issuerOrManagers(d1: D1Database, issuedBy: string): Promise<{ code: string; openId: string | null; lang: string; name: string }[]> {
+  const issuer = await d1
+    .prepare("SELECT code, open_id AS openId, lang, name FROM people WHERE code = ? AND active = 1 AND open_id IS NOT NULL")
+    .bind(issuedBy)
+    .first<{ code: string; openId: string; lang: string; name: string }>();
+  if (issuer) return [issuer];
+  return managers(d1);
+}
+
+export async function managers(d1: D1Database): Promise<{ code: string; openId: string | null; lang: string; name: string }[]> {
+  const { results } = await d1
+    .prepare("SELECT code, open_id AS openId, lang, name FROM people WHERE role IN ('manager', 'admin') AND active = 1 AND open_id IS NOT NULL ORDER BY code")
+    .all<{ code: string; openId: string; lang: string; name: string }>();
+  return results;
+}
+
+// ---------------------------------------------------------------- lists
+
+export type ListScope = { kind: "all" } | { kind: "zone"; code: string; name: string } | { kind: "school"; code: string; name: string } | { kind: "supervisor"; code: string; name: string };
+
+export interface ListRow {
+  number: string;
+  kind: OrderKind;
+  schoolCode: string;
+  schoolName: string;
+  dueDate: string;
+  status: OrderStatus;
+}
+
+export interface OrderList {
+  counts: OrderCounts;
+  rows: ListRow[];
+  matching: number;
+}
+
+/** What `actor` may see: managers everything, supervisors their nameplate schools, contacts their school. */
+function visibility(actor: Actor): { sql: string; params: string[] } | null {
+  if (actor.role === "manager" || actor.role === "admin") return { sql: "", params: [] };
+  if (actor.role === "supervisor") return { sql: " AND s.supervisor_code = ?", params: [actor.code] };
+  if (actor.role === "school_contact" && actor.schoolCode) return { sql: " AND o.school_code = ?", params: [actor.schoolCode] };
+  return null;
+}
+
+/** Counts over every order in scope, and one page of those matching `filter`, sorted by due date. */
+export async function listOrders(d1: D1Database, actor: Actor, scope: ListScope, filter: OrderFilter, today: string, page: number): Promise<OrderList> {
+  const visible = visibility(actor);
+  if (!visible) return { counts: countOrders([], today), rows: [], matching: 0 };
+  let sql = `SELECT o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.due_date AS dueDate, o.status
+    FROM orders o LEFT JOIN schools s ON s.code = o.school_code WHERE 1 = 1${visible.sql}`;
+  const params: string[] = [...visible.params];
+  if (scope.kind === "zone") sql += " AND s.zone_code = ?";
+  if (scope.kind === "school") sql += " AND o.school_code = ?";
+  if (scope.kind === "supervisor") sql += " AND s.supervisor_code = ?";
+  if (scope.kind !== "all") params.push(scope.code);
+  sql += " ORDER BY o.due_date, o.id";
+  const { results } = await d1.prepare(sql).bind(...params).all<ListRow>();
+  const matching = results.filter((row) => matchesFilter(row, filter, today));
+  return { counts: countOrders(results, today), rows: matching.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE), matching: matching.length };
+}
