@@ -53,9 +53,14 @@ export const columns = (columnsElements: CardElement[][]): CardElement => ({
   columns: columnsElements.map((elements) => ({ tag: "column", width: "auto", elements })),
 });
 
-/** Escapes text a user typed so it cannot inject markdown (links, mentions) into a card. */
+const MARKDOWN_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "&#42;", _: "&#95;", "~": "&#126;", "[": "&#91;", "]": "&#93;", "`": "&#96;" };
+
+/**
+ * Escapes text a user typed so it cannot add formatting, links, mentions or
+ * tags (`<at>`, `<font>`) to a card: Feishu's card markdown takes HTML entities.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return text.replace(/[&<>*_~[\]`]/g, (c) => MARKDOWN_ENTITIES[c]!);
 }
 
 export const textContent = (text: string) => ({ text });

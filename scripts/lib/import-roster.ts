@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { messages, type Lang } from "../../src/i18n/index.ts";
+import { parseRoster, ROSTER_ORDER, type ParsedRoster, type RosterKind } from "../../src/roster/parse.ts";
+import { buildRosterContext, CONTEXT_QUERIES, diffRoster, EXISTING_QUERIES, rosterUpserts } from "../../src/roster/store.ts";
+import { d1ExecuteFile, d1Query, sqlString, type D1Target } from "./wrangler-d1.ts";
+
+/** Remote D1 takes at most 100 KB per statement: keep each bulk upsert's JSON well below. */
+const MAX_STATEMENT_JSON = 80_000;
+
+export interface ImportReport {
+  ok: boolean;
+  lines: string[];
+}
+
+/**
+ * Imports zones.csv, people.csv and schools.csv from a folder into D1: all
+ * three are checked first (each against the database plus the files before
+ * it), and nothing is written unless every row of every file is valid.
+ */
+export function importRosterFolder(folder: string, target: D1Target = {}, lang: Lang = "zh"): ImportReport {
+  const t = messages(lang);
+  const files = ROSTER_ORDER.filter((kind) => existsSync(join(folder, `${kind}.csv`)));
+  if (files.length === 0) return { ok: false, lines: [`${folder}: no zones.csv, people.csv or schools.csv`] };
+
+  const [zoneRows = [], supervisorRows = [], openIdRows = [], ...existing] = d1Query(
+    [CONTEXT_QUERIES.zoneCodes, CONTEXT_QUERIES.supervisorCodes, CONTEXT_QUERIES.openIds, ...files.map((kind) => EXISTING_QUERIES[kind])].join(";\n"),
+    target,
+  );
+  const zoneCodes = [...(zoneRows as { code: string }[])];
+  const supervisors = [...(supervisorRows as { code: string }[])];
+  const parsedFiles: { kind: RosterKind; parsed: ParsedRoster; existing: Record<string, unknown>[] }[] = [];
+  const lines: string[] = [];
+  let ok = true;
+
+  files.forEach((kind, index) => {
+    const fileName = `${kind}.csv`;
+    const context = buildRosterContext(zoneCodes, supervisors, openIdRows as { code: string; open_id: string }[]);
+    const parsed = parseRoster(kind, readFileSync(join(folder, fileName), "utf8"), context, t);
+    if (parsed.errors.length) {
+      ok = false;
+      lines.push(t.roster.rejected(fileName, parsed.errors.length), ...parsed.errors.map((error) => "  " + t.roster.rowError(fileName, error.line, error.reason)));
+    }
+    if (parsed.kind === "zones") zoneCodes.push(...parsed.rows.map((row) => ({ code: row.code })));
+    if (parsed.kind === "people") supervisors.push(...parsed.rows.filter((row) => row.role === "supervisor").map((row) => ({ code: row.code })));
+    parsedFiles.push({ kind, parsed, existing: (existing[index] ?? []) as Record<string, unknown>[] });
+  });
+  if (!ok) return { ok, lines };
+
+  const nowMs = Date.now();
+  const statements: string[] = [];
+  for (const { kind, parsed, existing: stored } of parsedFiles) {
+    const diff = diffRoster(parsed, stored);
+    for (const upsert of rosterUpserts(kind, [...diff.added, ...diff.updated], nowMs, MAX_STATEMENT_JSON)) {
+      statements.push(upsert.sql.replace(/\?1/g, String(upsert.params[0])).replace("?2", sqlString(upsert.params[1])) + ";");
+    }
+    lines.push(t.roster.imported(`${kind}.csv`, t.roster.kinds[kind], diff.added.length, diff.updated.length, diff.unchanged));
+    if (parsed.kind === "people") {
+      const unresolved = parsed.rows.filter((row) => !row.openId && !stored.find((s) => s.code === row.code && s.openId));
+      if (unresolved.length) lines.push(`  ${unresolved.length} people have no open_id yet; the bot resolves them from mobile/email (see README).`);
+    }
+  }
+  if (statements.length) d1ExecuteFile(statements.join("\n"), target);
+  return { ok, lines };
+}

@@ -1,0 +1,89 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { FakeFeishu } from "../test/support/fake-feishu.ts";
+import { generateDemoRoster } from "./lib/demo-roster.ts";
+import { importRosterFolder } from "./lib/import-roster.ts";
+import { applyMigrations, d1Query, ROOT } from "./lib/wrangler-d1.ts";
+import { Simulator } from "./sim/server.ts";
+
+/**
+ * npm start: migrate the local D1, load the demo roster into an empty
+ * database, start a local fake Feishu, the simulator and `wrangler dev`.
+ * `npm start -- --feishu` runs against real Feishu with the values in .dev.vars.
+ */
+
+const args = process.argv.slice(2);
+const realFeishu = args.includes("--feishu") || process.env.DUXUE_FEISHU === "real";
+const WORKER_PORT = Number(process.env.DUXUE_WORKER_PORT ?? 8787);
+const FAKE_PORT = Number(process.env.DUXUE_FAKE_PORT ?? 9100);
+const SIM_PORT = Number(process.env.DUXUE_SIM_PORT ?? 8788);
+
+const log = (line: string) => console.log(`[duxue] ${line}`);
+
+log("applying migrations to the local D1 (.wrangler/state)…");
+applyMigrations();
+
+const [[{ n: peopleCount } = { n: 0 }] = []] = d1Query<{ n: number }>("SELECT COUNT(*) AS n FROM people");
+if (peopleCount === 0) {
+  const folder = join(ROOT, ".wrangler/demo-roster");
+  mkdirSync(folder, { recursive: true });
+  const demo = generateDemoRoster();
+  for (const kind of ["zones", "people", "schools"] as const) writeFileSync(join(folder, `${kind}.csv`), demo[kind]);
+  log(`empty database: loading the demo roster (${demo.counts.zones} zones, ${demo.counts.supervisors} supervisors, ${demo.counts.schools} schools, ${demo.counts.managers} managers)…`);
+  const report = importRosterFolder(folder);
+  for (const line of report.lines) log(line);
+} else {
+  log(`the local database already has ${peopleCount} people: keeping them (delete .wrangler/state to start over).`);
+}
+
+const wranglerArgs = ["dev", "--port", String(WORKER_PORT), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"];
+
+if (realFeishu) {
+  if (!existsSync(join(ROOT, ".dev.vars"))) {
+    console.error("--feishu needs a .dev.vars with your app's secrets: copy .dev.vars.example and fill it in.");
+    process.exit(2);
+  }
+  log(`real Feishu mode: the bot listens on http://127.0.0.1:${WORKER_PORT}; expose it (README, "Running against real Feishu").`);
+  spawn(join(ROOT, "node_modules/.bin/wrangler"), wranglerArgs, { cwd: ROOT, stdio: "inherit" }).on("exit", (code) => process.exit(code ?? 0));
+} else {
+  const fake = await new FakeFeishu({ appId: "cli_local_sim", appSecret: "local-sim-secret" }).start(FAKE_PORT);
+  const verificationToken = "local-sim-verification-token";
+  const encryptKey = "local-sim-encrypt-key";
+  const envFile = join(ROOT, ".wrangler/sim.env");
+  writeFileSync(
+    envFile,
+    [
+      `FEISHU_APP_ID=${fake.appId}`,
+      `FEISHU_APP_SECRET=${fake.appSecret}`,
+      `FEISHU_VERIFICATION_TOKEN=${verificationToken}`,
+      `FEISHU_ENCRYPT_KEY=${encryptKey}`,
+      `FEISHU_BASE_URL=${fake.url}`,
+      `DIGEST_CHAT_ID=oc_sim_office_group`,
+      `ADMIN_OPEN_IDS=`,
+      `TIMEZONE=Asia/Shanghai`,
+    ].join("\n") + "\n",
+  );
+  const workerUrl = `http://127.0.0.1:${WORKER_PORT}`;
+  const simulator = await new Simulator({ fake, workerUrl, verificationToken, encryptKey, d1: {} }).listen(SIM_PORT);
+  const wrangler = spawn(join(ROOT, "node_modules/.bin/wrangler"), [...wranglerArgs, "--env-file", envFile], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  wrangler.stderr.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+  wrangler.stdout.on("data", (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    if (process.env.DUXUE_VERBOSE) process.stdout.write(text);
+    if (text.includes("Ready on")) {
+      log(`the bot is running on ${workerUrl} against a local fake Feishu (${fake.url}).`);
+      log(`open the simulator: ${simulator.url}`);
+      log(`or talk to the bot from a terminal: npm run say -- --as M001 help`);
+    }
+  });
+  wrangler.on("exit", (code) => {
+    void fake.stop();
+    process.exit(code ?? 0);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));
+}
