@@ -97,6 +97,7 @@ function toStatement(d1: D1Database, item: Writable): D1PreparedStatement {
 export class UnitOfWork {
   private readonly writes: Writable[] = [];
   private readonly messages: OutboundMessage[] = [];
+  private readonly requeued: string[] = [];
   private readonly d1: D1Database;
   private readonly env: Pick<Bindings, "OUTBOX">;
   private readonly nowMs: number;
@@ -117,6 +118,12 @@ export class UnitOfWork {
     return this;
   }
 
+  /** Queues existing outbox rows again after the commit (e.g. dead rows a manager retries; the consumer claims by state). */
+  requeue(...uuids: string[]): this {
+    this.requeued.push(...uuids);
+    return this;
+  }
+
   get pendingMessages(): readonly OutboundMessage[] {
     return this.messages;
   }
@@ -129,7 +136,8 @@ export class UnitOfWork {
     const results = all.length > 0 ? await this.d1.batch(all) : [];
     this.writes.length = 0;
     this.messages.length = 0;
-    if (uuids.length > 0) await enqueueDelivery(this.env, uuids);
+    const queued = [...uuids, ...this.requeued.splice(0)];
+    if (queued.length > 0) await enqueueDelivery(this.env, queued);
     return results.slice(0, writes.length);
   }
 }

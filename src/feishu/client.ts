@@ -115,12 +115,17 @@ export function fetchHttpInstance(fetcher: typeof fetch = fetch) {
 /** The SDK's token cache interface, kept in D1's cache_entries table. */
 export function d1TokenCache(d1: D1Database) {
   const keyOf = (key: string | symbol | Symbol, namespace?: string) => `${namespace ?? ""}/${String(key)}`;
+  // This client's own copy (one request or queue batch): one D1 read per batch, not one per send.
+  const memo = new Map<string, { value: string; expiresAt: number }>();
   return {
     async get(key: string | Symbol, options?: { namespace?: string }) {
+      const remembered = memo.get(keyOf(key, options?.namespace));
+      if (remembered && remembered.expiresAt > Date.now()) return remembered.value;
       const row = await d1
         .prepare("SELECT value FROM cache_entries WHERE key = ? AND expires_at > ?")
         .bind(keyOf(key, options?.namespace), Date.now())
-        .first<{ value: string }>();
+        .first<{ value: string; expires_at?: number }>();
+      if (row) memo.set(keyOf(key, options?.namespace), { value: row.value, expiresAt: Date.now() + 60_000 });
       return row?.value;
     },
     async set(key: string | Symbol, value: unknown, expire?: number, options?: { namespace?: string }) {
@@ -130,9 +135,11 @@ export function d1TokenCache(d1: D1Database) {
         )
         .bind(keyOf(key, options?.namespace), String(value), expire ?? Date.now() + 3_600_000)
         .run();
+      memo.set(keyOf(key, options?.namespace), { value: String(value), expiresAt: expire ?? Date.now() + 3_600_000 });
       return true;
     },
     async clear() {
+      memo.clear();
       await d1.prepare("DELETE FROM cache_entries WHERE key LIKE '%tenant-access-token%'").run();
     },
   };
@@ -150,6 +157,8 @@ const sdkLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () =
 export class FeishuClient {
   readonly sdk: lark.Client;
   private readonly cache: ReturnType<typeof d1TokenCache>;
+  private tokenGeneration = 0;
+  private refreshing: Promise<void> | undefined;
 
   constructor(config: Config, d1: D1Database, fetcher: typeof fetch = fetch) {
     this.cache = d1TokenCache(d1);
@@ -167,11 +176,19 @@ export class FeishuClient {
 
   /** Runs a call; on an invalid-token answer drops the cached token and tries once more. */
   private async withFreshToken<T>(call: () => Promise<T>): Promise<T> {
+    const generation = this.tokenGeneration;
     try {
       return await call();
     } catch (error) {
       if (error instanceof FeishuApiError && error.tokenInvalid) {
-        await this.cache.clear();
+        // Concurrent sends that all hit the expired token drop it once, then each retry once.
+        if (this.tokenGeneration === generation) {
+          this.refreshing ??= this.cache
+            .clear()
+            .then(() => void this.tokenGeneration++)
+            .finally(() => (this.refreshing = undefined));
+          await this.refreshing;
+        }
         return call();
       }
       throw error;

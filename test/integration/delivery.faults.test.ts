@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UnitOfWork, type OutboundMessage } from "../../src/delivery/outbox.ts";
+import { card, markdown } from "../../src/feishu/cards/kit.ts";
+import { FakeFeishu } from "../support/fake-feishu.ts";
+import { TestWorker } from "../support/worker.ts";
+
+const FAN_OUT = 349;
+
+/**
+ * A weekly fan-out of 349 cards through the real outbox path (UnitOfWork: one
+ * D1 batch, then the queue), delivered by the real consumer on workerd against
+ * a fake Feishu that answers 20% of sends 429, 5% 500, some only after 10 s,
+ * and expires every token mid-run. Every card must arrive exactly once.
+ */
+describe("delivery under faults", () => {
+  let worker: TestWorker;
+
+  beforeAll(async () => {
+    const fake = await new FakeFeishu({ seed: 7 }).start();
+    // Test-only: shorter exponential backoff base (production default 2 s); Feishu's reset header still applies.
+    worker = await TestWorker.start({ fake, vars: { DELIVERY_BACKOFF_BASE_MS: "250" } });
+  });
+  afterAll(() => worker.stop());
+
+  it("delivers all 349 cards of a fan-out exactly once despite 429s, 500s, slow answers and an expired token", async () => {
+    const fake = worker.fake;
+    fake.faults = { rate429: 0.2, rate500: 0.05, slowRate: 0.02, slowMs: 10_000 };
+    let expiredAt = -1;
+    const stopWatching = fake.onMessage(() => {
+      if (expiredAt < 0 && fake.messages.length >= 120) {
+        expiredAt = fake.messages.length;
+        fake.expireTokens();
+      }
+    });
+
+    const d1 = (await worker.d1()) as unknown as D1Database;
+    const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
+    const uow = new UnitOfWork(d1, { OUTBOX: queue }, Date.now());
+    const recipients = Array.from({ length: FAN_OUT }, (_, i) => `ou_fan_${String(i + 1).padStart(3, "0")}`);
+    const outbound: OutboundMessage[] = recipients.map((openId, i) => ({
+      key: `plan:2026-W48:fan-${i + 1}`,
+      to: { openId },
+      msgType: "interactive",
+      content: card({ title: "本周督导计划", elements: [markdown(`第 ${i + 1} 张`)] }),
+    }));
+    uow.send(...outbound);
+    await uow.commit();
+
+    await worker.settle(85_000);
+    stopWatching();
+
+    // exactly once, by uuid and by recipient
+    const rows = await worker.query<{ uuid: string; state: string; message_id: string | null; receive_id: string }>(
+      "SELECT uuid, state, message_id, receive_id FROM outbox WHERE ref LIKE 'plan:2026-W48:fan-%'",
+    );
+    expect(rows).toHaveLength(FAN_OUT);
+    expect(rows.filter((row) => row.state !== "sent")).toEqual([]);
+    const delivered = fake.messages.filter((m) => m.receiveId?.startsWith("ou_fan_"));
+    expect(delivered).toHaveLength(FAN_OUT);
+    expect(new Set(delivered.map((m) => m.uuid)).size).toBe(FAN_OUT);
+    for (const openId of recipients) expect(fake.messagesTo(openId), openId).toHaveLength(1);
+    // Feishu's message_id is stored on each row
+    const byUuid = new Map(delivered.map((m) => [m.uuid, m.messageId]));
+    for (const row of rows) expect(row.message_id).toBe(byUuid.get(row.uuid));
+
+    // the faults really happened
+    const sends = fake.calls.filter((call) => call.path === "/open-apis/im/v1/messages");
+    expect(sends.filter((call) => call.status === 429).length).toBeGreaterThan(20);
+    expect(sends.filter((call) => call.status === 500).length).toBeGreaterThan(3);
+    expect(expiredAt).toBeGreaterThan(0);
+    expect(sends.filter((call) => call.status === 400 && (call.body as { uuid?: string })?.uuid).length).toBeGreaterThan(0);
+    expect(fake.calls.filter((call) => call.path.endsWith("tenant_access_token/internal")).length).toBeGreaterThan(1);
+    // retried sends repeated the same uuid (Feishu's idempotency key), never a new one
+    expect([...fake.attemptsByUuid.values()].some((n) => n > 1) || sends.length > FAN_OUT).toBe(true);
+  }, 120_000);
+});
