@@ -1,0 +1,108 @@
+import { planRun } from "../db/planning.ts";
+import { COUNTING_STATUSES } from "../domain/planner.ts";
+import { currentWeek, parseWeek, type IsoWeek } from "../domain/time.ts";
+import { weekRange } from "../feishu/cards/week-card.ts";
+import { card, escapeMarkdown, markdown, textContent, type Card } from "../feishu/cards/kit.ts";
+import type { Messages } from "../i18n/index.ts";
+import { preparePlan, sendPlan, visitsOfWeek, type PreparedPlan } from "../jobs/weekly-plan.ts";
+import { MANAGERS, type Command, type CommandContext } from "./types.ts";
+
+const SEND_WORDS = new Set(["send", "发送", "重发", "resend"]);
+const MAX_CARD_BYTES = 28 * 1024;
+
+/** The week a bare `plan` means: this week until its plan is sent, then next week. */
+export async function defaultPlanWeek(ctx: Pick<CommandContext, "d1" | "nowMs" | "config">): Promise<IsoWeek> {
+  const week = currentWeek(ctx.nowMs, ctx.config.TIMEZONE);
+  const run = await planRun(ctx.d1, week);
+  return run?.sentAt ? parseWeek("next", ctx.nowMs, ctx.config.TIMEZONE)! : week;
+}
+
+/** The preview card: zones → supervisors → schools (reason), then what is carried over. Falls back to counts per zone when too big. */
+export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: string | null): Card {
+  const { week, data, plan } = prepared;
+  const rows = [
+    ...plan.existing,
+    ...plan.assignments.map((a) => ({ ...a, status: a.status as string })),
+  ].filter((row) => COUNTING_STATUSES.has(row.status));
+  const bySupervisor = visitsOfWeek(rows);
+  const schoolName = (code: string) => data.schools.get(code)?.name ?? code;
+  const zoneOfSupervisor = (code: string) => data.supervisors.get(code)?.zoneCode ?? data.schools.get(rows.find((r) => r.supervisorCode === code)?.schoolCode ?? "")?.zoneCode ?? "—";
+  const zones = new Map<string, string[]>();
+  const zoneCounts = new Map<string, number>();
+  for (const [code, list] of [...bySupervisor].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const zone = zoneOfSupervisor(code);
+    if (zoneFilter && zone !== zoneFilter) continue;
+    const schools = list.map((row) => escapeMarkdown(`${schoolName(row.schoolCode)}（${t.planning.reasons[row.reason] ?? row.reason}）`)).join(t.common.and);
+    const name = data.supervisors.get(code)?.name ?? code;
+    zones.set(zone, [...(zones.get(zone) ?? []), t.planning.previewSupervisor(escapeMarkdown(name), escapeMarkdown(code), schools)]);
+    zoneCounts.set(zone, (zoneCounts.get(zone) ?? 0) + list.length);
+  }
+  const carried = plan.carriedOver.filter((c) => !zoneFilter || (data.schools.get(c.schoolCode)?.zoneCode ?? "") === zoneFilter);
+  const total = [...zoneCounts.values()].reduce((a, b) => a + b, 0);
+  const header = markdown(t.planning.previewSummary(total, zones.size, carried.length, Boolean(data.run?.sentAt)));
+  const footer = markdown(t.planning.previewFooter(week));
+  const title = t.planning.previewTitle(week, weekRange(week, t, plan.schoolDays));
+  const zoneTitle = (code: string) => t.planning.previewZone(escapeMarkdown(data.zones.get(code) ?? code), escapeMarkdown(code), zoneCounts.get(code) ?? 0);
+  const zoneCodes = [...zones.keys()].sort();
+  const detail = [header, ...zoneCodes.map((code) => markdown(`${zoneTitle(code)}\n${zones.get(code)!.join("\n")}`))];
+  if (carried.length) detail.push(markdown(t.planning.previewCarried(carried.map((c) => escapeMarkdown(schoolName(c.schoolCode))).join(t.common.and))));
+  detail.push(footer);
+  const full = card({ title, elements: detail });
+  if (new TextEncoder().encode(JSON.stringify(full)).length <= MAX_CARD_BYTES) return full;
+  const summaryLines = zoneCodes.map((code) => `- ${zoneTitle(code)}`);
+  const summary: ReturnType<typeof markdown>[] = [header, markdown(t.planning.previewTooBig)];
+  for (let i = 0; i < summaryLines.length; i += 40) summary.push(markdown(summaryLines.slice(i, i + 40).join("\n")));
+  summary.push(footer);
+  return card({ title, elements: summary });
+}
+
+export const plan: Command = {
+  name: "plan",
+  aliases: ["排班", "安排", "督导安排"],
+  roles: MANAGERS,
+  help: (t) => t.planning.planLine,
+  async run(ctx) {
+    const t = ctx.t;
+    const argv = [...ctx.argv];
+    const send = argv.length > 0 && SEND_WORDS.has(argv[0]!.toLowerCase());
+    if (send) argv.shift();
+    const thisWeek = currentWeek(ctx.nowMs, ctx.config.TIMEZONE);
+    let week: IsoWeek | null = null;
+    let zone: string | null = null;
+    for (const arg of argv) {
+      const asWeek: IsoWeek | null = week ? null : parseWeek(arg, ctx.nowMs, ctx.config.TIMEZONE);
+      if (asWeek) week = asWeek;
+      else if (!send && !zone && /^[A-Za-z0-9_-]{1,20}$/.test(arg) && !/^\d+$/.test(arg)) zone = arg;
+      else {
+        ctx.reply(textContent(t.planning.badWeek(arg.slice(0, 40))));
+        return;
+      }
+    }
+    week ??= await defaultPlanWeek(ctx);
+    if (week < thisWeek) {
+      ctx.reply(textContent(t.planning.pastWeek(week)));
+      return;
+    }
+    const prepared = await preparePlan(ctx, week);
+    if (prepared.plan.schoolDays.length === 0) {
+      ctx.reply(textContent(t.planning.noSchoolDaysWeek(week)));
+      return;
+    }
+    if (zone) {
+      const known = [...prepared.data.zones.keys()].find((code) => code.toLowerCase() === zone!.toLowerCase());
+      if (!known) {
+        ctx.reply(textContent(t.planning.unknownZone(zone)));
+        return;
+      }
+      zone = known;
+    }
+    if (!send) {
+      ctx.reply(previewCard(t, prepared, zone));
+      return;
+    }
+    const outcome = await sendPlan(ctx, prepared);
+    ctx.reply(
+      textContent(outcome.visits === 0 && outcome.carried === 0 ? t.planning.nothingToSend(week) : t.planning.sent(week, outcome.cards, outcome.visits, outcome.carried, outcome.noOpenId)),
+    );
+  },
+};

@@ -1,0 +1,101 @@
+import type { planning as zh } from "../zh/planning.ts";
+
+export const planning: typeof zh = {
+  reasons: { routine: "Routine visit", follow_up: "Follow-up visit", special_topic: "Special-topic visit", carried_over: "Carried-over visit" },
+  statuses: { planned: "to do", reported: "report submitted", missed: "missed", moved: "moved", cancelled: "cancelled" },
+  kinds: { term: "term", break: "break", holiday: "holiday", workday: "make-up workday" },
+
+  shortDate: (date: string) => date.slice(5),
+  cardTitle: (week: string, range: string) => `This week's visits · ${week} (${range})`,
+  cardIntro: (name: string, count: number) => `${name}, you have ${count} school visit(s) this week. After each visit, press "Report".`,
+  cardSchool: (f) =>
+    `**${f.name}** (${f.code})\nAddress: ${f.address || "—"}\nReason: ${f.reason}${f.topic ? `　Topic: ${f.topic}` : ""}${f.substitute ? `　(standing in for ${f.substitute})` : ""}\nStatus: ${f.status}`,
+  reportButton: "Report",
+  cardFooter: 'To move a visit send "move <school> <week> <reason>"; for leave send "leave <from> <to> <reason>".',
+
+  weekLine: "`week` / `本周` — my visits this week and their status (managers may add a supervisor code)",
+  weekTitle: (week: string, range: string) => `My visits · ${week} (${range})`,
+  weekTitleOf: (name: string, week: string, range: string) => `${name}'s visits · ${week} (${range})`,
+  weekItem: (name: string, code: string, reason: string, topic: string | null, status: string) =>
+    `- **${name}** (${code}) · ${reason}${topic ? ` · topic: ${topic}` : ""} · ${status}`,
+  weekNone: "You have no visits planned this week.",
+  weekNotPlanned: "This week's plan has not been made yet (it is sent on Mondays at 08:00).",
+  weekNoSchoolDays: "This week has no school days (break or holiday): no visits.",
+  noSchools: "You have no schools assigned, so there are no visits for you. Ask the manager if this is wrong.",
+  personNoSchools: (code: string) => `${code} has no schools assigned, so there are no visits.`,
+  unknownPerson: (code: string) => `There is no active person with code "${code}" on the roster.`,
+  notSupervisor: (code: string) => `"${code}" is not a supervisor.`,
+
+  planLine: "`plan [week] [zone]` / `排班` — preview a week's plan (nothing sent); `plan send [week]` — send or re-send it",
+  badWeek: (text: string) => `"${text}" is not a week. Write 2026-W49, 49, this, next, or a date inside the week.`,
+  noSchoolDaysWeek: (week: string) => `${week} has no school days (break, holiday or outside the term): no plan, nothing changed.`,
+  pastWeek: (week: string) => `${week} is over; it can no longer be sent or changed.`,
+  previewTitle: (week: string, range: string) => `Plan preview · ${week} (${range})`,
+  previewSummary: (visits: number, supervisors: number, carried: number, sent: boolean) =>
+    `${visits} visits for ${supervisors} supervisors; ${carried} carried over. ${sent ? "This week's plan was already sent." : "Not sent yet."}`,
+  previewZone: (name: string, code: string, visits: number) => `**${name}** (${code}) · ${visits} visits`,
+  previewSupervisor: (name: string, code: string, schools: string) => `- ${name} (${code}): ${schools}`,
+  previewCarried: (schools: string) => `Carried over to the next school week: ${schools}`,
+  previewTooBig: 'The plan is large, so only the count per zone is listed. Send "plan <week> <zone code>" for one zone\'s details.',
+  previewFooter: (week: string) => `When it looks right, send "plan send ${week}".`,
+  unknownZone: (code: string) => `There is no zone "${code}".`,
+  sent: (week: string, cards: number, visits: number, carried: number, noOpenId: number) =>
+    `Sent the plan of ${week}: ${cards} cards, ${visits} visits, ${carried} carried over.${noOpenId ? ` ${noOpenId} supervisor(s) have no Feishu account linked and got nothing.` : ""}`,
+  nothingToSend: (week: string) => `There is nothing to send for ${week}.`,
+
+  leaveLine: "`leave <from> <to> [reason]` / `请假` — register leave (managers: put the supervisor's code first)",
+  leaveUsage: 'Usage: leave <from> <to> [reason], e.g. "leave 2026-12-07 2026-12-11 training". Managers: leave S001 2026-12-07 2026-12-11 training.',
+  badDate: (text: string) => `"${text}" is not a date. Write 2026-12-07, 12-07 or 7d.`,
+  dateInPast: (date: string) => `${date} is in the past; leave cannot start in the past.`,
+  leaveReversed: "The end date is before the start date.",
+  leaveTooLong: "One leave can last at most 180 days.",
+  leaveOverlap: (from: string, to: string) => `This overlaps a registered leave (${from} to ${to}); nothing changed.`,
+  reasonTooLong: (max: number) => `The reason is too long (at most ${max} characters).`,
+  leaveSaved: (name: string, from: string, to: string, planned: number) =>
+    `Leave registered for ${name}: ${from} to ${to}. Weeks fully on leave get no visits; due schools go to a colleague of the same zone or are carried over.` +
+    (planned ? `\nNote: ${planned} visit(s) are already planned in this period; use "move" to move them.` : ""),
+
+  moveLine: "`move <school> <week> <reason>` / `调整` — move a visit to another week",
+  moveUsage: 'Usage: move <school> <week> <reason>, e.g. "move SCH001 next training".',
+  unknownSchool: (text: string) => `No school matches "${text}". Write its code or full name.`,
+  ambiguousSchool: (text: string, candidates: string) => `"${text}" matches several schools: ${candidates}. Write the school's code.`,
+  notYourSchool: (name: string) => `${name} is not one of your schools; only its supervisor or a manager can move its visit.`,
+  nothingToMove: (name: string) => `${name} has no planned visit this week or later.`,
+  sameWeek: "The visit is already in that week.",
+  targetTaken: (name: string, week: string) => `${name} already has a visit in ${week}; nothing changed.`,
+  moved: (name: string, from: string, to: string) => `Moved the visit to ${name} from ${from} to ${to}.`,
+  movedResendHint: 'That week\'s plan was already sent; a manager can re-send it with "plan send <week>".',
+
+  calendarLine: "`calendar` / `校历` — list the school calendar; `calendar add term|break|holiday|workday <from> <to> [name]`; `calendar remove <id>`; `calendar import kind,name,start,end; …`",
+  calendarTitle: "School calendar",
+  calendarEmpty: 'No calendar yet: Monday to Friday count as school days. Try "calendar add term 2026-09-01 2027-01-22 Autumn term".',
+  calendarItem: (id: number, kind: string, name: string, from: string, to: string) => `- #${id} ${kind} · ${name} · ${from} to ${to}`,
+  calendarUsage:
+    "Usage: calendar add term|break|holiday|workday <from> <to> [name]; calendar remove <id>; calendar import kind,name,start_date,end_date; term,Autumn,2026-09-01,2027-01-22",
+  calendarAdded: (kind: string, name: string, from: string, to: string) => `Added ${kind} "${name}": ${from} to ${to}.`,
+  calendarDuplicate: "That period already exists; nothing changed.",
+  calendarRemoved: (id: number) => `Removed calendar entry #${id}.`,
+  calendarNotFound: (id: string) => `There is no calendar entry "${id}".`,
+  calendarImported: (count: number) => `Imported ${count} calendar entries.`,
+  calendarErrors: {
+    badKind: "the kind must be term, break, holiday or workday",
+    badDate: "a date is not valid",
+    reversed: "the end is before the start",
+    tooLong: "the period is longer than a year",
+    nameTooLong: "the name is too long",
+    badHeader: "the first line must be kind,name,start_date,end_date",
+  },
+  calendarRowError: (line: number, error: string) => `line ${line}: ${error}`,
+  calendarRejected: (count: number) => `The calendar has ${count} error(s); nothing was imported:`,
+
+  topicsLine: "`topics <YYYY-MM> <topic,topic>` / `专项` — set a month's special topics; `topics` lists them",
+  topicsTitle: "Special topics",
+  topicsEmpty: "No month has special topics yet.",
+  topicsItem: (month: string, topics: string) => `- ${month}: ${topics}`,
+  topicsUsage: "Usage: topics 2026-12 campus safety,five managements; clear with: topics 2026-12 none",
+  topicsBadMonth: (text: string) => `"${text}" is not a month; write 2026-12.`,
+  topicsTooMany: "At most 5 topics a month, each at most 20 characters.",
+  topicsSaved: (month: string, topics: string) => `Special topics of ${month}: ${topics}.`,
+  topicsCleared: (month: string) => `Cleared the special topics of ${month}.`,
+  none: "none",
+};
