@@ -108,3 +108,29 @@ describe("roster import through chat", () => {
     expect({ ...after, outbox: 0, processed_events: 0 }).toEqual({ ...before, outbox: 0, processed_events: 0 });
   });
 });
+
+describe("roster imported without open_ids (npm run roster)", () => {
+  let worker: TestWorker;
+  beforeAll(async () => {
+    worker = await TestWorker.start();
+    const { seedRoster } = await import("../support/roster.ts");
+    await seedRoster(worker);
+    await worker.query("UPDATE people SET open_id = NULL WHERE code IN ('S001', 'S002')");
+  });
+  afterAll(() => worker.stop());
+
+  it("resolves open_ids from mobiles in the 5-minute job and remembers misses for a day", async () => {
+    worker.fake.directory.set("13800000001", "ou_sup_1_resolved");
+    await worker.runCron("*/5 * * * *", new Date());
+    const rows = await worker.query<{ code: string; open_id: string | null }>("SELECT code, open_id FROM people WHERE code IN ('S001', 'S002', 'S004') ORDER BY code");
+    expect(rows).toEqual([
+      { code: "S001", open_id: "ou_sup_1_resolved" },
+      { code: "S002", open_id: null },
+      { code: "S004", open_id: null },
+    ]);
+    const lookups = () => worker.fake.calls.filter((c) => c.path === "/open-apis/contact/v3/users/batch_get_id").length;
+    const before = lookups();
+    await worker.runCron("*/5 * * * *", new Date());
+    expect(lookups()).toBe(before);
+  });
+});
