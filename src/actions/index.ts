@@ -1,7 +1,10 @@
+import { editReport } from "./edit-report.ts";
+import { openReport } from "./open-report.ts";
+import { submitReport } from "./submit-report.ts";
 import type { CardActionHandler } from "./types.ts";
 
 /** Every card action by the `action` name in its button value. Add a feature's actions here, one file each. */
-export const cardActions: readonly CardActionHandler[] = [];
+export const cardActions: readonly CardActionHandler[] = [openReport, submitReport, editReport];
 
 const byName = new Map(cardActions.map((handler) => [handler.name, handler]));
 

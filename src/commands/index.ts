@@ -1,5 +1,6 @@
 import type { Role } from "../db/schema.ts";
 import { help } from "./help.ts";
+import { report } from "./report.ts";
 import type { Command } from "./types.ts";
 import { whoami } from "./whoami.ts";
 
@@ -7,6 +8,7 @@ import { whoami } from "./whoami.ts";
 export const commands: readonly Command[] = [
   help,
   whoami,
+  report,
 ];
 
 export function mayUse(command: Command, role: Role): boolean {

@@ -1,13 +1,15 @@
 import { housekeeping } from "./housekeeping.ts";
+import { markMissed } from "./mark-missed.ts";
+import { reportReminders } from "./report-reminders.ts";
 import type { Job } from "./types.ts";
 
 /** Cron expression (wrangler.toml `triggers.crons`, UTC) → the jobs it runs, in order. */
 export const jobsByCron: Record<string, readonly Job[]> = {
   // Monday 08:00 Asia/Shanghai
-  "0 0 * * 1": [],
+  "0 0 * * 1": [markMissed],
   // daily 09:00 Asia/Shanghai
   "0 1 * * *": [],
   // Thursday 16:00 Asia/Shanghai
-  "0 8 * * 4": [],
+  "0 8 * * 4": [reportReminders],
   "*/5 * * * *": [housekeeping],
 };

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { loadAssignment, reportByAssignment } from "../db/reports.ts";
+import type { CardAnswer } from "../feishu/payloads.ts";
+import { assignmentFormCard, assignmentRefusal, reportingRole, summaryCard } from "./submit-report.ts";
+import type { CardActionHandler } from "./types.ts";
+
+const valueSchema = z.object({ assignment_id: z.coerce.number().int().positive() });
+
+/**
+ * `open_report` ({ action: "open_report", assignment_id }): a school's button on
+ * the weekly plan card or the Thursday reminder. The card clicked stays as it
+ * is; the form (or, once reported, the report's summary) arrives as a new
+ * message in the clicker's direct chat.
+ */
+export const openReport: CardActionHandler = {
+  name: "open_report",
+  async run(ctx): Promise<CardAnswer> {
+    const { t, actor } = ctx;
+    const error = (content: string): CardAnswer => ({ toast: { type: "error", content } });
+    if (!actor) return error(t.common.cardStranger);
+    const value = valueSchema.safeParse(ctx.value);
+    if (!value.success) return error(t.common.cardExpired);
+    const assignment = await loadAssignment(ctx.d1, value.data.assignment_id);
+    const refusal = assignmentRefusal(t, assignment);
+    if (refusal || !assignment) return error(refusal!);
+    if (!reportingRole(actor, assignment.supervisorCode)) return error(t.reports.notYours);
+
+    const report = await reportByAssignment(ctx.d1, assignment.id);
+    const content = report ? await summaryCard(ctx, t, report.id) : assignmentFormCard(ctx, t, actor, assignment);
+    if (!content) return error(t.reports.reportGone);
+    ctx.uow.send({
+      key: `report-form:${assignment.id}:${actor.code}:${ctx.eventId}`,
+      to: { openId: actor.openId },
+      msgType: "interactive",
+      content,
+    });
+    return { toast: { type: "info", content: report ? t.reports.summarySent : t.reports.formSent } };
+  },
+};

@@ -1,0 +1,481 @@
+import { z } from "zod";
+import type { Services } from "../commands/types.ts";
+import { issueOrders } from "../db/orders.ts";
+import { isManager, managersWithOpenId, type Actor } from "../db/people.ts";
+import {
+  digestSent,
+  editReportStatements,
+  latestEntry,
+  loadAssignment,
+  newReportStatements,
+  nextIds,
+  problemsOfReport,
+  problemStatements,
+  reportByAssignment,
+  reportById,
+  reportBySubmissionKey,
+  storedContent,
+  type AssignmentRecord,
+  type ReportRecord,
+} from "../db/reports.ts";
+import { UnitOfWork } from "../delivery/outbox.ts";
+import {
+  assignedWindow,
+  canonicalContent,
+  defaultVisitDate,
+  extraWindow,
+  FORM_VERSION,
+  kindForReason,
+  MAX_TEXT,
+  parseReportForm,
+  type FormError,
+  type ProblemInput,
+  type ReportContent,
+} from "../domain/report-form.ts";
+import { addDays, isoWeekOf, localDate, weekStart } from "../domain/time.ts";
+import { card, escapeMarkdown, markdown, type Card } from "../feishu/cards/kit.ts";
+import { problemItemLabel, reportFormCard, reportSummaryCard, type ExistingProblem } from "../feishu/cards/report-card.ts";
+import type { CardAnswer } from "../feishu/payloads.ts";
+import { messages, type Messages } from "../i18n/index.ts";
+import type { ActionContext, CardActionHandler } from "./types.ts";
+
+/**
+ * `submit_report`: the report form's submit button. Three kinds of form, told
+ * apart by the button's value:
+ *   { assignment_id }          a planned visit (one report per assignment)
+ *   { report_id, version }     an edit of an existing report (a new version)
+ *   { school_code, form_id }   a visit outside the plan (补报): a report with no
+ *                              assignment, attached to the school; one report per card
+ * Bad input answers an error toast and no card (the card stays as typed).
+ */
+
+const valueSchema = z.object({
+  form: z.number().int().optional(),
+  assignment_id: z.coerce.number().int().positive().optional(),
+  report_id: z.coerce.number().int().positive().optional(),
+  version: z.coerce.number().int().positive().optional(),
+  school_code: z.string().min(1).max(64).optional(),
+  form_id: z.string().min(1).max(128).optional(),
+  topic: z.string().max(64).nullish(),
+});
+
+const today = (services: Services) => localDate(services.nowMs, services.config.TIMEZONE);
+const error = (content: string): CardAnswer => ({ toast: { type: "error", content } });
+
+/** The toast text of the first form error, with the field's name in the reader's language. */
+export function formErrorText(t: Messages, e: FormError): string {
+  const r = t.reports;
+  const fieldName = (field: string): string => {
+    if (r.fieldNames[field]) return r.fieldNames[field]!;
+    const [prefix, ...rest] = field.split("_");
+    const key = rest.join("_");
+    if (prefix === "m") return r.methodCountField((r.methods as Record<string, string>)[key] ?? key);
+    if (prefix === "item") return (r.items as Record<string, string>)[key] ?? key;
+    if (prefix === "note") return r.noteField((r.items as Record<string, string>)[key] ?? key);
+    if (prefix === "tc") return r.topicChecks[key] ?? key;
+    const slot = /^p(\d)_(\w+)$/.exec(field);
+    if (slot) return `${r.problemSlot(Number(slot[1]))} · ${{ item: r.problemItem, desc: r.problemDesc, severity: r.problemSeverity, fixed: r.problemFixed, deadline: r.problemDeadline }[slot[2]!] ?? slot[2]}`;
+    return field;
+  };
+  switch (e.code) {
+    case "outdated":
+      return r.outdatedCard;
+    case "missing":
+      return r.errorMissing(fieldName(e.field));
+    case "too_long":
+      return r.errorTooLong(fieldName(e.field), MAX_TEXT);
+    case "bad_value":
+      return r.errorBadValue(fieldName(e.field));
+    case "date_window":
+      return r.errorDateWindow(e.from, e.to);
+    case "no_method":
+      return r.errorNoMethod;
+    case "problem_missing":
+      return r.errorProblemMissing(e.slot, { item: r.problemItem, severity: r.problemSeverity, deadline: r.problemDeadline, description: r.problemDesc }[e.field]);
+    case "deadline_window":
+      return r.errorDeadlineWindow(e.slot, e.from, e.to);
+  }
+}
+
+const toExisting = (p: { item: string; description: string; severity: ExistingProblem["severity"]; fixedOnSpot: number; deadline: string | null; orderNumber: string | null }): ExistingProblem => ({
+  ...p,
+  fixedOnSpot: Boolean(p.fixedOnSpot),
+});
+
+/** The report's read-only summary, as stored. */
+export async function summaryCard(services: Services, t: Messages, reportId: number): Promise<Card | null> {
+  const report = await reportById(services.d1, reportId);
+  if (!report) return null;
+  const content = storedContent(report);
+  if (!content) return null;
+  const [problems, entry, locked] = await Promise.all([problemsOfReport(services.d1, reportId), latestEntry(services.d1, reportId), digestSent(services.d1, report.week)]);
+  return reportSummaryCard({
+    t,
+    reportId,
+    schoolName: report.schoolName,
+    supervisorName: report.supervisorName,
+    enteredBy: entry && entry.onBehalf ? entry.name : null,
+    version: report.version,
+    content,
+    problems: problems.map(toExisting),
+    locked,
+  });
+}
+
+async function summaryAnswer(services: Services, t: Messages, reportId: number, toast: string): Promise<CardAnswer> {
+  const summary = await summaryCard(services, t, reportId);
+  return { toast: { type: "success", content: toast }, ...(summary ? { card: { type: "raw" as const, data: summary } } : {}) };
+}
+
+/** May this person report (or edit) a visit of `supervisorCode`? Returns whether it is on someone's behalf, or null if not allowed. */
+export function reportingRole(actor: Actor, supervisorCode: string): { onBehalf: boolean } | null {
+  if (actor.code === supervisorCode) return { onBehalf: false };
+  if (isManager(actor)) return { onBehalf: true };
+  return null;
+}
+
+/** Why an assignment can't take a report, or null when it can. */
+export function assignmentRefusal(t: Messages, assignment: AssignmentRecord | null): string | null {
+  if (!assignment) return t.reports.assignmentGone;
+  if (assignment.status === "cancelled") return t.reports.assignmentCancelled;
+  if (assignment.status === "moved") return t.reports.assignmentMoved(assignment.movedToWeek ?? "");
+  return null;
+}
+
+/** The blank form of a planned visit. */
+export function assignmentFormCard(services: Services, t: Messages, actor: Actor, assignment: AssignmentRecord): Card {
+  const now = today(services);
+  const window = assignedWindow(assignment.week, now);
+  return reportFormCard({
+    t,
+    schoolName: assignment.schoolName,
+    week: assignment.week,
+    window,
+    topic: assignment.topic,
+    defaultDate: defaultVisitDate(window, now),
+    defaultKind: kindForReason(assignment.reason),
+    submitValue: { assignment_id: assignment.id },
+    onBehalfOf: actor.code === assignment.supervisorCode ? null : assignment.supervisorName,
+  });
+}
+
+/** The blank form of a visit outside the plan (补报). */
+export function extraFormCard(services: Services, t: Messages, school: { code: string; name: string }, formId: string, topic: string | null): Card {
+  const now = today(services);
+  const window = extraWindow(now);
+  return reportFormCard({
+    t,
+    schoolName: school.name,
+    week: null,
+    window,
+    topic,
+    defaultDate: now,
+    defaultKind: "routine",
+    submitValue: { school_code: school.code, form_id: formId, topic },
+  });
+}
+
+/** The dates an existing report may move to when edited. */
+function editWindow(services: Services, report: ReportRecord) {
+  const now = today(services);
+  if (report.assignmentId !== null) return assignedWindow(report.week, now);
+  const monday = weekStart(report.week);
+  const sunday = addDays(monday, 6);
+  return { from: monday, to: sunday < now ? sunday : now };
+}
+
+/** The form pre-filled with the latest version, for an edit. */
+export async function editFormCard(services: Services, t: Messages, actor: Actor, report: ReportRecord): Promise<Card | null> {
+  const content = storedContent(report);
+  if (!content) return null;
+  const problems = await problemsOfReport(services.d1, report.id);
+  const window = editWindow(services, report);
+  return reportFormCard({
+    t,
+    schoolName: report.schoolName,
+    week: report.week,
+    window,
+    topic: content.topic,
+    defaultDate: content.visitDate,
+    defaultKind: content.kind,
+    submitValue: { report_id: report.id, version: report.version },
+    initial: { ...content, problems: [] },
+    existingProblems: problems.map(toExisting),
+    onBehalfOf: actor.code === report.supervisorCode ? null : report.supervisorName,
+  });
+}
+
+interface Plan {
+  /** statements and messages of the submission, given the ids it may use */
+  build(services: Services, ids: { reportId: number; problemId: number }): Promise<number>;
+}
+
+type CommitOutcome = { kind: "ok"; reportId: number } | { kind: "duplicate" } | { kind: "conflict" };
+
+/** Commits a submission in one D1 batch, retrying when another submission took the same ids. */
+async function commitSubmission(services: Services, plan: Plan): Promise<CommitOutcome> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const uow = new UnitOfWork(services.d1, services.env, services.nowMs);
+    const scoped: Services = { ...services, uow };
+    const ids = await nextIds(services.d1);
+    const reportId = await plan.build(scoped, ids);
+    try {
+      await uow.commit();
+      return { kind: "ok", reportId };
+    } catch (failure) {
+      const message = failure instanceof Error ? failure.message : String(failure);
+      if (/UNIQUE constraint failed: (reports|problems)\.id\b/.test(message)) continue;
+      if (/UNIQUE constraint failed: (reports|report_versions)\./.test(message)) return { kind: "duplicate" };
+      throw failure;
+    }
+  }
+  return { kind: "conflict" };
+}
+
+/** Queues the problems, their rectification items and the serious-problem alerts. */
+async function queueProblems(
+  services: Services,
+  input: {
+    reportId: number;
+    firstId: number;
+    /** how many problems the report already has (numbers the alerts) */
+    already: number;
+    schoolCode: string;
+    schoolName: string;
+    supervisorName: string;
+    week: string;
+    content: ReportContent;
+    issuedBy: string;
+  },
+): Promise<void> {
+  const { problems } = input.content;
+  if (!problems.length) return;
+  services.uow.write(
+    ...problemStatements(services.d1, { reportId: input.reportId, firstId: input.firstId, schoolCode: input.schoolCode, week: input.week, topic: input.content.topic, problems }, services.nowMs),
+  );
+  const open = problems.map((p, i) => ({ p, id: input.firstId + i })).filter(({ p }) => !p.fixedOnSpot && p.deadline);
+  if (open.length) {
+    await issueOrders(services, {
+      kind: "rectification_item",
+      schoolCodes: open.map(() => input.schoolCode),
+      dueDate: open[0]!.p.deadline!,
+      dueDates: open.map(({ p }) => p.deadline),
+      text: open[0]!.p.description,
+      texts: open.map(({ p }) => p.description),
+      issuedByCode: input.issuedBy,
+      problemIds: open.map(({ id }) => id),
+    });
+  }
+  const serious = problems.map((p, i) => ({ p, n: input.already + i + 1 })).filter(({ p }) => p.severity === "serious");
+  if (serious.length) {
+    const managers = await managersWithOpenId(services.db);
+    for (const manager of managers) {
+      const mt = messages(manager.lang);
+      for (const { p, n } of serious) services.uow.send(seriousAlert(mt, manager.code, manager.openId!, input, p, n));
+    }
+  }
+}
+
+function seriousAlert(
+  t: Messages,
+  managerCode: string,
+  openId: string,
+  input: { reportId: number; schoolName: string; supervisorName: string; content: ReportContent },
+  problem: ProblemInput,
+  n: number,
+) {
+  const r = t.reports;
+  return {
+    key: `problem:${input.reportId}:${n}:serious:${managerCode}`,
+    to: { openId },
+    msgType: "interactive" as const,
+    content: card({
+      title: r.seriousTitle,
+      template: "red",
+      elements: [
+        markdown(
+          r.seriousAlert({
+            school: escapeMarkdown(input.schoolName),
+            supervisor: escapeMarkdown(input.supervisorName),
+            date: input.content.visitDate,
+            item: escapeMarkdown(problemItemLabel(t, problem.item, input.content.topic)),
+            description: escapeMarkdown(problem.description),
+            outcome: problem.fixedOnSpot ? r.fixedOnSpot : r.deadlineOutcome(problem.deadline ?? "", null),
+          }),
+        ),
+      ],
+    }),
+  };
+}
+
+/** A resent form: the same answers as stored mean "already done"; different ones are refused. */
+async function answerExisting(services: Services, t: Messages, report: ReportRecord, content: ReportContent, differentText: string): Promise<CardAnswer> {
+  const stored = storedContent(report);
+  if (stored && canonicalContent(stored) === canonicalContent(content)) return summaryAnswer(services, t, report.id, t.reports.alreadySubmitted);
+  return error(differentText);
+}
+
+async function submitForAssignment(ctx: ActionContext, actor: Actor, assignmentId: number): Promise<CardAnswer> {
+  const { t } = ctx;
+  const assignment = await loadAssignment(ctx.d1, assignmentId);
+  const refusal = assignmentRefusal(t, assignment);
+  if (refusal || !assignment) return error(refusal!);
+  const role = reportingRole(actor, assignment.supervisorCode);
+  if (!role) return error(t.reports.notYours);
+  const parsed = parseReportForm(ctx.formValue, { topic: assignment.topic, window: assignedWindow(assignment.week, today(ctx)), today: today(ctx) });
+  if (!parsed.ok) return error(formErrorText(t, parsed.errors[0]!));
+  const content = parsed.content;
+  const existing = await reportByAssignment(ctx.d1, assignment.id);
+  if (existing) return answerExisting(ctx, t, existing, content, t.reports.alreadyReported);
+  if (await digestSent(ctx.d1, assignment.week)) return error(t.reports.digestSent);
+
+  const outcome = await commitSubmission(ctx, {
+    async build(services, ids) {
+      services.uow.write(
+        ...newReportStatements(
+          services.d1,
+          {
+            id: ids.reportId,
+            assignmentId: assignment.id,
+            schoolCode: assignment.schoolCode,
+            supervisorCode: assignment.supervisorCode,
+            week: assignment.week,
+            content,
+            submittedBy: actor.code,
+            onBehalf: role.onBehalf,
+            submissionKey: `assignment:${assignment.id}`,
+          },
+          services.nowMs,
+        ),
+      );
+      await queueProblems(services, {
+        reportId: ids.reportId,
+        firstId: ids.problemId,
+        already: 0,
+        schoolCode: assignment.schoolCode,
+        schoolName: assignment.schoolName,
+        supervisorName: assignment.supervisorName,
+        week: assignment.week,
+        content,
+        issuedBy: actor.code,
+      });
+      return ids.reportId;
+    },
+  });
+  if (outcome.kind === "ok") return summaryAnswer(ctx, t, outcome.reportId, t.reports.submitted);
+  if (outcome.kind === "duplicate") {
+    const report = await reportByAssignment(ctx.d1, assignment.id);
+    if (report) return answerExisting(ctx, t, report, content, t.reports.alreadyReported);
+  }
+  return error(t.reports.conflict);
+}
+
+async function submitExtra(ctx: ActionContext, actor: Actor, schoolCode: string, formId: string, topic: string | null): Promise<CardAnswer> {
+  const { t } = ctx;
+  const school = await ctx.d1
+    .prepare("SELECT code, name, supervisor_code AS supervisorCode FROM schools WHERE code = ?1 AND active = 1")
+    .bind(schoolCode)
+    .first<{ code: string; name: string; supervisorCode: string | null }>();
+  if (!school) return error(t.reports.reportUnknownSchool(schoolCode));
+  if (!isManager(actor) && !(actor.role === "supervisor" && school.supervisorCode === actor.code)) return error(t.reports.notYours);
+  const parsed = parseReportForm(ctx.formValue, { topic, window: extraWindow(today(ctx)), today: today(ctx) });
+  if (!parsed.ok) return error(formErrorText(t, parsed.errors[0]!));
+  const content = parsed.content;
+  const submissionKey = `extra:${formId}`;
+  const existing = await reportBySubmissionKey(ctx.d1, submissionKey);
+  if (existing) return answerExisting(ctx, t, existing, content, t.reports.alreadyReported);
+  const week = isoWeekOf(content.visitDate);
+  if (await digestSent(ctx.d1, week)) return error(t.reports.digestSent);
+
+  const outcome = await commitSubmission(ctx, {
+    async build(services, ids) {
+      services.uow.write(
+        ...newReportStatements(
+          services.d1,
+          { id: ids.reportId, assignmentId: null, schoolCode: school.code, supervisorCode: actor.code, week, content, submittedBy: actor.code, onBehalf: false, submissionKey },
+          services.nowMs,
+        ),
+      );
+      await queueProblems(services, {
+        reportId: ids.reportId,
+        firstId: ids.problemId,
+        already: 0,
+        schoolCode: school.code,
+        schoolName: school.name,
+        supervisorName: actor.name,
+        week,
+        content,
+        issuedBy: actor.code,
+      });
+      return ids.reportId;
+    },
+  });
+  if (outcome.kind === "ok") return summaryAnswer(ctx, t, outcome.reportId, t.reports.submitted);
+  if (outcome.kind === "duplicate") {
+    const report = await reportBySubmissionKey(ctx.d1, submissionKey);
+    if (report) return answerExisting(ctx, t, report, content, t.reports.alreadyReported);
+  }
+  return error(t.reports.conflict);
+}
+
+async function submitEdit(ctx: ActionContext, actor: Actor, reportId: number, fromVersion: number): Promise<CardAnswer> {
+  const { t } = ctx;
+  const report = await reportById(ctx.d1, reportId);
+  if (!report) return error(t.reports.reportGone);
+  const role = reportingRole(actor, report.supervisorCode);
+  if (!role) return error(t.reports.notYourReport);
+  if (report.assignmentId !== null) {
+    const refusal = assignmentRefusal(t, await loadAssignment(ctx.d1, report.assignmentId));
+    if (refusal) return error(refusal);
+  }
+  const stored = storedContent(report);
+  if (!stored) return error(t.reports.reportGone);
+  const parsed = parseReportForm(ctx.formValue, { topic: stored.topic, window: editWindow(ctx, report), today: today(ctx) });
+  if (!parsed.ok) return error(formErrorText(t, parsed.errors[0]!));
+  const content = parsed.content;
+  if (report.version !== fromVersion) return answerExisting(ctx, t, report, content, t.reports.staleVersion);
+  if (await digestSent(ctx.d1, report.week)) return error(t.reports.digestSent);
+  const unchanged = content.problems.length === 0 && canonicalContent({ ...content, problems: [] }) === canonicalContent({ ...stored, problems: [] });
+  if (unchanged) return summaryAnswer(ctx, t, report.id, t.reports.saved);
+
+  const already = (await problemsOfReport(ctx.d1, report.id)).length;
+  const outcome = await commitSubmission(ctx, {
+    async build(services, ids) {
+      services.uow.write(...editReportStatements(services.d1, { reportId: report.id, fromVersion, content, submittedBy: actor.code, onBehalf: role.onBehalf }, services.nowMs));
+      await queueProblems(services, {
+        reportId: report.id,
+        firstId: ids.problemId,
+        already,
+        schoolCode: report.schoolCode,
+        schoolName: report.schoolName,
+        supervisorName: report.supervisorName,
+        week: report.week,
+        content,
+        issuedBy: actor.code,
+      });
+      return report.id;
+    },
+  });
+  if (outcome.kind === "ok") return summaryAnswer(ctx, t, report.id, t.reports.saved);
+  if (outcome.kind === "duplicate") {
+    const latest = await reportById(ctx.d1, report.id);
+    if (latest) return answerExisting(ctx, t, latest, content, t.reports.staleVersion);
+  }
+  return error(t.reports.conflict);
+}
+
+export const submitReport: CardActionHandler = {
+  name: "submit_report",
+  async run(ctx) {
+    const { t, actor } = ctx;
+    if (!actor) return error(t.common.cardStranger);
+    const value = valueSchema.safeParse(ctx.value);
+    if (!value.success) return error(t.common.cardExpired);
+    if (value.data.form !== FORM_VERSION) return error(t.reports.outdatedCard);
+    const { assignment_id, report_id, version, school_code, form_id, topic } = value.data;
+    if (report_id && version) return submitEdit(ctx, actor, report_id, version);
+    if (assignment_id) return submitForAssignment(ctx, actor, assignment_id);
+    if (school_code && form_id) return submitExtra(ctx, actor, school_code, form_id, topic ?? null);
+    return error(t.common.cardExpired);
+  },
+};

@@ -1,0 +1,59 @@
+import { isManager, schoolRefs } from "../db/people.ts";
+import { loadAssignment, openAssignmentAt, settingValue, topicOfWeek } from "../db/reports.ts";
+import { topicOfMonth } from "../domain/report-form.ts";
+import { matchSchool } from "../domain/school-match.ts";
+import { currentWeek, localDate } from "../domain/time.ts";
+import { textContent, type Card } from "../feishu/cards/kit.ts";
+import { assignmentFormCard, extraFormCard } from "../actions/submit-report.ts";
+import type { Command, CommandContext } from "./types.ts";
+
+/**
+ * `补报 <学校>` / `report <school>`: the report form for a visit outside the
+ * plan (unannounced visit, complaint check), attached to that school.
+ *
+ * Design: such a visit is stored as a report WITHOUT an assignment
+ * (reports.assignment_id NULL, week = the ISO week of the visit date), so it
+ * never shows up as "planned" in reminders or misses, and the digest counts it
+ * among the week's reports. The visitor is the sender: a supervisor for one of
+ * their own schools, or a manager (office staff visit too) for any school.
+ * When the sender already has an open visit of that school planned this week,
+ * the planned visit's form comes instead. One card makes at most one report:
+ * its submission key is `extra:<the command's message id>`.
+ */
+export const report: Command = {
+  name: "report",
+  aliases: ["补报", "填报"],
+  roles: ["supervisor", "manager"],
+  help: (t) => t.reports.reportLine,
+  async run(ctx) {
+    const { t, actor } = ctx;
+    const r = t.reports;
+    if (!ctx.args) return ctx.reply(textContent(r.reportUsage));
+    const match = matchSchool(ctx.args, await schoolRefs(ctx.db));
+    if (match.kind === "unknown") return ctx.reply(textContent(r.reportUnknownSchool(ctx.args)));
+    if (match.kind === "ambiguous") {
+      const list = match.candidates.map((s) => `${s.name}（${s.code}）`).join(t.common.and);
+      return ctx.reply(textContent(r.reportAmbiguous(ctx.args, list)));
+    }
+    const school = match.school;
+    const row = await ctx.d1.prepare("SELECT supervisor_code AS supervisorCode FROM schools WHERE code = ?1").bind(school.code).first<{ supervisorCode: string | null }>();
+    if (!isManager(actor) && row?.supervisorCode !== actor.code) return ctx.reply(textContent(r.reportNotYourSchool(school.name)));
+
+    const week = currentWeek(ctx.nowMs, ctx.config.TIMEZONE);
+    const plannedId = await openAssignmentAt(ctx.d1, week, actor.code, school.code);
+    const planned = plannedId ? await loadAssignment(ctx.d1, plannedId) : null;
+    if (planned) {
+      ctx.reply(textContent(r.reportPlannedHint(school.name)));
+      return deliver(ctx, assignmentFormCard(ctx, t, actor, planned));
+    }
+    const topic = (await topicOfWeek(ctx.d1, week)) ?? topicOfMonth(await settingValue(ctx.d1, "special_topics"), localDate(ctx.nowMs, ctx.config.TIMEZONE));
+    deliver(ctx, extraFormCard(ctx, t, school, ctx.chat.messageId, topic));
+  },
+};
+
+/** The form goes to the sender's direct chat: in a group, anyone could see (not submit) it. */
+function deliver(ctx: CommandContext, form: Card): void {
+  if (ctx.chat.chatType === "p2p") return ctx.reply(form);
+  ctx.uow.send({ key: `report-extra:${ctx.chat.messageId}`, to: { openId: ctx.actor.openId }, msgType: "interactive", content: form });
+  ctx.reply(textContent(ctx.t.reports.formSent));
+}

@@ -1,0 +1,286 @@
+import {
+  CHECK_STATES,
+  FORM_VERSION,
+  ITEM_STATES,
+  METHODS,
+  PROBLEM_SLOTS,
+  ROUTINE_ITEMS,
+  SEVERITIES,
+  VISIT_KINDS,
+  topicChecks,
+  type ReportContent,
+  type VisitKind,
+} from "../../domain/report-form.ts";
+import type { Messages } from "../../i18n/index.ts";
+import { button, card, divider, escapeMarkdown, markdown, plainText, type Card, type CardElement } from "./kit.ts";
+
+/**
+ * The visit report form (one `form` container at the body root, every field
+ * named as in domain/report-form.ts) and the read-only summary that replaces
+ * it after a submission.
+ */
+
+type Option = { value: string; label: string };
+
+const options = (list: readonly Option[]) => list.map((o) => ({ text: plainText(o.label), value: o.value }));
+
+function selectStatic(name: string, list: readonly Option[], o: { placeholder: string; initial?: string; required?: boolean }): CardElement {
+  return {
+    tag: "select_static",
+    name,
+    placeholder: plainText(o.placeholder),
+    options: options(list),
+    width: "fill",
+    ...(o.required ? { required: true } : {}),
+    ...(o.initial ? { initial_option: o.initial } : {}),
+  };
+}
+
+function textInput(name: string, o: { placeholder: string; initial?: string; multiline?: boolean }): CardElement {
+  return {
+    tag: "input",
+    name,
+    placeholder: plainText(o.placeholder),
+    width: "fill",
+    ...(o.multiline ? { input_type: "multiline_text", rows: 3, auto_resize: true } : {}),
+    ...(o.initial ? { default_value: o.initial } : {}),
+  };
+}
+
+function datePicker(name: string, o: { placeholder: string; initial?: string | null; required?: boolean }): CardElement {
+  return {
+    tag: "date_picker",
+    name,
+    placeholder: plainText(o.placeholder),
+    width: "fill",
+    ...(o.required ? { required: true } : {}),
+    ...(o.initial ? { initial_date: o.initial } : {}),
+  };
+}
+
+const checker = (name: string, label: string, checked = false): CardElement => ({ tag: "checker", name, checked, text: plainText(label) });
+
+/** Side-by-side columns that stay side by side on a phone. */
+function row(columns: { weight: number; elements: CardElement[] }[]): CardElement {
+  return {
+    tag: "column_set",
+    flex_mode: "none",
+    horizontal_spacing: "8px",
+    columns: columns.map((c) => ({ tag: "column", width: "weighted", weight: c.weight, vertical_align: "center", elements: c.elements })),
+  };
+}
+
+export function topicLabel(t: Messages, topic: string): string {
+  return t.reports.topicNames[topic] ?? topic;
+}
+
+export function problemItemLabel(t: Messages, item: string, topic: string | null): string {
+  if (item === "topic") return topic ? `${t.reports.problemItemTopic}（${topicLabel(t, topic)}）` : t.reports.problemItemTopic;
+  if (item === "other") return t.reports.problemItemOther;
+  return (t.reports.items as Record<string, string>)[item] ?? item;
+}
+
+export interface ExistingProblem {
+  item: string;
+  description: string;
+  severity: (typeof SEVERITIES)[number];
+  fixedOnSpot: boolean;
+  deadline: string | null;
+  orderNumber: string | null;
+}
+
+export interface ReportFormInput {
+  t: Messages;
+  schoolName: string;
+  /** the assignment's week; null for a visit outside the plan */
+  week: string | null;
+  window: { from: string; to: string };
+  topic: string | null;
+  defaultDate: string;
+  defaultKind: VisitKind;
+  /** the submit button's callback value, without `action` and `form` */
+  submitValue: Record<string, unknown>;
+  /** the latest content, when editing */
+  initial?: ReportContent | null;
+  existingProblems?: readonly ExistingProblem[];
+  /** the supervisor's name when someone else (a manager) fills it in */
+  onBehalfOf?: string | null;
+}
+
+export function reportFormCard(input: ReportFormInput): Card {
+  const { t, initial, topic } = input;
+  const r = t.reports;
+  const editing = Boolean(initial);
+  const elements: CardElement[] = [];
+  if (input.onBehalfOf) elements.push(markdown(r.onBehalfHint(escapeMarkdown(input.onBehalfOf))));
+  elements.push(
+    row([
+      { weight: 1, elements: [datePicker("visit_date", { placeholder: r.visitDate, initial: initial?.visitDate ?? input.defaultDate, required: true })] },
+      {
+        weight: 1,
+        elements: [
+          selectStatic(
+            "visit_kind",
+            VISIT_KINDS.map((kind) => ({ value: kind, label: r.kinds[kind] })),
+            { placeholder: r.visitKind, initial: initial?.kind ?? input.defaultKind, required: true },
+          ),
+        ],
+      },
+    ]),
+  );
+
+  elements.push(markdown(r.methodsTitle));
+  for (let i = 0; i < METHODS.length; i += 3) {
+    elements.push(
+      row(
+        METHODS.slice(i, i + 3).map((method) => ({
+          weight: 1,
+          elements: [textInput(`m_${method}`, { placeholder: r.methods[method], initial: initial?.methods[method] ? String(initial.methods[method]) : undefined })],
+        })),
+      ),
+    );
+  }
+
+  elements.push(markdown(r.itemsTitle));
+  const itemStates = ITEM_STATES.map((state) => ({ value: state, label: r.itemStates[state] }));
+  for (const item of ROUTINE_ITEMS) {
+    elements.push(
+      row([
+        { weight: 2, elements: [markdown(r.items[item])] },
+        { weight: 2, elements: [selectStatic(`item_${item}`, itemStates, { placeholder: r.itemPlaceholder, initial: initial?.items[item]?.state, required: true })] },
+        { weight: 3, elements: [textInput(`note_${item}`, { placeholder: r.notePlaceholder, initial: initial?.items[item]?.note || undefined })] },
+      ]),
+    );
+  }
+
+  const checks = topicChecks(topic);
+  if (topic && checks.length) {
+    elements.push(markdown(r.topicTitle(escapeMarkdown(topicLabel(t, topic)))));
+    const checkStates = CHECK_STATES.map((state) => ({ value: state, label: r.checkStates[state] }));
+    for (const check of checks) {
+      elements.push(
+        row([
+          { weight: 4, elements: [markdown(r.topicChecks[check] ?? check)] },
+          { weight: 3, elements: [selectStatic(`tc_${check}`, checkStates, { placeholder: r.itemPlaceholder, initial: initial?.topicChecks[check], required: true })] },
+        ]),
+      );
+    }
+  }
+
+  elements.push(markdown(r.findings), textInput("findings", { placeholder: r.findingsPlaceholder, multiline: true, initial: initial?.findings || undefined }));
+
+  elements.push(divider(), markdown(r.problemsTitle));
+  if (input.existingProblems?.length) {
+    elements.push(markdown([r.existingProblemsTitle, ...problemLines(t, input.existingProblems, topic)].join("\n")));
+  }
+  const problemItems = [...ROUTINE_ITEMS.map((item) => ({ value: item, label: r.items[item] })), ...(topic ? [{ value: "topic", label: problemItemLabel(t, "topic", topic) }] : []), { value: "other", label: r.problemItemOther }];
+  const severities = SEVERITIES.map((severity) => ({ value: severity, label: r.severities[severity] }));
+  for (let n = 1; n <= PROBLEM_SLOTS; n++) {
+    elements.push(
+      markdown(`**${r.problemSlot(n)}**`),
+      row([
+        { weight: 1, elements: [selectStatic(`p${n}_item`, problemItems, { placeholder: r.problemItem })] },
+        { weight: 1, elements: [selectStatic(`p${n}_severity`, severities, { placeholder: r.problemSeverity })] },
+      ]),
+      textInput(`p${n}_desc`, { placeholder: r.problemDesc }),
+      row([
+        { weight: 1, elements: [checker(`p${n}_fixed`, r.problemFixed)] },
+        { weight: 1, elements: [datePicker(`p${n}_deadline`, { placeholder: r.problemDeadline })] },
+      ]),
+    );
+  }
+
+  elements.push(divider(), markdown(r.goodPractice), textInput("good_practice", { placeholder: r.goodPracticePlaceholder, multiline: true, initial: initial?.goodPractice || undefined }));
+  elements.push(
+    button({
+      text: editing ? r.submitEdit : r.submit,
+      type: "primary_filled",
+      name: "submit_report",
+      formAction: "submit",
+      value: { action: "submit_report", form: FORM_VERSION, ...input.submitValue },
+    }),
+  );
+
+  const title = editing ? r.formTitleEdit(input.schoolName) : r.formTitle(input.schoolName);
+  const subtitle = input.week ? r.formSubtitle(input.week, input.window.from, input.window.to) : r.formSubtitleExtra(input.window.from, input.window.to);
+  const result = card({ title, subtitle, template: editing ? "orange" : "blue", elements: [] });
+  result.body.elements = [{ tag: "form", name: "report_form", elements }];
+  return result;
+}
+
+function problemLines(t: Messages, problems: readonly ExistingProblem[], topic: string | null): string[] {
+  const r = t.reports;
+  return problems.map((p, i) =>
+    r.problemLine({
+      n: i + 1,
+      item: escapeMarkdown(problemItemLabel(t, p.item, topic)),
+      severity: r.severities[p.severity],
+      description: escapeMarkdown(p.description),
+      outcome: p.fixedOnSpot ? r.fixedOnSpot : r.deadlineOutcome(p.deadline ?? "", p.orderNumber ? escapeMarkdown(p.orderNumber) : null),
+    }),
+  );
+}
+
+export interface ReportSummaryInput {
+  t: Messages;
+  reportId: number;
+  schoolName: string;
+  supervisorName: string;
+  /** who entered the latest version, when it was someone else */
+  enteredBy: string | null;
+  version: number;
+  content: ReportContent;
+  problems: readonly ExistingProblem[];
+  /** the week's digest is out: no edit button */
+  locked: boolean;
+}
+
+export function reportSummaryCard(input: ReportSummaryInput): Card {
+  const { t, content } = input;
+  const r = t.reports;
+  const lines: string[] = [];
+  lines.push(
+    r.summaryMeta({
+      date: content.visitDate,
+      kind: r.kinds[content.kind],
+      supervisor: escapeMarkdown(input.supervisorName) + (input.enteredBy ? r.summaryOnBehalf(escapeMarkdown(input.enteredBy)) : ""),
+      version: input.version,
+    }),
+  );
+  const methods = METHODS.filter((m) => (content.methods[m] ?? 0) > 0).map((m) => r.methodCount(r.methods[m], content.methods[m]));
+  lines.push(r.summaryMethods(methods.join(t.common.and) || t.common.none));
+  lines.push(r.summaryItems);
+  for (const item of ROUTINE_ITEMS) {
+    const answer = content.items[item];
+    if (!answer) continue;
+    lines.push(`- ${r.items[item]}：${r.itemStates[answer.state]}${answer.note ? `（${escapeMarkdown(answer.note)}）` : ""}`);
+  }
+  if (content.topic) {
+    lines.push(r.summaryTopic(escapeMarkdown(topicLabel(t, content.topic))));
+    for (const [check, state] of Object.entries(content.topicChecks)) lines.push(`- ${r.topicChecks[check] ?? check}：${r.checkStates[state]}`);
+  }
+  if (content.findings) lines.push(r.summaryFindings(escapeMarkdown(content.findings)));
+  if (input.problems.length) lines.push(r.summaryProblems(input.problems.length), ...problemLines(t, input.problems, content.topic));
+  else lines.push(r.summaryNoProblems);
+  if (content.goodPractice) lines.push(r.summaryGoodPractice(escapeMarkdown(content.goodPractice)));
+
+  const elements: CardElement[] = [markdown(lines.join("\n"))];
+  if (input.locked) elements.push(markdown(r.locked));
+  else elements.push(button({ text: r.editButton, value: { action: "edit_report", report_id: input.reportId } }));
+  return card({ title: r.summaryTitle(input.schoolName), template: "green", elements });
+}
+
+/** The Thursday reminder: each unreported visit of the week with its own "report" button. */
+export function reminderCard(t: Messages, week: string, visits: readonly { assignmentId: number; schoolName: string; reason: string }[]): Card {
+  const r = t.reports;
+  const elements: CardElement[] = [markdown(r.reminderIntro(visits.length))];
+  for (const visit of visits) {
+    elements.push(
+      row([
+        { weight: 3, elements: [markdown(r.reminderLine(escapeMarkdown(visit.schoolName), r.reasons[visit.reason] ?? visit.reason))] },
+        { weight: 1, elements: [button({ text: r.reminderButton, type: "primary", value: { action: "open_report", assignment_id: visit.assignmentId } })] },
+      ]),
+    );
+  }
+  return card({ title: r.reminderTitle(week), template: "orange", elements });
+}
