@@ -2,9 +2,10 @@ import { editReport } from "./edit-report.ts";
 import { openReport } from "./open-report.ts";
 import { submitReport } from "./submit-report.ts";
 import type { CardActionHandler } from "./types.ts";
+import { outboxRetry } from "./outbox-retry.ts";
 
 /** Every card action by the `action` name in its button value. Add a feature's actions here, one file each. */
-export const cardActions: readonly CardActionHandler[] = [openReport, submitReport, editReport];
+export const cardActions: readonly CardActionHandler[] = [outboxRetry, openReport, submitReport, editReport];
 
 const byName = new Map(cardActions.map((handler) => [handler.name, handler]));
 

@@ -2,6 +2,7 @@ import type { Role } from "../db/schema.ts";
 import { help } from "./help.ts";
 import { report } from "./report.ts";
 import type { Command } from "./types.ts";
+import { outbox } from "./outbox.ts";
 import { whoami } from "./whoami.ts";
 
 /** Every chat command, in the order help lists them. Add a feature's commands here, one file each. */
@@ -9,6 +10,7 @@ export const commands: readonly Command[] = [
   help,
   whoami,
   report,
+  outbox,
 ];
 
 export function mayUse(command: Command, role: Role): boolean {

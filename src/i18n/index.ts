@@ -1,9 +1,11 @@
 import { common as enCommon } from "./en/common.ts";
+import { delivery as enDelivery } from "./en/delivery.ts";
 import { foundation as enFoundation } from "./en/foundation.ts";
 import { roster as enRoster } from "./en/roster.ts";
 import { orders as enOrders } from "./en/orders.ts";
 import { reports as enReports } from "./en/reports.ts";
 import { common as zhCommon } from "./zh/common.ts";
+import { delivery as zhDelivery } from "./zh/delivery.ts";
 import { foundation as zhFoundation } from "./zh/foundation.ts";
 import { roster as zhRoster } from "./zh/roster.ts";
 import { orders as zhOrders } from "./zh/orders.ts";
@@ -13,9 +15,9 @@ import { reports as zhReports } from "./zh/reports.ts";
  * Every user-facing string, one file per feature under zh/ and en/.
  * Chinese is the reference; the English files are typed against it.
  */
-const zh = { common: zhCommon, foundation: zhFoundation, roster: zhRoster, orders: zhOrders, reports: zhReports };
+const zh = { common: zhCommon, delivery: zhDelivery, foundation: zhFoundation, roster: zhRoster, orders: zhOrders, reports: zhReports };
 export type Messages = typeof zh;
-const en: Messages = { common: enCommon, foundation: enFoundation, roster: enRoster, orders: enOrders, reports: enReports };
+const en: Messages = { common: enCommon, delivery: enDelivery, foundation: enFoundation, roster: enRoster, orders: enOrders, reports: enReports };
 
 export type Lang = "zh" | "en";
 

@@ -1,0 +1,33 @@
+import { isManager } from "../db/people.ts";
+import { REQUEUE_DEAD_SQL } from "../delivery/sweeper.ts";
+import type { CardActionHandler } from "./types.ts";
+
+export const OUTBOX_RETRY_ACTION = "outbox_retry";
+/** One click re-queues at most this many dead rows (the rest stay listed for the next click). */
+const RETRY_LIMIT = 3_000;
+
+/**
+ * The `retry` button of `发送状态`: dead rows (up to the id the card was built
+ * with) go back to pending with their attempts reset, and are queued again
+ * after the commit. Managers only; a stranger's click changes nothing.
+ */
+export const outboxRetry: CardActionHandler = {
+  name: OUTBOX_RETRY_ACTION,
+  async run(ctx) {
+    if (!ctx.actor) return { toast: { type: "error", content: ctx.t.common.cardStranger } };
+    if (!isManager(ctx.actor)) return { toast: { type: "error", content: ctx.t.delivery.retryRefused } };
+    const maxId = ctx.value.maxId;
+    if (typeof maxId !== "number" || !Number.isSafeInteger(maxId) || maxId < 1) return { toast: { type: "error", content: ctx.t.common.cardExpired } };
+    const dead = await ctx.d1
+      .prepare("SELECT uuid FROM outbox WHERE state = 'dead' AND id <= ?1 ORDER BY id LIMIT ?2")
+      .bind(maxId, RETRY_LIMIT)
+      .all<{ uuid: string }>();
+    const uuids = dead.results.map((row) => row.uuid);
+    if (uuids.length === 0) return { toast: { type: "info", content: ctx.t.delivery.nothingToRetry } };
+    ctx.uow.write(
+      ctx.d1.prepare(`${REQUEUE_DEAD_SQL} AND uuid IN (SELECT value FROM json_each(?3))`).bind(ctx.nowMs, maxId, JSON.stringify(uuids)),
+    );
+    ctx.uow.requeue(...uuids);
+    return { toast: { type: "success", content: ctx.t.delivery.retried(uuids.length) } };
+  },
+};

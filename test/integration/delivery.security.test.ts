@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outboxStatements } from "../../src/delivery/outbox.ts";
+import { seedRoster } from "../support/roster.ts";
+import { TestWorker } from "../support/worker.ts";
+
+/** Only managers see delivery status or retry messages; a refused click changes nothing. */
+describe("delivery: who may see and retry", () => {
+  let worker: TestWorker;
+  let maxId: number;
+
+  beforeAll(async () => {
+    worker = await TestWorker.start();
+    await seedRoster(worker);
+    const d1 = (await worker.d1()) as unknown as D1Database;
+    const { statements } = await outboxStatements(d1, [{ key: "plan:2026-W11:S001", to: { openId: "ou_sup_1" }, msgType: "text", content: { text: "计划" } }], Date.now());
+    await d1.batch(statements);
+    await worker.query("UPDATE outbox SET state = 'dead', attempts = 8, last_error = 'feishu 500' WHERE ref = 'plan:2026-W11:S001'");
+    maxId = (await worker.query<{ id: number }>("SELECT id FROM outbox WHERE ref = 'plan:2026-W11:S001'"))[0]!.id;
+  });
+  afterAll(() => worker.stop());
+
+  async function expectStillDead() {
+    await worker.settle();
+    const [row] = await worker.query<{ state: string }>("SELECT state FROM outbox WHERE id = ?", maxId);
+    expect(row!.state).toBe("dead");
+    expect(worker.fake.messagesTo("ou_sup_1")).toHaveLength(0);
+  }
+
+  it("a supervisor asking for the delivery status is refused", async () => {
+    const { texts } = await worker.say("ou_sup_1", "发送状态");
+    expect(texts[0]).toContain("只有管理员");
+    expect(texts[0]).not.toContain("plan:2026-W11");
+  });
+
+  it("a supervisor's retry click is refused and re-queues nothing", async () => {
+    const before = await worker.snapshot();
+    const { status, answer } = await worker.click("ou_sup_1", { action: "outbox_retry", maxId });
+    expect(status).toBe(200);
+    expect(answer.toast).toMatchObject({ type: "error", content: "只有管理员可以重发消息。" });
+    expect(await worker.snapshot()).toEqual(before);
+    await expectStillDead();
+  });
+
+  it("a stranger's retry click is refused", async () => {
+    const { answer } = await worker.click("ou_nobody", { action: "outbox_retry", maxId });
+    expect(answer.toast?.type).toBe("error");
+    await expectStillDead();
+  });
+
+  it("a malformed retry value is refused without a 500", async () => {
+    for (const bad of [undefined, "1; DROP TABLE outbox", -1, 1.5, { id: 1 }]) {
+      const { status, answer } = await worker.click("ou_mgr_1", { action: "outbox_retry", maxId: bad });
+      expect(status).toBe(200);
+      expect(answer.toast?.type).toBe("error");
+    }
+    await expectStillDead();
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf } from "../../src/delivery/consumer.ts";
+import { APP_SPACING_MS, MINUTE_BUDGET, planSlots, RECIPIENT_SPACING_MS, type LimiterState } from "../../src/delivery/rate-limit.ts";
+import { FeishuApiError } from "../../src/feishu/client.ts";
+
+const fresh = (): LimiterState => ({ appTat: 0, buckets: new Map(), recipients: new Map() });
+const T0 = 1_767_225_600_000; // a whole second
+
+/** The most sends within any window of `windowMs` ending at a send (sliding window, as Feishu counts). */
+function maxInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+describe("rate limiter planning", () => {
+  it("paces one app under 50 per second and sends a small fan-out at full speed", () => {
+    const slots = planSlots(fresh(), Array.from({ length: 349 }, (_, i) => `ou_${i}`), T0, 600_000);
+    expect(slots).toHaveLength(349);
+    const times = slots.map((slot) => slot.at);
+    expect(maxInWindow(times, 1000)).toBeLessThan(50);
+    // 349 fit in one minute's budget: no waiting for the minute window
+    expect(times.at(-1)! - T0).toBeLessThan(349 * (APP_SPACING_MS + 1));
+  });
+
+  it("never exceeds the 1,000-per-minute sliding window for a provincial fan-out", () => {
+    const slots = planSlots(fresh(), Array.from({ length: 5_600 }, (_, i) => `ou_${i}`), T0, 3_600_000);
+    expect(slots).toHaveLength(5_600);
+    const times = slots.map((slot) => slot.at);
+    expect(maxInWindow(times, 60_000)).toBeLessThanOrEqual(MINUTE_BUDGET);
+    expect(maxInWindow(times, 1000)).toBeLessThan(50);
+    // and is not much slower than Feishu allows (1,000 per 60 s in bursts of 50/s: ~312 s)
+    expect((times.at(-1)! - T0) / 1000).toBeLessThan(312 * 1.1);
+  });
+
+  it("keeps one recipient under 5 per second, across invocations sharing the state", () => {
+    const state = fresh();
+    const first = planSlots(state, ["oc_group", "oc_group", "oc_group"], T0, 60_000);
+    const second = planSlots(state, ["oc_group", "oc_group", "oc_group", "oc_group"], T0 + 5, 60_000);
+    const times = [...first, ...second].map((slot) => slot.at);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(RECIPIENT_SPACING_MS);
+  });
+
+  it("continues after the previous invocation's slots instead of starting a new burst", () => {
+    const state = fresh();
+    const first = planSlots(state, Array.from({ length: 40 }, (_, i) => `a${i}`), T0, 60_000);
+    const second = planSlots(state, Array.from({ length: 40 }, (_, i) => `b${i}`), T0 + 100, 60_000);
+    expect(second[0]!.at).toBeGreaterThanOrEqual(first.at(-1)!.at + APP_SPACING_MS - 1);
+    expect(maxInWindow([...first, ...second].map((slot) => slot.at), 1000)).toBeLessThan(50);
+  });
+
+  it("stops planning at the first message that would wait longer than allowed (deferred to the queue)", () => {
+    const state = fresh();
+    for (let s = 0; s < 30; s++) state.buckets.set(Math.floor(T0 / 1000) - s, 33); // 990 sent in the last 30 s
+    const slots = planSlots(state, ["ou_1", "ou_2"], T0, 5_000);
+    expect(slots).toEqual([]);
+    const later = planSlots(state, ["ou_1"], T0, 60_000);
+    expect(later[0]!.at).toBeGreaterThanOrEqual(T0 + 31_000 - 1000);
+  });
+});
+
+describe("retry policy", () => {
+  const rateLimited = new FeishuApiError(429, 99991400, "feishu 429 code 99991400", 7_000);
+  const serverError = new FeishuApiError(500, 1, "feishu 500");
+  const badRequest = new FeishuApiError(400, 230001, "invalid receive_id");
+
+  it("backs off exponentially and honours x-ogw-ratelimit-reset", () => {
+    const half = () => 0.5;
+    expect(backoffMs(1, serverError, 2_000, half)).toBe(1_500);
+    expect(backoffMs(3, serverError, 2_000, half)).toBe(6_000);
+    expect(backoffMs(1, rateLimited, 2_000, half)).toBe(7_000);
+    expect(backoffMs(20, serverError, 2_000, () => 1)).toBe(10 * 60 * 1000);
+  });
+
+  it("retries 429 / 99991400 / 230020 / 5xx / network errors, gives up on other refusals and after the last attempt", () => {
+    for (const error of [rateLimited, serverError, new FeishuApiError(400, 230020, "too fast"), new FeishuApiError(0, undefined, "network")]) {
+      expect(classifyFailure(error, 1, 100).kind).toBe("failed");
+    }
+    expect(classifyFailure(badRequest, 1, 100).kind).toBe("dead");
+    expect(classifyFailure(serverError, MAX_ATTEMPTS, 100).kind).toBe("dead");
+  });
+
+  it("counts replies and card updates against the message they target", () => {
+    expect(recipientOf({ operation: "send", receive_id: "ou_1", target_message_id: null })).toBe("ou_1");
+    expect(recipientOf({ operation: "reply", receive_id: null, target_message_id: "om_1" })).toBe("om_1");
+    expect(recipientOf({ operation: "update", receive_id: null, target_message_id: "om_2" })).toBe("om_2");
+  });
+});
