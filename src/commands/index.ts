@@ -4,11 +4,18 @@ import { report } from "./report.ts";
 import type { Command } from "./types.ts";
 import { outbox } from "./outbox.ts";
 import { whoami } from "./whoami.ts";
+import { week } from "./week.ts";
+import { plan } from "./plan.ts";
+import { leave } from "./leave.ts";
+import { move } from "./move.ts";
+import { calendar } from "./calendar.ts";
+import { topics } from "./topics.ts";
 
 /** Every chat command, in the order help lists them. Add a feature's commands here, one file each. */
 export const commands: readonly Command[] = [
   help,
   whoami,
+  week, plan, leave, move, calendar, topics,
   report,
   outbox,
 ];

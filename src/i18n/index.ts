@@ -4,20 +4,22 @@ import { foundation as enFoundation } from "./en/foundation.ts";
 import { roster as enRoster } from "./en/roster.ts";
 import { orders as enOrders } from "./en/orders.ts";
 import { reports as enReports } from "./en/reports.ts";
+import { planning as enPlanning } from "./en/planning.ts";
 import { common as zhCommon } from "./zh/common.ts";
 import { delivery as zhDelivery } from "./zh/delivery.ts";
 import { foundation as zhFoundation } from "./zh/foundation.ts";
 import { roster as zhRoster } from "./zh/roster.ts";
 import { orders as zhOrders } from "./zh/orders.ts";
 import { reports as zhReports } from "./zh/reports.ts";
+import { planning as zhPlanning } from "./zh/planning.ts";
 
 /**
  * Every user-facing string, one file per feature under zh/ and en/.
  * Chinese is the reference; the English files are typed against it.
  */
-const zh = { common: zhCommon, delivery: zhDelivery, foundation: zhFoundation, roster: zhRoster, orders: zhOrders, reports: zhReports };
+const zh = { common: zhCommon, delivery: zhDelivery, foundation: zhFoundation, roster: zhRoster, orders: zhOrders, reports: zhReports, planning: zhPlanning };
 export type Messages = typeof zh;
-const en: Messages = { common: enCommon, delivery: enDelivery, foundation: enFoundation, roster: enRoster, orders: enOrders, reports: enReports };
+const en: Messages = { common: enCommon, delivery: enDelivery, foundation: enFoundation, roster: enRoster, orders: enOrders, reports: enReports, planning: enPlanning };
 
 export type Lang = "zh" | "en";
 

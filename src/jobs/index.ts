@@ -2,11 +2,12 @@ import { housekeeping } from "./housekeeping.ts";
 import { markMissed } from "./mark-missed.ts";
 import { reportReminders } from "./report-reminders.ts";
 import type { Job } from "./types.ts";
+import { weeklyPlan } from "./weekly-plan.ts";
 
 /** Cron expression (wrangler.toml `triggers.crons`, UTC) → the jobs it runs, in order. */
 export const jobsByCron: Record<string, readonly Job[]> = {
   // Monday 08:00 Asia/Shanghai
-  "0 0 * * 1": [markMissed],
+  "0 0 * * 1": [markMissed, weeklyPlan],
   // daily 09:00 Asia/Shanghai
   "0 1 * * *": [],
   // Thursday 16:00 Asia/Shanghai
