@@ -220,3 +220,15 @@ export function clampPage(page: unknown, total: number, size = PAGE_SIZE): numbe
   if (!Number.isInteger(n) || n < 0) return 0;
   return Math.min(n, pageCount(total, size) - 1);
 }
+
+/**
+ * Splits "<number> <rest…>" typed as chat arguments; tolerates a number broken by spaces
+ * (`督办 〔2026〕 3号`). Null when the first tokens are not a number.
+ */
+export function splitNumber(argv: readonly string[]): { number: string; rest: string[] } | null {
+  for (let k = Math.min(3, argv.length); k >= 1; k--) {
+    const candidate = normalizeOrderNumber(argv.slice(0, k).join(""));
+    if (looksLikeOrderNumber(candidate)) return { number: candidate.endsWith("号") ? candidate : `${candidate}号`, rest: argv.slice(k) };
+  }
+  return null;
+}

@@ -21,8 +21,13 @@ export const orders: typeof zh = {
   system: "Duxue bot",
   results: { done: "done", partly: "partly done" },
 
-  orderLine:
-    "`order <schools> <due> <text>` / `督办` — issue a supervision order (no arguments opens a form); `notice`, `bulletin`, `rectify` work the same. Schools by code or name, separated by commas; due as 2026-12-01, 30d or 12月1日",
+  issueLines: {
+    order: "`order <schools> <due> <text>` / `督办` — issue a supervision order (no arguments opens a form). Schools by code or name, separated by commas; due as 2026-12-01, 30d or 12月1日",
+    notice: "`notice <schools> <due> <text>` / `督导通知` — issue a notice (same arguments as order)",
+    bulletin: "`bulletin <schools> <due> <text>` / `通报` — issue a bulletin (same arguments as order)",
+    rectification: "`rectify <schools> <due> <text>` / `整改` — issue a rectification notice (same arguments as order)",
+    rectification_item: "",
+  },
   showLine: "`show <number>` / `查看` / `order <number>` — show an order and its history",
   ordersLine: "`orders [open|overdue|closed|all] [zone|school|supervisor]` / `督办单` — orders sorted by due date",
   closeLine: "`close <number> [note]` / `销号` — verify and close",

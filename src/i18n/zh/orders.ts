@@ -21,7 +21,13 @@ export const orders = {
   results: { done: "已完成", partly: "部分完成" },
 
   // help lines
-  orderLine: "`督办 <学校> <期限> <内容>` / `order` — 下发督办单（不带参数则打开表单）；`督导通知`/`notice`、`通报`/`bulletin`、`整改`/`rectify` 同样用法。学校用编号或名称，多个用逗号或顿号分隔；期限如 2026-12-01、30天、12月1日",
+  issueLines: {
+    order: "`督办 <学校> <期限> <内容>` / `order` — 下发督办单（不带参数则打开表单）。学校写编号或名称，多个用逗号或顿号分隔；期限如 2026-12-01、30天、12月1日",
+    notice: "`督导通知 <学校> <期限> <内容>` / `notice` — 下发督导通知（用法同督办）",
+    bulletin: "`通报 <学校> <期限> <内容>` / `bulletin` — 下发督导通报（用法同督办）",
+    rectification: "`整改 <学校> <期限> <内容>` / `rectify` — 下发整改通知书（用法同督办）",
+    rectification_item: "",
+  },
   showLine: "`查看 <编号>` / `show` / `order <编号>` — 查看督导文书及其全部记录",
   ordersLine: "`督办单 [未结|逾期|已销号|全部] [责任区|学校|督学]` / `orders` — 按期限列出督导文书",
   closeLine: "`销号 <编号> [说明]` / `close` — 核查后销号",

@@ -1,0 +1,19 @@
+/** 签收: the school's supervisor or contact acknowledges an order from its card. */
+import { queueTransition } from "../db/orders.ts";
+import { localDate } from "../domain/time.ts";
+import { orderCard } from "../feishu/cards/order-card.ts";
+import { orderForAction, toast } from "./order-common.ts";
+import type { CardActionHandler } from "./types.ts";
+
+export const orderAck: CardActionHandler = {
+  name: "order_ack",
+  async run(ctx) {
+    const found = await orderForAction(ctx, "acknowledge");
+    if (!found.ok) return found.answer;
+    const { order, actor } = found;
+    queueTransition(ctx, order, { to: "acknowledged", actorCode: actor.code, action: "acknowledged", set: { acknowledged_at: ctx.nowMs } });
+    const timeZone = ctx.config.TIMEZONE;
+    const updated = orderCard(ctx.t, { ...order, status: "acknowledged" }, { today: localDate(ctx.nowMs, timeZone), timeZone, actions: true });
+    return { ...toast("success", ctx.t.orders.acknowledgedToast(order.number)), card: { type: "raw", data: updated } };
+  },
+};

@@ -1,0 +1,39 @@
+/** What the order card actions share: finding the order a button names and refusing strangers. */
+import { findOrderByNumber, relationOf, type OrderRecord } from "../db/orders.ts";
+import type { Actor } from "../db/people.ts";
+import { normalizeOrderNumber, transition, type OrderAction, type Relation } from "../domain/orders.ts";
+import type { CardAnswer } from "../feishu/payloads.ts";
+import type { ActionContext } from "./types.ts";
+
+export const toast = (type: "info" | "success" | "warning" | "error", content: string): CardAnswer => ({ toast: { type, content } });
+
+export function stringField(record: Record<string, unknown> | null | undefined, name: string): string {
+  const value = record?.[name];
+  if (typeof value === "string") return value.trim();
+  if (Array.isArray(value) && typeof value[0] === "string") return value[0].trim();
+  return "";
+}
+
+/**
+ * The order named by the button, if the clicker may take `action` on it now.
+ * Refusals come back as a toast; nothing is written.
+ */
+export async function orderForAction(
+  ctx: ActionContext,
+  action: OrderAction,
+): Promise<{ ok: true; actor: Actor; order: OrderRecord; relation: Relation } | { ok: false; answer: CardAnswer }> {
+  const { t } = ctx;
+  if (!ctx.actor) return { ok: false, answer: toast("error", t.common.cardStranger) };
+  const raw = ctx.value.number;
+  if (typeof raw !== "string" || raw.length > 100) return { ok: false, answer: toast("error", t.common.cardExpired) };
+  const order = await findOrderByNumber(ctx.d1, normalizeOrderNumber(raw));
+  if (!order) return { ok: false, answer: toast("error", t.common.cardExpired) };
+  const relation = relationOf(ctx.actor, order);
+  if (relation === "other") return { ok: false, answer: toast("error", t.common.cardStranger) };
+  const step = transition(action, order.status, relation, order.kind);
+  if (!step.ok) {
+    const content = step.reason === "forbidden" ? t.common.cardStranger : t.orders.refusals[step.reason];
+    return { ok: false, answer: toast(step.reason === "already_acknowledged" ? "info" : "warning", content) };
+  }
+  return { ok: true, actor: ctx.actor, order, relation };
+}

@@ -1,0 +1,24 @@
+/** The issuing form (sent when a manager types `督办` alone): same checks as the command, answered on the card. */
+import { checkIssue, issueChecked } from "../commands/order-issue.ts";
+import { isManager } from "../db/people.ts";
+import { ORDER_KINDS, type OrderKind } from "../db/schema.ts";
+import { stringField, toast } from "./order-common.ts";
+import type { CardActionHandler } from "./types.ts";
+
+export const orderIssueSubmit: CardActionHandler = {
+  name: "order_issue_submit",
+  async run(ctx) {
+    const { t } = ctx;
+    if (!ctx.actor || !isManager(ctx.actor)) return toast("error", t.common.cardStranger);
+    const kind = stringField(ctx.formValue, "kind") || "order";
+    const schools = stringField(ctx.formValue, "schools");
+    const due = stringField(ctx.formValue, "due");
+    const text = stringField(ctx.formValue, "text");
+    if (!ORDER_KINDS.includes(kind as OrderKind) || kind === "rectification_item") return toast("error", t.common.cardExpired);
+    if (!schools || !due || !text) return toast("error", t.orders.formMissing);
+    const check = await checkIssue(ctx, t, { kind: kind as OrderKind, schools, due, text });
+    if (!check.ok) return toast("error", check.message);
+    const answer = await issueChecked(ctx, t, ctx.actor.code, check);
+    return { ...toast("success", t.orders.issuedTitle(t.orders.kinds[check.kind])), card: { type: "raw", data: answer } };
+  },
+};

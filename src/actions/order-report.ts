@@ -1,0 +1,44 @@
+/** 提交整改报告: the rectification report form on the order card (what was done, done / partly done, attachment links). */
+import { issuerOrManagers, notifyPeople, queueTransition } from "../db/orders.ts";
+import { MAX_NOTE_TEXT } from "../domain/orders.ts";
+import { localDate } from "../domain/time.ts";
+import { escapeMarkdown } from "../feishu/cards/kit.ts";
+import { orderCard } from "../feishu/cards/order-card.ts";
+import { orderForAction, stringField, toast } from "./order-common.ts";
+import type { CardActionHandler } from "./types.ts";
+
+export const orderReport: CardActionHandler = {
+  name: "order_report",
+  async run(ctx) {
+    const found = await orderForAction(ctx, "report");
+    if (!found.ok) return found.answer;
+    const { order, actor } = found;
+    const { t } = ctx;
+    const done = stringField(ctx.formValue, "done");
+    const result = stringField(ctx.formValue, "result");
+    const links = stringField(ctx.formValue, "links");
+    if (!done || done.length > MAX_NOTE_TEXT || (result !== "done" && result !== "partly") || links.length > 1000) return toast("error", t.orders.badReport);
+    const note = t.orders.reportNote(t.orders.results[result], done, links);
+    queueTransition(ctx, order, {
+      to: "reported",
+      actorCode: actor.code,
+      action: "reported",
+      note,
+      data: { result, done, links },
+      set: { reported_at: ctx.nowMs, ...(order.acknowledgedAt ? {} : { acknowledged_at: ctx.nowMs }) },
+    });
+    const timeZone = ctx.config.TIMEZONE;
+    const today = localDate(ctx.nowMs, timeZone);
+    const reported = { ...order, status: "reported" as const };
+    notifyPeople(ctx, await issuerOrManagers(ctx.d1, order.issuedBy), (p) => `order:${order.number}:reported:${ctx.nowMs}:${p.code}`, (pt) =>
+      orderCard(pt, reported, {
+        today,
+        timeZone,
+        title: pt.orders.reportedTitle(order.number),
+        template: "turquoise",
+        intro: pt.orders.reportedIntro(escapeMarkdown(actor.name), escapeMarkdown(note)),
+      }),
+    );
+    return { ...toast("success", t.orders.reportedToast(order.number)), card: { type: "raw", data: orderCard(t, reported, { today, timeZone, actions: true }) } };
+  },
+};

@@ -1,0 +1,31 @@
+/** The `orders` list card: counts, one page of orders sorted by due date, previous / next buttons. */
+import type { ListScope, OrderList } from "../../db/orders.ts";
+import { daysOverdue, pageCount, type OrderFilter } from "../../domain/orders.ts";
+import type { Messages } from "../../i18n/index.ts";
+import { button, card, escapeMarkdown, markdown, type Card, type CardElement } from "./kit.ts";
+
+export function scopeLabel(scope: ListScope): string {
+  return scope.kind === "all" ? "" : `${scope.name}（${scope.code}）`;
+}
+
+export function ordersListCard(t: Messages, list: OrderList, filter: OrderFilter, scope: ListScope, page: number, today: string): Card {
+  const pages = pageCount(list.matching);
+  const lines = list.rows.map((row) => {
+    const overdue = daysOverdue(row, today);
+    const status = t.orders.statuses[row.status] + (overdue > 0 ? t.orders.overdueTag(overdue) : "");
+    return `- ${t.orders.listLine(row.number, escapeMarkdown(row.schoolName), row.dueDate, status)}`;
+  });
+  const elements: CardElement[] = [
+    markdown(t.orders.counts(list.counts)),
+    markdown(lines.length ? lines.join("\n") : t.orders.listEmpty),
+  ];
+  if (pages > 1) {
+    const scopeValue = scope.kind === "all" ? { kind: "all" } : { kind: scope.kind, code: scope.code, name: scope.name };
+    const buttons: CardElement[][] = [];
+    if (page > 0) buttons.push([button({ text: t.orders.previous, value: { action: "orders_page", filter, scope: scopeValue, page: page - 1 } })]);
+    if (page < pages - 1) buttons.push([button({ text: t.orders.next, value: { action: "orders_page", filter, scope: scopeValue, page: page + 1 } })]);
+    elements.push(markdown(t.orders.pageOf(page + 1, pages)));
+    elements.push({ tag: "column_set", flex_mode: "flow", columns: buttons.map((els) => ({ tag: "column", width: "auto", elements: els })) });
+  }
+  return card({ title: t.orders.listTitle(t.orders.filters[filter], escapeMarkdown(scopeLabel(scope))), template: filter === "overdue" ? "red" : "blue", elements });
+}

@@ -1,0 +1,85 @@
+/**
+ * Daily 09:00 (cron "0 1 * * *"): order deadlines.
+ * - reminders to the school's supervisor and contacts when an open order is due within 3 days
+ *   (once per due date: `order:<number>:remind:<dueDate>:<personCode>`, `orders.reminded_for_due`);
+ * - overdue notices the first day an open order is past due (an `overdue` audit row per due date);
+ * - escalation: open orders more than 14 days overdue get an `escalated` audit row (once per due date)
+ *   and the managers one summary card a day listing the new ones.
+ * Re-running the same day sends and writes nothing new.
+ */
+import { chunkForJson } from "../db/client.ts";
+import { managers, notifyPeople, recipientsOf, SYSTEM_ACTOR, type OrderRecord } from "../db/orders.ts";
+import { daysOverdue, ESCALATION_DAYS, needsReminder, REMINDER_DAYS } from "../domain/orders.ts";
+import { addDays, daysBetween, localDate } from "../domain/time.ts";
+import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
+import { orderCard } from "../feishu/cards/order-card.ts";
+import type { Job } from "./types.ts";
+
+/** keeps the managers' summary card well under Feishu's 30 KB */
+const MAX_LISTED = 40;
+
+type Candidate = OrderRecord & { overdueNoted: number; escalationNoted: number };
+
+const CANDIDATES_SQL = `SELECT o.id, o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.text,
+  o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
+  o.reminded_for_due AS remindedForDue,
+  EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'overdue' AND json_extract(e.data, '$.dueDate') = o.due_date) AS overdueNoted,
+  EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'escalated' AND json_extract(e.data, '$.dueDate') = o.due_date) AS escalationNoted
+FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by
+WHERE o.status IN ('issued', 'acknowledged', 'reported') AND o.due_date <= ?1
+ORDER BY o.due_date, o.id`;
+
+const EVENTS_SQL = `INSERT INTO order_events (order_id, at, actor_code, action, note, data)
+SELECT json_extract(value, '$.id'), ?1, ?2, ?3, NULL, json_object('dueDate', json_extract(value, '$.dueDate'))
+FROM json_each(?4)`;
+
+const REMINDED_SQL = `UPDATE orders SET reminded_for_due = due_date
+WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1)) AND due_date IN (SELECT json_extract(value, '$.dueDate') FROM json_each(?1))`;
+
+export const orderDeadlines: Job = {
+  name: "order-deadlines",
+  async run(services) {
+    const { d1, nowMs } = services;
+    const timeZone = services.config.TIMEZONE;
+    const today = localDate(nowMs, timeZone);
+    const { results } = await d1.prepare(CANDIDATES_SQL).bind(addDays(today, REMINDER_DAYS)).all<Candidate>();
+    const remind = results.filter((o) => needsReminder(o, today));
+    const overdue = results.filter((o) => daysOverdue(o, today) > 0 && !o.overdueNoted);
+    const escalate = results.filter((o) => daysOverdue(o, today) > ESCALATION_DAYS && !o.escalationNoted);
+    const people = await recipientsOf(d1, [...new Set([...remind, ...overdue].map((o) => o.schoolCode))]);
+
+    const events = (rows: Candidate[], action: string) => {
+      for (const chunk of chunkForJson(rows.map((o) => ({ id: o.id, dueDate: o.dueDate })))) {
+        services.uow.write(d1.prepare(EVENTS_SQL).bind(nowMs, SYSTEM_ACTOR, action, JSON.stringify(chunk)));
+      }
+    };
+
+    for (const chunk of chunkForJson(remind.map((o) => ({ id: o.id, dueDate: o.dueDate })))) services.uow.write(d1.prepare(REMINDED_SQL).bind(JSON.stringify(chunk)));
+    events(remind, "reminded");
+    for (const order of remind) {
+      const days = daysBetween(today, order.dueDate);
+      notifyPeople(services, people.get(order.schoolCode) ?? [], (p) => `order:${order.number}:remind:${order.dueDate}:${p.code}`, (t) =>
+        orderCard(t, order, { today, timeZone, title: t.orders.reminderTitle(order.number), template: "orange", intro: t.orders.reminderIntro(order.dueDate, days), actions: true }),
+      );
+    }
+
+    events(overdue, "overdue");
+    for (const order of overdue) {
+      notifyPeople(services, people.get(order.schoolCode) ?? [], (p) => `order:${order.number}:overdue:${order.dueDate}:${p.code}`, (t) =>
+        orderCard(t, order, { today, timeZone, title: t.orders.overdueTitle(order.number), template: "red", intro: t.orders.overdueIntro(order.dueDate), actions: true }),
+      );
+    }
+
+    events(escalate, "escalated");
+    if (escalate.length > 0) {
+      notifyPeople(services, await managers(d1), (p) => `orders:escalation:${today}:${p.code}`, (t) => {
+        const lines = escalate.slice(0, MAX_LISTED).map(
+          (o) => `- **${o.number}** ${escapeMarkdown(o.schoolName)} · ${o.dueDate}${t.orders.overdueTag(daysOverdue(o, today))}`,
+        );
+        if (escalate.length > MAX_LISTED) lines.push(`- …（+${escalate.length - MAX_LISTED}）`);
+        return card({ title: t.orders.escalationTitle(today), template: "red", elements: [markdown(t.orders.escalationIntro(escalate.length)), markdown(lines.join("\n"))] });
+      });
+    }
+    return `reminded=${remind.length} overdue=${overdue.length} escalated=${escalate.length}`;
+  },
+};
