@@ -26,7 +26,6 @@ import {
   extraWindow,
   FORM_VERSION,
   kindForReason,
-  MAX_TEXT,
   parseReportForm,
   type FormError,
   type ProblemInput,
@@ -83,7 +82,7 @@ export function formErrorText(t: Messages, e: FormError): string {
     case "missing":
       return r.errorMissing(fieldName(e.field));
     case "too_long":
-      return r.errorTooLong(fieldName(e.field), MAX_TEXT);
+      return r.errorTooLong(fieldName(e.field), e.max);
     case "bad_value":
       return r.errorBadValue(fieldName(e.field));
     case "date_window":

@@ -17,6 +17,10 @@ import { addDays, isValidDate, weekStart, type IsoDate, type IsoWeek } from "./t
 
 export const FORM_VERSION = 1;
 export const MAX_TEXT = 2_000;
+/** shorter limits keep even a fully pre-filled edit form under the 30 KB card limit */
+export const MAX_NOTE = 200;
+export const MAX_PROBLEM_TEXT = 500;
+export const MAX_GOOD_PRACTICE = 500;
 export const MAX_METHOD_COUNT = 99;
 export const PROBLEM_SLOTS = 3;
 /** the longest a rectification deadline may lie after today */
@@ -108,7 +112,7 @@ export interface ReportContent {
 export type FormError =
   | { code: "outdated"; field: string }
   | { code: "missing"; field: string }
-  | { code: "too_long"; field: string }
+  | { code: "too_long"; field: string; max: number }
   | { code: "bad_value"; field: string }
   | { code: "date_window"; from: IsoDate; to: IsoDate }
   | { code: "no_method" }
@@ -132,7 +136,15 @@ export function formFieldNames(topic: string | null): string[] {
   return names;
 }
 
-const text = z.string().max(MAX_TEXT);
+const text = (max: number) => z.string().max(max);
+
+/** The longest text each free-text field takes. */
+export function maxLength(field: string): number {
+  if (field === "good_practice") return MAX_GOOD_PRACTICE;
+  if (field.startsWith("note_")) return MAX_NOTE;
+  if (/^p\d+_desc$/.test(field)) return MAX_PROBLEM_TEXT;
+  return MAX_TEXT;
+}
 /** date_picker sends "2026-12-01 +0800"; a plain date is accepted too */
 const pickedDate = z
   .string()
@@ -149,18 +161,18 @@ function fieldSchemas(topic: string | null): Record<string, z.ZodType> {
   const shapes: Record<string, z.ZodType> = {
     visit_date: pickedDate,
     visit_kind: z.enum(VISIT_KINDS),
-    findings: text,
-    good_practice: text,
+    findings: text(MAX_TEXT),
+    good_practice: text(MAX_GOOD_PRACTICE),
   };
   for (const method of METHODS) shapes[`m_${method}`] = count;
   for (const item of ROUTINE_ITEMS) {
     shapes[`item_${item}`] = z.enum(ITEM_STATES);
-    shapes[`note_${item}`] = text;
+    shapes[`note_${item}`] = text(MAX_NOTE);
   }
   for (const check of topicChecks(topic)) shapes[`tc_${check}`] = z.enum(CHECK_STATES);
   for (let n = 1; n <= PROBLEM_SLOTS; n++) {
     shapes[`p${n}_item`] = z.enum(PROBLEM_ITEMS);
-    shapes[`p${n}_desc`] = text;
+    shapes[`p${n}_desc`] = text(MAX_PROBLEM_TEXT);
     shapes[`p${n}_severity`] = z.enum(SEVERITIES);
     shapes[`p${n}_fixed`] = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
     shapes[`p${n}_deadline`] = pickedDate;
@@ -187,7 +199,7 @@ export function parseReportForm(formValue: Record<string, unknown> | null | unde
     if (isBlank(raw) && typeof raw !== "boolean") continue;
     const parsed = schema.safeParse(typeof raw === "string" ? raw.trim() : raw);
     if (parsed.success) values[field] = parsed.data;
-    else if (typeof raw === "string" && raw.trim().length > MAX_TEXT) errors.push({ code: "too_long", field });
+    else if (typeof raw === "string" && raw.trim().length > maxLength(field)) errors.push({ code: "too_long", field, max: maxLength(field) });
     else errors.push({ code: "bad_value", field });
   }
 

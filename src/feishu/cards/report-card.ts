@@ -2,6 +2,9 @@ import {
   CHECK_STATES,
   FORM_VERSION,
   ITEM_STATES,
+  MAX_GOOD_PRACTICE,
+  MAX_NOTE,
+  MAX_PROBLEM_TEXT,
   METHODS,
   PROBLEM_SLOTS,
   ROUTINE_ITEMS,
@@ -24,11 +27,11 @@ type Option = { value: string; label: string };
 
 const options = (list: readonly Option[]) => list.map((o) => ({ text: plainText(o.label), value: o.value }));
 
-function selectStatic(name: string, list: readonly Option[], o: { placeholder: string; initial?: string; required?: boolean }): CardElement {
+function selectStatic(name: string, list: readonly Option[], o: { placeholder?: string; initial?: string; required?: boolean }): CardElement {
   return {
     tag: "select_static",
     name,
-    placeholder: plainText(o.placeholder),
+    ...(o.placeholder ? { placeholder: plainText(o.placeholder) } : {}),
     options: options(list),
     width: "fill",
     ...(o.required ? { required: true } : {}),
@@ -36,12 +39,13 @@ function selectStatic(name: string, list: readonly Option[], o: { placeholder: s
   };
 }
 
-function textInput(name: string, o: { placeholder: string; initial?: string; multiline?: boolean }): CardElement {
+function textInput(name: string, o: { placeholder: string; initial?: string; multiline?: boolean; max?: number }): CardElement {
   return {
     tag: "input",
     name,
     placeholder: plainText(o.placeholder),
     width: "fill",
+    ...(o.max ? { max_length: o.max } : {}),
     ...(o.multiline ? { input_type: "multiline_text", rows: 3, auto_resize: true } : {}),
     ...(o.initial ? { default_value: o.initial } : {}),
   };
@@ -65,8 +69,7 @@ function row(columns: { weight: number; elements: CardElement[] }[]): CardElemen
   return {
     tag: "column_set",
     flex_mode: "none",
-    horizontal_spacing: "8px",
-    columns: columns.map((c) => ({ tag: "column", width: "weighted", weight: c.weight, vertical_align: "center", elements: c.elements })),
+    columns: columns.map((c) => ({ tag: "column", width: "weighted", weight: c.weight, elements: c.elements })),
   };
 }
 
@@ -75,7 +78,7 @@ export function topicLabel(t: Messages, topic: string): string {
 }
 
 export function problemItemLabel(t: Messages, item: string, topic: string | null): string {
-  if (item === "topic") return topic ? `${t.reports.problemItemTopic}（${topicLabel(t, topic)}）` : t.reports.problemItemTopic;
+  if (item === "topic") return topic ? topicLabel(t, topic) : t.reports.problemItemTopic;
   if (item === "other") return t.reports.problemItemOther;
   return (t.reports.items as Record<string, string>)[item] ?? item;
 }
@@ -107,7 +110,19 @@ export interface ReportFormInput {
   onBehalfOf?: string | null;
 }
 
+/** Feishu refuses cards over 30 KB; a fully pre-filled edit form drops empty problem slots to stay under this. */
+export const CARD_BUDGET_BYTES = 29_000;
+
+const byteSize = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+
 export function reportFormCard(input: ReportFormInput): Card {
+  let slots = PROBLEM_SLOTS;
+  let result = buildForm(input, slots);
+  while (slots > 0 && byteSize(result) > CARD_BUDGET_BYTES) result = buildForm(input, --slots);
+  return result;
+}
+
+function buildForm(input: ReportFormInput, slots: number): Card {
   const { t, initial, topic } = input;
   const r = t.reports;
   const editing = Boolean(initial);
@@ -147,8 +162,8 @@ export function reportFormCard(input: ReportFormInput): Card {
     elements.push(
       row([
         { weight: 2, elements: [markdown(r.items[item])] },
-        { weight: 2, elements: [selectStatic(`item_${item}`, itemStates, { placeholder: r.itemPlaceholder, initial: initial?.items[item]?.state, required: true })] },
-        { weight: 3, elements: [textInput(`note_${item}`, { placeholder: r.notePlaceholder, initial: initial?.items[item]?.note || undefined })] },
+        { weight: 2, elements: [selectStatic(`item_${item}`, itemStates, { initial: initial?.items[item]?.state, required: true })] },
+        { weight: 3, elements: [textInput(`note_${item}`, { placeholder: r.notePlaceholder, max: MAX_NOTE, initial: initial?.items[item]?.note || undefined })] },
       ]),
     );
   }
@@ -161,7 +176,7 @@ export function reportFormCard(input: ReportFormInput): Card {
       elements.push(
         row([
           { weight: 4, elements: [markdown(r.topicChecks[check] ?? check)] },
-          { weight: 3, elements: [selectStatic(`tc_${check}`, checkStates, { placeholder: r.itemPlaceholder, initial: initial?.topicChecks[check], required: true })] },
+          { weight: 3, elements: [selectStatic(`tc_${check}`, checkStates, { initial: initial?.topicChecks[check], required: true })] },
         ]),
       );
     }
@@ -171,18 +186,18 @@ export function reportFormCard(input: ReportFormInput): Card {
 
   elements.push(divider(), markdown(r.problemsTitle));
   if (input.existingProblems?.length) {
-    elements.push(markdown([r.existingProblemsTitle, ...problemLines(t, input.existingProblems, topic)].join("\n")));
+    elements.push(markdown([r.existingProblemsTitle, ...problemLines(t, input.existingProblems, topic, 60)].join("\n")));
   }
-  const problemItems = [...ROUTINE_ITEMS.map((item) => ({ value: item, label: r.items[item] })), ...(topic ? [{ value: "topic", label: problemItemLabel(t, "topic", topic) }] : []), { value: "other", label: r.problemItemOther }];
+  const problemItems = [...ROUTINE_ITEMS.map((item) => ({ value: item, label: r.itemsShort[item] })), ...(topic ? [{ value: "topic", label: problemItemLabel(t, "topic", topic) }] : []), { value: "other", label: r.problemItemOther }];
   const severities = SEVERITIES.map((severity) => ({ value: severity, label: r.severities[severity] }));
-  for (let n = 1; n <= PROBLEM_SLOTS; n++) {
+  for (let n = 1; n <= slots; n++) {
     elements.push(
       markdown(`**${r.problemSlot(n)}**`),
       row([
         { weight: 1, elements: [selectStatic(`p${n}_item`, problemItems, { placeholder: r.problemItem })] },
         { weight: 1, elements: [selectStatic(`p${n}_severity`, severities, { placeholder: r.problemSeverity })] },
       ]),
-      textInput(`p${n}_desc`, { placeholder: r.problemDesc }),
+      textInput(`p${n}_desc`, { placeholder: r.problemDesc, max: MAX_PROBLEM_TEXT }),
       row([
         { weight: 1, elements: [checker(`p${n}_fixed`, r.problemFixed)] },
         { weight: 1, elements: [datePicker(`p${n}_deadline`, { placeholder: r.problemDeadline })] },
@@ -190,7 +205,7 @@ export function reportFormCard(input: ReportFormInput): Card {
     );
   }
 
-  elements.push(divider(), markdown(r.goodPractice), textInput("good_practice", { placeholder: r.goodPracticePlaceholder, multiline: true, initial: initial?.goodPractice || undefined }));
+  elements.push(divider(), markdown(r.goodPractice), textInput("good_practice", { placeholder: r.goodPracticePlaceholder, multiline: true, max: MAX_GOOD_PRACTICE, initial: initial?.goodPractice || undefined }));
   elements.push(
     button({
       text: editing ? r.submitEdit : r.submit,
@@ -208,18 +223,24 @@ export function reportFormCard(input: ReportFormInput): Card {
   return result;
 }
 
-function problemLines(t: Messages, problems: readonly ExistingProblem[], topic: string | null): string[] {
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** One line per problem; descriptions clipped to `max` characters so a long list keeps the card small. */
+function problemLines(t: Messages, problems: readonly ExistingProblem[], topic: string | null, max: number): string[] {
   const r = t.reports;
   return problems.map((p, i) =>
     r.problemLine({
       n: i + 1,
       item: escapeMarkdown(problemItemLabel(t, p.item, topic)),
       severity: r.severities[p.severity],
-      description: escapeMarkdown(p.description),
+      description: escapeMarkdown(clip(p.description, max)),
       outcome: p.fixedOnSpot ? r.fixedOnSpot : r.deadlineOutcome(p.deadline ?? "", p.orderNumber ? escapeMarkdown(p.orderNumber) : null),
     }),
   );
 }
+
+/** the summary lists this many problems (the rest are in the orders list) */
+const SUMMARY_PROBLEMS = 10;
 
 export interface ReportSummaryInput {
   t: Messages;
@@ -260,7 +281,10 @@ export function reportSummaryCard(input: ReportSummaryInput): Card {
     for (const [check, state] of Object.entries(content.topicChecks)) lines.push(`- ${r.topicChecks[check] ?? check}：${r.checkStates[state]}`);
   }
   if (content.findings) lines.push(r.summaryFindings(escapeMarkdown(content.findings)));
-  if (input.problems.length) lines.push(r.summaryProblems(input.problems.length), ...problemLines(t, input.problems, content.topic));
+  if (input.problems.length) {
+    lines.push(r.summaryProblems(input.problems.length), ...problemLines(t, input.problems.slice(0, SUMMARY_PROBLEMS), content.topic, 200));
+    if (input.problems.length > SUMMARY_PROBLEMS) lines.push("…");
+  }
   else lines.push(r.summaryNoProblems);
   if (content.goodPractice) lines.push(r.summaryGoodPractice(escapeMarkdown(content.goodPractice)));
 

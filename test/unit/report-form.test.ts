@@ -1,0 +1,218 @@
+import { describe, expect, it } from "vitest";
+import {
+  assignedWindow,
+  canonicalContent,
+  extraWindow,
+  formFieldNames,
+  parseReportForm,
+  ROUTINE_ITEMS,
+  topicChecks,
+  topicOfMonth,
+  type FormRules,
+} from "../../src/domain/report-form.ts";
+import { reportFormCard, reportSummaryCard } from "../../src/feishu/cards/report-card.ts";
+import { messages } from "../../src/i18n/index.ts";
+
+const rules: FormRules = { topic: null, window: assignedWindow("2026-W10", "2026-03-05"), today: "2026-03-05" };
+
+function validForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const form: Record<string, unknown> = { visit_date: "2026-03-04 +0800", visit_kind: "routine", m_class_observation: "2", m_walkthrough: "1", findings: "整体良好" };
+  for (const item of ROUTINE_ITEMS) form[`item_${item}`] = "normal";
+  return { ...form, ...overrides };
+}
+
+describe("report form validation", () => {
+  it("accepts a complete form and reads every answer", () => {
+    const result = parseReportForm(
+      validForm({
+        item_safety: "problem",
+        note_safety: "消防通道堵塞",
+        p1_item: "safety",
+        p1_desc: "消防通道堆放杂物",
+        p1_severity: "general",
+        p1_fixed: false,
+        p1_deadline: "2026-03-20 +0800",
+        p2_item: "hygiene",
+        p2_desc: "留样不足",
+        p2_severity: "minor",
+        p2_fixed: true,
+        p3_fixed: false,
+      }),
+      rules,
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.content.visitDate).toBe("2026-03-04");
+    expect(result.content.methods).toMatchObject({ class_observation: 2, walkthrough: 1, meetings: 0 });
+    expect(result.content.items.safety).toEqual({ state: "problem", note: "消防通道堵塞" });
+    expect(result.content.problems).toEqual([
+      { item: "safety", description: "消防通道堆放杂物", severity: "general", fixedOnSpot: false, deadline: "2026-03-20" },
+      { item: "hygiene", description: "留样不足", severity: "minor", fixedOnSpot: true, deadline: null },
+    ]);
+  });
+
+  it("the visit date window is the assigned week ± 7 days, never after today", () => {
+    expect(assignedWindow("2026-W10", "2026-03-20")).toEqual({ from: "2026-02-23", to: "2026-03-15" });
+    expect(assignedWindow("2026-W10", "2026-03-05")).toEqual({ from: "2026-02-23", to: "2026-03-05" });
+    expect(extraWindow("2026-03-05")).toEqual({ from: "2026-02-19", to: "2026-03-05" });
+    expect(parseReportForm(validForm({ visit_date: "2026-02-22 +0800" }), rules)).toMatchObject({ ok: false, errors: [{ code: "date_window" }] });
+    expect(parseReportForm(validForm({ visit_date: "2026-03-06 +0800" }), rules)).toMatchObject({ ok: false, errors: [{ code: "date_window" }] });
+    expect(parseReportForm(validForm({ visit_date: "2026-02-23 +0800" }), rules).ok).toBe(true);
+    expect(parseReportForm(validForm({ visit_date: "2026-02-30" }), rules)).toMatchObject({ ok: false, errors: [{ code: "bad_value", field: "visit_date" }] });
+  });
+
+  it("refuses text over 2,000 characters", () => {
+    expect(parseReportForm(validForm({ findings: "长".repeat(2001) }), rules)).toMatchObject({ ok: false, errors: [{ code: "too_long", field: "findings", max: 2000 }] });
+    expect(parseReportForm(validForm({ note_safety: "长".repeat(201) }), rules)).toMatchObject({ ok: false, errors: [{ code: "too_long", field: "note_safety", max: 200 }] });
+    expect(parseReportForm(validForm({ findings: "长".repeat(2000) }), rules).ok).toBe(true);
+  });
+
+  it("refuses a missing required answer and a form without any method", () => {
+    const form = validForm();
+    delete form.item_safety;
+    expect(parseReportForm(form, rules)).toMatchObject({ ok: false, errors: [{ code: "missing", field: "item_safety" }] });
+    expect(parseReportForm(validForm({ m_class_observation: "", m_walkthrough: "0" }), rules)).toMatchObject({ ok: false, errors: [{ code: "no_method" }] });
+    expect(parseReportForm(validForm({ m_walkthrough: "lots" }), rules)).toMatchObject({ ok: false, errors: [{ code: "bad_value", field: "m_walkthrough" }] });
+  });
+
+  it("refuses a card with unknown field names (an older version)", () => {
+    expect(parseReportForm(validForm({ item_discipline: "normal" }), rules)).toMatchObject({ ok: false, errors: [{ code: "outdated" }] });
+    // a topic check the card of this week did not ask for
+    expect(parseReportForm(validForm({ tc_alarm: "met" }), rules)).toMatchObject({ ok: false, errors: [{ code: "outdated" }] });
+  });
+
+  it("asks every check of the week's special topic", () => {
+    const topicRules = { ...rules, topic: "校园安全" };
+    expect(topicChecks("校园安全")).toEqual(["security_guards", "enclosed_campus", "alarm", "video"]);
+    expect(topicChecks("读书月")).toEqual(["overall"]);
+    expect(parseReportForm(validForm(), topicRules)).toMatchObject({ ok: false, errors: expect.arrayContaining([{ code: "missing", field: "tc_security_guards" }]) });
+    const result = parseReportForm(validForm({ tc_security_guards: "met", tc_enclosed_campus: "met", tc_alarm: "not_met", tc_video: "not_checked" }), topicRules);
+    expect(result.ok && result.content.topicChecks).toEqual({ security_guards: "met", enclosed_campus: "met", alarm: "not_met", video: "not_checked" });
+  });
+
+  it("a problem slot counts only with a description, and needs item, severity and either fixed-on-spot or a deadline", () => {
+    expect(parseReportForm(validForm({ p1_fixed: false, p2_deadline: "2026-03-20 +0800" }), rules)).toMatchObject({ ok: true, content: { problems: [] } });
+    expect(parseReportForm(validForm({ p1_severity: "minor" }), rules)).toMatchObject({ ok: false, errors: [{ code: "problem_missing", slot: 1, field: "description" }] });
+    expect(parseReportForm(validForm({ p2_desc: "x", p2_item: "safety", p2_severity: "minor" }), rules)).toMatchObject({
+      ok: false,
+      errors: [{ code: "problem_missing", slot: 2, field: "deadline" }],
+    });
+    expect(parseReportForm(validForm({ p1_desc: "x", p1_item: "safety", p1_severity: "minor", p1_deadline: "2026-03-01" }), rules)).toMatchObject({
+      ok: false,
+      errors: [{ code: "deadline_window", slot: 1 }],
+    });
+  });
+
+  it("the same answers give the same canonical content whatever the key order", () => {
+    const a = parseReportForm(validForm(), rules);
+    const b = parseReportForm(Object.fromEntries(Object.entries(validForm()).reverse()), rules);
+    expect(a.ok && b.ok && canonicalContent(a.content) === canonicalContent(b.content)).toBe(true);
+  });
+
+  it("reads the month's special topic from settings", () => {
+    expect(topicOfMonth('{"2026-03": ["五项管理", "双减"]}', "2026-03-05")).toBe("五项管理");
+    expect(topicOfMonth('{"2026-04": ["双减"]}', "2026-03-05")).toBeNull();
+    expect(topicOfMonth("not json", "2026-03-05")).toBeNull();
+  });
+});
+
+describe("report cards", () => {
+  const formInput = (lang: "zh" | "en") => ({
+    t: messages(lang),
+    schoolName: "日照市实验小学",
+    week: "2026-W10",
+    window: { from: "2026-02-23", to: "2026-03-05" },
+    topic: "五项管理",
+    defaultDate: "2026-03-05",
+    defaultKind: "routine" as const,
+    submitValue: { assignment_id: 12 },
+  });
+
+  function namesIn(node: unknown, names: string[] = []): string[] {
+    if (Array.isArray(node)) node.forEach((n) => namesIn(n, names));
+    else if (node && typeof node === "object") {
+      const record = node as Record<string, unknown>;
+      if (typeof record.name === "string" && record.tag !== "form") names.push(record.name);
+      for (const [key, value] of Object.entries(record)) if (key !== "behaviors") namesIn(value, names);
+    }
+    return names;
+  }
+
+  it("the form is one form at the body root, every field named uniquely, with the names the server expects, well under 30 KB", () => {
+    const form = reportFormCard(formInput("zh"));
+    expect(form.schema).toBe("2.0");
+    expect(form.body.elements).toHaveLength(1);
+    expect(form.body.elements[0]!.tag).toBe("form");
+    const names = namesIn(form.body.elements);
+    expect(new Set(names).size).toBe(names.length);
+    const fields = names.filter((n) => n !== "submit_report");
+    expect(fields.sort()).toEqual(formFieldNames("五项管理").sort());
+    const bytes = new TextEncoder().encode(JSON.stringify(form)).length;
+    expect(bytes).toBeLessThan(20_000);
+    const submit = JSON.stringify(form).includes('"form_action_type":"submit"');
+    expect(submit).toBe(true);
+  });
+
+  it("labels are English for English readers", () => {
+    const en = JSON.stringify(reportFormCard(formInput("en")));
+    expect(en).toContain("Visit report");
+    expect(en).toContain("Campus and traffic safety");
+    expect(en).toContain("The five managements");
+    expect(en).not.toContain("校务管理");
+    expect(new TextEncoder().encode(en).length).toBeLessThan(20_000);
+  });
+
+  it("even a fully pre-filled edit form with the longest answers stays under 30 KB", () => {
+    const parsed = parseReportForm(
+      validForm({
+        findings: "长".repeat(2000),
+        good_practice: "好".repeat(500),
+        ...Object.fromEntries(ROUTINE_ITEMS.map((item) => [`note_${item}`, "注".repeat(200)])),
+        tc_phones: "met",
+        tc_sleep: "met",
+        tc_reading: "met",
+        tc_homework: "met",
+        tc_physical: "met",
+      }),
+      { ...rules, topic: "五项管理" },
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const existing = Array.from({ length: 12 }, () => ({ item: "safety", description: "问".repeat(500), severity: "general" as const, fixedOnSpot: false, deadline: "2026-04-01", orderNumber: "整改项〔2026〕1号" }));
+    const form = reportFormCard({ ...formInput("zh"), initial: parsed.content, existingProblems: existing, submitValue: { report_id: 1, version: 3 } });
+    expect(new TextEncoder().encode(JSON.stringify(form)).length).toBeLessThan(30_000);
+    const summary = reportSummaryCard({
+      t: messages("zh"),
+      reportId: 1,
+      schoolName: "日照市实验小学",
+      supervisorName: "王建国",
+      enteredBy: null,
+      version: 3,
+      content: parsed.content,
+      problems: existing,
+      locked: false,
+    });
+    expect(new TextEncoder().encode(JSON.stringify(summary)).length).toBeLessThan(30_000);
+  });
+
+  it("the summary shows the answers, escapes typed text and offers an edit button until locked", () => {
+    const parsed = parseReportForm(validForm({ findings: "[点我](http://evil)" }), rules);
+    if (!parsed.ok) throw new Error("form should parse");
+    const input = {
+      t: messages("zh"),
+      reportId: 7,
+      schoolName: "日照市实验小学",
+      supervisorName: "王建国",
+      enteredBy: "刘主任",
+      version: 2,
+      content: parsed.content,
+      problems: [{ item: "safety", description: "消防通道", severity: "serious" as const, fixedOnSpot: false, deadline: "2026-03-20", orderNumber: "整改项〔2026〕1号" }],
+      locked: false,
+    };
+    const text = JSON.stringify(reportSummaryCard(input));
+    expect(text).toContain("由 刘主任 代填");
+    expect(text).toContain("整改项〔2026〕1号");
+    expect(text).not.toContain("[点我](http://evil)");
+    expect(text).toContain('"action":"edit_report","report_id":7');
+    expect(JSON.stringify(reportSummaryCard({ ...input, locked: true }))).not.toContain("edit_report");
+  });
+});
