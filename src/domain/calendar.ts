@@ -39,6 +39,7 @@ export class SchoolCalendar {
   private readonly off: CalendarPeriod[];
   private readonly workdays: CalendarPeriod[];
   private readonly cache = new Map<IsoWeek, IsoDate[]>();
+  private readonly monthCache = new Map<IsoMonth, IsoWeek[]>();
 
   constructor(periods: readonly CalendarPeriod[]) {
     this.periods = periods;
@@ -70,6 +71,8 @@ export class SchoolCalendar {
 
   /** ISO weeks with at least one school day in `month`, in order. */
   schoolWeeksOfMonth(month: IsoMonth): IsoWeek[] {
+    const cached = this.monthCache.get(month);
+    if (cached) return cached;
     const weeks: IsoWeek[] = [];
     const first = `${month}-01`;
     const firstMonday = addDays(first, 1 - weekday(first));
@@ -77,6 +80,7 @@ export class SchoolCalendar {
       const week = isoWeekOfMonday(monday);
       if (this.schoolDaysOfWeek(week).some((date) => monthOf(date) === month)) weeks.push(week);
     }
+    this.monthCache.set(month, weeks);
     return weeks;
   }
 }

@@ -336,6 +336,8 @@ export function planWeek(input: PlannerInput): PlanResult {
 
   // ---- rule 6: redistribute what supervisors on leave had due
   const zoneOf = new Map(supervisors.map((s) => [s.code, s.zoneCode]));
+  const byZone = new Map<string, PlanSupervisor[]>();
+  for (const s of supervisors) byZone.set(s.zoneCode ?? "", [...(byZone.get(s.zoneCode ?? "") ?? []), s]);
   for (const code of onLeave) {
     const { list } = candidatesOf(code, false);
     const seen = new Set<string>();
@@ -344,8 +346,8 @@ export function planWeek(input: PlannerInput): PlanResult {
       seen.add(c.school.code);
       const zone = zoneOf.get(code) ?? c.school.zoneCode;
       let best: string | null = null;
-      for (const s of supervisors) {
-        if (s.code === code || (s.zoneCode ?? null) !== zone || !spare.has(s.code)) continue;
+      for (const s of byZone.get(zone ?? "") ?? []) {
+        if (s.code === code || !spare.has(s.code)) continue;
         const room = spare.get(s.code)!;
         if (room > 0 && (best === null || room > spare.get(best)!)) best = s.code;
       }
