@@ -10,6 +10,7 @@ import { leave } from "./leave.ts";
 import { move } from "./move.ts";
 import { calendar } from "./calendar.ts";
 import { topics } from "./topics.ts";
+import { digest } from "./digest.ts";
 
 /** Every chat command, in the order help lists them. Add a feature's commands here, one file each. */
 export const commands: readonly Command[] = [
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   whoami,
   week, plan, leave, move, calendar, topics,
   report,
+  digest,
   outbox,
 ];
 

@@ -2,6 +2,7 @@ import { housekeeping } from "./housekeeping.ts";
 import { markMissed } from "./mark-missed.ts";
 import { reportReminders } from "./report-reminders.ts";
 import type { Job } from "./types.ts";
+import { weeklyDigest } from "./weekly-digest.ts";
 import { weeklyPlan } from "./weekly-plan.ts";
 
 /** Cron expression (wrangler.toml `triggers.crons`, UTC) → the jobs it runs, in order. */
@@ -9,7 +10,7 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   // Monday 08:00 Asia/Shanghai
   "0 0 * * 1": [markMissed, weeklyPlan],
   // daily 09:00 Asia/Shanghai
-  "0 1 * * *": [],
+  "0 1 * * *": [weeklyDigest],
   // Thursday 16:00 Asia/Shanghai
   "0 8 * * 4": [reportReminders],
   "*/5 * * * *": [housekeeping],
