@@ -33,7 +33,7 @@ export async function orderForAction(
   const step = transition(action, order.status, relation, order.kind);
   if (!step.ok) {
     const content = step.reason === "forbidden" ? t.common.cardStranger : t.orders.refusals[step.reason];
-    return { ok: false, answer: toast(step.reason === "already_acknowledged" ? "info" : "warning", content) };
+    return { ok: false, answer: toast(step.reason === "forbidden" ? "error" : step.reason === "already_acknowledged" ? "info" : "warning", content) };
   }
   return { ok: true, actor: ctx.actor, order, relation };
 }

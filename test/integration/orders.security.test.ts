@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FakeFeishu } from "../support/fake-feishu.ts";
+import { seedRoster } from "../support/roster.ts";
+import { TestWorker } from "../support/worker.ts";
+
+const MANAGER = "ou_mgr_1";
+
+/** Strangers' clicks and commands on orders are refused and change nothing. */
+describe("orders: only the right people act", () => {
+  let worker: TestWorker;
+  let number: string;
+  let before: Record<string, number>;
+  const year = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()).slice(0, 4);
+
+  const state = async () => {
+    const { processed_events: _p, outbox: _o, ...rest } = await worker.snapshot();
+    return rest;
+  };
+
+  beforeAll(async () => {
+    worker = await TestWorker.start();
+    await seedRoster(worker);
+    await worker.say(MANAGER, "督办 SCH001 30天 请整改[点这里](https://evil.example) <at id=all></at>");
+    number = `督办〔${year}〕1号`;
+  });
+  afterAll(() => worker.stop());
+  beforeEach(async () => {
+    await worker.settle();
+    worker.fake.reset();
+    before = await state();
+  });
+
+  async function expectRefusedClick(openId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) {
+    const { status, answer } = await worker.click(openId, value, formValue);
+    expect(status).toBe(200);
+    expect(answer.toast?.type).toBe("error");
+    expect(answer.card).toBeUndefined();
+    expect(await state()).toEqual(before);
+    expect(worker.fake.messages).toEqual([]);
+    return answer.toast!.content;
+  }
+
+  it("a supervisor of another school clicking acknowledge", async () => {
+    expect(await expectRefusedClick("ou_sup_2", { action: "order_ack", number })).toContain("不是发给您的");
+    expect((await worker.query<{ status: string }>("SELECT status FROM orders WHERE number = ?", number))[0]!.status).toBe("issued");
+  });
+
+  it("someone not on the roster clicking acknowledge, report or extension", async () => {
+    await expectRefusedClick("ou_nobody", { action: "order_ack", number });
+    await expectRefusedClick("ou_nobody", { action: "order_report", number }, { done: "x", result: "done" });
+    await expectRefusedClick("ou_nobody", { action: "order_extension_request", number }, { ext_due: "2099-01-01", ext_reason: "x" });
+  });
+
+  it("a manager cannot acknowledge for the school; a school contact cannot issue through the form or decide extensions", async () => {
+    await expectRefusedClick(MANAGER, { action: "order_ack", number });
+    await expectRefusedClick("ou_contact_1", { action: "order_issue_submit" }, { kind: "order", schools: "SCH001", due: "30天", text: "x" });
+    await expectRefusedClick("ou_sup_1", { action: "order_extension_decide", requestId: 1, decision: "approve" });
+  });
+
+  it("malformed button values", async () => {
+    await expectRefusedClick("ou_contact_1", { action: "order_ack", number: 42 });
+    await expectRefusedClick("ou_contact_1", { action: "order_ack", number: "x".repeat(5000) });
+    await expectRefusedClick("ou_contact_1", { action: "order_ack" });
+    await expectRefusedClick(MANAGER, { action: "order_extension_decide", requestId: "1; DROP TABLE orders", decision: "approve" });
+    await expectRefusedClick(MANAGER, { action: "orders_page", filter: "open", scope: { kind: "zone" }, page: 1 });
+  });
+
+  it("supervisors and contacts cannot use the manager commands, nor see other schools' orders", async () => {
+    for (const text of [`销号 ${number}`, `退回 ${number} 不行`, `延期 ${number} 60天`, `撤销 ${number} 不要了`]) {
+      const { texts } = await worker.say("ou_contact_1", text);
+      expect(texts[0]).toContain("只有管理员");
+    }
+    const { texts } = await worker.say("ou_sup_2", `查看 ${number}`);
+    expect(texts[0]).toContain("没有找到编号");
+    const list = await worker.say("ou_sup_2", "督办单 全部");
+    expect(list.texts[0]).not.toContain(number);
+    expect(await state()).toEqual(before);
+  });
+
+  it("the order text cannot inject links or mentions into the cards", async () => {
+    const { replies } = await worker.say("ou_contact_1", `查看 ${number}`);
+    const text = FakeFeishu.textOf(replies[0]!);
+    expect(text).toContain("点这里");
+    expect(text).not.toContain("[点这里](https://evil.example)");
+    expect(text).not.toContain("<at id=all>");
+  });
+});
