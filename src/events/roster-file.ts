@@ -5,11 +5,18 @@ import { replyMessage } from "../commands/dispatch.ts";
 import type { Messages } from "../i18n/index.ts";
 import { logger } from "../log.ts";
 import { MAX_FILE_BYTES, parseRoster, rosterKindOf, type PersonRow } from "../roster/parse.ts";
+import { parseCalendarCsv } from "../domain/calendar.ts";
+import { insertPeriods } from "../commands/calendar.ts";
 import { buildRosterContext, CONTEXT_QUERIES, diffRoster, EXISTING_QUERIES, rosterUpserts } from "../roster/store.ts";
 
 const ERRORS_LISTED = 30;
 
-/** A manager sends zones.csv, people.csv, schools.csv in a direct chat; each is checked whole and imported or refused. */
+const isCalendarFile = (fileName: string) => /\.csv$/i.test(fileName) && /calendar|校历/i.test(fileName);
+
+/**
+ * A manager sends zones.csv, people.csv, schools.csv (or calendar.csv) in a
+ * direct chat; each file is checked whole and imported or refused.
+ */
 export async function importRosterFile(
   services: Services,
   actor: Actor,
@@ -27,7 +34,7 @@ export async function importRosterFile(
     reply(t.roster.onlyDirectChat);
     return "refused";
   }
-  const kind = rosterKindOf(file.fileName);
+  const kind = isCalendarFile(file.fileName) ? "calendar" : rosterKindOf(file.fileName);
   if (!kind) {
     reply(t.roster.unknownFile(file.fileName));
     return "unknown_file";
@@ -51,6 +58,18 @@ export async function importRosterFile(
   } catch {
     reply(t.roster.rejected(file.fileName, 1) + "\n" + t.roster.rowError(file.fileName, 1, t.roster.errors.badCsv("not UTF-8")));
     return "rejected";
+  }
+
+  if (kind === "calendar") {
+    const parsed = parseCalendarCsv(text.replace(/^\uFEFF/, ""));
+    if (parsed.errors.length) {
+      const lines = parsed.errors.slice(0, ERRORS_LISTED).map((e) => t.planning.calendarRowError(e.line, t.planning.calendarErrors[e.error] ?? e.error));
+      reply([t.planning.calendarRejected(parsed.errors.length), ...lines].join("\n"));
+      return "rejected";
+    }
+    services.uow.write(...insertPeriods(services.d1, parsed.periods, actor.code, services.nowMs));
+    reply(t.planning.calendarImported(parsed.periods.length));
+    return "calendar_imported";
   }
 
   const d1 = services.d1;

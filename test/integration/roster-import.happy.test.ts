@@ -98,6 +98,15 @@ describe("roster import through chat", () => {
     await worker.query("UPDATE people SET lang = 'zh' WHERE code = 'M001'");
   });
 
+  it("imports the school calendar from calendar.csv, refusing a bad file whole", async () => {
+    const bad = await sendFile("ou_mgr_1", "calendar.csv", "kind,name,start_date,end_date\nterm,秋季学期,2026-09-01,2027-01-22\nvacation,寒假,2027-01-23,2027-02-21");
+    expect(bad).toContain("校历有 1 处错误，未导入任何内容");
+    expect(await worker.count("calendar_periods")).toBe(0);
+    const good = await sendFile("ou_mgr_1", "2026校历.csv", fixture("../calendar.csv"));
+    expect(good).toMatch(/已导入 \d+ 条校历。/);
+    expect(await worker.count("calendar_periods", "kind = 'break' AND name = '寒假' AND start_date = '2027-01-23'")).toBe(1);
+  });
+
   it("refuses imports from supervisors, in groups, and of unknown files", async () => {
     const before = await worker.snapshot();
     expect(await sendFile("ou_sup_1", "zones.csv", fixture("zones.csv"))).toContain("只有管理员可以导入名册。");
