@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FakeFeishu } from "../support/fake-feishu.ts";
+import { seedRoster } from "../support/roster.ts";
+import { TestWorker } from "../support/worker.ts";
+
+const MANAGER = "ou_mgr_1";
+const SUPERVISOR = "ou_sup_1";
+const CONTACT = "ou_contact_1";
+const DAILY = "0 1 * * *";
+
+const todayShanghai = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+const plusDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** The daily cron's scheduled time on a Shanghai date (01:00 UTC = 09:00 Shanghai). */
+const nineOn = (date: string) => new Date(`${date}T01:00:00Z`);
+
+describe("orders: reminders, overdue and escalation by the daily cron; list counts", () => {
+  let worker: TestWorker;
+  let number: string;
+  let due: string;
+  const year = todayShanghai().slice(0, 4);
+
+  beforeAll(async () => {
+    worker = await TestWorker.start();
+    await seedRoster(worker);
+    await worker.say(MANAGER, "督办 SCH001 10天 整改校园安全隐患");
+    number = `督办〔${year}〕1号`;
+    due = plusDays(todayShanghai(), 10);
+  });
+  afterAll(() => worker.stop());
+  beforeEach(async () => {
+    await worker.settle();
+    worker.fake.reset();
+  });
+
+  /** What this feature sent about the order (the weekly digest shares the daily cron). */
+  const sent = (openId?: string) =>
+    (openId ? worker.fake.messagesTo(openId) : worker.fake.messages).filter((m) => {
+      const text = FakeFeishu.textOf(m);
+      return text.includes(number) && !text.includes("周报") && !text.includes("小结");
+    });
+
+  const events = async (action: string) =>
+    worker.count("order_events", "action = ? AND order_id = (SELECT id FROM orders WHERE number = ?)", action, number);
+
+  it("nothing is sent while the due date is more than 3 days away", async () => {
+    await worker.runCron(DAILY, nineOn(plusDays(due, -4)));
+    expect(sent()).toEqual([]);
+    expect(await events("reminded")).toBe(0);
+  });
+
+  it("3 days before the due date the supervisor and the contact are reminded, once", async () => {
+    await worker.runCron(DAILY, nineOn(plusDays(due, -3)));
+    for (const openId of [SUPERVISOR, CONTACT]) {
+      const cards = sent(openId);
+      expect(cards).toHaveLength(1);
+      expect(FakeFeishu.textOf(cards[0]!)).toContain(`到期提醒：${number}`);
+    }
+    expect(await events("reminded")).toBe(1);
+    expect((await worker.query<{ reminded_for_due: string }>("SELECT reminded_for_due FROM orders WHERE number = ?", number))[0]!.reminded_for_due).toBe(due);
+
+    worker.fake.reset();
+    await worker.runCron(DAILY, nineOn(plusDays(due, -3)));
+    await worker.runCron(DAILY, nineOn(plusDays(due, -2)));
+    expect(sent()).toEqual([]);
+    expect(await events("reminded")).toBe(1);
+  });
+
+  it("a new due date reminds again", async () => {
+    const newDue = plusDays(due, 5);
+    await worker.say(MANAGER, `延期 ${number} ${newDue}`);
+    worker.fake.reset();
+    await worker.runCron(DAILY, nineOn(plusDays(newDue, -3)));
+    expect(sent(CONTACT).map((m) => FakeFeishu.textOf(m)).join("\n")).toContain(newDue);
+    expect(await events("reminded")).toBe(2);
+    due = newDue;
+  });
+
+  it("the day after the due date the order is overdue: one notice, one audit row, whatever the re-runs", async () => {
+    await worker.runCron(DAILY, nineOn(plusDays(due, 1)));
+    for (const openId of [SUPERVISOR, CONTACT]) expect(sent(openId).map((m) => FakeFeishu.textOf(m)).join("\n")).toContain(`已逾期：${number}`);
+    expect(await events("overdue")).toBe(1);
+    worker.fake.reset();
+    await worker.runCron(DAILY, nineOn(plusDays(due, 1)));
+    await worker.runCron(DAILY, nineOn(plusDays(due, 2)));
+    expect(sent()).toEqual([]);
+    expect(await events("overdue")).toBe(1);
+    expect(await events("escalated")).toBe(0);
+  });
+
+  it("more than 14 days overdue: listed for escalation, the managers get one summary", async () => {
+    await worker.runCron(DAILY, nineOn(plusDays(due, 14)));
+    expect(await events("escalated")).toBe(0);
+    await worker.runCron(DAILY, nineOn(plusDays(due, 15)));
+    expect(await events("escalated")).toBe(1);
+    const summary = sent(MANAGER);
+    expect(summary).toHaveLength(1);
+    expect(FakeFeishu.textOf(summary[0]!)).toContain(number);
+    worker.fake.reset();
+    await worker.runCron(DAILY, nineOn(plusDays(due, 16)));
+    expect(sent()).toEqual([]);
+  });
+
+  it("`orders` counts agree with the stored rows, and the list pages", async () => {
+    // Older orders as they would stand today: some past due, some closed, some cancelled.
+    const d1 = await worker.d1();
+    const today = todayShanghai();
+    const rows = Array.from({ length: 14 }, (_, i) => {
+      const status = i < 3 ? "closed" : i < 4 ? "cancelled" : i < 7 ? "acknowledged" : "issued";
+      const dueDate = plusDays(today, i % 2 === 0 ? -(i + 1) * 2 : i + 1);
+      return { number: `督办〔2020〕${i + 1}号`, seq: i + 1, school: `SCH00${(i % 8) + 1}`, status, dueDate };
+    });
+    for (const r of rows) {
+      await d1
+        .prepare("INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at) VALUES (?, 'order', 2020, ?, ?, 'old', ?, ?, 'M001', 0, 0)")
+        .bind(r.number, r.seq, r.school, r.dueDate, r.status)
+        .run();
+    }
+    const [expected] = await worker.query<{ total: number; open: number; overdue: number; escalation: number; closed: number; cancelled: number }>(
+      `SELECT COUNT(*) AS total,
+              SUM(status IN ('issued','acknowledged','reported')) AS open,
+              SUM(status IN ('issued','acknowledged','reported') AND due_date < ?1) AS overdue,
+              SUM(status IN ('issued','acknowledged','reported') AND julianday(?1) - julianday(due_date) > 14) AS escalation,
+              SUM(status = 'closed') AS closed, SUM(status = 'cancelled') AS cancelled FROM orders`,
+      today,
+    );
+    const { texts } = await worker.say(MANAGER, "督办单 全部");
+    const e = expected!;
+    expect(texts[0]).toContain(`共 ${e.total} 件：未结 ${e.open}，逾期 ${e.overdue}（超14天 ${e.escalation}），已销号 ${e.closed}，已撤销 ${e.cancelled}`);
+    expect(texts[0]).toContain("第 1/2 页");
+
+    const overdue = await worker.say(MANAGER, "orders overdue");
+    const overdueNumbers = await worker.query<{ number: string }>(
+      "SELECT number FROM orders WHERE status IN ('issued','acknowledged','reported') AND due_date < ? ORDER BY due_date",
+      today,
+    );
+    for (const { number: n } of overdueNumbers) expect(overdue.texts[0]).toContain(n);
+
+    // Sorted by due date, 10 a page; "next" shows the rest.
+    const next = await worker.click(MANAGER, { action: "orders_page", filter: "all", scope: { kind: "all" }, page: 1 });
+    const page2 = JSON.stringify(next.answer.card);
+    expect(page2).toContain("2/2");
+    const all = await worker.query<{ number: string }>("SELECT number FROM orders ORDER BY due_date, id");
+    for (const { number: n } of all.slice(10)) expect(page2).toContain(n);
+    for (const { number: n } of all.slice(0, 10)) expect(page2).not.toContain(n);
+
+    // A zone scope and a supervisor's own view.
+    const zone = await worker.say(MANAGER, "督办单 全部 Z02");
+    const [z] = await worker.query<{ n: number }>("SELECT COUNT(*) AS n FROM orders o JOIN schools s ON s.code = o.school_code WHERE s.zone_code = 'Z02'");
+    expect(zone.texts[0]).toContain(`共 ${z!.n} 件`);
+    const mine = await worker.say("ou_sup_3", "督办单 全部");
+    const [m] = await worker.query<{ n: number }>("SELECT COUNT(*) AS n FROM orders o JOIN schools s ON s.code = o.school_code WHERE s.supervisor_code = 'S003'");
+    expect(mine.texts[0]).toContain(`共 ${m!.n} 件`);
+  });
+});
