@@ -52,7 +52,7 @@ export const DIGEST_SQL = {
       FROM orders o LEFT JOIN schools s ON s.code = o.school_code
       WHERE o.issued_at < ?2 AND o.due_date < ?3)
     WHERE status IN (${OPEN}) AND rn <= ?4 ORDER BY dueDate, number`,
-  // ?1 month start, ?2 week's Sunday, ?3 rows per zone
+  // ?1 month start, ?2 month so far (W's Sunday or the month's end), ?3 rows per zone
   unvisited: `SELECT zone, code, name, total FROM (
       SELECT s.zone_code AS zone, s.code, s.name,
              COUNT(*) OVER (PARTITION BY s.zone_code) AS total,
@@ -68,14 +68,14 @@ export const DIGEST_SQL = {
   calendar: PLANNING_SQL.calendar,
 } as const;
 
-/** Job only: personal lines (?1 week) and the scopes already sent (?1 week). */
+/** Job only: personal lines (?1 week, ?2 now: orders waiting for the supervisor's school) and the scopes already sent (?1 week). */
 export const DIGEST_JOB_SQL = {
   people: `SELECT p.code, p.name, p.open_id AS openId, p.lang, COALESCE(v.done, 0) AS done, COALESCE(v.missed, 0) AS missed, COALESCE(w.waiting, 0) AS waiting
     FROM people p
     LEFT JOIN (SELECT supervisor_code, SUM(status = 'reported') AS done, SUM(status IN ('planned', 'missed')) AS missed
                FROM assignments WHERE week = ?1 GROUP BY supervisor_code) v ON v.supervisor_code = p.code
     LEFT JOIN (SELECT s.supervisor_code, COUNT(*) AS waiting FROM orders o JOIN schools s ON s.code = o.school_code
-               WHERE o.status IN ('issued', 'acknowledged') GROUP BY s.supervisor_code) w ON w.supervisor_code = p.code
+               WHERE o.status IN ('issued', 'acknowledged') AND o.issued_at <= ?2 GROUP BY s.supervisor_code) w ON w.supervisor_code = p.code
     WHERE p.role = 'supervisor' AND p.active = 1 AND p.open_id IS NOT NULL
       AND COALESCE(v.done, 0) + COALESCE(v.missed, 0) + COALESCE(w.waiting, 0) > 0
     ORDER BY p.code`,
@@ -102,16 +102,17 @@ function statements(d1: D1Database, window: DigestWindow): D1PreparedStatement[]
     d1.prepare(DIGEST_SQL.serious).bind(window.week, ROWS_PER_ZONE),
     d1.prepare(DIGEST_SQL.orders).bind(window.startMs, window.endMs),
     d1.prepare(DIGEST_SQL.escalations).bind(window.startMs, window.endMs, window.escalationCutoff, ROWS_PER_ZONE),
-    d1.prepare(DIGEST_SQL.unvisited).bind(window.monthStart, window.sunday, ROWS_PER_ZONE),
+    d1.prepare(DIGEST_SQL.unvisited).bind(window.monthStart, window.monthTo, ROWS_PER_ZONE),
     d1.prepare(DIGEST_SQL.misses).bind(window.monthFirstWeek, window.week),
     d1.prepare(DIGEST_SQL.calendar),
   ];
 }
 
 /** Everything a digest needs, in one D1 batch; `withJob` adds the personal lines and the sent scopes. */
-export async function loadDigest(d1: D1Database, window: DigestWindow, withJob = false): Promise<LoadedDigest> {
+export async function loadDigest(d1: D1Database, window: DigestWindow, job: { nowMs: number } | null = null): Promise<LoadedDigest> {
+  const withJob = job !== null;
   const batch = statements(d1, window);
-  if (withJob) batch.push(d1.prepare(DIGEST_JOB_SQL.people).bind(window.week), d1.prepare(DIGEST_JOB_SQL.sent).bind(window.week));
+  if (job) batch.push(d1.prepare(DIGEST_JOB_SQL.people).bind(window.week, job.nowMs), d1.prepare(DIGEST_JOB_SQL.sent).bind(window.week));
   const results = await d1.batch(batch);
   const rows = <T>(i: number) => (results[i]?.results ?? []) as T[];
   const data: DigestData = {

@@ -9,14 +9,15 @@
  *  - a zone's numbers are those of its schools; city and district totals add the zones of that level.
  *  - orders: issued / closed during W; open, overdue and escalation (> ESCALATION_DAYS overdue) as of the
  *    Monday after W (the digest's date), with the orders module's own rules (domain/orders.ts).
- *  - "this month" is the month of W's Sunday, up to that Sunday: schools with no visit report dated in it;
- *    supervisors with 2 or more missed visits in the weeks from the month's first week to W. In a month
- *    with no school day so far (a break), nobody is listed.
+ *  - "this month" is the month of W's Thursday (the ISO rule: each week belongs to one month), from its first
+ *    day to W's Sunday or the month's end: schools with no visit report dated in it; supervisors with 2 or more
+ *    missed visits in the month's weeks up to W (weeks whose Thursday is in the month). In a month with no
+ *    school day so far (a break), nobody is listed.
  */
 import { SchoolCalendar, type CalendarPeriod } from "./calendar.ts";
 import { daysOverdue, isEscalation, isOpen, isOverdue } from "./orders.ts";
 import { ROUTINE_ITEMS } from "./report-form.ts";
-import { addDays, isoWeekOf, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
+import { addDays, isoWeekOf, weekday, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
 import type { OrderStatus } from "../db/schema.ts";
 
 export const MISSED_THRESHOLD = 2;
@@ -40,7 +41,9 @@ export interface DigestWindow {
   startMs: number;
   endMs: number;
   monthStart: IsoDate;
-  /** the first ISO week touching the month */
+  /** the end of "this month so far": W's Sunday, or the month's last day if earlier */
+  monthTo: IsoDate;
+  /** the month's first ISO week (the week of its first Thursday) */
   monthFirstWeek: IsoWeek;
   /** an open order due before this date is more than ESCALATION_DAYS overdue at `asOf` */
   escalationCutoff: IsoDate;
@@ -75,7 +78,9 @@ export function digestWindow(week: IsoWeek, timeZone: string, escalationDays: nu
   const monday = weekStart(week);
   const sunday = addDays(monday, 6);
   const asOf = addDays(monday, 7);
-  const monthStart = `${sunday.slice(0, 7)}-01`;
+  const monthStart = `${addDays(monday, 3).slice(0, 7)}-01`;
+  const monthEnd = addDays(`${addDays(monthStart, 31).slice(0, 7)}-01`, -1);
+  const firstThursday = addDays(monthStart, (4 - weekday(monthStart) + 7) % 7);
   return {
     week,
     monday,
@@ -84,7 +89,8 @@ export function digestWindow(week: IsoWeek, timeZone: string, escalationDays: nu
     startMs: localMidnightMs(monday, timeZone),
     endMs: localMidnightMs(asOf, timeZone),
     monthStart,
-    monthFirstWeek: isoWeekOf(monthStart),
+    monthTo: sunday < monthEnd ? sunday : monthEnd,
+    monthFirstWeek: isoWeekOf(firstThursday),
     escalationCutoff: addDays(asOf, -escalationDays),
   };
 }
@@ -259,10 +265,10 @@ const add = (into: VisitCounts, row: VisitCounts) => {
 };
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Does the month of the window have any school day up to the week's Sunday? */
+/** Has the month of the window had any school day so far? */
 export function monthHasSchoolDays(window: DigestWindow, calendar: readonly CalendarPeriod[]): boolean {
   const school = new SchoolCalendar(calendar);
-  for (let day = window.monthStart; day <= window.sunday; day = addDays(day, 1)) if (school.isSchoolDay(day)) return true;
+  for (let day = window.monthStart; day <= window.monthTo; day = addDays(day, 1)) if (school.isSchoolDay(day)) return true;
   return false;
 }
 

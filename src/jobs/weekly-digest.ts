@@ -31,7 +31,7 @@ export const weeklyDigest: Job = {
     const tz = services.config.TIMEZONE;
     if (weekday(localDate(services.nowMs, tz)) !== 1) return "not_monday";
     const week = addWeeks(currentWeek(services.nowMs, tz), -1);
-    const loaded = await loadDigest(services.d1, windowFor(services, week), true);
+    const loaded = await loadDigest(services.d1, windowFor(services, week), { nowMs: services.nowMs });
     if (loaded.sentScopes.has(OFFICE_SCOPE)) return `week=${week} already_sent queries=${loaded.queries}`;
 
     const scopes: string[] = [OFFICE_SCOPE];

@@ -120,8 +120,8 @@ function elements(t: Messages, digest: Digest): CardElement[] {
   if (digest.problems.total > 0) {
     const lines = [d.problemsHeading(digest.problems)];
     const items = digest.byItem.filter((row) => row.item !== "topic");
-    if (items.length) lines.push(d.byItem(items.map((row) => d.itemCount(itemName(t, row.item, null), row.n)).join(d.listSeparator)));
-    if (digest.byTopic.length) lines.push(d.byTopic(digest.byTopic.map((row) => d.itemCount(escapeMarkdown(row.topic), row.n)).join(d.listSeparator)));
+    if (items.length) lines.push(d.byItem(items.map((row) => d.itemCount(itemName(t, row.item, null), row.n)).join(d.itemSeparator)));
+    if (digest.byTopic.length) lines.push(d.byTopic(digest.byTopic.map((row) => d.itemCount(escapeMarkdown(row.topic), row.n)).join(d.itemSeparator)));
     out.push(markdown(lines.join("\n")));
     if (digest.problems.serious > 0) {
       const serious = [
