@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedRoster } from "../support/roster.ts";
+import { TestWorker } from "../support/worker.ts";
+
+/** `周报` / `digest`: managers only, direct chats only, clear answers to bad input; nothing written, nothing to the group. */
+
+const GROUP = "oc_office_group";
+let worker: TestWorker;
+
+beforeAll(async () => {
+  worker = await TestWorker.start();
+  await seedRoster(worker);
+  const now = Date.parse("2026-03-01T00:00:00Z");
+  await worker.query(
+    "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W10', 'S001', 'SCH001', 'routine', 'missed', ?, ?)",
+    now,
+    now,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+});
+
+async function quiet(run: () => Promise<{ texts: string[] }>) {
+  const before = worker.fake.messages.length;
+  const digests = await worker.count("digests");
+  const result = await run();
+  expect(worker.fake.messages.slice(before).filter((m) => m.receiveId === GROUP)).toEqual([]);
+  expect(await worker.count("digests")).toBe(digests);
+  return result;
+}
+
+describe("digest command", () => {
+  it("refuses supervisors and school contacts, showing no numbers", async () => {
+    for (const openId of ["ou_sup_1", "ou_contact_1"]) {
+      const { texts } = await quiet(() => worker.say(openId, "周报 2026-W10"));
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toContain("只有管理员可以使用「周报」");
+      expect(texts[0]).not.toContain("计划");
+    }
+  });
+
+  it("a stranger gets the not-registered answer", async () => {
+    const { texts } = await quiet(() => worker.say("ou_stranger", "digest 2026-W10"));
+    expect(texts[0]).toContain("还不在督学助手的名册中");
+  });
+
+  it("asked in a group, a manager is told to ask in a direct chat and the digest is not shown there", async () => {
+    const { replies, texts } = await quiet(() => worker.say("ou_mgr_1", "周报 2026-W10", { chatType: "group" }));
+    expect(replies).toHaveLength(1);
+    expect(texts[0]).toBe("这个命令请在与督学助手的单聊中使用。");
+    expect(replies[0]!.msgType).toBe("text");
+  });
+
+  it("answers bad input clearly", async () => {
+    const cases: [string, string][] = [
+      ["周报 本周", "还没有结束"],
+      ["周报 下周", "还没有结束"],
+      ["周报 2026-W10 Z99", "没有编号为「Z99」的责任区"],
+      ["周报 2026-W10 <b>!", "无法识别「<b>!」"],
+      ["周报 2026-W10 Z01 Z02", "无法识别「Z02」"],
+      [`周报 ${"x".repeat(3000)}`, "无法识别"],
+    ];
+    for (const [text, expected] of cases) {
+      const { texts, response } = await quiet(() => worker.say("ou_mgr_1", text));
+      expect(response.status).toBe(200);
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toContain(expected);
+    }
+  });
+
+  it("the bootstrap admin may read the digest in a direct chat", async () => {
+    const { texts } = await quiet(() => worker.say("ou_bootstrap_admin", "digest 2026-W10"));
+    expect(texts[0]).toContain("计划 1 次 · 已报告 0 次（完成率 0%）· 未完成 1 次 · 顺延 0 次");
+  });
+});
