@@ -22,11 +22,11 @@
  * between, nothing is written and it plans again. That is 2 D1 round trips per
  * invocation whatever the batch size, and it stays correct with
  * max_concurrency > 1. The consumer then dispatches each message no earlier
- * than its slot. The margins (46/s, 990/61 s, 4/s per recipient) absorb timer
+ * than its slot. The margins (48/s, 990/61 s, 4/s per recipient) absorb timer
  * and network jitter; any 429 that still happens is retried with backoff.
  */
 
-export const APP_SPACING_MS = 1000 / 46;
+export const APP_SPACING_MS = 1000 / 48;
 export const RECIPIENT_SPACING_MS = 250;
 export const MINUTE_BUDGET = 990;
 /** buckets summed for the minute window: the current second and the 60 before it */
