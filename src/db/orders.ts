@@ -302,10 +302,10 @@ export async function recipientsOfOrder(d1: D1Database, order: Pick<OrderRecord,
   return (await recipientsOf(d1, [order.schoolCode])).get(order.schoolCode) ?? [];
 }
 
-/** The issuer, if on the roster with an open_id; otherwise every manager. */
+/** Who verifies a report: the issuer if a manager on the roster with an open_id; otherwise (a supervisor's rectification item, a bootstrap admin) every manager. */
 export async function issuerOrManagers(d1: D1Database, issuedBy: string): Promise<{ code: string; openId: string | null; lang: string; name: string }[]> {
   const issuer = await d1
-    .prepare("SELECT code, open_id AS openId, lang, name FROM people WHERE code = ? AND active = 1 AND open_id IS NOT NULL")
+    .prepare("SELECT code, open_id AS openId, lang, name FROM people WHERE code = ? AND role IN ('manager', 'admin') AND active = 1 AND open_id IS NOT NULL")
     .bind(issuedBy)
     .first<{ code: string; openId: string; lang: string; name: string }>();
   if (issuer) return [issuer];

@@ -108,6 +108,18 @@ describe("orders: from the command to verified closure", () => {
     const shown = await worker.say(CONTACT, `查看 ${number}`);
     const text = shown.texts.join("\n");
     for (const word of ["下发", "签收", "提交整改报告", "退回", "核查销号", "已销号"]) expect(text).toContain(word);
+    // `order <number>` shows too (for managers, who may also issue with `order`).
+    const viaOrder = await worker.say(MANAGER, `order ${number}`);
+    expect(viaOrder.texts.join("\n")).toContain("核查销号");
+    expect(await worker.count("orders")).toBe(1);
+  });
+
+  it("help lists the order commands a person may use", async () => {
+    const manager = (await worker.say(MANAGER, "帮助")).texts.join("\n");
+    for (const usage of ["督办 <学校> <期限> <内容>", "查看 <编号>", "督办单", "销号 <编号>", "退回 <编号>", "延期 <编号>", "撤销 <编号>"]) expect(manager).toContain(usage);
+    const contact = (await worker.say(CONTACT, "帮助")).texts.join("\n");
+    expect(contact).toContain("查看 <编号>");
+    expect(contact).not.toContain("销号 <编号>");
   });
 
   it("issues one numbered order per school and lists every number in the answer", async () => {
