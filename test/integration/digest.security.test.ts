@@ -22,7 +22,7 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-async function quiet(run: () => Promise<{ texts: string[] }>) {
+async function quiet<T>(run: () => Promise<T>): Promise<T> {
   const before = worker.fake.messages.length;
   const digests = await worker.count("digests");
   const result = await run();
