@@ -164,6 +164,10 @@ describe("weekly digest", () => {
       { zone: "市第一责任区（Z01）", level: "市级", planned: 3, reported: 2, missed: 1, carried: 1, rate: "67%" },
     ]);
 
+    const buttons = JSON.stringify(elements.filter((e) => e.tag === "column_set"));
+    expect(buttons).toContain('{"action":"digest_zone","week":"2026-W10","zone":"Z02"}');
+    expect(buttons).toContain("Z01 明细");
+
     // zone leads: their zone's card by direct message
     const z01 = byKey(sent, "digest:2026-W10:zone:Z01");
     const z02 = byKey(sent, "digest:2026-W10:zone:Z02");

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
 
@@ -73,5 +74,40 @@ describe("digest command", () => {
   it("the bootstrap admin may read the digest in a direct chat", async () => {
     const { texts } = await quiet(() => worker.say("ou_bootstrap_admin", "digest 2026-W10"));
     expect(texts[0]).toContain("计划 1 次 · 已报告 0 次（完成率 0%）· 未完成 1 次 · 顺延 0 次");
+  });
+
+  describe("zone detail button", () => {
+    const value = { action: "digest_zone", week: "2026-W10", zone: "Z01" };
+
+    it("sends a manager the zone's digest in a direct chat, not to the group", async () => {
+      const before = worker.fake.messages.length;
+      const { status, answer } = await worker.click("ou_mgr_1", value);
+      expect(status).toBe(200);
+      expect(answer.toast).toEqual({ type: "success", content: "已私信发送该责任区的周报。" });
+      const sent = worker.fake.messages.slice(before);
+      expect(sent.map((m) => m.receiveId)).toEqual(["ou_mgr_1"]);
+      expect(FakeFeishu.textOf(sent[0]!)).toContain("市第一责任区 · 督导周报 · 2026-W10");
+    });
+
+    it("refuses supervisors, strangers and malformed values, sending nothing", async () => {
+      const cases: [string, Record<string, unknown>, string][] = [
+        ["ou_sup_1", value, "只有管理员可以查看责任区周报。"],
+        ["ou_stranger", value, "还不在督学助手的名册中"],
+        ["ou_mgr_1", { ...value, week: "2026-W99" }, "这张卡片已失效"],
+        ["ou_mgr_1", { ...value, week: "2099-W01" }, "这张卡片已失效"],
+        ["ou_mgr_1", { ...value, zone: "<x>" }, "这张卡片已失效"],
+        ["ou_mgr_1", { ...value, zone: "Z99" }, "没有编号为「Z99」的责任区"],
+      ];
+      for (const [openId, v, expected] of cases) {
+        const before = worker.fake.messages.length;
+        const snapshot = await worker.snapshot();
+        const { status, answer } = await worker.click(openId, v);
+        expect(status).toBe(200);
+        expect(answer.toast?.type).toBe("error");
+        expect(answer.toast?.content).toContain(expected);
+        expect(worker.fake.messages.length).toBe(before);
+        expect(await worker.snapshot()).toEqual(snapshot);
+      }
+    });
   });
 });

@@ -7,7 +7,10 @@
  */
 import type { Digest, Summary, VisitCounts } from "../../domain/digest.ts";
 import type { Messages } from "../../i18n/index.ts";
-import { card, escapeMarkdown, markdown, type Card, type CardElement } from "./kit.ts";
+import { button, card, columns, escapeMarkdown, markdown, type Card, type CardElement } from "./kit.ts";
+
+/** the card action that sends one zone's digest to the manager who clicks (actions/digest-zone.ts) */
+export const DIGEST_ZONE_ACTION = "digest_zone";
 
 /** Feishu's limit is 30 KB per card message; keep a margin for the envelope. */
 export const MAX_CARD_BYTES = 28 * 1024;
@@ -111,6 +114,10 @@ function elements(t: Messages, digest: Digest): CardElement[] {
       out.push(markdown(d.zonesHeading(digest.zones.shown.length, digest.zones.total)));
       out.push(zoneTable(t, digest));
       if (digest.zones.more > 0) out.push(markdown(d.more(digest.zones.more, d.units.zones)));
+      const buttons = digest.zones.shown
+        .slice(0, 5)
+        .map((z) => [button({ text: d.zoneButton(z.code), value: { action: DIGEST_ZONE_ACTION, week: digest.week, zone: z.code } })]);
+      if (buttons.length > 1) out.push(columns(buttons));
     }
   } else if (!digest.empty) {
     out.push(markdown(`${d.visitsHeading}\n${d.noVisits}`));

@@ -45,6 +45,9 @@ export const digest: typeof zh = {
   breakMonth: (month: string) => `${month} has had no school days so far: no unvisited schools or missed visits are listed.`,
   listSeparator: ", ",
 
+  zoneButton: (zone: string) => `${zone} details`,
+  zoneSent: "The zone's digest was sent to you in a direct message.",
+  managersOnly: "Only managers can open a zone's digest.",
   officeFooter: (week: string) => `Details: send "digest ${week} <zone code>" for one zone; "orders overdue" for overdue orders.`,
   zoneFooter: "Questions? Contact the supervision office.",
 

@@ -48,6 +48,9 @@ export const digest = {
   breakMonth: (month: string) => `${month}至今没有上课日，不统计未督导学校和未完成督学。`,
   listSeparator: "、",
 
+  zoneButton: (zone: string) => `${zone} 明细`,
+  zoneSent: "已私信发送该责任区的周报。",
+  managersOnly: "只有管理员可以查看责任区周报。",
   officeFooter: (week: string) => `明细：发送「周报 ${week} 责任区编号」查看某个责任区；「督办单 逾期」查看逾期文书。`,
   zoneFooter: "如有疑问请联系督导室。",
 
