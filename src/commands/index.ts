@@ -1,23 +1,48 @@
 import type { Role } from "../db/schema.ts";
+import { calendar } from "./calendar.ts";
+import { digest } from "./digest.ts";
 import { help } from "./help.ts";
-import { report } from "./report.ts";
-import type { Command } from "./types.ts";
-import { outbox } from "./outbox.ts";
-import { whoami } from "./whoami.ts";
-import { week } from "./week.ts";
-import { plan } from "./plan.ts";
 import { leave } from "./leave.ts";
 import { move } from "./move.ts";
-import { calendar } from "./calendar.ts";
+import { orderCancel } from "./order-cancel.ts";
+import { orderClose } from "./order-close.ts";
+import { orderExtend } from "./order-extend.ts";
+import { bulletinIssue, noticeIssue, orderIssue, rectifyIssue } from "./order-issue.ts";
+import { orderReopen } from "./order-reopen.ts";
+import { orderShow } from "./order-show.ts";
+import { ordersList } from "./orders-list.ts";
+import { outbox } from "./outbox.ts";
+import { plan } from "./plan.ts";
+import { report } from "./report.ts";
 import { topics } from "./topics.ts";
-import { digest } from "./digest.ts";
+import type { Command } from "./types.ts";
+import { week } from "./week.ts";
+import { whoami } from "./whoami.ts";
 
 /** Every chat command, in the order help lists them. Add a feature's commands here, one file each. */
 export const commands: readonly Command[] = [
   help,
   whoami,
-  week, plan, leave, move, calendar, topics,
+  // weekly visits
+  week,
   report,
+  leave,
+  move,
+  plan,
+  calendar,
+  topics,
+  // supervision orders
+  orderIssue,
+  noticeIssue,
+  bulletinIssue,
+  rectifyIssue,
+  orderShow,
+  ordersList,
+  orderClose,
+  orderReopen,
+  orderExtend,
+  orderCancel,
+  // office
   digest,
   outbox,
 ];

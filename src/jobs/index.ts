@@ -1,8 +1,10 @@
 import { housekeeping } from "./housekeeping.ts";
+import { resolveOpenIds } from "./resolve-open-ids.ts";
 import { markMissed } from "./mark-missed.ts";
 import { reportReminders } from "./report-reminders.ts";
 import type { Job } from "./types.ts";
 import { weeklyDigest } from "./weekly-digest.ts";
+import { orderDeadlines } from "./order-deadlines.ts";
 import { weeklyPlan } from "./weekly-plan.ts";
 
 /** Cron expression (wrangler.toml `triggers.crons`, UTC) → the jobs it runs, in order. */
@@ -10,8 +12,8 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   // Monday 08:00 Asia/Shanghai
   "0 0 * * 1": [markMissed, weeklyPlan],
   // daily 09:00 Asia/Shanghai
-  "0 1 * * *": [weeklyDigest],
+  "0 1 * * *": [orderDeadlines, weeklyDigest],
   // Thursday 16:00 Asia/Shanghai
   "0 8 * * 4": [reportReminders],
-  "*/5 * * * *": [housekeeping],
+  "*/5 * * * *": [housekeeping, resolveOpenIds],
 };
