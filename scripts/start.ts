@@ -1,16 +1,18 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { FakeFeishu } from "../test/support/fake-feishu.ts";
 import { generateDemoRoster } from "./lib/demo-roster.ts";
 import { importRosterFolder } from "./lib/import-roster.ts";
-import { applyMigrations, d1Query, ROOT } from "./lib/wrangler-d1.ts";
-import { Simulator } from "./sim/server.ts";
+import { applyMigrations, d1Query, ROOT, type D1Target } from "./lib/wrangler-d1.ts";
+import { OFFICE_GROUP_CHAT_ID, Simulator } from "./sim/server.ts";
 
 /**
  * npm start: migrate the local D1, load the demo roster into an empty
  * database, start a local fake Feishu, the simulator and `wrangler dev`.
  * `npm start -- --feishu` runs against real Feishu with the values in .dev.vars.
+ * DUXUE_STATE_DIR=<folder> keeps the local D1 there instead of .wrangler/state
+ * (the browser test starts a fresh city in a temporary folder).
  */
 
 const args = process.argv.slice(2);
@@ -19,25 +21,30 @@ const WORKER_PORT = Number(process.env.DUXUE_WORKER_PORT ?? 8787);
 const FAKE_PORT = Number(process.env.DUXUE_FAKE_PORT ?? 9100);
 const SIM_PORT = Number(process.env.DUXUE_SIM_PORT ?? 8788);
 
+const STATE_DIR = process.env.DUXUE_STATE_DIR ? resolve(process.env.DUXUE_STATE_DIR) : undefined;
+const d1: D1Target = STATE_DIR ? { persistTo: STATE_DIR } : {};
+const workDir = STATE_DIR ?? join(ROOT, ".wrangler");
+
 const log = (line: string) => console.log(`[duxue] ${line}`);
 
-log("applying migrations to the local D1 (.wrangler/state)…");
-applyMigrations();
+log(`applying migrations to the local D1 (${STATE_DIR ?? ".wrangler/state"})…`);
+mkdirSync(workDir, { recursive: true });
+applyMigrations(d1);
 
-const [[{ n: peopleCount } = { n: 0 }] = []] = d1Query<{ n: number }>("SELECT COUNT(*) AS n FROM people");
+const [[{ n: peopleCount } = { n: 0 }] = []] = d1Query<{ n: number }>("SELECT COUNT(*) AS n FROM people", d1);
 if (peopleCount === 0) {
-  const folder = join(ROOT, ".wrangler/demo-roster");
+  const folder = join(workDir, "demo-roster");
   mkdirSync(folder, { recursive: true });
   const demo = generateDemoRoster();
   for (const kind of ["zones", "people", "schools"] as const) writeFileSync(join(folder, `${kind}.csv`), demo[kind]);
   log(`empty database: loading the demo roster (${demo.counts.zones} zones, ${demo.counts.supervisors} supervisors, ${demo.counts.schools} schools, ${demo.counts.managers} managers)…`);
-  const report = importRosterFolder(folder);
+  const report = importRosterFolder(folder, d1);
   for (const line of report.lines) log(line);
 } else {
-  log(`the local database already has ${peopleCount} people: keeping them (delete .wrangler/state to start over).`);
+  log(`the local database already has ${peopleCount} people: keeping them (delete ${STATE_DIR ?? ".wrangler/state"} to start over).`);
 }
 
-const wranglerArgs = ["dev", "--port", String(WORKER_PORT), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"];
+const wranglerArgs = ["dev", "--port", String(WORKER_PORT), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false", ...(STATE_DIR ? ["--persist-to", STATE_DIR] : [])];
 
 if (realFeishu) {
   if (!existsSync(join(ROOT, ".dev.vars"))) {
@@ -50,7 +57,7 @@ if (realFeishu) {
   const fake = await new FakeFeishu({ appId: "cli_local_sim", appSecret: "local-sim-secret" }).start(FAKE_PORT);
   const verificationToken = "local-sim-verification-token";
   const encryptKey = "local-sim-encrypt-key";
-  const envFile = join(ROOT, ".wrangler/sim.env");
+  const envFile = join(workDir, "sim.env");
   writeFileSync(
     envFile,
     [
@@ -59,13 +66,13 @@ if (realFeishu) {
       `FEISHU_VERIFICATION_TOKEN=${verificationToken}`,
       `FEISHU_ENCRYPT_KEY=${encryptKey}`,
       `FEISHU_BASE_URL=${fake.url}`,
-      `DIGEST_CHAT_ID=oc_sim_office_group`,
+      `DIGEST_CHAT_ID=${OFFICE_GROUP_CHAT_ID}`,
       `ADMIN_OPEN_IDS=`,
       `TIMEZONE=Asia/Shanghai`,
     ].join("\n") + "\n",
   );
   const workerUrl = `http://127.0.0.1:${WORKER_PORT}`;
-  const simulator = await new Simulator({ fake, workerUrl, verificationToken, encryptKey, d1: {} }).listen(SIM_PORT);
+  const simulator = await new Simulator({ fake, workerUrl, verificationToken, encryptKey, d1 }).listen(SIM_PORT);
   const wrangler = spawn(join(ROOT, "node_modules/.bin/wrangler"), [...wranglerArgs, "--env-file", envFile], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],

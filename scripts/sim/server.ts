@@ -1,14 +1,27 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FakeFeishu } from "../../test/support/fake-feishu.ts";
+import { dirname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { DeliveredMessage, FakeFeishu } from "../../test/support/fake-feishu.ts";
 import { feishuRequest } from "../../test/support/feishu-signing.ts";
 import { d1Query, type D1Target } from "../lib/wrangler-d1.ts";
 
 /**
- * The local Feishu simulator's API: it plays the users (signed, encrypted
- * events and card callbacks to the Worker, exactly as Feishu sends them) and
- * shows what the bot sent (the fake Open Platform's record).
+ * The local Feishu simulator: it plays the users (signed, encrypted events
+ * and card callbacks to the Worker, exactly as Feishu sends them), shows what
+ * the bot sent (the fake Open Platform's record) and serves the browser page
+ * (./page: plain HTML, CSS and JS, no build step).
  */
+
+export const OFFICE_GROUP_CHAT_ID = "oc_sim_office_group";
+const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), "page");
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+};
 
 export interface SimPerson {
   code: string;
@@ -16,6 +29,8 @@ export interface SimPerson {
   role: string;
   open_id: string | null;
   lang: string;
+  /** the zone's name (supervisors) or the school's name (school contacts) */
+  place?: string | null;
 }
 
 export interface SimOptions {
@@ -26,25 +41,104 @@ export interface SimOptions {
   d1: D1Target;
 }
 
+export type ChatKind = "p2p" | "group";
+
+/** One message as the page shows it: something a simulated user sent, or something the bot sent. */
+export interface FeedItem {
+  id: string;
+  from: "user" | "bot";
+  /** the chat it shows in: `oc_p2p_<open_id>` or the office group */
+  chatId: string;
+  /** user messages: the sender's code and name */
+  sender?: { code: string; name: string };
+  msgType: string;
+  /** the current content: the latest update or callback answer, else the original */
+  content: unknown;
+  replyTo: string | null;
+  at: number;
+  version: number;
+}
+
+interface UserMessage {
+  id: string;
+  chatId: string;
+  sender: { code: string; name: string };
+  msgType: "text" | "file";
+  content: unknown;
+  at: number;
+}
+
+export interface ClickOptions {
+  messageId?: string;
+  chatId?: string;
+  /** the component's tag (button, select_static, date_picker, input, checker…) */
+  tag?: string;
+  name?: string;
+  /** select_static / date_picker outside a form */
+  option?: string;
+  /** multi_select_static outside a form */
+  options?: string[];
+  /** input outside a form */
+  inputValue?: string;
+  /** checker outside a form */
+  checked?: boolean;
+}
+
 export class Simulator {
   private people: SimPerson[] = [];
+  private peopleLoaded = false;
   private counter = 0;
+  private readonly userMessages = new Map<string, UserMessage>();
+  /** card answers of callbacks (applied in place, like Feishu does) by message id */
+  private readonly overrides = new Map<string, unknown>();
+  private readonly versions = new Map<string, number>();
+  /** the id changed at each sequence number (index + 1) */
+  private readonly changes: string[] = [];
   readonly options: SimOptions;
   url = "";
 
   constructor(options: SimOptions) {
     this.options = options;
+    options.fake.onMessage((message) => {
+      this.overrides.delete(message.messageId);
+      this.changed(message.messageId);
+    });
+  }
+
+  private changed(id: string): void {
+    this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
+    this.changes.push(id);
   }
 
   loadPeople(): SimPerson[] {
-    const [rows = []] = d1Query<SimPerson>("SELECT code, name, role, open_id, lang FROM people WHERE active = 1 ORDER BY role, code", this.options.d1);
+    const [rows = []] = d1Query<SimPerson>(
+      `SELECT p.code, p.name, p.role, p.open_id, p.lang, COALESCE(s.name, z.name) AS place
+         FROM people p LEFT JOIN zones z ON z.code = p.zone_code LEFT JOIN schools s ON s.code = p.school_code
+        WHERE p.active = 1 ORDER BY p.role, p.code`,
+      this.options.d1,
+    );
     this.people = rows;
+    this.peopleLoaded = true;
     return rows;
+  }
+
+  private cachedPeople(): SimPerson[] {
+    return this.peopleLoaded ? this.people : this.loadPeople();
   }
 
   person(code: string): SimPerson | undefined {
     const find = () => this.people.find((p) => p.code.toLowerCase() === code.toLowerCase() || p.open_id === code);
     return find() ?? (this.loadPeople(), find());
+  }
+
+  private personWithOpenId(code: string): SimPerson & { open_id: string } {
+    const person = this.person(code);
+    if (!person?.open_id) throw new Error(`no person with code or open_id ${code} (and an open_id) on the roster`);
+    return person as SimPerson & { open_id: string };
+  }
+
+  static chatIdOf(openId: string, chat: ChatKind): string {
+    return chat === "group" ? OFFICE_GROUP_CHAT_ID : `oc_p2p_${openId}`;
   }
 
   private async post(path: "/feishu/events" | "/feishu/cards", payload: unknown): Promise<Response> {
@@ -67,14 +161,27 @@ export class Simulator {
     }
   }
 
-  /** Sends a text message as a person, in their direct chat (or the office group with an @-mention). */
-  async say(code: string, text: string, chat: "p2p" | "group" = "p2p") {
-    const person = this.person(code);
-    if (!person?.open_id) throw new Error(`no person with code or open_id ${code} (and an open_id) on the roster`);
-    const id = `${Date.now().toString(36)}${++this.counter}`;
-    const messageId = `om_sim_${id}`;
-    const chatId = chat === "p2p" ? `oc_p2p_${person.open_id}` : "oc_sim_office_group";
-    const since = this.options.fake.messages.length;
+  private nextId(): string {
+    return `${Date.now().toString(36)}${++this.counter}`;
+  }
+
+  /** Posts an `im.message.receive_v1` event as this person and records the message for the page. */
+  private async sendMessage(person: SimPerson & { open_id: string }, chat: ChatKind, message: { type: "text"; text: string } | { type: "file"; fileKey: string; fileName: string }, messageId: string) {
+    const id = messageId.replace(/^om_sim_/, "");
+    const chatId = Simulator.chatIdOf(person.open_id, chat);
+    const content =
+      message.type === "text"
+        ? { text: chat === "group" ? `@_user_1 ${message.text}` : message.text }
+        : { file_key: message.fileKey, file_name: message.fileName };
+    this.userMessages.set(messageId, {
+      id: messageId,
+      chatId,
+      sender: { code: person.code, name: person.name },
+      msgType: message.type,
+      content: message.type === "text" ? { text: message.text } : content,
+      at: Date.now(),
+    });
+    this.changed(messageId);
     const response = await this.post("/feishu/events", {
       schema: "2.0",
       header: { event_id: `ev_sim_${id}`, event_type: "im.message.receive_v1", create_time: String(Date.now()), token: this.options.verificationToken, app_id: this.options.fake.appId, tenant_key: "sim" },
@@ -87,45 +194,154 @@ export class Simulator {
           create_time: String(Date.now()),
           chat_id: chatId,
           chat_type: chat,
-          message_type: "text",
-          content: JSON.stringify({ text: chat === "group" ? `@_user_1 ${text}` : text }),
-          mentions: chat === "group" ? [{ key: "@_user_1", id: { open_id: "ou_bot" }, name: "督学助手" }] : [],
+          message_type: message.type,
+          content: JSON.stringify(content),
+          mentions: chat === "group" && message.type === "text" ? [{ key: "@_user_1", id: { open_id: "ou_bot" }, name: "督学助手" }] : [],
         },
       },
     });
     if (!response.ok) throw new Error(`the Worker answered ${response.status}: ${await response.text()}`);
+    return { chatId, messageId };
+  }
+
+  /** Sends a text message as a person and waits for the bot's answers (npm run say). */
+  async say(code: string, text: string, chat: ChatKind = "p2p") {
+    const person = this.personWithOpenId(code);
+    const since = this.options.fake.messages.length;
+    const { chatId, messageId } = await this.sendMessage(person, chat, { type: "text", text }, `om_sim_${this.nextId()}`);
     return this.waitForMessages(chatId, since, messageId);
   }
 
-  /** Clicks a card button or submits a form as a person; returns the callback's answer. */
-  async click(code: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageId?: string) {
-    const person = this.person(code);
-    if (!person?.open_id) throw new Error(`no person with code ${code}`);
-    const id = `${Date.now().toString(36)}${++this.counter}`;
+  /** Sends a text message as a person without waiting: the page sees the answers in its feed. */
+  async send(code: string, text: string, chat: ChatKind = "p2p") {
+    if (typeof text !== "string" || !text.trim()) throw new Error("empty message");
+    return this.sendMessage(this.personWithOpenId(code), chat, { type: "text", text }, `om_sim_${this.nextId()}`);
+  }
+
+  /** Sends a file (e.g. a roster CSV) as a person: the fake serves it as the message's resource. */
+  async sendFile(code: string, fileName: string, content: string, chat: ChatKind = "p2p") {
+    const person = this.personWithOpenId(code);
+    if (!fileName || typeof content !== "string") throw new Error("a file needs a name and content");
+    const id = this.nextId();
+    const messageId = `om_sim_${id}`;
+    const fileKey = `file_v3_sim_${id}`;
+    this.options.fake.addFile(messageId, fileKey, fileName, content);
+    const sent = await this.sendMessage(person, chat, { type: "file", fileKey, fileName }, messageId);
+    // a roster file may change the people: reload the list on next request
+    this.peopleLoaded = false;
+    return sent;
+  }
+
+  /** Clicks a card button, submits a form or changes a component as a person; returns the callback's answer. */
+  async click(code: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageIdOrOptions?: string | ClickOptions) {
+    const person = this.personWithOpenId(code);
+    const o: ClickOptions = typeof messageIdOrOptions === "string" ? { messageId: messageIdOrOptions } : (messageIdOrOptions ?? {});
+    const id = this.nextId();
+    const action: Record<string, unknown> = { value: value ?? {}, tag: o.tag ?? "button" };
+    if (o.name) action.name = o.name;
+    if (formValue) {
+      action.name = o.name ?? "submit";
+      action.form_value = formValue;
+    }
+    if (o.option !== undefined) action.option = o.option;
+    if (o.tag === "date_picker" && o.option !== undefined) action.timezone = "Asia/Shanghai";
+    if (o.options !== undefined) action.options = o.options;
+    if (o.inputValue !== undefined) action.input_value = o.inputValue;
+    if (o.checked !== undefined) action.checked = o.checked;
     const response = await this.post("/feishu/cards", {
       schema: "2.0",
       header: { event_id: `ev_sim_card_${id}`, event_type: "card.action.trigger", create_time: String(Date.now()), token: this.options.verificationToken, app_id: this.options.fake.appId, tenant_key: "sim" },
       event: {
         operator: { tenant_key: "sim", user_id: null, open_id: person.open_id, union_id: `on_${person.open_id}` },
         token: `c-sim-${id}`,
-        action: { value, tag: "button", ...(formValue ? { name: "submit", form_value: formValue } : {}) },
+        action,
         host: "im_message",
-        context: { open_message_id: messageId ?? "", open_chat_id: `oc_p2p_${person.open_id}` },
+        context: { open_message_id: o.messageId ?? "", open_chat_id: o.chatId ?? Simulator.chatIdOf(person.open_id, "p2p") },
       },
     });
-    return response.json();
+    const text = await response.text();
+    let answer: { toast?: unknown; card?: { type?: string; data?: unknown } } & Record<string, unknown>;
+    try {
+      answer = text ? JSON.parse(text) : {};
+    } catch {
+      answer = { error: `the Worker answered ${response.status}: ${text.slice(0, 200)}` };
+    }
+    if (!response.ok && !answer.error) answer.error = `the Worker answered ${response.status}`;
+    // Feishu replaces the clicked card with the answer's card
+    if (o.messageId && answer.card && answer.card.type === "raw" && answer.card.data) {
+      this.overrides.set(o.messageId, answer.card.data);
+      this.changed(o.messageId);
+    }
+    return answer;
   }
 
-  /** Runs a cron job at a chosen time through wrangler dev's /__scheduled. */
+  /**
+   * Runs a cron job at a chosen time. `wrangler dev --test-scheduled` serves Miniflare's
+   * /cdn-cgi/handler/scheduled, which passes `time` on as the controller's scheduledTime
+   * (its /__scheduled ignores `time` and always runs "now": only the fallback).
+   */
   async cron(cron: string, timeMs: number) {
-    const response = await fetch(`${this.options.workerUrl}/__scheduled?cron=${encodeURIComponent(cron)}&time=${timeMs}`);
-    return { status: response.status };
+    if (typeof cron !== "string" || !Number.isFinite(Number(timeMs))) throw new Error("cron and time (ms) are required");
+    const query = `cron=${encodeURIComponent(cron)}&time=${Number(timeMs)}`;
+    let response = await fetch(`${this.options.workerUrl}/cdn-cgi/handler/scheduled?${query}`);
+    if (response.status === 404) response = await fetch(`${this.options.workerUrl}/__scheduled?${query}`);
+    return { status: response.status, outcome: (await response.text()).slice(0, 200) };
+  }
+
+  private feedItem(id: string): FeedItem | null {
+    const version = this.versions.get(id) ?? 0;
+    const user = this.userMessages.get(id);
+    if (user) return { id, from: "user", chatId: user.chatId, sender: user.sender, msgType: user.msgType, content: user.content, replyTo: null, at: user.at, version };
+    const message = this.options.fake.messages.find((m) => m.messageId === id);
+    if (!message) return null;
+    return {
+      id,
+      from: "bot",
+      chatId: this.chatOf(message),
+      msgType: message.msgType,
+      content: this.overrides.get(id) ?? message.updates.at(-1) ?? message.content,
+      replyTo: message.replyTo,
+      at: message.at,
+      version,
+    };
+  }
+
+  /** A reply to a simulated user's message lands in that message's chat. */
+  private chatOf(message: DeliveredMessage): string {
+    if (message.replyTo && message.chatId.startsWith("reply:")) return this.userMessages.get(message.replyTo)?.chatId ?? message.chatId;
+    return message.chatId;
+  }
+
+  /** What changed since sequence number `since`, each item once, in order of its latest change. */
+  feed(since: number): { seq: number; items: FeedItem[] } {
+    const from = Math.max(0, Math.min(Number.isFinite(since) ? since : 0, this.changes.length));
+    const ids = [...new Set(this.changes.slice(from).reverse())].reverse();
+    const items = ids.map((id) => this.feedItem(id)).filter((item): item is FeedItem => item !== null);
+    items.sort((a, b) => a.at - b.at);
+    return { seq: this.changes.length, items };
+  }
+
+  private servePage(pathname: string, res: ServerResponse): boolean {
+    const file = pathname === "/" ? "index.html" : pathname.replace(/^\/page\//, "");
+    if (pathname !== "/" && !pathname.startsWith("/page/")) return false;
+    const path = normalize(join(PAGE_DIR, file));
+    if (!path.startsWith(PAGE_DIR)) return false;
+    let body: Buffer;
+    try {
+      body = readFileSync(path);
+    } catch {
+      return false;
+    }
+    const ext = path.slice(path.lastIndexOf("."));
+    res.writeHead(200, { "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream", "cache-control": "no-store" });
+    res.end(body);
+    return true;
   }
 
   async listen(port: number, extraRoutes?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>): Promise<this> {
     const server = createServer(async (req, res) => {
       const send = (status: number, payload: unknown) => {
-        res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+        res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
         res.end(JSON.stringify(payload));
       };
       try {
@@ -135,10 +351,18 @@ export class Simulator {
         const body = text ? JSON.parse(text) : {};
         const url = new URL(req.url ?? "/", "http://sim");
         if (extraRoutes && (await extraRoutes(req, res, body))) return;
-        if (req.method === "GET" && url.pathname === "/api/people") return send(200, this.loadPeople());
+        if (req.method === "GET" && this.servePage(url.pathname, res)) return;
+        if (req.method === "GET" && url.pathname === "/api/people") return send(200, url.searchParams.has("refresh") ? this.loadPeople() : this.cachedPeople());
         if (req.method === "GET" && url.pathname === "/api/messages") return send(200, this.options.fake.messages.slice(Number(url.searchParams.get("since") ?? 0)));
+        if (req.method === "GET" && url.pathname === "/api/feed") return send(200, this.feed(Number(url.searchParams.get("since") ?? 0)));
+        if (req.method === "GET" && url.pathname === "/api/config") return send(200, { officeGroupChatId: OFFICE_GROUP_CHAT_ID, workerUrl: this.options.workerUrl, fakeUrl: this.options.fake.url });
         if (req.method === "POST" && url.pathname === "/api/say") return send(200, await this.say(body.as, body.text, body.chat));
-        if (req.method === "POST" && url.pathname === "/api/click") return send(200, await this.click(body.as, body.value, body.formValue, body.messageId));
+        if (req.method === "POST" && url.pathname === "/api/send") return send(200, await this.send(body.as, body.text, body.chat));
+        if (req.method === "POST" && url.pathname === "/api/file") return send(200, await this.sendFile(body.as, body.name, body.content, body.chat));
+        if (req.method === "POST" && url.pathname === "/api/click") {
+          const { as, value, formValue, messageId, chatId, tag, name, option, options, inputValue, checked } = body;
+          return send(200, await this.click(as, value, formValue, { messageId, chatId, tag, name, option, options, inputValue, checked }));
+        }
         if (req.method === "POST" && url.pathname === "/api/cron") return send(200, await this.cron(body.cron, body.time));
         send(404, { error: "not found" });
       } catch (error) {

@@ -1,0 +1,220 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateDemoRoster } from "../../scripts/lib/demo-roster.ts";
+
+/**
+ * The simulator page in a real browser: `npm start` (on free ports, with a
+ * fresh D1 in a temporary folder) driven by Playwright and the system
+ * Chromium. A manager asks for help and issues an order by command; a
+ * supervisor runs the Monday plan from the cron controls, opens the week's
+ * card and submits a visit report; the Monday digest lands in the office group.
+ * Screenshots go to test-artifacts/. Set DUXUE_SIM_URL to drive an already
+ * running simulator instead of starting one.
+ */
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const CHROMIUM = process.env.DUXUE_CHROMIUM ?? "/usr/bin/chromium";
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`[browser test] skipped: no Chromium at ${CHROMIUM} (install the Debian package \`chromium\`, or set DUXUE_CHROMIUM).`);
+}
+const hasDigestJob = readFileSync(join(ROOT, "src/jobs/index.ts"), "utf8").includes("weeklyDigest");
+
+// Types only: playwright-core is loaded lazily so that a missing browser skips cleanly.
+type Playwright = typeof import("playwright-core");
+type BrowserContext = import("playwright-core").BrowserContext;
+type Page = import("playwright-core").Page;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts `node scripts/start.ts` on free ports; resolves with the simulator's URL once it prints it. */
+async function startStack(stateDir: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const [worker, sim, fake] = [await freePort(), await freePort(), await freePort()];
+  const nodeBin = existsSync(join(ROOT, "node_modules/.bin/node")) ? join(ROOT, "node_modules/.bin/node") : process.execPath;
+  const child = spawn(nodeBin, ["scripts/start.ts"], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, DUXUE_WORKER_PORT: String(worker), DUXUE_SIM_PORT: String(sim), DUXUE_FAKE_PORT: String(fake), DUXUE_STATE_DIR: stateDir, DUXUE_VERBOSE: "" },
+  });
+  let log = "";
+  child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString("utf8")));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not print the simulator URL within 150 s:\n${log}`)), 150_000);
+    child.on("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${log}`)));
+    const check = () => {
+      const match = log.match(/open the simulator: (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    };
+    child.stdout!.on("data", check);
+  });
+  return { url, child, output: () => log };
+}
+
+describe.skipIf(!hasChromium)("the simulator page in a browser", () => {
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  let stateDir: string | undefined;
+  let context: BrowserContext;
+  let page: Page;
+  let url: string;
+  const pageErrors: string[] = [];
+  const firstSchool = generateDemoRoster().schools.split("\n")[1]!.split(",");
+  const school = { code: firstSchool[0]!, name: firstSchool[1]! };
+
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `simulator-${name}.png`), fullPage: false });
+  const p2p = () => page.getByTestId("chat-p2p");
+  const group = () => page.getByTestId("chat-group");
+
+  async function choose(code: string) {
+    await page.getByTestId("people-search").fill(code);
+    await page.locator(`.person[data-code="${code}"]`).click();
+    await expect.poll(() => page.locator("#me").getAttribute("data-code")).toBe(code);
+  }
+
+  /** Sends a message in the direct chat and waits for one more bot card containing `answer`. */
+  async function say(text: string, answer: string) {
+    const cards = p2p().locator(".msg.from-bot .card", { hasText: answer });
+    const before = await cards.count();
+    const input = page.getByTestId("composer-p2p-input");
+    await input.fill(text);
+    await input.press("Enter");
+    await expect.poll(() => cards.count(), { timeout: 30_000 }).toBeGreaterThan(before);
+    return cards.last();
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    if (process.env.DUXUE_SIM_URL) url = process.env.DUXUE_SIM_URL;
+    else {
+      stateDir = mkdtempSync(join(tmpdir(), "duxue-browser-"));
+      stack = await startStack(stateDir);
+      url = stack.url;
+    }
+    const { chromium } = (await import("playwright-core")) as Playwright;
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "duxue-chromium-")), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 960 },
+      locale: "zh-CN",
+      timezoneId: "Asia/Shanghai",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    context.setDefaultTimeout(30_000);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    await page.goto(url);
+  }, 200_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    if (stack?.child.pid) {
+      // start.ts and the wrangler/workerd it spawned share one process group
+      try {
+        process.kill(-stack.child.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      try {
+        process.kill(-stack.child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it("lists the roster by role and lets you choose who you are", async () => {
+    await expect.poll(() => page.locator(".person").count(), { timeout: 30_000 }).toBeGreaterThan(300);
+    await expect.poll(() => page.locator(".role-group summary").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining("系统管理员"), expect.stringContaining("责任督学"), expect.stringContaining("学校联系人")]),
+    );
+    await choose("M001");
+    expect(await page.locator("#me").textContent()).toContain("M001");
+  });
+
+  it("a manager sends 帮助 and sees the command card", async () => {
+    const card = await say("帮助", "命令");
+    expect(await p2p().locator(".msg.from-user .bubble").last().textContent()).toBe("帮助");
+    expect(await card.textContent()).toContain("督办");
+    await shot("1-help");
+  });
+
+  it("a manager issues an order by command and the answer names the school", async () => {
+    const card = await say(`督办 ${school.name} 7天 请于一周内完成校门口交通安全整改`, "〔");
+    expect(await card.textContent()).toContain(school.name);
+    await shot("2-order");
+  });
+
+  it("a supervisor runs the Monday plan from the cron controls, opens the week's card and submits a report", async () => {
+    const supervisor = generateDemoRoster().schools.split("\n")[1]!.split(",")[3]!;
+    await choose(supervisor);
+    await page.getByTestId("cron-plan").click();
+    await expect.poll(() => page.getByTestId("cron-status").textContent()).toMatch(/✓ 周一计划/);
+
+    const weekCard = p2p().locator(".card", { hasText: "本周督导安排" }).filter({ hasText: school.name }).last();
+    await weekCard.waitFor({ timeout: 60_000 });
+    await weekCard.getByRole("button", { name: "填写报告" }).first().click();
+    await expect.poll(() => page.getByTestId("toasts").textContent(), { timeout: 20_000 }).toContain("表单");
+
+    const form = p2p().locator('.card:has(select[name="item_safety"])').last();
+    await form.waitFor();
+    await shot("3-report-form");
+    // every routine item needs a state; the visit date and kind come prefilled
+    const itemSelects = form.locator('select[name^="item_"], select[name^="tc_"]');
+    const count = await itemSelects.count();
+    expect(count).toBeGreaterThanOrEqual(8);
+    for (let i = 0; i < count; i++) await itemSelects.nth(i).selectOption("normal");
+    await form.locator('input[name="m_class_observation"]').fill("2");
+    await form.locator('textarea[name="findings"]').fill("校门口交通秩序良好，<b>不是标签</b> **不是加粗**");
+    await form.getByRole("button", { name: "提交报告" }).click();
+
+    await expect.poll(() => page.getByTestId("toasts").textContent(), { timeout: 20_000 }).toContain("报告已提交");
+    // the form is replaced in place by the report's summary
+    const summary = p2p().locator(".card", { hasText: "走访报告" }).last();
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain("<b>不是标签</b> **不是加粗**");
+    await shot("4-report-summary");
+  }, 120_000);
+
+  it.skipIf(!hasDigestJob)("the Monday digest appears in the office group", async () => {
+    // the next Monday's daily 09:00 job sends the digest of the week just planned
+    const date = page.locator("#cron-date");
+    const monday = await date.evaluate((input: HTMLInputElement) => {
+      const ms = Date.parse(`${input.value}T00:00:00Z`);
+      const day = (new Date(ms).getUTCDay() + 6) % 7;
+      return new Date(ms + (7 - day) * 86_400_000).toISOString().slice(0, 10);
+    });
+    await date.fill(monday);
+    await page.getByTestId("cron-daily").click();
+    await expect.poll(() => page.getByTestId("cron-status").textContent()).toMatch(/✓ 每日/);
+    const digest = group().locator(".card").last();
+    await digest.waitFor({ timeout: 60_000 });
+    expect((await digest.textContent())?.length).toBeGreaterThan(20);
+    await digest.scrollIntoViewIfNeeded();
+    await shot("5-digest");
+  }, 90_000);
+
+  it("shows no script errors", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
