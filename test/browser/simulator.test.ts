@@ -73,6 +73,7 @@ async function startStack(stateDir: string): Promise<{ url: string; child: Child
 describe.skipIf(!hasChromium)("the simulator page in a browser", () => {
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   let stateDir: string | undefined;
+  let profileDir: string | undefined;
   let context: BrowserContext;
   let page: Page;
   let url: string;
@@ -110,7 +111,8 @@ describe.skipIf(!hasChromium)("the simulator page in a browser", () => {
       url = stack.url;
     }
     const { chromium } = (await import("playwright-core")) as Playwright;
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "duxue-chromium-")), {
+    profileDir = mkdtempSync(join(tmpdir(), "duxue-chromium-"));
+    context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1440, height: 960 },
@@ -140,7 +142,7 @@ describe.skipIf(!hasChromium)("the simulator page in a browser", () => {
         /* already gone */
       }
     }
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    for (const dir of [stateDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it("lists the roster by role and lets you choose who you are", async () => {
@@ -163,6 +165,22 @@ describe.skipIf(!hasChromium)("the simulator page in a browser", () => {
     const card = await say(`督办 ${school.name} 7天 请于一周内完成校门口交通安全整改`, "〔");
     expect(await card.textContent()).toContain(school.name);
     await shot("2-order");
+  });
+
+  it("an admin sends a roster CSV file and the new person appears in the list", async () => {
+    const answers = p2p().locator(".msg.from-bot", { hasText: "people.csv" });
+    const before = await answers.count();
+    await page.getByTestId("file-input").setInputFiles({
+      name: "people.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("code,name,role,zone_code,school_code,mobile,email,open_id,lang\nM099,测试管理员,manager,,,,,ou_demo_M099,zh\n", "utf8"),
+    });
+    await expect.poll(() => answers.count(), { timeout: 30_000 }).toBeGreaterThan(before);
+    expect(await answers.last().textContent()).toContain("新增 1 行");
+    expect(await p2p().locator(".msg.from-user .bubble").last().textContent()).toContain("people.csv");
+    await page.getByTestId("people-search").fill("M099");
+    await page.locator('.person[data-code="M099"]').waitFor({ timeout: 20_000 });
+    await page.getByTestId("people-search").fill("");
   });
 
   it("a supervisor runs the Monday plan from the cron controls, opens the week's card and submits a report", async () => {
@@ -199,11 +217,8 @@ describe.skipIf(!hasChromium)("the simulator page in a browser", () => {
   it.skipIf(!hasDigestJob)("the Monday digest appears in the office group", async () => {
     // the next Monday's daily 09:00 job sends the digest of the week just planned
     const date = page.locator("#cron-date");
-    const monday = await date.evaluate((input: HTMLInputElement) => {
-      const ms = Date.parse(`${input.value}T00:00:00Z`);
-      const day = (new Date(ms).getUTCDay() + 6) % 7;
-      return new Date(ms + (7 - day) * 86_400_000).toISOString().slice(0, 10);
-    });
+    const ms = Date.parse(`${await date.inputValue()}T00:00:00Z`);
+    const monday = new Date(ms + (7 - ((new Date(ms).getUTCDay() + 6) % 7)) * 86_400_000).toISOString().slice(0, 10);
     await date.fill(monday);
     await page.getByTestId("cron-daily").click();
     await expect.poll(() => page.getByTestId("cron-status").textContent()).toMatch(/✓ 每日/);
