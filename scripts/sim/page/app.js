@@ -142,7 +142,7 @@
     } else if (item.msgType === "file") {
       const bubble = document.createElement("div");
       bubble.className = "bubble file";
-      bubble.textContent = `📎 ${content.file_name || content.file_key || "文件 file"}`;
+      bubble.textContent = `[文件 file] ${content.file_name || content.file_key || ""}`;
       wrap.append(bubble);
     } else {
       const bubble = document.createElement("div");

@@ -275,14 +275,27 @@
     const spec = el.chart_spec || {};
     const datasets = Array.isArray(spec.data) ? spec.data : spec.data ? [spec.data] : [];
     const title = textOf(spec.title?.text ?? spec.title) || "图表";
-    const wrap = h("div", { class: "chart", "data-tag": "chart" }, h("div", { class: "chart-title" }, `📊 ${title} `, h("small", { text: `chart: ${spec.type || "?"}（以表格显示 shown as a table）` })));
+    const wrap = h("div", { class: "chart", "data-tag": "chart" }, h("div", { class: "chart-title" }, `图表：${title} `, h("small", { text: `chart: ${spec.type || "?"}（以表格显示 shown as a table）` })));
+    const xKey = Array.isArray(spec.xField) ? spec.xField[0] : spec.xField;
+    const seriesKey = spec.seriesField ?? (Array.isArray(spec.xField) ? spec.xField[1] : undefined);
+    const yKey = Array.isArray(spec.yField) ? spec.yField[0] : spec.yField;
     for (const set of datasets) {
       const values = set.values || [];
       if (!values.length) continue;
+      if (set.id && datasets.length > 1) wrap.append(h("div", { class: "chart-set", text: set.id }));
+      if (xKey && seriesKey && yKey && values.every((v) => xKey in v && seriesKey in v)) {
+        // one row per x value, one column per series: how the bars would read
+        const rows = [...new Set(values.map((v) => String(v[xKey])))];
+        const series = [...new Set(values.map((v) => String(v[seriesKey])))];
+        const cell = (x, s) => values.find((v) => String(v[xKey]) === x && String(v[seriesKey]) === s)?.[yKey];
+        const table = h("table", { class: "card-table" }, h("thead", {}, h("tr", {}, h("th", { text: xKey }), series.map((s) => h("th", { text: s })))));
+        table.append(h("tbody", {}, rows.map((x) => h("tr", {}, h("td", { text: x }), series.map((s) => h("td", { class: "num", text: cell(x, s) ?? "" }))))));
+        wrap.append(h("div", { class: "table-wrap" }, table));
+        continue;
+      }
       const keys = [...new Set(values.flatMap((v) => Object.keys(v)))];
       const table = h("table", { class: "card-table" }, h("thead", {}, h("tr", {}, keys.map((k) => h("th", { text: k })))));
       table.append(h("tbody", {}, values.map((v) => h("tr", {}, keys.map((k) => h("td", { class: typeof v[k] === "number" ? "num" : "", text: v[k] === undefined ? "" : String(v[k]) }))))));
-      if (set.id && datasets.length > 1) wrap.append(h("div", { class: "chart-set", text: set.id }));
       wrap.append(h("div", { class: "table-wrap" }, table));
     }
     return wrap;
@@ -390,10 +403,10 @@
       }
       case "img":
       case "img_combination":
-        return h("div", { class: "img", text: `🖼 ${textOf(el.alt) || "图片 image"}` });
+        return h("div", { class: "img", text: `[图片 image] ${textOf(el.alt)}` });
       case "person":
       case "person_list":
-        return h("div", { class: "plain", text: `👤 ${(el.persons || [{ id: el.user_id }]).map((p) => p.id).join("、")}` });
+        return h("div", { class: "plain", text: `@${(el.persons || [{ id: el.user_id }]).map((p) => p.id).join("、")}` });
       default: {
         const box = h("div", { class: "unsupported", text: `[${el.tag || "?"}]` });
         if (Array.isArray(el.elements)) renderElements(el.elements, box, ctx);
