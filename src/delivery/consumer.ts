@@ -170,7 +170,11 @@ export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env
   for (const uuid of mine) if (!claimedUuids.has(uuid)) for (const message of byUuid.get(uuid)!) message.ack();
   if (claimed.length === 0) return;
 
-  const slots = await reserveSlots(env.DB, claimed.map(recipientOf), Date.now(), MAX_HOLD_MS);
+  // If the limiter cannot be reached, send nothing now: every claimed row is deferred (released below).
+  const slots = await reserveSlots(env.DB, claimed.map(recipientOf), Date.now(), MAX_HOLD_MS).catch((error: unknown) => {
+    logger.error({ route: "queue", outcome: "limiter_unavailable", claimed: claimed.length }, error);
+    return [];
+  });
   const client = new FeishuClient(config, env.DB);
   const records: OutcomeRecord[] = [];
   const outcomes = new Map<string, { delaySeconds: number } | "ack">();
