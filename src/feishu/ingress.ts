@@ -16,9 +16,10 @@ export type IngressResult =
 
 const reject = (status: 400 | 401 | 413, reason: string): IngressResult => ({ kind: "rejected", status, reason });
 
+/** Past this we stop reading and let the connection drop; below it an oversized body is drained so the client sees a clean 413. */
+const MAX_DRAIN_BYTES = 4 * MAX_BODY_BYTES;
+
 async function readLimited(request: Request): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return null;
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -27,12 +28,13 @@ async function readLimited(request: Request): Promise<Uint8Array | null> {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
+    if (total > MAX_DRAIN_BYTES) {
       await reader.cancel();
       return null;
     }
-    chunks.push(value);
+    if (total <= MAX_BODY_BYTES) chunks.push(value);
   }
+  if (total > MAX_BODY_BYTES) return null;
   const body = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
