@@ -229,6 +229,68 @@ describe.skipIf(!hasChromium)("the simulator page in a browser", () => {
     await shot("5-digest");
   }, 90_000);
 
+  it("renders every card component and submits a form in Feishu's value shapes", async () => {
+    const gallery = {
+      schema: "2.0",
+      header: { title: { tag: "plain_text", content: "组件样例 gallery" }, template: "violet" },
+      body: {
+        elements: [
+          { tag: "markdown", content: "**加粗** [链接](https://example.com)\n- 一\n- 二\n用户输入：&lt;b&gt;x&lt;/b&gt; &#42;&#42;y&#42;&#42;" },
+          { tag: "div", text: { tag: "plain_text", content: "div 文本" } },
+          { tag: "hr" },
+          { tag: "table", columns: [{ name: "a", display_name: "列A" }, { name: "n", display_name: "数", data_type: "number" }], rows: [{ a: "甲", n: 3 }] },
+          { tag: "chart", chart_spec: { type: "bar", title: { text: "图" }, data: { values: [{ x: "市级", s: "已报告", y: 4 }, { x: "市级", s: "未完成", y: 6 }] }, xField: "x", yField: "y", seriesField: "s" } },
+          {
+            tag: "form",
+            name: "f",
+            elements: [
+              { tag: "column_set", columns: [{ tag: "column", width: "weighted", weight: 1, elements: [{ tag: "input", name: "note", placeholder: { tag: "plain_text", content: "备注" } }] }] },
+              { tag: "select_static", name: "state", required: true, options: [{ text: { tag: "plain_text", content: "正常" }, value: "normal" }, { text: { tag: "plain_text", content: "有问题" }, value: "problem" }] },
+              { tag: "multi_select_static", name: "topics", options: [{ text: { tag: "plain_text", content: "安全" }, value: "safety" }, { text: { tag: "plain_text", content: "双减" }, value: "double" }] },
+              { tag: "date_picker", name: "due" },
+              { tag: "checker", name: "fixed", text: { tag: "plain_text", content: "即知即改" } },
+              { tag: "button", text: { tag: "plain_text", content: "提交样例" }, name: "go", form_action_type: "submit", behaviors: [{ type: "callback", value: { action: "gallery" } }] },
+            ],
+          },
+        ],
+      },
+    };
+    await page.evaluate(`(() => {
+      window.__payloads = [];
+      const node = DuxueCards.renderCard(${JSON.stringify(gallery)}, { toast: (type, text) => window.__payloads.push({ toast: text }), action: async (p) => { window.__payloads.push(p); } });
+      node.id = "gallery";
+      document.querySelector("#messages-p2p").append(node);
+    })()`);
+    const card = page.locator("#gallery");
+    const md = card.locator(".md").first();
+    expect(await md.locator("strong").textContent()).toBe("加粗");
+    expect(await md.locator("a").getAttribute("href")).toBe("https://example.com");
+    expect(await md.locator("li").count()).toBe(2);
+    expect(await md.textContent()).toContain("用户输入：<b>x</b> **y**");
+    expect(await md.locator("b").count()).toBe(0);
+    expect(await card.locator(".chart td").allTextContents()).toEqual(["市级", "4", "6"]);
+
+    const payloads = () => page.evaluate("window.__payloads") as Promise<unknown[]>;
+    await card.getByRole("button", { name: "提交样例" }).click();
+    expect(await payloads()).toEqual([{ toast: expect.stringContaining("必填") }]);
+
+    await card.locator('input[name="note"]').fill("看过了");
+    await card.locator('select[name="state"]').selectOption("problem");
+    await card.locator(".chip", { hasText: "双减" }).locator("input").check();
+    await card.locator('input[name="due"]').fill("2026-12-01");
+    await card.locator('input[name="fixed"]').check();
+    await card.getByRole("button", { name: "提交样例" }).click();
+    expect((await payloads())[1]).toEqual({
+      value: { action: "gallery" },
+      tag: "button",
+      name: "go",
+      formValue: { note: "看过了", state: "problem", topics: ["double"], due: "2026-12-01 +0800", fixed: true },
+    });
+    await card.scrollIntoViewIfNeeded();
+    await shot("6-components");
+    await page.evaluate(`document.querySelector("#gallery").remove()`);
+  });
+
   it("shows no script errors", () => {
     expect(pageErrors).toEqual([]);
   });

@@ -12,7 +12,7 @@
     ["school_contact", "学校联系人", "school contacts"],
   ];
 
-  const state = { people: [], me: null, seq: 0, items: new Map(), nodes: new Map() };
+  const state = { people: [], me: null, seq: 0, items: new Map(), nodes: new Map(), counts: new Map(), buttons: new Map() };
 
   async function api(path, body) {
     const response = await fetch(path, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -49,6 +49,7 @@
     const query = $("#people-search").value.trim().toLowerCase();
     const list = $("#people-list");
     list.textContent = "";
+    state.buttons.clear();
     for (const [role, zh, en] of ROLES) {
       const people = state.people.filter((p) => p.role === role && (!query || p.code.toLowerCase().includes(query) || p.name.toLowerCase().includes(query) || (p.place || "").toLowerCase().includes(query)));
       if (!people.length) continue;
@@ -69,11 +70,27 @@
         button.querySelector("span").textContent = p.name;
         button.querySelector("small").textContent = p.place ? ` · ${p.place}` : p.lang === "en" ? " · EN" : "";
         button.addEventListener("click", () => choose(p));
+        if (p.open_id) state.buttons.set(`oc_p2p_${p.open_id}`, button);
+        badge(button, state.counts.get(`oc_p2p_${p.open_id}`));
         group.append(button);
       }
       list.append(group);
     }
     if (!list.children.length) list.innerHTML = `<p class="hint">没有匹配的人 · nobody matches</p>`;
+  }
+
+  /** How many bot messages a person's direct chat holds: shows who was told something. */
+  function badge(button, count) {
+    if (!button) return;
+    let el = button.querySelector(".badge");
+    if (!count) return el?.remove();
+    if (!el) {
+      el = document.createElement("span");
+      el.className = "badge";
+      el.title = "督学助手发给此人的消息数 messages from the bot";
+      button.prepend(el);
+    }
+    el.textContent = String(count);
   }
 
   function roleName(role) {
@@ -197,6 +214,10 @@
       state.seq = seq;
       for (const item of items) {
         const old = state.items.get(item.id);
+        if (!old && item.from === "bot") {
+          state.counts.set(item.chatId, (state.counts.get(item.chatId) || 0) + 1);
+          badge(state.buttons.get(item.chatId), state.counts.get(item.chatId));
+        }
         if (old && old.version >= item.version && JSON.stringify(old.content) === JSON.stringify(item.content)) continue;
         state.items.set(item.id, item);
         place(item, item.from === "user");
