@@ -137,6 +137,12 @@ export class Simulator {
     return person as SimPerson & { open_id: string };
   }
 
+  private static chatKind(chat: unknown): ChatKind {
+    if (chat === undefined || chat === null || chat === "p2p") return "p2p";
+    if (chat === "group") return "group";
+    throw new Error(`chat must be "p2p" or "group"`);
+  }
+
   static chatIdOf(openId: string, chat: ChatKind): string {
     return chat === "group" ? OFFICE_GROUP_CHAT_ID : `oc_p2p_${openId}`;
   }
@@ -168,6 +174,7 @@ export class Simulator {
   /** Posts an `im.message.receive_v1` event as this person and records the message for the page. */
   private async sendMessage(person: SimPerson & { open_id: string }, chat: ChatKind, message: { type: "text"; text: string } | { type: "file"; fileKey: string; fileName: string }, messageId: string) {
     const id = messageId.replace(/^om_sim_/, "");
+    chat = Simulator.chatKind(chat);
     const chatId = Simulator.chatIdOf(person.open_id, chat);
     const content =
       message.type === "text"
@@ -207,6 +214,7 @@ export class Simulator {
   /** Sends a text message as a person and waits for the bot's answers (npm run say). */
   async say(code: string, text: string, chat: ChatKind = "p2p") {
     const person = this.personWithOpenId(code);
+    if (typeof text !== "string" || !text.trim()) throw new Error("empty message");
     const since = this.options.fake.messages.length;
     const { chatId, messageId } = await this.sendMessage(person, chat, { type: "text", text }, `om_sim_${this.nextId()}`);
     return this.waitForMessages(chatId, since, messageId);
