@@ -94,6 +94,9 @@ export class Simulator {
   private readonly versions = new Map<string, number>();
   /** the id changed at each sequence number (index + 1) */
   private readonly changes: string[] = [];
+  /** callback token → the message whose card was clicked (for delayed card updates) */
+  private readonly tokens = new Map<string, string>();
+  private callsSeen = 0;
   readonly options: SimOptions;
   url = "";
 
@@ -267,6 +270,7 @@ export class Simulator {
         context: { open_message_id: o.messageId ?? "", open_chat_id: o.chatId ?? Simulator.chatIdOf(person.open_id, "p2p") },
       },
     });
+    if (o.messageId) this.tokens.set(`c-sim-${id}`, o.messageId);
     const text = await response.text();
     let answer: { toast?: unknown; card?: { type?: string; data?: unknown } } & Record<string, unknown>;
     try {
@@ -320,8 +324,30 @@ export class Simulator {
     return message.chatId;
   }
 
+  /** Applies the bot's delayed card updates (by callback token) that the fake recorded since last time. */
+  private applyDelayedUpdates(): void {
+    const calls = this.options.fake.calls;
+    if (this.callsSeen > calls.length) this.callsSeen = 0;
+    for (; this.callsSeen < calls.length; this.callsSeen++) {
+      const call = calls[this.callsSeen]!;
+      if (call.path !== "/open-apis/interactive/v1/card/update" || call.status !== 200) continue;
+      const { token, card } = (call.body ?? {}) as { token?: string; card?: unknown };
+      const messageId = token ? this.tokens.get(token) : undefined;
+      if (!messageId || !card) continue;
+      let data: unknown = card;
+      try {
+        if (typeof data === "string") data = JSON.parse(data);
+      } catch {
+        continue;
+      }
+      this.overrides.set(messageId, data);
+      this.changed(messageId);
+    }
+  }
+
   /** What changed since sequence number `since`, each item once, in order of its latest change. */
   feed(since: number): { seq: number; items: FeedItem[] } {
+    this.applyDelayedUpdates();
     const from = Math.max(0, Math.min(Number.isFinite(since) ? since : 0, this.changes.length));
     const ids = [...new Set(this.changes.slice(from).reverse())].reverse();
     const items = ids.map((id) => this.feedItem(id)).filter((item): item is FeedItem => item !== null);
