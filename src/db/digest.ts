@@ -44,14 +44,17 @@ export const DIGEST_SQL = {
       SUM(o.status = 'closed' AND o.closed_at >= ?1 AND o.closed_at < ?2) AS closed
     FROM orders o LEFT JOIN schools s ON s.code = o.school_code
     WHERE o.issued_at < ?2 GROUP BY 1, 2, 3`,
-  // ?1 start ms (not used: numbered like `orders`), ?2 end ms, ?3 escalation cutoff date, ?4 rows per zone
+  // ?1 start ms (not used: numbered like `orders`), ?2 end ms, ?3 escalation cutoff date, ?4 rows per zone.
+  // Only orders open at the week's end are numbered, so finished ones (a year's worth) cannot push them off the list.
   escalations: `SELECT zone, number, schoolCode, schoolName, dueDate, status FROM (
-      SELECT COALESCE(s.zone_code, '') AS zone, o.number, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName,
-             o.due_date AS dueDate, ${STATUS_AT_END} AS status,
-             ROW_NUMBER() OVER (PARTITION BY COALESCE(s.zone_code, '') ORDER BY o.due_date, o.number) AS rn
-      FROM orders o LEFT JOIN schools s ON s.code = o.school_code
-      WHERE o.issued_at < ?2 AND o.due_date < ?3)
-    WHERE status IN (${OPEN}) AND rn <= ?4 ORDER BY dueDate, number`,
+      SELECT zone, number, schoolCode, schoolName, dueDate, status,
+             ROW_NUMBER() OVER (PARTITION BY zone ORDER BY dueDate, number) AS rn
+      FROM (SELECT COALESCE(s.zone_code, '') AS zone, o.number, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName,
+                   o.due_date AS dueDate, ${STATUS_AT_END} AS status
+            FROM orders o LEFT JOIN schools s ON s.code = o.school_code
+            WHERE o.issued_at < ?2 AND o.due_date < ?3)
+      WHERE status IN (${OPEN}))
+    WHERE rn <= ?4 ORDER BY dueDate, number`,
   // ?1 month start, ?2 month so far (W's Sunday or the month's end), ?3 rows per zone
   unvisited: `SELECT zone, code, name, total FROM (
       SELECT s.zone_code AS zone, s.code, s.name,
