@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,9 +37,14 @@ export function d1Query<T = Record<string, unknown>>(sql: string, target: D1Targ
 }
 
 export function d1ExecuteFile(sqlText: string, target: D1Target = {}): void {
-  const file = join(mkdtempSync(join(tmpdir(), "duxue-")), "import.sql");
+  const folder = mkdtempSync(join(tmpdir(), "duxue-"));
+  const file = join(folder, "import.sql");
   writeFileSync(file, sqlText);
-  run(["d1", "execute", "DB", ...targetArgs(target), "--file", file, ...(target.remote ? ["--yes"] : [])]);
+  try {
+    run(["d1", "execute", "DB", ...targetArgs(target), "--file", file, ...(target.remote ? ["--yes"] : [])]);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 export function applyMigrations(target: D1Target = {}): string {
