@@ -55,7 +55,8 @@ const valueSchema = z.object({
   version: z.coerce.number().int().positive().optional(),
   school_code: z.string().min(1).max(64).optional(),
   form_id: z.string().min(1).max(128).optional(),
-  topic: z.string().max(64).nullish(),
+  /** a month's topics joined (planner.ts topicOfMonth): up to 5 × 20 characters */
+  topic: z.string().max(128).nullish(),
 });
 
 const today = (services: Services) => localDate(services.nowMs, services.config.TIMEZONE);

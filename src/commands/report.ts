@@ -1,6 +1,8 @@
 import { isManager, schoolRefs } from "../db/people.ts";
-import { loadAssignment, openAssignmentAt, settingValue, topicOfWeek } from "../db/reports.ts";
-import { topicOfMonth } from "../domain/report-form.ts";
+import { readSetting, readSpecialTopics } from "../db/planning.ts";
+import { loadAssignment, openAssignmentAt, topicOfWeek } from "../db/reports.ts";
+import { monthOf } from "../domain/calendar.ts";
+import { topicOfMonth } from "../domain/planner.ts";
 import { matchSchool } from "../domain/school-match.ts";
 import { currentWeek, localDate } from "../domain/time.ts";
 import { textContent, type Card } from "../feishu/cards/kit.ts";
@@ -46,7 +48,8 @@ export const report: Command = {
       ctx.reply(textContent(r.reportPlannedHint(school.name)));
       return deliver(ctx, assignmentFormCard(ctx, t, actor, planned));
     }
-    const topic = (await topicOfWeek(ctx.d1, week)) ?? topicOfMonth(await settingValue(ctx.d1, "special_topics"), localDate(ctx.nowMs, ctx.config.TIMEZONE));
+    const month = monthOf(localDate(ctx.nowMs, ctx.config.TIMEZONE));
+    const topic = (await topicOfWeek(ctx.d1, week)) ?? topicOfMonth(readSpecialTopics(await readSetting(ctx.d1, "special_topics")), month);
     deliver(ctx, extraFormCard(ctx, t, school, ctx.chat.messageId, topic));
   },
 };

@@ -87,11 +87,6 @@ export async function digestSent(d1: D1Database, week: string): Promise<boolean>
   return Boolean(row);
 }
 
-export async function settingValue(d1: D1Database, key: string): Promise<string | null> {
-  const row = await d1.prepare("SELECT value FROM settings WHERE key = ?1").bind(key).first<{ value: string }>();
-  return row?.value ?? null;
-}
-
 /** The focus topic already on the week's assignments (the planner puts it there), if any. */
 export async function topicOfWeek(d1: D1Database, week: string): Promise<string | null> {
   const row = await d1.prepare("SELECT topic FROM assignments WHERE week = ?1 AND topic IS NOT NULL AND topic <> '' LIMIT 1").bind(week).first<{ topic: string }>();

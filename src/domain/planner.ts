@@ -39,6 +39,8 @@ export type Reason = keyof typeof REASON_ORDER;
 /** Statuses of stored assignments that count as a visit for the month and take a slot in their week. */
 export const COUNTING_STATUSES: ReadonlySet<string> = new Set(["planned", "reported", "missed"]);
 export const CARRIED_NOTE = "carried_over";
+/** joins a month's special topics into the one `topic` a visit carries (report-form.ts splits it again) */
+export const TOPIC_SEPARATOR = "、";
 export const SUBSTITUTE_NOTE = "substitute_for:";
 
 export interface PlanSchool {
@@ -207,10 +209,7 @@ export function planWeek(input: PlannerInput): PlanResult {
   result.existing.sort((a, b) => cmp(a.supervisorCode, b.supervisorCode) || cmp(a.schoolCode, b.schoolCode));
 
   const months = calendar.monthsOfWeek(week);
-  const topicFor = (month: IsoMonth | null) => {
-    const topics = month ? input.specialTopics[month] : undefined;
-    return topics && topics.length ? topics.join("、") : null;
-  };
+  const topicFor = (month: IsoMonth | null) => (month ? topicOfMonth(input.specialTopics, month) : null);
 
   // ---- follow-ups and carried-over visits, by school
   const followUpBySchool = new Map<string, OpenOrder>();
@@ -365,6 +364,12 @@ export function planWeek(input: PlannerInput): PlanResult {
   result.assignments.sort(order);
   result.carriedOver.sort(order);
   return result;
+}
+
+/** The topic visits of `month` carry: the month's special topics joined by TOPIC_SEPARATOR, or null. */
+export function topicOfMonth(specialTopics: Readonly<Record<string, readonly string[]>>, month: IsoMonth): string | null {
+  const topics = specialTopics[month];
+  return topics && topics.length ? topics.join(TOPIC_SEPARATOR) : null;
 }
 
 /** What a supervisor has this week: stored rows that count, plus new planned ones, in card order. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TOPIC_SEPARATOR } from "./planner.ts";
 import { addDays, isValidDate, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
 
 /**
@@ -64,9 +65,19 @@ export const TOPIC_CHECKS: Record<string, readonly string[]> = {
   思政课: ["overall"],
 };
 
+/** The checks of a visit's topic; a month with several topics (joined by TOPIC_SEPARATOR) asks the checks of each, once. */
 export function topicChecks(topic: string | null | undefined): readonly string[] {
   if (!topic) return [];
-  return TOPIC_CHECKS[topic] ?? ["overall"];
+  const checks = splitTopics(topic).flatMap((name) => TOPIC_CHECKS[name] ?? ["overall"]);
+  return [...new Set(checks.length ? checks : ["overall"])];
+}
+
+/** The single topics of a visit's topic (see planner.ts topicOfMonth). */
+export function splitTopics(topic: string): string[] {
+  return topic
+    .split(TOPIC_SEPARATOR)
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 /** The dates a visit of `week` may carry: the week ± 7 days, never after today. */
@@ -277,18 +288,6 @@ export function kindForReason(reason: string | null | undefined): VisitKind {
   if (reason === "follow_up") return "follow_up";
   if (reason === "special_topic") return "special_topic";
   return "routine";
-}
-
-/** The week's focus topic from settings `special_topics` ({"2026-12": ["校园安全", …]}): the month's first. */
-export function topicOfMonth(settingValue: string | null | undefined, date: IsoDate): string | null {
-  if (!settingValue) return null;
-  try {
-    const parsed = z.record(z.string(), z.array(z.string())).safeParse(JSON.parse(settingValue));
-    if (!parsed.success) return null;
-    return parsed.data[date.slice(0, 7)]?.[0] ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** Parses stored report data back (older rows may miss fields: defaults fill them). */

@@ -7,10 +7,10 @@ import {
   parseReportForm,
   ROUTINE_ITEMS,
   topicChecks,
-  topicOfMonth,
   type FormRules,
 } from "../../src/domain/report-form.ts";
-import { reportFormCard, reportSummaryCard } from "../../src/feishu/cards/report-card.ts";
+import { topicOfMonth } from "../../src/domain/planner.ts";
+import { reportFormCard, reportSummaryCard, topicLabel } from "../../src/feishu/cards/report-card.ts";
 import { messages } from "../../src/i18n/index.ts";
 
 const rules: FormRules = { topic: null, window: assignedWindow("2026-W10", "2026-03-05"), today: "2026-03-05" };
@@ -109,10 +109,16 @@ describe("report form validation", () => {
     expect(a.ok && b.ok && canonicalContent(a.content) === canonicalContent(b.content)).toBe(true);
   });
 
-  it("reads the month's special topic from settings", () => {
-    expect(topicOfMonth('{"2026-03": ["五项管理", "双减"]}', "2026-03-05")).toBe("五项管理");
-    expect(topicOfMonth('{"2026-04": ["双减"]}', "2026-03-05")).toBeNull();
-    expect(topicOfMonth("not json", "2026-03-05")).toBeNull();
+  it("a month with several topics (as the planner joins them) asks the checks of every topic", () => {
+    const topic = topicOfMonth({ "2026-03": ["校园安全", "五项管理", "心理健康", "思政课"] }, "2026-03");
+    expect(topic).toBe("校园安全、五项管理、心理健康、思政课");
+    expect(topicOfMonth({ "2026-04": ["双减"] }, "2026-03")).toBeNull();
+    expect(topicChecks(topic)).toEqual(["security_guards", "enclosed_campus", "alarm", "video", "phones", "sleep", "reading", "homework", "physical", "overall"]);
+    const multi = { ...rules, topic };
+    expect(parseReportForm(validForm({ tc_security_guards: "met" }), multi)).toMatchObject({ ok: false, errors: expect.arrayContaining([{ code: "missing", field: "tc_phones" }]) });
+    const answers = Object.fromEntries(topicChecks(topic).map((check) => [`tc_${check}`, "met"]));
+    expect(parseReportForm(validForm(answers), multi)).toMatchObject({ ok: true, content: { topic, topicChecks: Object.fromEntries(topicChecks(topic).map((check) => [check, "met"])) } });
+    expect(topicLabel(messages("en"), topic!)).toBe("Campus safety, The five managements, Student mental health, Ideological and political classes");
   });
 });
 
@@ -180,6 +186,14 @@ describe("report cards", () => {
     const existing = Array.from({ length: 12 }, () => ({ item: "safety", description: "问".repeat(500), severity: "general" as const, fixedOnSpot: false, deadline: "2026-04-01", orderNumber: "整改项〔2026〕1号" }));
     const form = reportFormCard({ ...formInput("zh"), initial: parsed.content, existingProblems: existing, submitValue: { report_id: 1, version: 3 } });
     expect(new TextEncoder().encode(JSON.stringify(form)).length).toBeLessThan(30_000);
+    // a month with all five topics asks 12 checks: the form still fits (and still has every field the server asks)
+    const allTopics = "校园安全、五项管理、双减、心理健康、思政课";
+    const allChecks = Object.fromEntries(topicChecks(allTopics).map((check) => [check, "met" as const]));
+    for (const lang of ["zh", "en"] as const) {
+      const busy = reportFormCard({ ...formInput(lang), topic: allTopics, initial: { ...parsed.content, topic: allTopics, topicChecks: allChecks }, existingProblems: existing, submitValue: { report_id: 1, version: 3 } });
+      expect(new TextEncoder().encode(JSON.stringify(busy)).length).toBeLessThan(30_000);
+      expect(JSON.stringify(busy)).toContain('"name":"tc_tutoring"');
+    }
     const summary = reportSummaryCard({
       t: messages("zh"),
       reportId: 1,

@@ -10,6 +10,7 @@ import {
   ROUTINE_ITEMS,
   SEVERITIES,
   VISIT_KINDS,
+  splitTopics,
   topicChecks,
   type ReportContent,
   type VisitKind,
@@ -73,8 +74,10 @@ function row(columns: { weight: number; elements: CardElement[] }[]): CardElemen
   };
 }
 
+/** The topic in the reader's language; several topics of one month are named one by one. */
 export function topicLabel(t: Messages, topic: string): string {
-  return t.reports.topicNames[topic] ?? topic;
+  const names = splitTopics(topic);
+  return names.length ? names.map((name) => t.reports.topicNames[name] ?? name).join(t.common.and) : topic;
 }
 
 export function problemItemLabel(t: Messages, item: string, topic: string | null): string {
@@ -110,7 +113,7 @@ export interface ReportFormInput {
   onBehalfOf?: string | null;
 }
 
-/** Feishu refuses cards over 30 KB; a fully pre-filled edit form drops empty problem slots to stay under this. */
+/** Feishu refuses cards over 30 KB; a fully pre-filled edit form drops empty problem slots (then the list of recorded problems) to stay under this. */
 export const CARD_BUDGET_BYTES = 29_000;
 
 const byteSize = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
@@ -119,6 +122,8 @@ export function reportFormCard(input: ReportFormInput): Card {
   let slots = PROBLEM_SLOTS;
   let result = buildForm(input, slots);
   while (slots > 0 && byteSize(result) > CARD_BUDGET_BYTES) result = buildForm(input, --slots);
+  // a month with many topics and a long report: the list of problems already recorded goes last (they stay stored and listed in the summary)
+  if (byteSize(result) > CARD_BUDGET_BYTES && input.existingProblems?.length) result = buildForm({ ...input, existingProblems: [] }, 0);
   return result;
 }
 
