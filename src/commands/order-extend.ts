@@ -1,5 +1,5 @@
 /** `extend <number> <due>` / `延期 <编号> <新期限>`: a manager moves the due date of an open order. */
-import { notifyPeople, queueTransition, recipientsOfOrder } from "../db/orders.ts";
+import { notifyChange, queueTransition, recipientsOfOrder } from "../db/orders.ts";
 import { checkDueDate, transition } from "../domain/orders.ts";
 import { localDate, parseDate } from "../domain/time.ts";
 import { textContent } from "../feishu/cards/kit.ts";
@@ -39,7 +39,7 @@ export const orderExtend: Command = {
       set: { due_date: due.due },
     });
     const extended = { ...order, dueDate: due.due };
-    notifyPeople(ctx, await recipientsOfOrder(ctx.d1, order), (p) => `order:${order.number}:extended:${due.due}:${p.code}`, (pt) =>
+    notifyChange(ctx, order, await recipientsOfOrder(ctx.d1, order), (pt) =>
       orderCard(pt, extended, { today, timeZone, title: pt.orders.extendedTitle(order.number), intro: pt.orders.extendedIntro(due.due), actions: true }),
     );
     ctx.reply(textContent(t.orders.extendedAnswer(order.number, due.due)));

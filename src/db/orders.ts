@@ -218,6 +218,21 @@ export function notifyPeople(
   return sent;
 }
 
+/**
+ * Tells `people` about a change to `order` made from the state just read. The key names that state
+ * (`order:<number>:after:<updatedAt>:<person>`): of two changes raced from the same state only the one
+ * whose batch commits first is told (the other's guarded update, audit row and messages come to nothing),
+ * and a repeat of the same change adds nothing.
+ */
+export function notifyChange(
+  services: Services,
+  order: Pick<OrderRecord, "number" | "updatedAt">,
+  people: readonly { code: string; openId: string | null; lang: string }[],
+  build: (t: Messages) => Card,
+): number {
+  return notifyPeople(services, people, (person) => `order:${order.number}:after:${order.updatedAt}:${person.code}`, build);
+}
+
 // ---------------------------------------------------------------- reads
 
 const ORDER_SELECT = `SELECT o.id, o.number, o.kind, o.year, o.seq, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName,
@@ -274,12 +289,12 @@ export function eventStatement(d1: D1Database, e: { orderId: number; at: number;
 }
 
 /**
- * Moves an order from `from` to `to` (guarded: nothing happens if its status changed meanwhile)
- * and appends the audit row in the same batch.
+ * Moves an order from the state just read to `to` (guarded: nothing happens if the order changed meanwhile,
+ * e.g. another manager's click in the same moment) and appends the audit row in the same batch.
  */
 export function queueTransition(
   services: Services,
-  order: Pick<OrderRecord, "id" | "status">,
+  order: Pick<OrderRecord, "id" | "status" | "updatedAt">,
   change: { to: OrderStatus; actorCode: string; action: string; note?: string | null; data?: unknown; set?: Record<string, string | number | null> },
 ): void {
   const { d1, nowMs } = services;
@@ -288,13 +303,11 @@ export function queueTransition(
   const assignments = columns.map((column, i) => `${column} = ?${i + 1}`).join(", ");
   const values = Object.values(set);
   services.uow.write(
-    d1.prepare(`UPDATE orders SET ${assignments} WHERE id = ?${values.length + 1} AND status = ?${values.length + 2}`).bind(...values, order.id, order.status),
+    d1
+      .prepare(`UPDATE orders SET ${assignments} WHERE id = ?${values.length + 1} AND status = ?${values.length + 2} AND updated_at = ?${values.length + 3}`)
+      .bind(...values, order.id, order.status, order.updatedAt),
     eventIfChanged(d1, { orderId: order.id, at: nowMs, actorCode: change.actorCode, action: change.action, note: change.note, data: change.data }),
   );
-}
-
-export function viewOf(order: OrderRecord): OrderView {
-  return order;
 }
 
 /** People to tell about a change: the school's recipients. */

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeFeishu } from "../support/fake-feishu.ts";
+import { seedRoster } from "../support/roster.ts";
+import { TestWorker } from "../support/worker.ts";
+
+const MANAGER = "ou_mgr_1";
+const SUPERVISOR = "ou_sup_1"; // nameplate supervisor of SCH001
+const CONTACT = "ou_contact_1"; // contact of SCH001
+
+/**
+ * Two people acting on one order at the same moment: the change happens once, the audit trail has one row,
+ * and the people told about it get one card (the notification's key names the order's state it leaves).
+ */
+describe("orders: simultaneous changes happen once", () => {
+  let worker: TestWorker;
+  const year = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()).slice(0, 4);
+  const events = (number: string, action: string) =>
+    worker.count("order_events", "action = ? AND order_id = (SELECT id FROM orders WHERE number = ?)", action, number);
+
+  beforeAll(async () => {
+    worker = await TestWorker.start();
+    await seedRoster(worker);
+  });
+  afterAll(() => worker.stop());
+
+  it("the supervisor and the contact submit a report at once: one report, one card to the manager", async () => {
+    await worker.say(MANAGER, "督办 SCH001 30天 整改一");
+    const number = `督办〔${year}〕1号`;
+    worker.fake.reset();
+    await Promise.all([
+      worker.click(SUPERVISOR, { action: "order_report", number }, { done: "督学代报：已整改", result: "done" }),
+      worker.click(CONTACT, { action: "order_report", number }, { done: "学校自报：已整改", result: "done" }),
+    ]);
+    expect(await events(number, "reported")).toBe(1);
+    expect(worker.fake.messagesTo(MANAGER).filter((m) => FakeFeishu.textOf(m).includes(number))).toHaveLength(1);
+  });
+
+  it("two managers close and cancel the same order at once: one of them happens, and the school hears of that one only", async () => {
+    const number = `督办〔${year}〕1号`;
+    worker.fake.reset();
+    await Promise.all([worker.say(MANAGER, `销号 ${number} 合格`), worker.say("ou_bootstrap_admin", `撤销 ${number} 重复下发`)]);
+    expect((await events(number, "closed")) + (await events(number, "cancelled"))).toBe(1);
+    for (const openId of [SUPERVISOR, CONTACT]) expect(worker.fake.messagesTo(openId).filter((m) => FakeFeishu.textOf(m).includes(number))).toHaveLength(1);
+  });
+
+  it("two managers extend the same order at once: one new due date, in the row, the trail and the one card sent", async () => {
+    await worker.say(MANAGER, "督办 SCH001 30天 整改二");
+    const number = `督办〔${year}〕2号`;
+    worker.fake.reset();
+    await Promise.all([worker.say(MANAGER, `延期 ${number} 40天`), worker.say("ou_bootstrap_admin", `延期 ${number} 50天`)]);
+    const [row] = await worker.query<{ due_date: string }>("SELECT due_date FROM orders WHERE number = ?", number);
+    const trail = await worker.query<{ data: string }>(
+      "SELECT data FROM order_events WHERE action = 'extended' AND order_id = (SELECT id FROM orders WHERE number = ?)",
+      number,
+    );
+    expect(trail.map((e) => JSON.parse(e.data).to)).toEqual([row!.due_date]);
+    const cards = worker.fake.messagesTo(CONTACT).filter((m) => FakeFeishu.textOf(m).includes(number));
+    expect(cards).toHaveLength(1);
+    expect(FakeFeishu.textOf(cards[0]!)).toContain(row!.due_date);
+  });
+});
