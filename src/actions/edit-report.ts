@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { digestSent, reportById } from "../db/reports.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
-import { editFormCard, reportingRole } from "./submit-report.ts";
+import { cardId, editFormCard, reportingRole } from "./submit-report.ts";
 import type { CardActionHandler } from "./types.ts";
 
-const valueSchema = z.object({ report_id: z.coerce.number().int().positive() });
+const valueSchema = z.object({ report_id: cardId });
 
 /**
  * `edit_report` ({ action: "edit_report", report_id }): the summary card's

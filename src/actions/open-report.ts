@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { loadAssignment, reportByAssignment } from "../db/reports.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
-import { assignmentFormCard, assignmentRefusal, reportingRole, summaryCard } from "./submit-report.ts";
+import { cardId, assignmentFormCard, assignmentRefusal, reportingRole, summaryCard } from "./submit-report.ts";
 import type { CardActionHandler } from "./types.ts";
 
-const valueSchema = z.object({ assignment_id: z.coerce.number().int().positive() });
+const valueSchema = z.object({ assignment_id: cardId });
 
 /**
  * `open_report` ({ action: "open_report", assignment_id }): a school's button on

@@ -48,11 +48,14 @@ import type { ActionContext, CardActionHandler } from "./types.ts";
  * Bad input answers an error toast and no card (the card stays as typed).
  */
 
+/** A numeric id in a card value: a positive integer or its decimal string; never an array, a boolean or "12abc". */
+export const cardId = z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,14}$/).transform(Number)]);
+
 const valueSchema = z.object({
   form: z.number().int().optional(),
-  assignment_id: z.coerce.number().int().positive().optional(),
-  report_id: z.coerce.number().int().positive().optional(),
-  version: z.coerce.number().int().positive().optional(),
+  assignment_id: cardId.optional(),
+  report_id: cardId.optional(),
+  version: cardId.optional(),
   school_code: z.string().min(1).max(64).optional(),
   form_id: z.string().min(1).max(128).optional(),
   /** a month's topics joined (planner.ts topicOfMonth): up to 5 × 20 characters */

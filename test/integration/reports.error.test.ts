@@ -95,6 +95,17 @@ describe("visit reports: bad input and strangers", () => {
     await expectRefused((await submit(form({ m_document_review: { n: 1 } }))).answer);
   });
 
+  it("malformed card values (an id that is an array, a boolean, not a number) are refused by every report action", async () => {
+    const expired = "这张卡片已失效，请重新发送命令获取最新卡片。";
+    for (const bad of [[assignmentId], true, `${assignmentId}abc`, { id: assignmentId }, -1]) {
+      await expectRefused((await submit(form(), "ou_sup_1", { assignment_id: bad })).answer);
+      await expectRefused((await worker.click("ou_sup_1", { action: "open_report", assignment_id: bad })).answer);
+      await expectRefused((await worker.click("ou_sup_1", { action: "edit_report", report_id: bad })).answer);
+    }
+    const answer = (await submit(form(), "ou_sup_1", { assignment_id: [assignmentId] })).answer;
+    expect(answer.toast?.content).toBe(expired);
+  });
+
   it("a card of an older version with unknown field names", async () => {
     await expectRefused((await submit(form({ item_discipline: "normal" }))).answer, "这张表单是旧版本，请重新打开填报表单。");
     await expectRefused((await submit(form(), "ou_sup_1", { form: 0 })).answer, "这张表单是旧版本，请重新打开填报表单。");
