@@ -84,6 +84,24 @@ describe("planning commands: refusals", () => {
     await expectRefused("ou_mgr_1", "专项 13月 校园安全", "无法识别月份");
   });
 
+  it("move: a colleague who took over a visit may move it; a supervisor with no visit there may not", async () => {
+    const week = addWeeks(thisWeek, 5);
+    const target = addWeeks(thisWeek, 6);
+    const [row] = await worker.query<{ id: number }>(
+      "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, note, created_at, updated_at) VALUES (?, 'S002', 'SCH008', 'routine', 'planned', 'substitute_for:S004', 0, 0) RETURNING id",
+      week,
+    );
+    await worker.query("DELETE FROM assignments WHERE school_code = 'SCH008' AND id <> ?", row!.id);
+    before = await worker.snapshot();
+    await expectRefused("ou_sup_1", `调整 SCH008 ${target} 培训`, "不是您的挂牌学校");
+    const { texts } = await worker.say("ou_sup_2", `调整 SCH008 ${target} 参加培训`);
+    expect(texts[0]).toContain(`调整到 ${target}`);
+    expect(await worker.query("SELECT status, moved_to_week FROM assignments WHERE id = ?", row!.id)).toEqual([{ status: "moved", moved_to_week: target }]);
+    expect(await worker.query("SELECT supervisor_code, note FROM assignments WHERE week = ? AND school_code = 'SCH008' AND status = 'planned'", target)).toEqual([
+      { supervisor_code: "S002", note: `moved_from:${week}` },
+    ]);
+  });
+
   it("a visit moved by its supervisor leaves the old week and appears in the new one", async () => {
     const [row] = await worker.query<{ school_code: string }>("SELECT school_code FROM assignments WHERE week = ? AND supervisor_code = 'S001' AND status = 'planned' LIMIT 1", nextWeek);
     const target = addWeeks(thisWeek, 2);
