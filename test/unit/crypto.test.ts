@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { constantTimeEqual, decryptFeishu, encryptFeishu, feishuSignature } from "../../src/feishu/crypto.ts";
 import { encryptLikeFeishu } from "../support/feishu-signing.ts";
 
-const vectors = JSON.parse(readFileSync(new URL("../../../shared/fixtures/feishu/crypto-vectors.json", import.meta.url), "utf8"));
+const vectors = JSON.parse(readFileSync(new URL("../fixtures/feishu/crypto-vectors.json", import.meta.url), "utf8"));
 
 describe("Feishu crypto", () => {
   it("decrypts the documented AES example", async () => {
