@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loadAssignment, reportByAssignment } from "../db/reports.ts";
+import { digestSent, loadAssignment, reportByAssignment } from "../db/reports.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
 import { cardId, assignmentFormCard, assignmentRefusal, reportingRole, summaryCard } from "./submit-report.ts";
 import type { CardActionHandler } from "./types.ts";
@@ -26,6 +26,8 @@ export const openReport: CardActionHandler = {
     if (!reportingRole(actor, assignment.supervisorCode)) return error(t.reports.notYours);
 
     const report = await reportByAssignment(ctx.d1, assignment.id);
+    // a blank form the submission would refuse anyway is not worth filling in
+    if (!report && (await digestSent(ctx.d1, assignment.week))) return error(t.reports.digestSent);
     const content = report ? await summaryCard(ctx, t, report.id) : assignmentFormCard(ctx, t, actor, assignment);
     if (!content) return error(t.reports.reportGone);
     ctx.uow.send({

@@ -32,10 +32,10 @@ export const report: Command = {
     const r = t.reports;
     if (!ctx.args) return ctx.reply(textContent(r.reportUsage));
     const match = matchSchool(ctx.args, await schoolRefs(ctx.db));
-    if (match.kind === "unknown") return ctx.reply(textContent(r.reportUnknownSchool(ctx.args)));
+    if (match.kind === "unknown") return ctx.reply(textContent(r.reportUnknownSchool(ctx.args.slice(0, 60))));
     if (match.kind === "ambiguous") {
       const list = match.candidates.map((s) => `${s.name}（${s.code}）`).join(t.common.and);
-      return ctx.reply(textContent(r.reportAmbiguous(ctx.args, list)));
+      return ctx.reply(textContent(r.reportAmbiguous(ctx.args.slice(0, 60), list)));
     }
     const school = match.school;
     const row = await ctx.d1.prepare("SELECT supervisor_code AS supervisorCode FROM schools WHERE code = ?1").bind(school.code).first<{ supervisorCode: string | null }>();

@@ -162,6 +162,10 @@ describe("visit reports: bad input and strangers", () => {
     expect(notMine.texts.join("\n")).toContain("不是您挂牌督导的学校");
     const unknown = await worker.say("ou_sup_1", "补报 火星小学");
     expect(unknown.texts.join("\n")).toContain("没有找到学校「火星小学」");
+    const oversized = await worker.say("ou_sup_1", `补报 ${"火".repeat(3000)}`);
+    expect(oversized.texts).toHaveLength(1);
+    expect(oversized.texts[0]).toContain("没有找到学校");
+    expect(oversized.texts[0]!.length).toBeLessThan(200);
     const contact = await worker.say("ou_contact_1", "补报 SCH001");
     expect(contact.texts.join("\n")).toContain("抱歉");
     // a forged extra form for someone else's school is refused

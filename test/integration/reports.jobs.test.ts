@@ -102,5 +102,14 @@ describe("report reminders and misses", () => {
     const tooLate = await worker.click("ou_sup_1", { action: "submit_report", form: 1, assignment_id: ids.s1b }, form);
     expect(tooLate.answer.toast).toMatchObject({ type: "error", content: "该周的周报已经发送，不能再填报或修改。" });
     expect(await worker.count("reports", "assignment_id = ?", ids.s1b)).toBe(0);
+    // the week card's button no longer hands out a form that could not be submitted; a reported visit still shows its summary
+    await worker.settle();
+    worker.fake.reset();
+    const opened = await worker.click("ou_sup_1", { action: "open_report", assignment_id: ids.s1b });
+    expect(opened.answer.toast).toMatchObject({ type: "error", content: "该周的周报已经发送，不能再填报或修改。" });
+    const summary = await worker.click("ou_sup_1", { action: "open_report", assignment_id: ids.s1a });
+    expect(summary.answer.toast?.type).toBe("info");
+    await worker.settle();
+    expect(worker.fake.messagesTo("ou_sup_1")).toHaveLength(1);
   });
 });
