@@ -1,7 +1,7 @@
 /** A manager approves or denies an extension request from the card they got. */
-import { findOrderById, notifyPeople, recipientsOfOrder } from "../db/orders.ts";
+import { eventIfChanged, findOrderByNumber, notifyPeople, recipientsOfOrder } from "../db/orders.ts";
 import { isManager } from "../db/people.ts";
-import { transition } from "../domain/orders.ts";
+import { normalizeOrderNumber, transition } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
 import { orderCard, noteCard } from "../feishu/cards/order-card.ts";
 import { toast } from "./order-common.ts";
@@ -13,17 +13,18 @@ export const orderExtensionDecide: CardActionHandler = {
     const { t } = ctx;
     if (!ctx.actor || !isManager(ctx.actor)) return toast("error", t.common.cardStranger);
     const actor = ctx.actor;
-    const requestId = ctx.value.requestId;
-    const decision = ctx.value.decision;
-    if (typeof requestId !== "number" || !Number.isInteger(requestId) || (decision !== "approve" && decision !== "deny")) return toast("error", t.common.cardExpired);
+    // The order's number and the request's place among its requests (order-extension-request.ts).
+    const { number, request: ordinal, decision } = ctx.value;
+    if (typeof number !== "string" || number.length > 100 || !Number.isSafeInteger(ordinal) || (ordinal as number) < 1 || (decision !== "approve" && decision !== "deny"))
+      return toast("error", t.common.cardExpired);
+    const order = await findOrderByNumber(ctx.d1, normalizeOrderNumber(number));
+    if (!order) return toast("error", t.common.cardExpired);
     const request = await ctx.d1
-      .prepare("SELECT id, order_id AS orderId, requested_by AS requestedBy, requested_due AS requestedDue, reason, status FROM extension_requests WHERE id = ?")
-      .bind(requestId)
-      .first<{ id: number; orderId: number; requestedBy: string; requestedDue: string; reason: string; status: string }>();
+      .prepare("SELECT id, requested_due AS requestedDue, status FROM extension_requests WHERE order_id = ? ORDER BY id LIMIT 1 OFFSET ?")
+      .bind(order.id, (ordinal as number) - 1)
+      .first<{ id: number; requestedDue: string; status: string }>();
     if (!request) return toast("error", t.common.cardExpired);
     if (request.status !== "pending") return toast("info", t.orders.extensionGone);
-    const order = await findOrderById(ctx.d1, request.orderId);
-    if (!order) return toast("error", t.common.cardExpired);
     const step = transition("decide_extension", order.status, "manager", order.kind);
     if (!step.ok) return toast("warning", t.orders.refusals[step.reason]);
     const approve = decision === "approve";
@@ -32,16 +33,14 @@ export const orderExtensionDecide: CardActionHandler = {
       d1
         .prepare("UPDATE extension_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'")
         .bind(approve ? "approved" : "denied", actor.code, nowMs, request.id),
-      d1
-        .prepare("INSERT INTO order_events (order_id, at, actor_code, action, note, data) SELECT ?, ?, ?, ?, ?, ? WHERE changes() > 0")
-        .bind(
-          order.id,
-          nowMs,
-          actor.code,
-          approve ? "extension_approved" : "extension_denied",
-          approve ? `${order.dueDate} → ${request.requestedDue}` : null,
-          JSON.stringify({ requestId: request.id, from: order.dueDate, to: request.requestedDue }),
-        ),
+      eventIfChanged(d1, {
+        orderId: order.id,
+        at: nowMs,
+        actorCode: actor.code,
+        action: approve ? "extension_approved" : "extension_denied",
+        note: approve ? `${order.dueDate} → ${request.requestedDue}` : null,
+        data: { requestId: request.id, from: order.dueDate, to: request.requestedDue },
+      }),
     );
     if (approve) {
       ctx.uow.write(

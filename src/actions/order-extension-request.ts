@@ -1,10 +1,23 @@
 /** 申请延期: the extension form on the order card; every manager gets an approve / deny card. */
 import { managers, notifyPeople } from "../db/orders.ts";
-import { datePart, MAX_NOTE_TEXT } from "../domain/orders.ts";
+import { checkDueDate, datePart, MAX_NOTE_TEXT } from "../domain/orders.ts";
 import { localDate, parseDate } from "../domain/time.ts";
 import { extensionDecisionCard } from "../feishu/cards/order-card.ts";
 import { orderForAction, stringField, toast } from "./order-common.ts";
 import type { CardActionHandler } from "./types.ts";
+
+/**
+ * A request is named by the order's number and its place among the order's requests (1, 2, …): the managers'
+ * buttons carry both, and the insert happens only if the order still has exactly the requests read (none
+ * pending), so two requests in the same moment store one, and the cards of the one stored go out.
+ */
+const INSERT_REQUEST_SQL = `INSERT INTO extension_requests (order_id, requested_by, requested_due, reason, status, created_at)
+SELECT ?1, ?2, ?3, ?4, 'pending', ?5
+WHERE (SELECT COUNT(*) FROM extension_requests WHERE order_id = ?1) = ?6`;
+
+const REQUEST_EVENT_SQL = `INSERT INTO order_events (order_id, at, actor_code, action, note, data)
+SELECT ?1, ?2, ?3, 'extension_requested', ?4, json_object('requestId', last_insert_rowid(), 'request', ?5, 'requestedDue', ?6, 'reason', ?7)
+WHERE changes() > 0`;
 
 export const orderExtensionRequest: CardActionHandler = {
   name: "order_extension_request",
@@ -12,32 +25,26 @@ export const orderExtensionRequest: CardActionHandler = {
     const found = await orderForAction(ctx, "request_extension");
     if (!found.ok) return found.answer;
     const { order, actor } = found;
-    const { t } = ctx;
+    const { t, d1, nowMs } = ctx;
     const timeZone = ctx.config.TIMEZONE;
-    const today = localDate(ctx.nowMs, timeZone);
-    const requested = parseDate(datePart(stringField(ctx.formValue, "ext_due")), ctx.nowMs, timeZone);
+    const today = localDate(nowMs, timeZone);
+    const due = checkDueDate(parseDate(datePart(stringField(ctx.formValue, "ext_due")), nowMs, timeZone), today);
     const reason = stringField(ctx.formValue, "ext_reason");
-    if (!requested || requested <= today || !reason || reason.length > MAX_NOTE_TEXT) return toast("error", t.orders.badExtension);
+    if (!due.ok || due.due === today || !reason || reason.length > MAX_NOTE_TEXT) return toast("error", t.orders.badExtension);
+    const requested = due.due;
     if (requested <= order.dueDate) return toast("error", t.orders.extensionNotLater(order.dueDate));
-    const pending = await ctx.d1
-      .prepare("SELECT COUNT(*) AS n FROM extension_requests WHERE order_id = ? AND status = 'pending'")
+    const existing = await d1
+      .prepare("SELECT COUNT(*) AS n, COALESCE(SUM(status = 'pending'), 0) AS pending FROM extension_requests WHERE order_id = ?")
       .bind(order.id)
-      .first<{ n: number }>();
-    if ((pending?.n ?? 0) > 0) return toast("warning", t.orders.extensionPending);
-    // The id is taken before the batch so the managers' cards can name it; a concurrent request
-    // taking the same id makes this batch fail as a whole (nothing half-written).
-    const next = await ctx.d1.prepare("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM extension_requests").first<{ id: number }>();
-    const requestId = next!.id;
+      .first<{ n: number; pending: number }>();
+    if ((existing?.pending ?? 0) > 0) return toast("warning", t.orders.extensionPending);
+    const ordinal = (existing?.n ?? 0) + 1;
     ctx.uow.write(
-      ctx.d1
-        .prepare("INSERT INTO extension_requests (id, order_id, requested_by, requested_due, reason, status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)")
-        .bind(requestId, order.id, actor.code, requested, reason, ctx.nowMs),
-      ctx.d1
-        .prepare("INSERT INTO order_events (order_id, at, actor_code, action, note, data) VALUES (?, ?, ?, 'extension_requested', ?, ?)")
-        .bind(order.id, ctx.nowMs, actor.code, `${order.dueDate} → ${requested}：${reason}`, JSON.stringify({ requestId, requestedDue: requested, reason })),
+      d1.prepare(INSERT_REQUEST_SQL).bind(order.id, actor.code, requested, reason, nowMs, ordinal - 1),
+      d1.prepare(REQUEST_EVENT_SQL).bind(order.id, nowMs, actor.code, `${order.dueDate} → ${requested}：${reason}`, ordinal, requested, reason),
     );
-    notifyPeople(ctx, await managers(ctx.d1), (p) => `order:${order.number}:extension:${requestId}:${p.code}`, (pt) =>
-      extensionDecisionCard(pt, order, { id: requestId, requesterName: actor.name, requestedDue: requested, reason }, { today, timeZone }),
+    notifyPeople(ctx, await managers(d1), (p) => `order:${order.number}:extension:${ordinal}:${p.code}`, (pt) =>
+      extensionDecisionCard(pt, order, { ordinal, requesterName: actor.name, requestedDue: requested, reason }, { today, timeZone }),
     );
     return toast("success", t.orders.extensionRequestedToast);
   },

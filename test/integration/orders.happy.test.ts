@@ -20,6 +20,10 @@ interface OrderRow {
   closed_at: number | null;
 }
 
+/** The approve and deny button values of a manager's extension card. */
+const decisionValues = (message: Parameters<typeof FakeFeishu.textOf>[0]) =>
+  [...(typeof message.content === "string" ? message.content : JSON.stringify(message.content)).matchAll(/"value":(\{"action":"order_extension_decide"[^}]*\})/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+
 const todayShanghai = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
 const plusDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -177,15 +181,44 @@ describe("orders: from the command to verified closure", () => {
     const managerCard = worker.fake.messagesTo(MANAGER).at(-1)!;
     expect(FakeFeishu.textOf(managerCard)).toContain("需要交警部门配合");
     expect(managerCard.uuid).toBeTruthy();
+    const [approve, deny] = decisionValues(managerCard);
 
-    const stranger = await worker.click(CONTACT, { action: "order_extension_decide", requestId: request!.id, decision: "approve" });
+    const stranger = await worker.click(CONTACT, approve!);
     expect(stranger.answer.toast?.type).toBe("error");
 
-    const approved = await worker.click(MANAGER, { action: "order_extension_decide", requestId: request!.id, decision: "approve" });
+    const approved = await worker.click(MANAGER, approve!);
     expect(approved.answer.toast?.type).toBe("success");
     expect((await order(row!.number)).due_date).toBe(wanted);
-    const twice = await worker.click(MANAGER, { action: "order_extension_decide", requestId: request!.id, decision: "deny" });
+    const twice = await worker.click(MANAGER, deny!);
     expect(twice.answer.toast?.content).toContain("已经处理");
     expect((await trail(row!.number)).map((e) => e.action)).toEqual(["issued", "extension_requested", "extension_approved"]);
+  });
+
+  it("extension: a second request after a denied one is decided by its own card; two requests at once store one", async () => {
+    await worker.say(MANAGER, "督办 SCH001 5天 整改操场护栏");
+    const [row] = await worker.query<OrderRow>("SELECT * FROM orders WHERE text = '整改操场护栏'");
+    const ask = (openId: string, days: number, reason: string) =>
+      worker.click(openId, { action: "order_extension_request", number: row!.number }, { ext_due: `${plusDays(todayShanghai(), days)} +0800`, ext_reason: reason });
+    worker.fake.reset();
+    // The supervisor and the contact ask in the same moment: one request, one card per manager.
+    await Promise.all([ask(SUPERVISOR, 15, "督学：需要施工队"), ask(CONTACT, 16, "学校：需要施工队")]);
+    const requests = await worker.query<{ status: string }>("SELECT status FROM extension_requests WHERE order_id = ?", row!.id);
+    expect(requests).toEqual([{ status: "pending" }]);
+    const first = worker.fake.messagesTo(MANAGER).filter((m) => FakeFeishu.textOf(m).includes(row!.number));
+    expect(first).toHaveLength(1);
+    expect(await worker.count("order_events", "order_id = ? AND action = 'extension_requested'", row!.id)).toBe(1);
+    const [, denyFirst] = decisionValues(first[0]!);
+    expect((await worker.click(MANAGER, denyFirst!)).answer.toast?.type).toBe("success");
+
+    worker.fake.reset();
+    expect((await ask(SUPERVISOR, 25, "材料到货延迟")).answer.toast?.type).toBe("success");
+    const second = worker.fake.messagesTo(MANAGER).at(-1)!;
+    const [approveSecond] = decisionValues(second);
+    // The first card's buttons still name the first (decided) request.
+    expect((await worker.click(MANAGER, denyFirst!)).answer.toast?.content).toContain("已经处理");
+    expect((await worker.click(MANAGER, approveSecond!)).answer.toast?.type).toBe("success");
+    expect((await order(row!.number)).due_date).toBe(plusDays(todayShanghai(), 25));
+    const decided = await worker.query<{ status: string; reason: string }>("SELECT status, reason FROM extension_requests WHERE order_id = ? ORDER BY id", row!.id);
+    expect(decided.map((r) => [r.status, r.reason.slice(-4)])).toEqual([["denied", "需要施工队".slice(-4)], ["approved", "到货延迟"]]);
   });
 });

@@ -54,14 +54,24 @@ describe("orders: only the right people act", () => {
   it("a manager cannot acknowledge for the school; a school contact cannot issue through the form or decide extensions", async () => {
     await expectRefusedClick(MANAGER, { action: "order_ack", number });
     await expectRefusedClick("ou_contact_1", { action: "order_issue_submit" }, { kind: "order", schools: "SCH001", due: "30天", text: "x" });
-    await expectRefusedClick("ou_sup_1", { action: "order_extension_decide", requestId: 1, decision: "approve" });
+    await worker.click("ou_contact_1", { action: "order_extension_request", number }, { ext_due: "60天", ext_reason: "需要时间" });
+    await worker.settle();
+    worker.fake.reset();
+    before = await state();
+    await expectRefusedClick("ou_sup_1", { action: "order_extension_decide", number, request: 1, decision: "approve" });
+    await expectRefusedClick("ou_contact_1", { action: "order_extension_decide", number, request: 1, decision: "approve" });
+    expect((await worker.query<{ status: string }>("SELECT status FROM extension_requests"))[0]!.status).toBe("pending");
   });
 
   it("malformed button values", async () => {
     await expectRefusedClick("ou_contact_1", { action: "order_ack", number: 42 });
     await expectRefusedClick("ou_contact_1", { action: "order_ack", number: "x".repeat(5000) });
     await expectRefusedClick("ou_contact_1", { action: "order_ack" });
-    await expectRefusedClick(MANAGER, { action: "order_extension_decide", requestId: "1; DROP TABLE orders", decision: "approve" });
+    await expectRefusedClick(MANAGER, { action: "order_extension_decide", number, request: "1; DROP TABLE orders", decision: "approve" });
+    await expectRefusedClick(MANAGER, { action: "order_extension_decide", number, request: 0, decision: "approve" });
+    await expectRefusedClick(MANAGER, { action: "order_extension_decide", number, request: 99, decision: "approve" });
+    await expectRefusedClick(MANAGER, { action: "order_extension_decide", number: "督办〔1999〕1号", request: 1, decision: "approve" });
+    await expectRefusedClick(MANAGER, { action: "order_extension_decide", number, request: 1, decision: "maybe" });
     await expectRefusedClick(MANAGER, { action: "orders_page", filter: "open", scope: { kind: "zone" }, page: 1 });
   });
 

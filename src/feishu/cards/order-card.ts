@@ -193,7 +193,8 @@ export function issuedCard(t: Messages, kind: OrderKind, due: string, results: r
 export function extensionDecisionCard(
   t: Messages,
   order: OrderView,
-  request: { id: number; requesterName: string; requestedDue: string; reason: string },
+  /** `ordinal`: the request's place among the order's requests (1, 2, …), what the buttons name */
+  request: { ordinal: number; requesterName: string; requestedDue: string; reason: string },
   options: { today: string; timeZone: string },
 ): Card {
   const base = orderCard(t, order, {
@@ -206,8 +207,8 @@ export function extensionDecisionCard(
     tag: "column_set",
     flex_mode: "flow",
     columns: [
-      { tag: "column", width: "auto", elements: [button({ text: t.orders.approve, type: "primary", value: { action: "order_extension_decide", requestId: request.id, decision: "approve" } })] },
-      { tag: "column", width: "auto", elements: [button({ text: t.orders.deny, type: "danger", value: { action: "order_extension_decide", requestId: request.id, decision: "deny" } })] },
+      { tag: "column", width: "auto", elements: [button({ text: t.orders.approve, type: "primary", value: { action: "order_extension_decide", number: order.number, request: request.ordinal, decision: "approve" } })] },
+      { tag: "column", width: "auto", elements: [button({ text: t.orders.deny, type: "danger", value: { action: "order_extension_decide", number: order.number, request: request.ordinal, decision: "deny" } })] },
     ],
   });
   return base;
