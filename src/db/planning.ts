@@ -165,12 +165,6 @@ export function planInsertStatements(d1: D1Database, week: IsoWeek, rows: readon
   ];
 }
 
-export const WEEK_ROWS_SQL = `SELECT ${ASSIGNMENT_COLUMNS} FROM assignments WHERE week = ?1 ORDER BY supervisor_code, school_code`;
-
-export async function weekRows(d1: D1Database, week: IsoWeek): Promise<StoredAssignment[]> {
-  return (await d1.prepare(WEEK_ROWS_SQL).bind(week).all<StoredAssignment>()).results;
-}
-
 export async function loadCalendar(d1: D1Database): Promise<CalendarPeriod[]> {
   return (await d1.prepare(PLANNING_SQL.calendar).all<CalendarPeriod>()).results;
 }

@@ -1,4 +1,4 @@
-import { addDays, daysBetween, isValidDate, weekDates, weekday, type IsoDate, type IsoWeek } from "./time.ts";
+import { addDays, daysBetween, isoWeekOf, isValidDate, weekDates, weekday, type IsoDate, type IsoWeek } from "./time.ts";
 
 /**
  * The school calendar as data (table `calendar_periods`), and what a
@@ -77,19 +77,12 @@ export class SchoolCalendar {
     const first = `${month}-01`;
     const firstMonday = addDays(first, 1 - weekday(first));
     for (let monday = firstMonday; monthOf(monday) <= month; monday = addDays(monday, 7)) {
-      const week = isoWeekOfMonday(monday);
+      const week = isoWeekOf(monday);
       if (this.schoolDaysOfWeek(week).some((date) => monthOf(date) === month)) weeks.push(week);
     }
     this.monthCache.set(month, weeks);
     return weeks;
   }
-}
-
-function isoWeekOfMonday(monday: IsoDate): IsoWeek {
-  const thursday = addDays(monday, 3);
-  const year = Number(thursday.slice(0, 4));
-  const week = Math.floor(daysBetween(`${year}-01-01`, thursday) / 7) + 1;
-  return `${year}-W${String(week).padStart(2, "0")}`;
 }
 
 // ---------------------------------------------------------------- input parsing (commands and calendar.csv)

@@ -371,16 +371,3 @@ export function topicOfMonth(specialTopics: Readonly<Record<string, readonly str
   const topics = specialTopics[month];
   return topics && topics.length ? topics.join(TOPIC_SEPARATOR) : null;
 }
-
-/** What a supervisor has this week: stored rows that count, plus new planned ones, in card order. */
-export function visitsBySupervisor(plan: PlanResult): Map<string, (StoredAssignment | PlannedVisit)[]> {
-  const map = new Map<string, (StoredAssignment | PlannedVisit)[]>();
-  for (const row of [...plan.existing, ...plan.assignments]) {
-    const list = map.get(row.supervisorCode) ?? [];
-    list.push(row);
-    map.set(row.supervisorCode, list);
-  }
-  for (const list of map.values())
-    list.sort((a, b) => (REASON_ORDER[a.reason as Reason] ?? 9) - (REASON_ORDER[b.reason as Reason] ?? 9) || cmp(a.schoolCode, b.schoolCode));
-  return map;
-}
