@@ -318,6 +318,66 @@ async function answerExisting(services: Services, t: Messages, report: ReportRec
   return error(differentText);
 }
 
+/** What the submitter sees after the batch: the summary, or — when a concurrent submission won — what that one stored. */
+async function answerOutcome(
+  ctx: ActionContext,
+  outcome: CommitOutcome,
+  okToast: string,
+  stored: () => Promise<ReportRecord | null>,
+  content: ReportContent,
+  differentText: string,
+): Promise<CardAnswer> {
+  if (outcome.kind === "ok") return summaryAnswer(ctx, ctx.t, outcome.reportId, okToast);
+  if (outcome.kind === "duplicate") {
+    const report = await stored();
+    if (report) return answerExisting(ctx, ctx.t, report, content, differentText);
+  }
+  return error(ctx.t.reports.conflict);
+}
+
+interface NewReportTarget {
+  assignmentId: number | null;
+  schoolCode: string;
+  schoolName: string;
+  supervisorCode: string;
+  supervisorName: string;
+  week: string;
+  onBehalf: boolean;
+  /** one report per key: `assignment:<id>` or `extra:<form id>` */
+  submissionKey: string;
+  /** the report already stored for this target, if any */
+  stored: () => Promise<ReportRecord | null>;
+}
+
+/** A first report (a planned visit or a 补报): stored once; a resent form answers what is stored. */
+async function submitNew(ctx: ActionContext, actor: Actor, target: NewReportTarget, content: ReportContent): Promise<CardAnswer> {
+  const { t } = ctx;
+  const existing = await target.stored();
+  if (existing) return answerExisting(ctx, t, existing, content, t.reports.alreadyReported);
+  if (await digestSent(ctx.d1, target.week)) return error(t.reports.digestSent);
+  const outcome = await commitSubmission(ctx, {
+    async build(services, ids) {
+      const { assignmentId, schoolCode, supervisorCode, week, onBehalf, submissionKey } = target;
+      services.uow.write(
+        ...newReportStatements(services.d1, { id: ids.reportId, assignmentId, schoolCode, supervisorCode, week, content, submittedBy: actor.code, onBehalf, submissionKey }, services.nowMs),
+      );
+      await queueProblems(services, {
+        reportId: ids.reportId,
+        firstId: ids.problemId,
+        already: 0,
+        schoolCode,
+        schoolName: target.schoolName,
+        supervisorName: target.supervisorName,
+        week,
+        content,
+        issuedBy: actor.code,
+      });
+      return ids.reportId;
+    },
+  });
+  return answerOutcome(ctx, outcome, t.reports.submitted, target.stored, content, t.reports.alreadyReported);
+}
+
 async function submitForAssignment(ctx: ActionContext, actor: Actor, assignmentId: number): Promise<CardAnswer> {
   const { t } = ctx;
   const assignment = await loadAssignment(ctx.d1, assignmentId);
@@ -327,50 +387,22 @@ async function submitForAssignment(ctx: ActionContext, actor: Actor, assignmentI
   if (!role) return error(t.reports.notYours);
   const parsed = parseReportForm(ctx.formValue, { topic: assignment.topic, window: assignedWindow(assignment.week, today(ctx)), today: today(ctx) });
   if (!parsed.ok) return error(formErrorText(t, parsed.errors[0]!));
-  const content = parsed.content;
-  const existing = await reportByAssignment(ctx.d1, assignment.id);
-  if (existing) return answerExisting(ctx, t, existing, content, t.reports.alreadyReported);
-  if (await digestSent(ctx.d1, assignment.week)) return error(t.reports.digestSent);
-
-  const outcome = await commitSubmission(ctx, {
-    async build(services, ids) {
-      services.uow.write(
-        ...newReportStatements(
-          services.d1,
-          {
-            id: ids.reportId,
-            assignmentId: assignment.id,
-            schoolCode: assignment.schoolCode,
-            supervisorCode: assignment.supervisorCode,
-            week: assignment.week,
-            content,
-            submittedBy: actor.code,
-            onBehalf: role.onBehalf,
-            submissionKey: `assignment:${assignment.id}`,
-          },
-          services.nowMs,
-        ),
-      );
-      await queueProblems(services, {
-        reportId: ids.reportId,
-        firstId: ids.problemId,
-        already: 0,
-        schoolCode: assignment.schoolCode,
-        schoolName: assignment.schoolName,
-        supervisorName: assignment.supervisorName,
-        week: assignment.week,
-        content,
-        issuedBy: actor.code,
-      });
-      return ids.reportId;
+  return submitNew(
+    ctx,
+    actor,
+    {
+      assignmentId: assignment.id,
+      schoolCode: assignment.schoolCode,
+      schoolName: assignment.schoolName,
+      supervisorCode: assignment.supervisorCode,
+      supervisorName: assignment.supervisorName,
+      week: assignment.week,
+      onBehalf: role.onBehalf,
+      submissionKey: `assignment:${assignment.id}`,
+      stored: () => reportByAssignment(ctx.d1, assignment.id),
     },
-  });
-  if (outcome.kind === "ok") return summaryAnswer(ctx, t, outcome.reportId, t.reports.submitted);
-  if (outcome.kind === "duplicate") {
-    const report = await reportByAssignment(ctx.d1, assignment.id);
-    if (report) return answerExisting(ctx, t, report, content, t.reports.alreadyReported);
-  }
-  return error(t.reports.conflict);
+    parsed.content,
+  );
 }
 
 async function submitExtra(ctx: ActionContext, actor: Actor, schoolCode: string, formId: string, topic: string | null): Promise<CardAnswer> {
@@ -383,42 +415,24 @@ async function submitExtra(ctx: ActionContext, actor: Actor, schoolCode: string,
   if (!isManager(actor) && !(actor.role === "supervisor" && school.supervisorCode === actor.code)) return error(t.reports.notYours);
   const parsed = parseReportForm(ctx.formValue, { topic, window: extraWindow(today(ctx)), today: today(ctx) });
   if (!parsed.ok) return error(formErrorText(t, parsed.errors[0]!));
-  const content = parsed.content;
   const submissionKey = `extra:${formId}`;
-  const existing = await reportBySubmissionKey(ctx.d1, submissionKey);
-  if (existing) return answerExisting(ctx, t, existing, content, t.reports.alreadyReported);
-  const week = isoWeekOf(content.visitDate);
-  if (await digestSent(ctx.d1, week)) return error(t.reports.digestSent);
-
-  const outcome = await commitSubmission(ctx, {
-    async build(services, ids) {
-      services.uow.write(
-        ...newReportStatements(
-          services.d1,
-          { id: ids.reportId, assignmentId: null, schoolCode: school.code, supervisorCode: actor.code, week, content, submittedBy: actor.code, onBehalf: false, submissionKey },
-          services.nowMs,
-        ),
-      );
-      await queueProblems(services, {
-        reportId: ids.reportId,
-        firstId: ids.problemId,
-        already: 0,
-        schoolCode: school.code,
-        schoolName: school.name,
-        supervisorName: actor.name,
-        week,
-        content,
-        issuedBy: actor.code,
-      });
-      return ids.reportId;
+  return submitNew(
+    ctx,
+    actor,
+    {
+      assignmentId: null,
+      schoolCode: school.code,
+      schoolName: school.name,
+      // the visitor is the sender (a manager visits too): see commands/report.ts
+      supervisorCode: actor.code,
+      supervisorName: actor.name,
+      week: isoWeekOf(parsed.content.visitDate),
+      onBehalf: false,
+      submissionKey,
+      stored: () => reportBySubmissionKey(ctx.d1, submissionKey),
     },
-  });
-  if (outcome.kind === "ok") return summaryAnswer(ctx, t, outcome.reportId, t.reports.submitted);
-  if (outcome.kind === "duplicate") {
-    const report = await reportBySubmissionKey(ctx.d1, submissionKey);
-    if (report) return answerExisting(ctx, t, report, content, t.reports.alreadyReported);
-  }
-  return error(t.reports.conflict);
+    parsed.content,
+  );
 }
 
 async function submitEdit(ctx: ActionContext, actor: Actor, reportId: number, fromVersion: number): Promise<CardAnswer> {
@@ -459,12 +473,7 @@ async function submitEdit(ctx: ActionContext, actor: Actor, reportId: number, fr
       return report.id;
     },
   });
-  if (outcome.kind === "ok") return summaryAnswer(ctx, t, report.id, t.reports.saved);
-  if (outcome.kind === "duplicate") {
-    const latest = await reportById(ctx.d1, report.id);
-    if (latest) return answerExisting(ctx, t, latest, content, t.reports.staleVersion);
-  }
-  return error(t.reports.conflict);
+  return answerOutcome(ctx, outcome, t.reports.saved, () => reportById(ctx.d1, report.id), content, t.reports.staleVersion);
 }
 
 export const submitReport: CardActionHandler = {
