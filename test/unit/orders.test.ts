@@ -13,6 +13,8 @@ import {
   splitNumber,
   transition,
 } from "../../src/domain/orders.ts";
+import { ordersListCard } from "../../src/feishu/cards/order-list.ts";
+import { messages } from "../../src/i18n/index.ts";
 
 describe("order numbers", () => {
   it("formats and normalises what users type", () => {
@@ -93,5 +95,18 @@ describe("deadlines", () => {
     expect(parseFilter("ALL")).toBe("all");
     expect(parseFilter("已销号")).toBe("closed");
     expect(parseFilter("Z01")).toBeNull();
+  });
+});
+
+describe("the orders list card", () => {
+  it("shows a scope's name as typed in the plain-text title, and escaped in the markdown lines", () => {
+    const list = {
+      counts: countOrders([], "2026-03-09"),
+      rows: [{ number: "督办〔2026〕1号", kind: "order" as const, schoolCode: "SCH_1", schoolName: "第*一*小学", dueDate: "2026-03-20", status: "issued" as const }],
+      matching: 1,
+    };
+    const built = ordersListCard(messages("zh"), list, "open", { kind: "zone", code: "Z_01", name: "东港_一区" }, 0, "2026-03-09");
+    expect(built.header!.title.content).toContain("东港_一区（Z_01）");
+    expect(JSON.stringify(built.body)).toContain("第&#42;一&#42;小学");
   });
 });

@@ -27,5 +27,6 @@ export function ordersListCard(t: Messages, list: OrderList, filter: OrderFilter
     elements.push(markdown(t.orders.pageOf(page + 1, pages)));
     elements.push({ tag: "column_set", flex_mode: "flow", columns: buttons.map((els) => ({ tag: "column", width: "auto", elements: els })) });
   }
-  return card({ title: t.orders.listTitle(t.orders.filters[filter], escapeMarkdown(scopeLabel(scope))), template: filter === "overdue" ? "red" : "blue", elements });
+  // the header is plain text: no escaping there
+  return card({ title: t.orders.listTitle(t.orders.filters[filter], scopeLabel(scope)), template: filter === "overdue" ? "red" : "blue", elements });
 }
