@@ -4,7 +4,7 @@
  * handler shares. Reads go straight to D1; writes are queued on `services.uow`.
  */
 import type { Services } from "../commands/types.ts";
-import type { Actor } from "./people.ts";
+import { managersWithOpenId, type Actor, type Person } from "./people.ts";
 import { chunkForJson } from "./client.ts";
 import type { OrderKind, OrderStatus } from "./schema.ts";
 import {
@@ -316,20 +316,10 @@ export async function recipientsOfOrder(d1: D1Database, order: Pick<OrderRecord,
 }
 
 /** Who verifies a report: the issuer if a manager on the roster with an open_id; otherwise (a supervisor's rectification item, a bootstrap admin) every manager. */
-export async function issuerOrManagers(d1: D1Database, issuedBy: string): Promise<{ code: string; openId: string | null; lang: string; name: string }[]> {
-  const issuer = await d1
-    .prepare("SELECT code, open_id AS openId, lang, name FROM people WHERE code = ? AND role IN ('manager', 'admin') AND active = 1 AND open_id IS NOT NULL")
-    .bind(issuedBy)
-    .first<{ code: string; openId: string; lang: string; name: string }>();
-  if (issuer) return [issuer];
-  return managers(d1);
-}
-
-export async function managers(d1: D1Database): Promise<{ code: string; openId: string | null; lang: string; name: string }[]> {
-  const { results } = await d1
-    .prepare("SELECT code, open_id AS openId, lang, name FROM people WHERE role IN ('manager', 'admin') AND active = 1 AND open_id IS NOT NULL ORDER BY code")
-    .all<{ code: string; openId: string; lang: string; name: string }>();
-  return results;
+export async function issuerOrManagers(services: Pick<Services, "db">, issuedBy: string): Promise<Person[]> {
+  const managers = await managersWithOpenId(services.db);
+  const issuer = managers.filter((person) => person.code === issuedBy);
+  return issuer.length > 0 ? issuer : managers;
 }
 
 // ---------------------------------------------------------------- lists

@@ -8,7 +8,8 @@
  * Re-running the same day sends and writes nothing new.
  */
 import { chunkForJson } from "../db/client.ts";
-import { managers, notifyPeople, recipientsOf, SYSTEM_ACTOR, type OrderRecord } from "../db/orders.ts";
+import { notifyPeople, recipientsOf, SYSTEM_ACTOR, type OrderRecord } from "../db/orders.ts";
+import { managersWithOpenId } from "../db/people.ts";
 import { daysOverdue, ESCALATION_DAYS, needsReminder, REMINDER_DAYS } from "../domain/orders.ts";
 import { addDays, daysBetween, localDate } from "../domain/time.ts";
 import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
@@ -72,7 +73,7 @@ export const orderDeadlines: Job = {
 
     events(escalate, "escalated");
     if (escalate.length > 0) {
-      notifyPeople(services, await managers(d1), (p) => `orders:escalation:${today}:${p.code}`, (t) => {
+      notifyPeople(services, await managersWithOpenId(services.db), (p) => `orders:escalation:${today}:${p.code}`, (t) => {
         const lines = escalate.slice(0, MAX_LISTED).map(
           (o) => `- **${o.number}** ${escapeMarkdown(o.schoolName)} · ${o.dueDate}${t.orders.overdueTag(daysOverdue(o, today))}`,
         );

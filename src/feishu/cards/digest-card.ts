@@ -5,7 +5,7 @@
  * lists cut to the top N with "and M more". Always under MAX_CARD_BYTES: when a
  * card is too big its lists are cut further.
  */
-import type { Digest, Summary, VisitCounts } from "../../domain/digest.ts";
+import { completionRate, type Digest, type Summary } from "../../domain/digest.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { button, card, columns, escapeMarkdown, markdown, type Card, type CardElement } from "./kit.ts";
 
@@ -30,7 +30,6 @@ function itemName(t: Messages, item: string, topic: string | null): string {
 }
 
 const rateText = (t: Messages, rate: number | null) => (rate === null ? t.digest.rateNone : t.digest.rate(rate));
-const rateOf = (c: VisitCounts) => (c.planned > 0 ? Math.round((c.reported / c.planned) * 100) : null);
 
 function moreLine<T>(t: Messages, summary: Summary<T>, unit: string): string[] {
   return summary.more > 0 ? [t.digest.more(summary.more, unit)] : [];
@@ -107,7 +106,7 @@ function elements(t: Messages, digest: Digest): CardElement[] {
     const lines = [d.visitsHeading, d.visitsLine(digest.visits, rateText(t, digest.rate))];
     if (office)
       for (const level of ["city", "district"] as const)
-        lines.push(d.levelLine(t.common.zoneLevels[level], digest.byLevel[level], rateText(t, rateOf(digest.byLevel[level]))));
+        lines.push(d.levelLine(t.common.zoneLevels[level], digest.byLevel[level], rateText(t, completionRate(digest.byLevel[level]))));
     out.push(markdown(lines.join("\n")));
     if (office && digest.chart.length >= 2) out.push(chartElement(t, digest));
     if (office && digest.zones.total > 0) {
