@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SchoolCalendar, type CalendarPeriod } from "../../src/domain/calendar.ts";
-import { addWeeks } from "../../src/domain/time.ts";
+import { addWeeks, currentWeek } from "../../src/domain/time.ts";
 import { messageUuid } from "../../src/delivery/outbox.ts";
 import { FakeFeishu, type DeliveredMessage } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
@@ -168,7 +168,30 @@ describe("weekly plan: eight Mondays on a generated roster", () => {
   it("`week` shows a supervisor's visits of the current week, and says so when they have no schools", async () => {
     const none = await worker.say("ou_gen_noschool", "本周");
     expect(none.texts[0]).toContain("您名下没有挂牌学校");
+    const thisWeek = currentWeek(Date.now(), "Asia/Shanghai");
+    const empty = await worker.say("ou_gen_1", "week");
+    expect(empty.texts).toHaveLength(1);
+    expect(empty.texts[0]).toMatch(/本周没有安排您的督导任务|本周的督导安排尚未生成|本周不是上课周/);
+    const [mineA, mineB, other] = roster.schools.filter((s) => s.supervisor === "S101").concat(roster.schools.filter((s) => s.supervisor === "S102"));
+    for (const [school, supervisor, status] of [[mineA!, "S101", "planned"], [mineB!, "S101", "reported"], [other!, "S102", "planned"]] as const)
+      await worker.query(
+        "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?, ?, ?, 'routine', ?, 0, 0)",
+        thisWeek,
+        supervisor,
+        school.code,
+        status,
+      );
     const mine = await worker.say("ou_gen_1", "week");
-    expect(mine.texts.length).toBe(1);
+    expect(mine.texts).toHaveLength(1);
+    expect(mine.texts[0]).toContain(`我的本周督导 · ${thisWeek}`);
+    expect(mine.texts[0]).toContain(mineA!.name);
+    expect(mine.texts[0]).toContain("待督导");
+    expect(mine.texts[0]).toContain(mineB!.name);
+    expect(mine.texts[0]).toContain("已提交报告");
+    expect(mine.texts[0]).not.toContain(other!.name);
+    // a manager names the supervisor
+    const theirs = await worker.say(MANAGER, "本周 S102");
+    expect(theirs.texts[0]).toContain(other!.name);
+    expect(theirs.texts[0]).not.toContain(mineA!.name);
   });
 });
