@@ -13,6 +13,8 @@ import {
   splitNumber,
   transition,
 } from "../../src/domain/orders.ts";
+import { cardBytes } from "../../src/feishu/cards/digest-card.ts";
+import { orderCard } from "../../src/feishu/cards/order-card.ts";
 import { ordersListCard } from "../../src/feishu/cards/order-list.ts";
 import { messages } from "../../src/i18n/index.ts";
 
@@ -108,5 +110,33 @@ describe("the orders list card", () => {
     const built = ordersListCard(messages("zh"), list, "open", { kind: "zone", code: "Z_01", name: "东港_一区" }, 0, "2026-03-09");
     expect(built.header!.title.content).toContain("东港_一区（Z_01）");
     expect(JSON.stringify(built.body)).toContain("第&#42;一&#42;小学");
+  });
+});
+
+describe("the order card with its history", () => {
+  it("stays under Feishu's 30 KB however long the trail, keeping the latest entries", () => {
+    const t = messages("zh");
+    const view = {
+      number: "督办〔2026〕1号",
+      kind: "order" as const,
+      schoolCode: "SCH001",
+      schoolName: "日照市实验小学",
+      text: "整".repeat(2000),
+      dueDate: "2026-03-20",
+      status: "reported" as const,
+      issuedByName: "王主任",
+      issuedAt: Date.parse("2026-03-01T02:00:00Z"),
+    };
+    // 20 rounds of a full-length report and a full-length reason for sending it back
+    const history = [{ at: view.issuedAt, actorName: "王主任", action: "issued", note: null }];
+    for (let round = 1; round <= 20; round++) {
+      history.push({ at: view.issuedAt + round * 2, actorName: "赵老师", action: "reported", note: `第${round}次报告${"报".repeat(2990)}` } as never);
+      history.push({ at: view.issuedAt + round * 2 + 1, actorName: "王主任", action: "sent_back", note: `第${round}次退回${"退".repeat(1990)}` } as never);
+    }
+    const built = orderCard(t, view, { today: "2026-03-09", timeZone: "Asia/Shanghai", actions: true, history });
+    expect(cardBytes(built)).toBeLessThan(30 * 1024);
+    const text = JSON.stringify(built);
+    expect(text).toContain("第20次退回");
+    expect(text).toContain("整".repeat(2000));
   });
 });

@@ -3,6 +3,7 @@ import type { OrderKind, OrderStatus } from "../../db/schema.ts";
 import { daysOverdue, ESCALATION_DAYS, MAX_NOTE_TEXT, MAX_ORDER_TEXT, DEFAULT_ORDER_PREFIXES } from "../../domain/orders.ts";
 import { localDate } from "../../domain/time.ts";
 import type { Messages } from "../../i18n/index.ts";
+import { cardBytes, MAX_CARD_BYTES } from "./digest-card.ts";
 import { button, card, divider, escapeMarkdown, markdown, plainText, type Card, type CardElement, type HeaderTemplate } from "./kit.ts";
 
 export interface OrderView {
@@ -120,18 +121,37 @@ export function recipientActions(t: Messages, order: Pick<OrderView, "number" | 
   return elements;
 }
 
-export function historyElements(t: Messages, events: readonly OrderEventView[], timeZone: string): CardElement[] {
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** The trail, the latest `last` entries with notes cut to `noteChars` (a long trail must fit in one card). */
+export function historyElements(
+  t: Messages,
+  events: readonly OrderEventView[],
+  timeZone: string,
+  cut: { noteChars: number; last: number } = { noteChars: Infinity, last: Infinity },
+): CardElement[] {
   if (events.length === 0) return [];
-  const lines = events.map((event) =>
+  const shown = events.slice(-cut.last);
+  const lines = shown.map((event) =>
     `- ${t.orders.historyLine(
       formatInstant(event.at, timeZone),
       escapeMarkdown(event.actorName),
       t.orders.events[event.action] ?? escapeMarkdown(event.action),
-      event.note ? escapeMarkdown(event.note) : "",
+      event.note && cut.noteChars > 0 ? escapeMarkdown(clip(event.note, cut.noteChars)) : "",
     )}`,
   );
+  if (shown.length < events.length) lines.unshift(`- ${t.orders.historyEarlier(events.length - shown.length)}`);
   return [divider(), markdown(`${t.orders.historyHeading}\n${lines.join("\n")}`)];
 }
+
+/** Ever shorter trails until the card fits under Feishu's 30 KB (order text ≤ 2,000 characters, notes ≤ 3,000 each). */
+const HISTORY_CUTS = [
+  { noteChars: Infinity, last: Infinity },
+  { noteChars: 200, last: Infinity },
+  { noteChars: 200, last: 20 },
+  { noteChars: 60, last: 10 },
+  { noteChars: 0, last: 5 },
+];
 
 /**
  * An order card: title, optional intro line, details and text, then (for the
@@ -146,13 +166,20 @@ export function orderCard(
   if (options.intro) elements.push(markdown(options.intro));
   elements.push(...orderDetails(t, order, options.today, options.timeZone));
   if (options.actions) elements.push(...recipientActions(t, order));
-  if (options.history) elements.push(...historyElements(t, options.history, options.timeZone));
   const overdue = daysOverdue(order, options.today) > 0;
-  return card({
-    title: options.title ?? t.orders.cardTitle(t.orders.kinds[order.kind], order.number),
-    template: options.template ?? (overdue ? "red" : order.status === "closed" ? "green" : order.status === "cancelled" ? "grey" : "blue"),
-    elements,
-  });
+  const build = (extra: CardElement[]) =>
+    card({
+      title: options.title ?? t.orders.cardTitle(t.orders.kinds[order.kind], order.number),
+      template: options.template ?? (overdue ? "red" : order.status === "closed" ? "green" : order.status === "cancelled" ? "grey" : "blue"),
+      elements: [...elements, ...extra],
+    });
+  if (!options.history) return build([]);
+  let built = build([]);
+  for (const cut of HISTORY_CUTS) {
+    built = build(historyElements(t, options.history, options.timeZone, cut));
+    if (cardBytes(built) <= MAX_CARD_BYTES) break;
+  }
+  return built;
 }
 
 const ISSUABLE: readonly OrderKind[] = ["order", "notice", "bulletin", "rectification"];

@@ -68,6 +68,7 @@ export const orders: typeof zh = {
   escalationTag: " (over 14 days overdue: formal talk / bulletin)",
   textHeading: "**Text**",
   historyHeading: "**History**",
+  historyEarlier: (n: number) => `… ${n} earlier entries not shown`,
   historyLine: (at: string, who: string, action: string, note: string) => `${at} ${who} ${action}${note ? `: ${note}` : ""}`,
   ackButton: "Acknowledge",
   reportHeading: "**Report rectification**",

@@ -71,6 +71,7 @@ export const orders = {
   escalationTag: "（逾期超过14天，列入约谈/通报）",
   textHeading: "**内容**",
   historyHeading: "**办理记录**",
+  historyEarlier: (n: number) => `……更早的 ${n} 条记录未显示`,
   historyLine: (at: string, who: string, action: string, note: string) => `${at} ${who} ${action}${note ? `：${note}` : ""}`,
   ackButton: "签收",
   reportHeading: "**提交整改报告**",
