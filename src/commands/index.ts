@@ -1,6 +1,7 @@
 import type { Role } from "../db/schema.ts";
 import { calendar } from "./calendar.ts";
 import { digest } from "./digest.ts";
+import { exportCsv } from "./export.ts";
 import { help } from "./help.ts";
 import { leave } from "./leave.ts";
 import { move } from "./move.ts";
@@ -44,6 +45,7 @@ export const commands: readonly Command[] = [
   orderCancel,
   // office
   digest,
+  exportCsv,
   outbox,
 ];
 

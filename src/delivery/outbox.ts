@@ -13,8 +13,8 @@ export interface OutboundMessage {
   /** What the message is about, unique per message (e.g. `reply:om_x:1`, `plan:2026-W48:S001`). Its hash is Feishu's uuid. */
   key: string;
   to: Recipient;
-  msgType: "text" | "interactive";
-  /** a card object, or `{ text }` for text messages */
+  msgType: "text" | "interactive" | "file";
+  /** a card object, `{ text }` for text messages, `{ file_name, csv }` for a file the consumer uploads first */
   content: unknown;
 }
 

@@ -15,6 +15,17 @@ export function localDate(nowMs: number, timeZone: string): IsoDate {
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
+/** Minutes the office's clock is ahead of UTC at `nowMs` (480 for Asia/Shanghai). */
+export function utcOffsetMinutes(nowMs: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+      .formatToParts(new Date(nowMs))
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  const localAsUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
+  return Math.round((localAsUtc - Math.floor(nowMs / 60_000) * 60_000) / 60_000);
+}
+
 const toUtcMs = (date: IsoDate) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 const fromUtcMs = (ms: number): IsoDate => new Date(ms).toISOString().slice(0, 10);
 

@@ -64,7 +64,19 @@ export function fetchHttpInstance(fetcher: typeof fetch = fetch) {
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[key] = String(value);
     let body: BodyInit | undefined;
-    if (options.data !== undefined && options.method?.toUpperCase() !== "GET") {
+    const contentType = Object.entries(headers).find(([key]) => key.toLowerCase() === "content-type");
+    if (contentType?.[1].startsWith("multipart/form-data") && options.data && typeof options.data === "object") {
+      // The SDK hands file uploads over as a plain object, as axios would; fetch builds the multipart body and its boundary.
+      delete headers[contentType[0]];
+      const form = new FormData();
+      for (const [key, value] of Object.entries(options.data as Record<string, unknown>)) {
+        const fileName = (options.data as { file_name?: string }).file_name ?? "file";
+        if (value instanceof Blob) form.append(key, value, fileName);
+        else if (value instanceof Uint8Array) form.append(key, new Blob([value]), fileName);
+        else if (value !== undefined && value !== null) form.append(key, String(value));
+      }
+      body = form;
+    } else if (options.data !== undefined && options.method?.toUpperCase() !== "GET") {
       headers["Content-Type"] ??= "application/json; charset=utf-8";
       body = JSON.stringify(options.data);
     }
@@ -195,7 +207,25 @@ export class FeishuClient {
     }
   }
 
-  async send(receiveIdType: "open_id" | "chat_id", receiveId: string, message: OutgoingMessage): Promise<string | undefined> {
+  /**
+   * A file message is stored in the outbox as `{ file_name, csv }`; it is
+   * uploaded (`im/v1/files`) right before sending and sent by its file_key.
+   */
+  private async withUploadedFile(message: OutgoingMessage): Promise<OutgoingMessage> {
+    if (message.msgType !== "file") return message;
+    const stored = JSON.parse(message.content) as { file_name?: string; csv?: string; file_key?: string };
+    if (stored.file_key || typeof stored.csv !== "string") return message;
+    const fileName = stored.file_name ?? "export.csv";
+    const csv = stored.csv;
+    const uploaded = await this.withFreshToken(() =>
+      this.sdk.im.file.create({ data: { file_type: "stream", file_name: fileName, file: new Blob([csv], { type: "text/csv" }) as never } }),
+    );
+    if (!uploaded?.file_key) throw new FeishuApiError(200, undefined, "file upload returned no file_key");
+    return { ...message, content: JSON.stringify({ file_key: uploaded.file_key }) };
+  }
+
+  async send(receiveIdType: "open_id" | "chat_id", receiveId: string, outgoing: OutgoingMessage): Promise<string | undefined> {
+    const message = await this.withUploadedFile(outgoing);
     const response = await this.withFreshToken(() =>
       this.sdk.im.message.create({
         params: { receive_id_type: receiveIdType },
@@ -205,7 +235,8 @@ export class FeishuClient {
     return response.data?.message_id;
   }
 
-  async reply(messageId: string, message: OutgoingMessage): Promise<string | undefined> {
+  async reply(messageId: string, outgoing: OutgoingMessage): Promise<string | undefined> {
+    const message = await this.withUploadedFile(outgoing);
     const response = await this.withFreshToken(() =>
       this.sdk.im.message.reply({
         path: { message_id: messageId },

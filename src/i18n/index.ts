@@ -6,6 +6,7 @@ import { orders as enOrders } from "./en/orders.ts";
 import { reports as enReports } from "./en/reports.ts";
 import { planning as enPlanning } from "./en/planning.ts";
 import { digest as enDigest } from "./en/digest.ts";
+import { exports as enExports } from "./en/exports.ts";
 import { common as zhCommon } from "./zh/common.ts";
 import { delivery as zhDelivery } from "./zh/delivery.ts";
 import { foundation as zhFoundation } from "./zh/foundation.ts";
@@ -14,14 +15,15 @@ import { orders as zhOrders } from "./zh/orders.ts";
 import { reports as zhReports } from "./zh/reports.ts";
 import { planning as zhPlanning } from "./zh/planning.ts";
 import { digest as zhDigest } from "./zh/digest.ts";
+import { exports as zhExports } from "./zh/exports.ts";
 
 /**
  * Every user-facing string, one file per feature under zh/ and en/.
  * Chinese is the reference; the English files are typed against it.
  */
-const zh = { common: zhCommon, delivery: zhDelivery, foundation: zhFoundation, roster: zhRoster, orders: zhOrders, reports: zhReports, planning: zhPlanning, digest: zhDigest };
+const zh = { common: zhCommon, delivery: zhDelivery, foundation: zhFoundation, roster: zhRoster, orders: zhOrders, reports: zhReports, planning: zhPlanning, digest: zhDigest, exports: zhExports };
 export type Messages = typeof zh;
-const en: Messages = { common: enCommon, delivery: enDelivery, foundation: enFoundation, roster: enRoster, orders: enOrders, reports: enReports, planning: enPlanning, digest: enDigest };
+const en: Messages = { common: enCommon, delivery: enDelivery, foundation: enFoundation, roster: enRoster, orders: enOrders, reports: enReports, planning: enPlanning, digest: enDigest, exports: enExports };
 
 export type Lang = "zh" | "en";
 

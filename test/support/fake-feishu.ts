@@ -73,6 +73,9 @@ export class FakeFeishu {
   /** every send attempt's uuid that Feishu accepted, with how many times it was attempted */
   readonly attemptsByUuid = new Map<string, number>();
   readonly files = new Map<string, { bytes: Uint8Array; name: string }>();
+  /** files the bot uploaded (im/v1/files), by file_key */
+  readonly uploads = new Map<string, { bytes: Uint8Array; name: string; type: string }>();
+  private uploadCounter = 0;
   /** mobile or email → open_id, for batch_get_id */
   readonly directory = new Map<string, string>();
   faults: Faults = {};
@@ -157,10 +160,20 @@ export class FakeFeishu {
     this.faults = {};
   }
 
+  /** The uploaded file a file message refers to. */
+  uploadOf(message: DeliveredMessage): { bytes: Uint8Array; name: string; type: string } | undefined {
+    const key = (message.content as { file_key?: string } | null)?.file_key;
+    return key ? this.uploads.get(key) : undefined;
+  }
+
   private async readBody(req: IncomingMessage): Promise<unknown> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    if ((req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
+      return new Request("http://fake/", { method: "POST", headers: { "content-type": req.headers["content-type"]! }, body: raw }).formData();
+    }
+    const text = raw.toString("utf8");
     if (!text) return undefined;
     try {
       return JSON.parse(text);
@@ -192,6 +205,21 @@ export class FakeFeishu {
     const bearer = (req.headers.authorization ?? "").replace(/^Bearer /, "");
     if (!this.validTokens.has(bearer)) return json(400, { code: 99991663, msg: "Invalid access token for authorization" });
 
+    if (url.pathname === "/open-apis/im/v1/files" && req.method === "POST") {
+      if (!((body as object) instanceof FormData)) return json(400, { code: 234001, msg: "multipart/form-data expected" });
+      const form = body as FormData;
+      const file = form.get("file") as unknown as Blob | string | null;
+      const fileType = form.get("file_type");
+      const fileName = form.get("file_name");
+      if (!file || typeof file === "string" || file.size === 0 || typeof fileType !== "string" || typeof fileName !== "string") {
+        return json(400, { code: 234001, msg: "file, file_type and file_name are required" });
+      }
+      const fileKey = `file_v3_fake_${++this.uploadCounter}`;
+      this.uploads.set(fileKey, { bytes: new Uint8Array(await file.arrayBuffer()), name: fileName, type: fileType });
+      record.body = { file_type: fileType, file_name: fileName, size: file.size };
+      return json(200, { code: 0, msg: "success", data: { file_key: fileKey } });
+    }
+
     const sendPath = url.pathname === "/open-apis/im/v1/messages" && req.method === "POST";
     const replyMatch = url.pathname.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/);
     if (sendPath || (replyMatch && req.method === "POST")) {
@@ -206,6 +234,9 @@ export class FakeFeishu {
         content = JSON.parse(data.content);
       } catch {
         return json(400, { code: 230001, msg: "content is not JSON" });
+      }
+      if (data.msg_type === "file" && !this.uploads.has((content as { file_key?: string })?.file_key ?? "")) {
+        return json(400, { code: 234003, msg: "file_key not found" });
       }
       const recipient = data.receive_id ?? replyMatch?.[1] ?? "";
       const fault = await this.injectFault(recipient);

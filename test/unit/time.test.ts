@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addWeeks, isoWeekOf, localDate, parseDate, parseWeek, weekDates, weekStart } from "../../src/domain/time.ts";
+import { addWeeks, isoWeekOf, localDate, parseDate, parseWeek, utcOffsetMinutes, weekDates, weekStart } from "../../src/domain/time.ts";
 
 const TZ = "Asia/Shanghai";
 // 2026-11-27 (a Friday) 10:00 in Shanghai
@@ -9,6 +9,12 @@ describe("time", () => {
   it("takes the office's local date, not UTC's", () => {
     expect(localDate(Date.parse("2026-11-29T16:30:00Z"), TZ)).toBe("2026-11-30");
     expect(localDate(Date.parse("2026-11-29T15:30:00Z"), TZ)).toBe("2026-11-29");
+  });
+
+  it("knows the office's offset from UTC", () => {
+    expect(utcOffsetMinutes(NOW, TZ)).toBe(480);
+    expect(utcOffsetMinutes(NOW, "UTC")).toBe(0);
+    expect(utcOffsetMinutes(Date.parse("2026-07-01T12:00:00Z"), "Europe/Berlin")).toBe(120);
   });
 
   it("computes ISO weeks across year ends", () => {

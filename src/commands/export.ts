@@ -1,0 +1,78 @@
+import { EXPORT_COLUMNS, EXPORT_SQL, exportParams } from "../db/exports.ts";
+import { parseExportKind, toCsv, type ExportKind } from "../domain/csv-export.ts";
+import { daysBetween, isoWeekOf, localDate, parseDate, utcOffsetMinutes } from "../domain/time.ts";
+import { textContent } from "../feishu/cards/kit.ts";
+import type { Messages } from "../i18n/index.ts";
+import { MANAGERS, type Command } from "./types.ts";
+
+const MAX_ROWS = 20_000;
+/** The file travels through an outbox row first; D1 rows stay well under its 2 MB limit. */
+const MAX_CSV_BYTES = 1_500_000;
+const MAX_RANGE_DAYS = 366;
+
+function labelled(kind: ExportKind, row: Record<string, unknown>, t: Messages): unknown[] {
+  const values = EXPORT_COLUMNS[kind].map((column) => row[column]);
+  const at = (column: string) => EXPORT_COLUMNS[kind].indexOf(column);
+  if (kind === "orders") {
+    values[at("kind")] = t.orders.kinds[row.kind as keyof typeof t.orders.kinds] ?? row.kind;
+    values[at("status")] = t.orders.statuses[row.status as keyof typeof t.orders.statuses] ?? row.status;
+  } else if (kind === "reports") {
+    values[at("kind")] = t.reports.kinds[row.kind as keyof typeof t.reports.kinds] ?? row.kind;
+    values[at("on_behalf")] = row.on_behalf ? t.exports.yes : t.exports.no;
+  } else {
+    values[at("reason")] = t.planning.reasons[String(row.reason)] ?? row.reason;
+    values[at("status")] = t.planning.statuses[String(row.status)] ?? row.status;
+  }
+  return values;
+}
+
+/** `export orders|reports|visits [from] [to]` / `导出 …` (managers, direct chat): a CSV file message. */
+export const exportCsv: Command = {
+  name: "export",
+  aliases: ["导出"],
+  roles: MANAGERS,
+  help: (t) => t.exports.line,
+  async run(ctx) {
+    const t = ctx.t;
+    if (ctx.chat.chatType !== "p2p") return ctx.reply(textContent(t.exports.directOnly));
+    const [kindText = "", fromText, toText, ...extra] = ctx.argv;
+    const kind = parseExportKind(kindText);
+    if (!kind || extra.length) return ctx.reply(textContent(t.exports.usage));
+    const tz = ctx.config.TIMEZONE;
+    const today = localDate(ctx.nowMs, tz);
+    const from = fromText ? parseDate(fromText, ctx.nowMs, tz) : `${today.slice(0, 7)}-01`;
+    if (!from) return ctx.reply(textContent(t.exports.badDate(fromText!.slice(0, 30))));
+    const to = toText ? parseDate(toText, ctx.nowMs, tz) : today;
+    if (!to) return ctx.reply(textContent(t.exports.badDate(toText!.slice(0, 30))));
+    if (from > to) return ctx.reply(textContent(t.exports.reversed));
+    if (daysBetween(from, to) > MAX_RANGE_DAYS) return ctx.reply(textContent(t.exports.tooLong));
+
+    const result = await ctx.d1
+      .prepare(EXPORT_SQL[kind])
+      .bind(
+        ...exportParams(kind, {
+          from,
+          to,
+          fromWeek: isoWeekOf(from),
+          toWeek: isoWeekOf(to),
+          offset: `${utcOffsetMinutes(ctx.nowMs, tz)} minutes`,
+          limit: MAX_ROWS + 1,
+        }),
+      )
+      .all<Record<string, unknown>>();
+    const rows = result.results;
+    const kindName = t.exports.kinds[kind];
+    if (rows.length === 0) return ctx.reply(textContent(t.exports.empty(kindName, from, to)));
+    if (rows.length > MAX_ROWS) return ctx.reply(textContent(t.exports.tooLarge(rows.length)));
+    const csv = toCsv(t.exports.headers[kind], rows.map((row) => labelled(kind, row, t)));
+    if (new TextEncoder().encode(csv).byteLength > MAX_CSV_BYTES) return ctx.reply(textContent(t.exports.tooLarge(rows.length)));
+
+    ctx.reply(textContent(t.exports.sent(kindName, rows.length, from, to)));
+    ctx.uow.send({
+      key: `export:${ctx.chat.messageId}`,
+      to: { chatId: ctx.chat.chatId },
+      msgType: "file",
+      content: { file_name: `${t.exports.fileNames[kind]}_${from}_${to}.csv`, csv },
+    });
+  },
+};

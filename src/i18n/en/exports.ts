@@ -1,0 +1,22 @@
+import type { exports as zh } from "../zh/exports.ts";
+
+export const exports: typeof zh = {
+  line: "`export orders|reports|visits [from] [to]` / `导出` — a CSV file (this month by default)",
+  usage: 'Usage: export orders|reports|visits [from] [to], e.g. "export reports 2026-11-01 2026-11-30". Without dates: this month.',
+  badDate: (text: string) => `Cannot read the date "${text}"; write it as 2026-11-01.`,
+  reversed: "The start date is after the end date.",
+  tooLong: "At most one year at a time: please narrow the dates.",
+  tooLarge: (rows: number) => `Too much data (${rows} rows): please narrow the dates.`,
+  directOnly: 'Exports are sent only in a direct chat with the bot: please use "export" there.',
+  sent: (kind: string, rows: number, from: string, to: string) => `Exported ${rows} ${kind} rows (${from} to ${to}); the file follows.`,
+  empty: (kind: string, from: string, to: string) => `No ${kind} from ${from} to ${to}.`,
+  kinds: { orders: "order", reports: "report", visits: "visit" },
+  fileNames: { orders: "orders", reports: "reports", visits: "visits" },
+  headers: {
+    orders: ["number", "kind", "school_code", "school", "zone_code", "zone", "status", "issued_on", "due_date", "closed_on", "issued_by", "text"],
+    reports: ["report", "week", "visit_date", "school_code", "school", "supervisor_code", "supervisor", "kind", "version", "on_behalf", "submitted_by", "problems", "serious_problems", "findings"],
+    visits: ["week", "supervisor_code", "supervisor", "school_code", "school", "zone_code", "reason", "topic", "status", "note"],
+  },
+  yes: "yes",
+  no: "no",
+};

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isoWeekOf, localDate } from "../../src/domain/time.ts";
+import { seedRoster } from "../support/roster.ts";
+import { TestWorker } from "../support/worker.ts";
+
+/** `导出` / `export`: a manager gets a CSV file message with the rows of a date range. */
+describe("CSV export", () => {
+  let worker: TestWorker;
+  const now = Date.now();
+  const week = isoWeekOf(localDate(now, "Asia/Shanghai"));
+
+  beforeAll(async () => {
+    worker = await TestWorker.start();
+    await seedRoster(worker);
+    await worker.query(
+      `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at)
+       VALUES ('督办〔2026〕1号', 'order', 2026, 1, 'SCH001', '=HYPERLINK("http://evil") 围墙, "破损"', '2099-01-01', 'issued', 'M001', ?1, ?1)`,
+      now,
+    );
+    await worker.query(
+      `INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?1, 'S001', 'SCH001', 'routine', 'planned', ?2, ?2)`,
+      week,
+      now,
+    );
+  });
+  afterAll(() => worker.stop());
+
+  function csvOf(index = -1) {
+    const message = worker.fake.messages.filter((m) => m.msgType === "file").at(index)!;
+    const upload = worker.fake.uploadOf(message)!;
+    return { message, upload, text: new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(upload.bytes) };
+  }
+
+  it("sends this month's orders as a CSV file that opens safely in Excel", async () => {
+    const { texts } = await worker.say("ou_mgr_1", "导出 督办单");
+    expect(texts[0]).toMatch(/^已导出督导文书 1 行（\d{4}-\d{2}-01 至 \d{4}-\d{2}-\d{2}），文件随后发送。$/);
+    const { message, upload, text } = csvOf();
+    expect(message.receiveId).toBe("oc_p2p_ou_mgr_1");
+    expect(upload.name).toMatch(/^督导文书_\d{4}-\d{2}-01_\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(upload.type).toBe("stream");
+    expect(text.startsWith("\uFEFF编号,类型,学校编号,学校,")).toBe(true);
+    const row = text.split("\r\n")[1]!;
+    expect(row).toContain("督办〔2026〕1号,督办单,SCH001,日照市实验小学,Z01,市第一责任区,已下发,");
+    expect(row).toContain(`"'=HYPERLINK(""http://evil"") 围墙, ""破损"""`);
+  });
+
+  it("exports the week's visits in English for an English-speaking manager", async () => {
+    await worker.query("UPDATE people SET lang = 'en' WHERE code = 'M001'");
+    const { texts } = await worker.say("ou_mgr_1", "export visits").finally(() => worker.query("UPDATE people SET lang = 'zh' WHERE code = 'M001'"));
+    expect(texts[0]).toMatch(/^Exported 1 visit rows/);
+    const { text } = csvOf();
+    expect(text.split("\r\n")[0]).toBe("\uFEFFweek,supervisor_code,supervisor,school_code,school,zone_code,reason,topic,status,note");
+    expect(text.split("\r\n")[1]).toMatch(new RegExp(`^${week},S001,王建国,SCH001,日照市实验小学,Z01,[^,]+,,[^,]+,$`));
+  });
+
+  it("refuses supervisors, groups, unknown kinds, bad and reversed dates, sending nothing", async () => {
+    const files = () => worker.fake.messages.filter((m) => m.msgType === "file").length;
+    const before = files();
+    expect((await worker.say("ou_sup_1", "导出 报告")).texts[0]).toContain("只有管理员可以使用「导出」");
+    expect((await worker.say("ou_mgr_1", "导出 报告", { chatType: "group" })).texts[0]).toContain("请在单聊中使用「导出」");
+    expect((await worker.say("ou_mgr_1", "导出 学生")).texts[0]).toContain("用法：导出 督办单|报告|任务");
+    expect((await worker.say("ou_mgr_1", "导出 报告 2026-13-01")).texts[0]).toContain("无法识别日期「2026-13-01」");
+    expect((await worker.say("ou_mgr_1", "导出 报告 2026-11-30 2026-11-01")).texts[0]).toBe("开始日期晚于结束日期。");
+    expect((await worker.say("ou_mgr_1", "导出 报告 2020-01-01 2026-01-01")).texts[0]).toContain("一次最多导出一年");
+    expect((await worker.say("ou_mgr_1", "导出 报告 2026-01-01 2026-01-31")).texts[0]).toBe("2026-01-01 至 2026-01-31 没有督导报告可导出。");
+    expect(files()).toBe(before);
+  });
+});
