@@ -3,6 +3,7 @@ export function renderMessageText(content: unknown): string {
   if (content && typeof content === "object" && "text" in content && typeof (content as { text: unknown }).text === "string") {
     return (content as { text: string }).text;
   }
+  if (content && typeof content === "object" && "file_key" in content) return `[file ${(content as { file_key: string }).file_key}]`;
   const lines: string[] = [];
   const card = content as { header?: { title?: { content?: string } }; body?: { elements?: unknown[] }; elements?: unknown[] };
   if (card?.header?.title?.content) lines.push(`【${card.header.title.content}】`);

@@ -311,7 +311,10 @@ export class Simulator {
       from: "bot",
       chatId: this.chatOf(message),
       msgType: message.msgType,
-      content: this.overrides.get(id) ?? message.updates.at(-1) ?? message.content,
+      content:
+        message.msgType === "file"
+          ? { ...(message.content as object), file_name: this.options.fake.uploadOf(message)?.name }
+          : (this.overrides.get(id) ?? message.updates.at(-1) ?? message.content),
       replyTo: message.replyTo,
       at: message.at,
       version,
@@ -389,6 +392,13 @@ export class Simulator {
         if (req.method === "GET" && url.pathname === "/api/people") return send(200, url.searchParams.has("refresh") ? this.loadPeople() : this.cachedPeople());
         if (req.method === "GET" && url.pathname === "/api/messages") return send(200, this.options.fake.messages.slice(Number(url.searchParams.get("since") ?? 0)));
         if (req.method === "GET" && url.pathname === "/api/feed") return send(200, this.feed(Number(url.searchParams.get("since") ?? 0)));
+        const upload = req.method === "GET" ? /^\/api\/uploads\/([\w-]+)$/.exec(url.pathname) : null;
+        if (upload) {
+          const file = this.options.fake.uploads.get(upload[1]!);
+          if (!file) return send(404, { error: "no such file" });
+          res.writeHead(200, { "content-type": "application/octet-stream", "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}` });
+          return res.end(Buffer.from(file.bytes));
+        }
         if (req.method === "GET" && url.pathname === "/api/config") return send(200, { officeGroupChatId: OFFICE_GROUP_CHAT_ID, workerUrl: this.options.workerUrl, fakeUrl: this.options.fake.url });
         if (req.method === "POST" && url.pathname === "/api/say") return send(200, await this.say(body.as, body.text, body.chat));
         if (req.method === "POST" && url.pathname === "/api/send") return send(200, await this.send(body.as, body.text, body.chat));

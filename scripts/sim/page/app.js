@@ -159,7 +159,16 @@
     } else if (item.msgType === "file") {
       const bubble = document.createElement("div");
       bubble.className = "bubble file";
-      bubble.textContent = `[文件 file] ${content.file_name || content.file_key || ""}`;
+      bubble.textContent = "[文件 file] ";
+      const upload = item.from === "bot" && content.file_key;
+      const name = content.file_name || (upload ? `${content.file_key}.csv` : content.file_key || "");
+      if (upload) {
+        const link = document.createElement("a");
+        link.href = `/api/uploads/${encodeURIComponent(content.file_key)}`;
+        link.textContent = name;
+        link.download = name;
+        bubble.append(link);
+      } else bubble.append(name);
       wrap.append(bubble);
     } else {
       const bubble = document.createElement("div");
