@@ -50,7 +50,7 @@ export const calendar: Command = {
       const from = parseDate(fromText, ctx.nowMs, ctx.config.TIMEZONE) ?? fromText;
       const to = parseDate(toText, ctx.nowMs, ctx.config.TIMEZONE) ?? toText;
       const checked = checkPeriod(kind, from, to, name.join(" ") || (t.planning.kinds[kind] ?? kind));
-      if ("error" in checked) return ctx.reply(textContent(`${t.planning.calendarErrors[checked.error]}。${t.planning.calendarUsage}`));
+      if ("error" in checked) return ctx.reply(textContent(`${t.planning.calendarErrors[checked.error]}\n${t.planning.calendarUsage}`));
       const p = checked.period;
       const exists = await ctx.d1
         .prepare("SELECT id FROM calendar_periods WHERE kind = ?1 AND start_date = ?2 AND end_date = ?3")
