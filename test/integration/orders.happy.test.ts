@@ -142,8 +142,12 @@ describe("orders: from the command to verified closure", () => {
     const { replies } = await worker.say(MANAGER, "督办");
     expect(JSON.stringify(replies[0]!.content)).toContain('"action":"order_issue_submit"');
     const due = plusDays(todayShanghai(), 10);
-    const { answer } = await worker.click(MANAGER, { action: "order_issue_submit" }, { kind: "rectification", schools: "SCH005", due: `${due} +0800`, text: "整改作业公示制度" });
+    const form = { kind: "rectification", schools: "SCH005", due: `${due} +0800`, text: "整改作业公示制度" };
+    const { answer } = await worker.click(MANAGER, { action: "order_issue_submit" }, form, replies[0]!.messageId);
     expect(answer.toast?.type).toBe("success");
+    const again = await worker.click(MANAGER, { action: "order_issue_submit" }, form, replies[0]!.messageId);
+    expect(again.answer.toast).toEqual({ type: "info", content: "这张表单已经提交过了，请查看上面的下发结果。" });
+    expect(await worker.count("orders", "kind = 'rectification'")).toBe(1);
     const [row] = await worker.query<OrderRow>("SELECT * FROM orders WHERE kind = 'rectification'");
     expect(row).toMatchObject({ number: `整改〔${year}〕1号`, school_code: "SCH005", due_date: due, text: "整改作业公示制度" });
     expect(JSON.stringify(answer.card)).toContain(row!.number);

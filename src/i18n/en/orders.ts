@@ -59,6 +59,7 @@ export const orders: typeof zh = {
   formText: "Text",
   formTextPlaceholder: "What the school must do (2,000 characters at most)",
   formSubmit: "Issue",
+  formAlreadySubmitted: "This form was already submitted: see the result above.",
   formMissing: "Please fill in the schools, the due date and the text.",
 
   cardTitle: (kind: string, number: string) => `${kind} ${number}`,

@@ -61,6 +61,7 @@ export const orders = {
   formText: "内容",
   formTextPlaceholder: "要求学校完成的事项（不超过2000字）",
   formSubmit: "下发",
+  formAlreadySubmitted: "这张表单已经提交过了，请查看上面的下发结果。",
   formMissing: "请填写学校、期限和内容。",
 
   // the order card
