@@ -95,3 +95,21 @@ describe("orders: only the right people act", () => {
     expect(text).not.toContain("<at id=all>");
   });
 });
+
+describe("the audit trail in the database", () => {
+  let worker: TestWorker;
+  beforeAll(async () => {
+    worker = await TestWorker.start();
+  });
+  afterAll(() => worker.stop());
+
+  it("refuses to rewrite or delete order events and report versions", async () => {
+    await worker.query("INSERT INTO order_events (order_id, at, actor_code, action, note) VALUES (1, 1, 'M001', 'issued', 'x')");
+    await worker.query("INSERT INTO report_versions (report_id, version, data, submitted_by, submitted_at) VALUES (1, 1, '{}', 'S001', 1)");
+    await expect(worker.query("UPDATE order_events SET note = 'changed'")).rejects.toThrow(/append-only/);
+    await expect(worker.query("DELETE FROM order_events")).rejects.toThrow(/append-only/);
+    await expect(worker.query("UPDATE report_versions SET data = '{\"x\":1}'")).rejects.toThrow(/append-only/);
+    await expect(worker.query("DELETE FROM report_versions")).rejects.toThrow(/append-only/);
+    expect(await worker.query("SELECT note FROM order_events")).toEqual([{ note: "x" }]);
+  });
+});
