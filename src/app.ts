@@ -63,7 +63,9 @@ app.post("/feishu/events", async (c) => {
     return c.json({});
   }
   const ref = c.get("ref");
-  c.executionCtx.waitUntil(handleMessageEvent(c.env, result.envelope, ref, Date.now()));
+  const acceptedAt = Date.now();
+  // Yield to the event loop first, so acknowledgements of requests already waiting go out before this work starts.
+  c.executionCtx.waitUntil(new Promise((resolve) => setTimeout(resolve, 0)).then(() => handleMessageEvent(c.env, result.envelope, ref, acceptedAt)));
   c.set("log", { ...log, outcome: "accepted" });
   return c.json({});
 });
