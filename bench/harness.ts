@@ -1,10 +1,6 @@
-import { Log, LogLevel, Miniflare } from "miniflare";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Readable } from "node:stream";
-import { buildWorker, migrationStatements, ROOT } from "../test/support/build.ts";
-import { FakeFeishu } from "../test/support/fake-feishu.ts";
-import { ADMIN_OPEN_ID, ENCRYPT_KEY, TestWorker, VERIFICATION_TOKEN } from "../test/support/worker.ts";
+import type { FakeFeishu } from "../test/support/fake-feishu.ts";
+import { TestWorker } from "../test/support/worker.ts";
 
 /**
  * The benchmark's Worker: the same bundle the tests run, wrapped by a tiny
@@ -63,57 +59,9 @@ export interface BenchWorker {
 }
 
 export async function startBenchWorker(fake: FakeFeishu): Promise<BenchWorker> {
-  const bundle = buildWorker();
-  const logs: Record<string, unknown>[] = [];
-  const compatibilityDate = readFileSync(join(ROOT, "wrangler.toml"), "utf8").match(/compatibility_date\s*=\s*"([^"]+)"/)![1]!;
-  const mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: join(ROOT, ".test-dist/bench-entry.js"), contents: WRAPPER },
-      { type: "ESModule", path: join(ROOT, ".test-dist/index.js"), contents: readFileSync(bundle, "utf8") },
-    ],
-    modulesRoot: join(ROOT, ".test-dist"),
-    compatibilityDate,
-    compatibilityFlags: ["nodejs_compat"],
-    d1Databases: { DB: "duxue-bench" },
-    queueProducers: { OUTBOX: { queueName: "duxue-outbox" } },
-    queueConsumers: { "duxue-outbox": { maxBatchSize: 40, maxBatchTimeout: 0.05, maxRetries: 20 } },
-    bindings: {
-      FEISHU_APP_ID: fake.appId,
-      FEISHU_APP_SECRET: fake.appSecret,
-      FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
-      FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
-      FEISHU_BASE_URL: fake.url,
-      DIGEST_CHAT_ID: "oc_office_group",
-      ADMIN_OPEN_IDS: ADMIN_OPEN_ID,
-      TIMEZONE: "Asia/Shanghai",
-    },
-    log: new Log(LogLevel.WARN),
-    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-      let pending = "";
-      stdout.on("data", (chunk: Buffer) => {
-        pending += chunk.toString("utf8");
-        const lines = pending.split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines) {
-          try {
-            logs.push(JSON.parse(line));
-          } catch {
-            /* not ours */
-          }
-        }
-      });
-      stderr.resume();
-    },
-  });
-  await mf.ready;
-  const d1 = await mf.getD1Database("DB");
-  for (const statement of migrationStatements()) await d1.prepare(statement).run();
-  // TestWorker's helpers (post, say, runCron, settle) over this Miniflare; its constructor is private to tests only.
-  const worker = Reflect.construct(TestWorker, [mf, fake, ENCRYPT_KEY]) as TestWorker;
-  (worker as { logs: Record<string, unknown>[] }).logs = logs;
-  return { worker, logs };
+  const worker = await TestWorker.start({ fake, wrapEntry: WRAPPER });
+  return { worker, logs: worker.logs };
 }
-
 /** CPU time (ms) used so far by the workerd processes this Node process started (Linux /proc; utime + stime). */
 export function workerdCpuMs(): number | undefined {
   let total = 0;

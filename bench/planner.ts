@@ -8,6 +8,7 @@ import { addWeeks } from "../src/domain/time.ts";
 import { buildServices } from "../src/services.ts";
 import { weeklyPlan } from "../src/jobs/weekly-plan.ts";
 import type { Bindings } from "../src/env.ts";
+import { seededRandom } from "../scripts/lib/seeded-random.ts";
 
 /**
  * Planning benchmark: pure planner CPU time for the demo city (9 city + 70 district zones, 349 supervisors,
@@ -16,16 +17,6 @@ import type { Bindings } from "../src/env.ts";
  * binding). Run alone: `node bench/planner.ts`.
  */
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Roster {
   zones: { code: string; level: "city" | "district" }[];
@@ -35,7 +26,7 @@ interface Roster {
 
 /** One city: 9 city + 70 district zones, 349 supervisors spread over them, ~5 schools each (3–7), 1 in 10 with 2 visits a month. */
 export function generateRoster(cities = 1, seed = 20261130): Roster {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const roster: Roster = { zones: [], supervisors: [], schools: [] };
   for (let c = 0; c < cities; c++) {
     const prefix = `C${String(c + 1).padStart(2, "0")}`;

@@ -1,3 +1,4 @@
+import { seededRandom } from "./seeded-random.ts";
 /**
  * A realistic demo roster with generated names and a fixed seed: per city
  * 9 city zones + 70 district zones, 349 supervisors, about 1,750 schools,
@@ -22,16 +23,6 @@ const STAGES: [string, string, number][] = [
 const ORDINALS = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 const PLACES = "海曲 秦楼 新营 北京路 泰安路 烟台路 石臼 奎山 日照街 后村 西湖 三庄 河山 黄墩 碑廓 虎山 涛雒 陈疃 南湖 两城 卧龙 香河 朝阳 金海岸 望海 阳光 实验 育才 明德 文昌".split(" ");
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const csvCell = (value: string | number) => {
   const text = String(value);
@@ -48,7 +39,7 @@ export interface DemoRoster {
 
 export function generateDemoRoster(options: { cities?: number; seed?: number } = {}): DemoRoster {
   const cities = options.cities ?? 1;
-  const random = mulberry32(options.seed ?? 2026);
+  const random = seededRandom(options.seed ?? 2026);
   const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const zones: (string | number)[][] = [];
   const people: (string | number)[][] = [];

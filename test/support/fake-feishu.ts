@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { seededRandom } from "../../scripts/lib/seeded-random.ts";
 
 /**
  * A fake Feishu Open Platform on loopback, faithful to ../shared/docs/feishu.md:
@@ -54,16 +55,6 @@ export interface FakeFeishuOptions {
 
 const MAX_CARD_BYTES = 30 * 1024;
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FakeFeishu {
   readonly appId: string;
@@ -95,7 +86,7 @@ export class FakeFeishu {
     this.appId = options.appId ?? "cli_test_app";
     this.appSecret = options.appSecret ?? "test-app-secret";
     this.enforceRateLimits = options.enforceRateLimits ?? false;
-    this.random = mulberry32(options.seed ?? 42);
+    this.random = seededRandom(options.seed ?? 42);
   }
 
   async start(port = 0): Promise<this> {

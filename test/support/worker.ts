@@ -1,6 +1,6 @@
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { buildWorker, migrationStatements, ROOT } from "./build.ts";
 import { FakeFeishu } from "./fake-feishu.ts";
@@ -20,6 +20,8 @@ export interface TestWorkerOptions {
   plain?: boolean;
   vars?: Record<string, string>;
   fake?: FakeFeishu;
+  /** the source of an entry module that wraps the bundle (`import worker from "./index.js"`), e.g. the benchmark's D1 counter */
+  wrapEntry?: string;
 }
 
 function compatibilityDate(): string {
@@ -44,9 +46,18 @@ export class TestWorker {
     const fake = options.fake ?? (await new FakeFeishu().start());
     const encryptKey = options.plain ? undefined : ENCRYPT_KEY;
     const logs: Record<string, unknown>[] = [];
+    const bundle = buildWorker();
+    const code = options.wrapEntry
+      ? {
+          modules: [
+            { type: "ESModule" as const, path: join(dirname(bundle), "wrapped-entry.js"), contents: options.wrapEntry },
+            { type: "ESModule" as const, path: bundle, contents: readFileSync(bundle, "utf8") },
+          ],
+          modulesRoot: dirname(bundle),
+        }
+      : { modules: true, scriptPath: bundle };
     const mf = new Miniflare({
-      modules: true,
-      scriptPath: buildWorker(),
+      ...code,
       compatibilityDate: compatibilityDate(),
       compatibilityFlags: ["nodejs_compat"],
       d1Databases: { DB: "duxue-test" },
