@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemoRoster } from "../../scripts/lib/demo-roster.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
+import { D1_COUNTING_ENTRY, d1CountAfter } from "../support/d1-counter.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
 
@@ -12,7 +13,9 @@ import { TestWorker } from "../support/worker.ts";
  * (1,264 more zones, 5,584 supervisors, ~28,000 schools). Every school has a visit in the week, one in ten
  * missed, one in ten carried over, problems in a third of the reports (long descriptions, a seventh serious),
  * an order for one school in twenty (half of them long overdue). The office card stays under 30 KB and the
- * digest takes the same number of D1 statements for the city as for the province.
+ * daily job (order deadlines, then the digest) issues the same number of D1 statements for the city as for the
+ * province, counted at the D1 binding by a wrapping entry module (test/support/d1-counter.ts) — all but the
+ * outbox inserts, which come one per ~400 KB of messages sent.
  * (Open_ids but one manager's are cleared so that only the office card is delivered: the queries are the same.)
  */
 
@@ -85,7 +88,7 @@ function lastOutcome(): string {
 }
 
 beforeAll(async () => {
-  worker = await TestWorker.start();
+  worker = await TestWorker.start({ wrapEntry: D1_COUNTING_ENTRY });
 }, 60_000);
 
 afterAll(async () => {
@@ -95,12 +98,18 @@ afterAll(async () => {
 
 describe("digest at scale", () => {
   let cityQueries = "";
+  let cityStatements = 0;
+  const DAILY = "cron:0 1 * * *";
 
   it("a city's digest", async () => {
     for (const dir of rosterDirs(1)) await seedRoster(worker, dir);
     await fillWeek("2026-W10", "2026-03-04");
     const before = worker.fake.messages.length;
+    const logsBefore = worker.logs.length;
     await worker.runCron("0 1 * * *", new Date("2026-03-09T01:00:00Z"));
+    const city = await d1CountAfter(worker.logs, logsBefore, DAILY);
+    cityStatements = city.statements - city.outboxInserts;
+    expect(cityStatements).toBeGreaterThan(0);
     const office = worker.fake.messages.slice(before).filter((m) => m.receiveId === GROUP);
     expect(office).toHaveLength(1);
     expect(bytes(office[0]!.content)).toBeLessThan(30 * 1024);
@@ -113,7 +122,10 @@ describe("digest at scale", () => {
     expect(await worker.count("zones")).toBe(79 * 17);
     await fillWeek("2026-W11", "2026-03-11");
     const before = worker.fake.messages.length;
+    const logsBefore = worker.logs.length;
     await worker.runCron("0 1 * * *", new Date("2026-03-16T01:00:00Z"));
+    const province = await d1CountAfter(worker.logs, logsBefore, DAILY);
+    expect(province.statements - province.outboxInserts).toBe(cityStatements);
     const office = worker.fake.messages.slice(before).filter((m) => m.receiveId === GROUP);
     expect(office).toHaveLength(1);
     const size = bytes(office[0]!.content);
