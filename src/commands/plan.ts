@@ -29,9 +29,11 @@ export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: str
   const zoneOfSupervisor = (code: string) => data.supervisors.get(code)?.zoneCode ?? data.schools.get(rows.find((r) => r.supervisorCode === code)?.schoolCode ?? "")?.zoneCode ?? "—";
   const zones = new Map<string, string[]>();
   const zoneCounts = new Map<string, number>();
+  let supervisorCount = 0;
   for (const [code, list] of [...bySupervisor].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const zone = zoneOfSupervisor(code);
     if (zoneFilter && zone !== zoneFilter) continue;
+    supervisorCount++;
     const schools = list.map((row) => escapeMarkdown(`${schoolName(row.schoolCode)}（${t.planning.reasons[row.reason] ?? row.reason}）`)).join(t.common.and);
     const name = data.supervisors.get(code)?.name ?? code;
     zones.set(zone, [...(zones.get(zone) ?? []), t.planning.previewSupervisor(escapeMarkdown(name), escapeMarkdown(code), schools)]);
@@ -39,7 +41,7 @@ export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: str
   }
   const carried = plan.carriedOver.filter((c) => !zoneFilter || (data.schools.get(c.schoolCode)?.zoneCode ?? "") === zoneFilter);
   const total = [...zoneCounts.values()].reduce((a, b) => a + b, 0);
-  const header = markdown(t.planning.previewSummary(total, zones.size, carried.length, Boolean(data.run?.sentAt)));
+  const header = markdown(t.planning.previewSummary(total, supervisorCount, carried.length, Boolean(data.run?.sentAt)));
   const footer = markdown(t.planning.previewFooter(week));
   const title = t.planning.previewTitle(week, weekRange(week, t, plan.schoolDays));
   const zoneTitle = (code: string) => t.planning.previewZone(escapeMarkdown(data.zones.get(code) ?? code), escapeMarkdown(code), zoneCounts.get(code) ?? 0);

@@ -89,6 +89,8 @@ describe("weekly plan: eight Mondays on a generated roster", () => {
       FIRST_WEEK,
     );
     expect(rows.length).toBeGreaterThan(0);
+    const supervisorsPlanned = new Set(rows.map((r) => r.supervisor_code)).size;
+    expect(previewText).toContain(`共 ${rows.length} 次督导，涉及 ${supervisorsPlanned} 位督学`);
     // each supervisor's preview line names exactly the schools stored for them
     for (const supervisor of SUPERVISORS) {
       const line = previewText.split("\n").find((l) => l.includes(`（${supervisor.code}）`));
