@@ -7,16 +7,23 @@
 export interface ParsedCommand {
   /** the command word, normalised (NFKC, lower case) */
   name: string;
-  /** the rest of the text after the command word, trimmed, spaces collapsed */
+  /** the rest of the text after the command word: full-width letters and digits made plain, spaces collapsed, punctuation as typed */
   args: string;
   argv: string[];
 }
 
 const SPACES = /[\s\u3000]+/g;
+const FULL_WIDTH_ALPHANUMERIC = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g;
 
-/** NFKC turns full-width letters, digits, spaces and ASCII punctuation into their plain forms. */
+/**
+ * Full-width letters and digits become plain ones and every run of spaces one
+ * space. Punctuation is kept as typed: "，" and "（）" belong in an order's text.
+ */
 export function normalizeText(text: string): string {
-  return text.normalize("NFKC").replace(SPACES, " ").trim();
+  return text
+    .replace(FULL_WIDTH_ALPHANUMERIC, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(SPACES, " ")
+    .trim();
 }
 
 export function stripMentions(text: string, mentionKeys: readonly string[]): string {
@@ -29,7 +36,7 @@ export function parseCommand(text: string, mentionKeys: readonly string[] = []):
   const cleaned = normalizeText(stripMentions(text, mentionKeys)).replace(/^[/／]\s*/, "");
   if (!cleaned) return null;
   const [head = "", ...rest] = cleaned.split(" ");
-  return { name: head.toLowerCase(), args: rest.join(" "), argv: rest };
+  return { name: head.normalize("NFKC").toLowerCase(), args: rest.join(" "), argv: rest };
 }
 
 export function levenshtein(a: string, b: string): number {

@@ -50,12 +50,12 @@ describe("orders: from the command to verified closure", () => {
 
   it("issues, delivers, is acknowledged, reported, sent back, reported again and closed, with the whole audit trail", async () => {
     const due = plusDays(todayShanghai(), 30);
-    const issued = await worker.say(MANAGER, "督办 SCH001 30天 请于期限内完成食堂卫生整改并报送整改报告。");
+    const issued = await worker.say(MANAGER, "督办 SCH001 30天 请于期限内完成食堂卫生整改（含后厨），并报送整改报告。");
     const number = `督办〔${year}〕1号`;
     expect(issued.texts.join("\n")).toContain(number);
 
     const row = await order(number);
-    expect(row).toMatchObject({ kind: "order", school_code: "SCH001", status: "issued", due_date: due });
+    expect(row).toMatchObject({ kind: "order", school_code: "SCH001", status: "issued", due_date: due, text: "请于期限内完成食堂卫生整改（含后厨），并报送整改报告。" });
     expect(await worker.count("order_counters", "kind = 'order' AND year = ?", Number(year))).toBe(1);
 
     // Delivered to the nameplate supervisor and the school contact, with the acknowledge / report / extension controls.

@@ -9,6 +9,14 @@ describe("command parsing", () => {
     expect(parseCommand("帮助")?.name).toBe("帮助");
   });
 
+  it("keeps the punctuation of free text as typed", () => {
+    expect(parseCommand("督办 ＳＣＨ００１ ７天 校门口秩序混乱，需设置护学岗（早晚）")).toEqual({
+      name: "督办",
+      args: "SCH001 7天 校门口秩序混乱，需设置护学岗（早晚）",
+      argv: ["SCH001", "7天", "校门口秩序混乱，需设置护学岗（早晚）"],
+    });
+  });
+
   it("strips mention keys", () => {
     expect(parseCommand("@_user_1 督办单 逾期", ["@_user_1"])).toEqual({ name: "督办单", args: "逾期", argv: ["逾期"] });
     expect(parseCommand("@_user_1", ["@_user_1"])).toBeNull();
