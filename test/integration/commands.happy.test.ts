@@ -112,3 +112,25 @@ describe("outbound: the SDK client against the fake Open Platform", () => {
     expect(row!.ref).toMatch(/^reply:om_in_/);
   });
 });
+
+describe("an error a user hits", () => {
+  let worker: TestWorker;
+  beforeAll(async () => {
+    worker = await TestWorker.start();
+    await seedRoster(worker);
+  });
+  afterAll(() => worker.stop());
+
+  it("answers with a reference that finds the error in the logs, without a stack trace", async () => {
+    // Break the database under the bot: whoami reads zones.
+    await worker.query("ALTER TABLE zones RENAME TO zones_gone");
+    const { texts } = await worker.say("ou_sup_1", "whoami");
+    expect(texts).toHaveLength(1);
+    const ref = /编号 ([0-9a-f]{12})/.exec(texts[0]!)?.[1];
+    expect(ref).toBeDefined();
+    expect(texts[0]).not.toMatch(/at |Error|D1_|SQL/);
+    const errorLine = worker.logs.find((line) => line.ref === ref && line.level === "error");
+    expect(errorLine).toMatchObject({ route: "event", outcome: "error", error: expect.stringContaining("zones") });
+    await worker.query("ALTER TABLE zones_gone RENAME TO zones");
+  });
+});
