@@ -15,6 +15,9 @@ type AppEnv = { Bindings: Bindings; Variables: { ref: string; log: LogFields } }
 
 export const VERSION = "0.1.0";
 
+/** How long event handling waits after the 200, so that a burst of acknowledgements goes out before the work starts. */
+export const ACK_FIRST_DELAY_MS = 50;
+
 export const app = new Hono<AppEnv>();
 
 app.use("*", async (c, next) => {
@@ -65,7 +68,7 @@ app.post("/feishu/events", async (c) => {
   const ref = c.get("ref");
   const acceptedAt = Date.now();
   // Yield to the event loop first, so acknowledgements of requests already waiting go out before this work starts.
-  c.executionCtx.waitUntil(new Promise((resolve) => setTimeout(resolve, 0)).then(() => handleMessageEvent(c.env, result.envelope, ref, acceptedAt)));
+  c.executionCtx.waitUntil(new Promise((resolve) => setTimeout(resolve, ACK_FIRST_DELAY_MS)).then(() => handleMessageEvent(c.env, result.envelope, ref, acceptedAt)));
   c.set("log", { ...log, outcome: "accepted" });
   return c.json({});
 });

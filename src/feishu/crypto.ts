@@ -47,8 +47,16 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-async function aesKey(encryptKey: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", await sha256(encryptKey), { name: "AES-CBC" }, false, ["encrypt", "decrypt"]);
+const aesKeys = new Map<string, Promise<CryptoKey>>();
+
+/** The AES key for an Encrypt Key, derived once per isolate (every event needs it). */
+function aesKey(encryptKey: string): Promise<CryptoKey> {
+  let key = aesKeys.get(encryptKey);
+  if (!key) {
+    key = sha256(encryptKey).then((digest) => crypto.subtle.importKey("raw", digest, { name: "AES-CBC" }, false, ["encrypt", "decrypt"]));
+    aesKeys.set(encryptKey, key);
+  }
+  return key;
 }
 
 /** AES-256-CBC, key = SHA-256(encryptKey), wire form base64(iv ‖ ciphertext). Throws on bad input. */

@@ -177,8 +177,14 @@ export class TestWorker {
   /** Waits until the outbox has nothing left to deliver (or `timeoutMs` passes). */
   async settle(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    // Let waitUntil work (after the 200) start and commit.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Every accepted event's work (after the 200) has logged its end: its writes and outbox rows are committed.
+    const accepted = () => this.logs.filter((line) => line.route === "/feishu/events" && line.outcome === "accepted").length;
+    const handled = () => this.logs.filter((line) => line.route === "event").length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    while (handled() < accepted()) {
+      if (Date.now() > deadline) throw new Error(`events not handled after ${timeoutMs} ms: ${accepted() - handled()} left`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     for (;;) {
       const open = await this.count("outbox", "state IN ('pending', 'sending', 'failed')");
       if (open === 0) {
