@@ -125,6 +125,11 @@ export class TestWorker {
     return counts;
   }
 
+  /** POSTs straight to workerd's HTTP socket, as Feishu's request would arrive (no Miniflare dispatch in between). */
+  async socketFetch(path: string, init?: RequestInit): Promise<Response> {
+    return fetch(new URL(path, await this.mf.ready), init);
+  }
+
   async fetch(path: string, init?: RequestInit): Promise<Response> {
     return this.mf.dispatchFetch(`http://duxue.test${path}`, init as never) as unknown as Response;
   }
