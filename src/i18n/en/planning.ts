@@ -32,7 +32,7 @@ export const planning: typeof zh = {
   pastWeek: (week: string) => `${week} is over; it can no longer be sent or changed.`,
   previewTitle: (week: string, range: string) => `Plan preview · ${week} (${range})`,
   previewSummary: (visits: number, supervisors: number, carried: number, sent: boolean) =>
-    `${visits} visits for ${supervisors} supervisors; ${carried} carried over. ${sent ? "This week's plan was already sent." : "Not sent yet."}`,
+    `${visits} visits for ${supervisors} supervisors; ${carried} carried over. ${sent ? "That week's plan was already sent." : "Not sent yet."}`,
   previewZone: (name: string, code: string, visits: number) => `**${name}** (${code}) · ${visits} visits`,
   previewSupervisor: (name: string, code: string, schools: string) => `- ${name} (${code}): ${schools}`,
   previewCarried: (schools: string) => `Carried over to the next school week: ${schools}`,

@@ -34,7 +34,7 @@ export const planning = {
   pastWeek: (week: string) => `${week} 已经过去，不能再发送或调整。`,
   previewTitle: (week: string, range: string) => `督导安排预览 · ${week}（${range}）`,
   previewSummary: (visits: number, supervisors: number, carried: number, sent: boolean) =>
-    `共 ${visits} 次督导，涉及 ${supervisors} 位督学；顺延 ${carried} 次。${sent ? "本周安排已发送过。" : "尚未发送。"}`,
+    `共 ${visits} 次督导，涉及 ${supervisors} 位督学；顺延 ${carried} 次。${sent ? "该周的安排已发送过。" : "尚未发送。"}`,
   previewZone: (name: string, code: string, visits: number) => `**${name}**（${code}）· ${visits} 次`,
   previewSupervisor: (name: string, code: string, schools: string) => `- ${name}（${code}）：${schools}`,
   previewCarried: (schools: string) => `顺延到下一上课周：${schools}`,
