@@ -1,15 +1,12 @@
 import { button, card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
 import type { Messages } from "../i18n/index.ts";
 import { OUTBOX_RETRY_ACTION } from "../actions/outbox-retry.ts";
+import { localDateTime } from "../domain/time.ts";
 import { MANAGERS, type Command } from "./types.ts";
 
 const STATES = ["pending", "sending", "sent", "failed", "dead"] as const;
 type State = (typeof STATES)[number];
 const LAST_ERRORS = 8;
-
-function localTime(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).format(ms);
-}
 
 /** The status card: counts by state, the last errors, and a retry button when messages are dead. */
 export function outboxCard(
@@ -29,7 +26,7 @@ export function outboxCard(
         state: d.states[row.state],
         ref: escapeMarkdown(row.ref ?? "-"),
         attempts: row.attempts,
-        at: localTime(row.updated_at, timeZone),
+        at: localDateTime(row.updated_at, timeZone),
         error: escapeMarkdown((row.last_error ?? "").slice(0, 200)),
       }),
     );

@@ -17,7 +17,7 @@
 import { SchoolCalendar, type CalendarPeriod } from "./calendar.ts";
 import { daysOverdue, isEscalation, isOpen, isOverdue } from "./orders.ts";
 import { ROUTINE_ITEMS } from "./report-form.ts";
-import { addDays, isoWeekOf, weekday, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
+import { addDays, isoWeekOf, localMidnightMs, weekday, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
 import type { OrderStatus } from "../db/schema.ts";
 
 export const MISSED_THRESHOLD = 2;
@@ -49,30 +49,7 @@ export interface DigestWindow {
   escalationCutoff: IsoDate;
 }
 
-/** Offset of `timeZone` from UTC at `ms`, in ms. */
-function zoneOffsetMs(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second"));
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
-/** Epoch ms of 00:00 on `date` in `timeZone`. */
-export function localMidnightMs(date: IsoDate, timeZone: string): number {
-  const naive = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
-  let guess = naive - zoneOffsetMs(naive, timeZone);
-  guess = naive - zoneOffsetMs(guess, timeZone);
-  return guess;
-}
+export { localMidnightMs };
 
 export function digestWindow(week: IsoWeek, timeZone: string, escalationDays: number): DigestWindow {
   const monday = weekStart(week);

@@ -26,6 +26,23 @@ export function utcOffsetMinutes(nowMs: number, timeZone: string): number {
   return Math.round((localAsUtc - Math.floor(nowMs / 60_000) * 60_000) / 60_000);
 }
 
+/** `YYYY-MM-DD HH:mm` at `ms` in `timeZone`, for times shown to people. */
+export function localDateTime(ms: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+      .formatToParts(new Date(ms))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** Epoch ms of 00:00 on `date` in `timeZone` (the offset taken twice, so a day starting a DST change is right). */
+export function localMidnightMs(date: IsoDate, timeZone: string): number {
+  const naive = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  const first = naive - utcOffsetMinutes(naive, timeZone) * 60_000;
+  return naive - utcOffsetMinutes(first, timeZone) * 60_000;
+}
+
 const toUtcMs = (date: IsoDate) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 const fromUtcMs = (ms: number): IsoDate => new Date(ms).toISOString().slice(0, 10);
 

@@ -1,7 +1,7 @@
 /** Cards of supervision orders: the order itself (with its action forms), the issue form, the issued answer, the extension decision. */
 import type { OrderKind, OrderStatus } from "../../db/schema.ts";
 import { daysOverdue, ESCALATION_DAYS, MAX_NOTE_TEXT, MAX_ORDER_TEXT, DEFAULT_ORDER_PREFIXES } from "../../domain/orders.ts";
-import { localDate } from "../../domain/time.ts";
+import { localDate, localDateTime } from "../../domain/time.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { cardBytes, MAX_CARD_BYTES } from "./digest-card.ts";
 import { button, card, divider, escapeMarkdown, markdown, plainText, type Card, type CardElement, type HeaderTemplate } from "./kit.ts";
@@ -23,20 +23,6 @@ export interface OrderEventView {
   actorName: string;
   action: string;
   note: string | null;
-}
-
-export function formatInstant(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
 }
 
 const input = (options: { name: string; label: string; placeholder: string; required?: boolean; multiline?: boolean; maxLength?: number }): CardElement => ({
@@ -134,7 +120,7 @@ export function historyElements(
   const shown = events.slice(-cut.last);
   const lines = shown.map((event) =>
     `- ${t.orders.historyLine(
-      formatInstant(event.at, timeZone),
+      localDateTime(event.at, timeZone),
       escapeMarkdown(event.actorName),
       t.orders.events[event.action] ?? escapeMarkdown(event.action),
       event.note && cut.noteChars > 0 ? escapeMarkdown(clip(event.note, cut.noteChars)) : "",
