@@ -34,8 +34,11 @@ describe("command parsing", () => {
   });
 
   it("lists for each role only the commands it may use", () => {
-    const supervisorNames = commandsFor("supervisor").map((c) => c.name);
-    expect(supervisorNames).toContain("help");
-    for (const command of commandsFor("supervisor")) expect(command.roles === undefined || command.roles.includes("supervisor")).toBe(true);
+    const names = (role: Parameters<typeof commandsFor>[0]) => commandsFor(role).map((c) => c.name);
+    expect(names("supervisor")).toEqual(expect.arrayContaining(["help", "whoami", "week", "report", "leave", "show", "orders"]));
+    for (const managerOnly of ["order", "plan", "close", "export", "outbox", "digest"]) expect(names("supervisor")).not.toContain(managerOnly);
+    expect(names("school_contact")).not.toContain("week");
+    expect(names("manager")).toEqual(expect.arrayContaining(["order", "plan", "close", "export", "outbox", "digest"]));
+    expect(names("admin")).toEqual(names("manager"));
   });
 });
