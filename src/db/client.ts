@@ -7,9 +7,6 @@ export function openDb(d1: D1Database) {
   return drizzle(d1, { schema });
 }
 
-/** A statement drizzle can put into `db.batch`. */
-export type BatchItem = Parameters<Db["batch"]>[0][number];
-
 /**
  * Splits rows into chunks whose JSON stays under `maxBytes`, for the
  * `json_each(?)` bulk statements: one bound parameter per chunk keeps big

@@ -2,7 +2,7 @@
  * The digest's reads: ONE D1 batch of a fixed number of statements whatever the
  * roster size (aggregates GROUP BY zone; lists cut to ROWS_PER_ZONE rows per zone
  * with window functions). No query per school, zone or person.
- * `DIGEST_QUERIES` (and `loadDigest(...).queries`) say how many statements a digest takes.
+ * `loadDigest(...).queries` says how many statements it took (logged by the job).
  */
 import { ROWS_PER_ZONE, type DigestData, type DigestWindow, type EscalationRow, type MissRow, type OrderRow, type PersonRow, type ProblemRow, type SeriousRow, type UnvisitedRow, type VisitRow, type ZoneRow } from "../domain/digest.ts";
 import type { CalendarPeriod } from "../domain/calendar.ts";
@@ -84,10 +84,6 @@ export const DIGEST_JOB_SQL = {
     ORDER BY p.code`,
   sent: `SELECT scope FROM digests WHERE week = ?1`,
 } as const;
-
-/** Statements per digest: the office's, any zone's, a city's or a province's alike. */
-export const DIGEST_QUERIES = Object.keys(DIGEST_SQL).length;
-export const DIGEST_JOB_QUERIES = DIGEST_QUERIES + Object.keys(DIGEST_JOB_SQL).length;
 
 export interface LoadedDigest {
   data: DigestData;
