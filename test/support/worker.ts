@@ -22,6 +22,10 @@ export interface TestWorkerOptions {
   fake?: FakeFeishu;
   /** the source of an entry module that wraps the bundle (`import worker from "./index.js"`), e.g. the benchmark's D1 counter */
   wrapEntry?: string;
+  /** also listen on a socket straight into the Worker, bypassing Miniflare's entry worker (see `directFetch`) */
+  directSocket?: boolean;
+  /** open V8's inspector on this port (CPU profiles of the Worker: see bench/profile-ack.ts) */
+  inspectorPort?: number;
 }
 
 function compatibilityDate(): string {
@@ -60,6 +64,8 @@ export class TestWorker {
       ...code,
       compatibilityDate: compatibilityDate(),
       compatibilityFlags: ["nodejs_compat"],
+      ...(options.directSocket ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       d1Databases: { DB: "duxue-test" },
       queueProducers: { OUTBOX: { queueName: "duxue-outbox" } },
       queueConsumers: { "duxue-outbox": { maxBatchSize: 40, maxBatchTimeout: 0.05, maxRetries: 20 } },
@@ -128,6 +134,11 @@ export class TestWorker {
   /** POSTs straight to workerd's HTTP socket, as Feishu's request would arrive (no Miniflare dispatch in between). */
   async socketFetch(path: string, init?: RequestInit): Promise<Response> {
     return fetch(new URL(path, await this.mf.ready), init);
+  }
+
+  /** The Worker's own socket (needs `directSocket`): as in production, no Miniflare entry worker in front of it. */
+  async directUrl(path: string): Promise<URL> {
+    return new URL(path, await this.mf.unsafeGetDirectURL());
   }
 
   async fetch(path: string, init?: RequestInit): Promise<Response> {
