@@ -16,7 +16,18 @@ type AppEnv = { Bindings: Bindings; Variables: { ref: string; log: LogFields } }
 export const VERSION = "0.1.0";
 
 /** How long event handling waits after the 200, so that a burst of acknowledgements goes out before the work starts. */
-export const ACK_FIRST_DELAY_MS = 50;
+const ACK_FIRST_DELAY_MS = 50;
+/** After that, it also waits while this isolate is still answering requests, but never longer than this in all. */
+const ACK_FIRST_MAX_WAIT_MS = 1_000;
+
+let requestsInFlight = 0;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Acknowledgements first: Feishu retries an event it has not seen answered within 3 s, and a burst shares one isolate. */
+async function afterPendingAcknowledgements(): Promise<void> {
+  await sleep(ACK_FIRST_DELAY_MS);
+  for (let waited = ACK_FIRST_DELAY_MS; requestsInFlight > 0 && waited < ACK_FIRST_MAX_WAIT_MS; waited += 5) await sleep(5);
+}
 
 export const app = new Hono<AppEnv>();
 
@@ -25,7 +36,12 @@ app.use("*", async (c, next) => {
   const ref = newRequestId();
   c.set("ref", ref);
   c.set("log", {});
-  await next();
+  requestsInFlight++;
+  try {
+    await next();
+  } finally {
+    requestsInFlight--;
+  }
   logger.info({ ref, method: c.req.method, route: c.req.path, status: c.res.status, ms: Date.now() - started, ...c.get("log") });
 });
 
@@ -67,8 +83,7 @@ app.post("/feishu/events", async (c) => {
   }
   const ref = c.get("ref");
   const acceptedAt = Date.now();
-  // Yield to the event loop first, so acknowledgements of requests already waiting go out before this work starts.
-  c.executionCtx.waitUntil(new Promise((resolve) => setTimeout(resolve, ACK_FIRST_DELAY_MS)).then(() => handleMessageEvent(c.env, result.envelope, ref, acceptedAt)));
+  c.executionCtx.waitUntil(afterPendingAcknowledgements().then(() => handleMessageEvent(c.env, result.envelope, ref, acceptedAt)));
   c.set("log", { ...log, outcome: "accepted" });
   return c.json({});
 });
