@@ -134,7 +134,7 @@ app.post("/feishu/cards", async (c) => {
   try {
     const dispatched = await dispatchCardAction(services, header.event_id, event);
     await services.uow.commit();
-    answer = dispatched.answer;
+    answer = "afterCommit" in dispatched.answer ? dispatched.answer.afterCommit() : dispatched.answer;
     c.set("log", { ...log, outcome: dispatched.outcome });
   } catch (error) {
     logger.error({ ref, route: "card_action", ...log, outcome: "error" }, error);

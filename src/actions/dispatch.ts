@@ -3,9 +3,10 @@ import { findActor } from "../db/people.ts";
 import { cardActionSchema, type CardAnswer } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
 import { findCardAction } from "./index.ts";
+import type { AnswerAfterCommit } from "./types.ts";
 
 /** `card.action.trigger`: finds the handler named by the button's value and runs it; the answer goes back synchronously. */
-export async function dispatchCardAction(services: Services, eventId: string, event: unknown): Promise<{ answer: CardAnswer; outcome: string }> {
+export async function dispatchCardAction(services: Services, eventId: string, event: unknown): Promise<{ answer: CardAnswer | AnswerAfterCommit; outcome: string }> {
   const parsed = cardActionSchema.safeParse(event);
   const zh = messages("zh");
   if (!parsed.success) return { answer: { toast: { type: "error", content: zh.common.cardExpired } }, outcome: "bad_event" };

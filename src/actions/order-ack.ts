@@ -11,9 +11,12 @@ export const orderAck: CardActionHandler = {
     const found = await orderForAction(ctx, "acknowledge");
     if (!found.ok) return found.answer;
     const { order, actor } = found;
-    queueTransition(ctx, order, { to: "acknowledged", actorCode: actor.code, action: "acknowledged", set: { acknowledged_at: ctx.nowMs } });
+    const applied = ctx.uow.probe(queueTransition(ctx, order, { to: "acknowledged", actorCode: actor.code, action: "acknowledged", set: { acknowledged_at: ctx.nowMs } }));
     const timeZone = ctx.config.TIMEZONE;
     const updated = orderCard(ctx.t, { ...order, status: "acknowledged" }, { today: localDate(ctx.nowMs, timeZone), timeZone, actions: true });
-    return { ...toast("success", ctx.t.orders.acknowledgedToast(order.number)), card: { type: "raw", data: updated } };
+    return {
+      afterCommit: () =>
+        applied.held ? { ...toast("success", ctx.t.orders.acknowledgedToast(order.number)), card: { type: "raw", data: updated } } : toast("warning", ctx.t.orders.changedMeanwhile(order.number)),
+    };
   },
 };

@@ -19,7 +19,7 @@ export const orderReport: CardActionHandler = {
     const links = stringField(ctx.formValue, "links");
     if (!done || done.length > MAX_NOTE_TEXT || (result !== "done" && result !== "partly") || links.length > 1000) return toast("error", t.orders.badReport);
     const note = t.orders.reportNote(t.orders.results[result], done, links);
-    queueTransition(ctx, order, {
+    const change = queueTransition(ctx, order, {
       to: "reported",
       actorCode: actor.code,
       action: "reported",
@@ -38,7 +38,14 @@ export const orderReport: CardActionHandler = {
         template: "turquoise",
         intro: pt.orders.reportedIntro(escapeMarkdown(actor.name), escapeMarkdown(note)),
       }),
+      change,
     );
-    return { ...toast("success", t.orders.reportedToast(order.number)), card: { type: "raw", data: orderCard(t, reported, { today, timeZone, actions: true }) } };
+    const applied = ctx.uow.probe(change);
+    return {
+      afterCommit: () =>
+        applied.held
+          ? { ...toast("success", t.orders.reportedToast(order.number)), card: { type: "raw", data: orderCard(t, reported, { today, timeZone, actions: true }) } }
+          : toast("warning", t.orders.changedMeanwhile(order.number)),
+    };
   },
 };

@@ -18,8 +18,13 @@ export interface ActionContext extends Services {
   eventId: string;
 }
 
+/** An answer that depends on how the commit went (e.g. whether a guarded change won a race); chosen after it. */
+export interface AnswerAfterCommit {
+  afterCommit: () => CardAnswer;
+}
+
 /** One card action per file; answers synchronously with a toast and/or a new card. */
 export interface CardActionHandler {
   name: string;
-  run(ctx: ActionContext): Promise<CardAnswer>;
+  run(ctx: ActionContext): Promise<CardAnswer | AnswerAfterCommit>;
 }

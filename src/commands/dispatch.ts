@@ -1,5 +1,5 @@
 import { findActor } from "../db/people.ts";
-import type { OutboundMessage } from "../delivery/outbox.ts";
+import type { BatchCondition, OutboundMessage } from "../delivery/outbox.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { messages } from "../i18n/index.ts";
@@ -28,8 +28,8 @@ export interface TextMessage {
 /** Identifies the sender, matches the command, checks the role, runs it. Returns the command's name for the log. */
 export async function dispatchCommand(services: Services, message: TextMessage): Promise<string> {
   let replies = 0;
-  const reply = (content: { text: string } | Card) => {
-    services.uow.send(replyMessage(message.chat, replies++, content));
+  const reply = (content: { text: string } | Card, onlyIf?: BatchCondition) => {
+    services.uow.send({ ...replyMessage(message.chat, replies++, content), ...(onlyIf ? { onlyIf } : {}) });
   };
   const actor = await findActor(services.db, message.senderOpenId, services.config.ADMIN_OPEN_IDS);
   if (!actor) {

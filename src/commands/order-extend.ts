@@ -30,7 +30,7 @@ export const orderExtend: Command = {
       return ctx.reply(textContent(`${message}\n${t.orders.extendUsage}`));
     }
     if (due.due === order.dueDate) return ctx.reply(textContent(t.orders.sameDue(order.number, due.due)));
-    queueTransition(ctx, order, {
+    const applied = queueTransition(ctx, order, {
       to: step.to,
       actorCode: ctx.actor.code,
       action: "extended",
@@ -41,7 +41,9 @@ export const orderExtend: Command = {
     const extended = { ...order, dueDate: due.due };
     notifyChange(ctx, order, await recipientsOfOrder(ctx.d1, order), (pt) =>
       orderCard(pt, extended, { today, timeZone, title: pt.orders.extendedTitle(order.number), intro: pt.orders.extendedIntro(due.due), actions: true }),
+      applied,
     );
-    ctx.reply(textContent(t.orders.extendedAnswer(order.number, due.due)));
+    ctx.reply(textContent(t.orders.extendedAnswer(order.number, due.due)), applied);
+    ctx.reply(textContent(t.orders.changedMeanwhile(order.number)), { ...applied, absent: true });
   },
 };

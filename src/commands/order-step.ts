@@ -32,10 +32,12 @@ export async function runManagerStep(ctx: CommandContext, step: ManagerStep): Pr
   if (note.length > MAX_NOTE_TEXT) return ctx.reply(textContent(t.orders.noteTooLong(MAX_NOTE_TEXT)));
   const next = transition(step.action, order.status, "manager", order.kind);
   if (!next.ok) return ctx.reply(textContent(`${order.number}：${t.orders.refusals[next.reason]}`));
-  queueTransition(ctx, order, { to: next.to, actorCode: ctx.actor.code, action: step.event, note: note || null, set: step.set?.(ctx.nowMs) });
+  const applied = queueTransition(ctx, order, { to: next.to, actorCode: ctx.actor.code, action: step.event, note: note || null, set: step.set?.(ctx.nowMs) });
   const timeZone = ctx.config.TIMEZONE;
   const today = localDate(ctx.nowMs, timeZone);
   const after = { ...order, status: next.to };
-  notifyChange(ctx, order, await recipientsOfOrder(ctx.d1, order), (pt) => orderCard(pt, after, { today, timeZone, ...step.card(pt, order.number, escapeMarkdown(note)) }));
-  ctx.reply(textContent(step.answer(t, order.number)));
+  const recipients = await recipientsOfOrder(ctx.d1, order);
+  notifyChange(ctx, order, recipients, (pt) => orderCard(pt, after, { today, timeZone, ...step.card(pt, order.number, escapeMarkdown(note)) }), applied);
+  ctx.reply(textContent(step.answer(t, order.number)), applied);
+  ctx.reply(textContent(t.orders.changedMeanwhile(order.number)), { ...applied, absent: true });
 }

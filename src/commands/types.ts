@@ -2,7 +2,7 @@ import type { Bindings, Config } from "../env.ts";
 import type { Db } from "../db/client.ts";
 import type { Actor } from "../db/people.ts";
 import type { Role } from "../db/schema.ts";
-import type { UnitOfWork } from "../delivery/outbox.ts";
+import type { BatchCondition, UnitOfWork } from "../delivery/outbox.ts";
 import type { FeishuClient } from "../feishu/client.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import type { Messages } from "../i18n/index.ts";
@@ -34,8 +34,8 @@ export interface CommandContext extends Services {
   /** the text after the command word, normalised */
   args: string;
   argv: string[];
-  /** queue a reply to the chat the command came from (committed with the handler's writes) */
-  reply(content: { text: string } | Card): void;
+  /** queue a reply to the chat the command came from (committed with the handler's writes; with `onlyIf`, only if that holds then) */
+  reply(content: { text: string } | Card, onlyIf?: BatchCondition): void;
 }
 
 export interface Command {

@@ -4,6 +4,7 @@
  * handler shares. Reads go straight to D1; writes are queued on `services.uow`.
  */
 import type { Services } from "../commands/types.ts";
+import type { BatchCondition } from "../delivery/outbox.ts";
 import { managersWithOpenId, type Actor, type Person } from "./people.ts";
 import { chunkForJson } from "./client.ts";
 import type { OrderKind, OrderStatus } from "./schema.ts";
@@ -202,35 +203,37 @@ export async function issueOrders(services: Services, input: IssueInput): Promis
   return rows.map((row) => ({ number: row.number, schoolCode: row.schoolCode, recipients: (recipients.get(row.schoolCode) ?? []).length }));
 }
 
-/** Queues one card per person, in the person's language. */
+/** Queues one card per person, in the person's language (with `onlyIf`, only if that holds when the batch runs). */
 export function notifyPeople(
   services: Services,
   people: readonly { code: string; openId: string | null; lang: string }[],
   key: (person: { code: string }) => string,
   build: (t: Messages) => Card,
+  onlyIf?: BatchCondition,
 ): number {
   let sent = 0;
   for (const person of people) {
     if (!person.openId) continue;
-    services.uow.send({ key: key(person), to: { openId: person.openId }, msgType: "interactive", content: build(messages(person.lang)) });
+    services.uow.send({ key: key(person), to: { openId: person.openId }, msgType: "interactive", content: build(messages(person.lang)), ...(onlyIf ? { onlyIf } : {}) });
     sent++;
   }
   return sent;
 }
 
 /**
- * Tells `people` about a change to `order` made from the state just read. The key names that state
- * (`order:<number>:after:<updatedAt>:<person>`): of two changes raced from the same state only the one
- * whose batch commits first is told (the other's guarded update, audit row and messages come to nothing),
- * and a repeat of the same change adds nothing.
+ * Tells `people` about a change to `order` made from the state just read, if the change applied (`applied`,
+ * from `queueTransition`): of two changes raced from the same state only the one whose batch commits first
+ * is told. The key names that state (`order:<number>:after:<updatedAt>:<person>`), so a repeat of the same
+ * change adds nothing either.
  */
 export function notifyChange(
   services: Services,
   order: Pick<OrderRecord, "number" | "updatedAt">,
   people: readonly { code: string; openId: string | null; lang: string }[],
   build: (t: Messages) => Card,
+  applied: BatchCondition,
 ): number {
-  return notifyPeople(services, people, (person) => `order:${order.number}:after:${order.updatedAt}:${person.code}`, build);
+  return notifyPeople(services, people, (person) => `order:${order.number}:after:${order.updatedAt}:${person.code}`, build, applied);
 }
 
 // ---------------------------------------------------------------- reads
@@ -291,12 +294,13 @@ export function eventStatement(d1: D1Database, e: { orderId: number; at: number;
 /**
  * Moves an order from the state just read to `to` (guarded: nothing happens if the order changed meanwhile,
  * e.g. another manager's click in the same moment) and appends the audit row in the same batch.
+ * Returns the condition "this change applied" (its audit row exists), for answers that must not claim a lost race.
  */
 export function queueTransition(
   services: Services,
   order: Pick<OrderRecord, "id" | "status" | "updatedAt">,
   change: { to: OrderStatus; actorCode: string; action: string; note?: string | null; data?: unknown; set?: Record<string, string | number | null> },
-): void {
+): BatchCondition {
   const { d1, nowMs } = services;
   const set = { status: change.to, updated_at: nowMs, ...(change.set ?? {}) };
   const columns = Object.keys(set);
@@ -308,6 +312,7 @@ export function queueTransition(
       .bind(...values, order.id, order.status, order.updatedAt),
     eventIfChanged(d1, { orderId: order.id, at: nowMs, actorCode: change.actorCode, action: change.action, note: change.note, data: change.data }),
   );
+  return { sql: "SELECT 1 FROM order_events WHERE order_id = ? AND at = ? AND actor_code = ? AND action = ?", params: [order.id, nowMs, change.actorCode, change.action] };
 }
 
 /** People to tell about a change: the school's recipients. */

@@ -9,6 +9,16 @@ import { chunkForJson } from "../db/client.ts";
 
 export type Recipient = { openId: string } | { chatId: string } | { replyTo: string } | { updateMessage: string } | { callbackToken: string };
 
+/**
+ * A condition checked inside the commit's batch, after the writes: `sql` is a SELECT with `?` parameters
+ * (`params`); it holds when the SELECT returns a row, or, with `absent`, when it returns none.
+ */
+export interface BatchCondition {
+  sql: string;
+  params: unknown[];
+  absent?: boolean;
+}
+
 export interface OutboundMessage {
   /** What the message is about, unique per message (e.g. `reply:om_x:1`, `plan:2026-W48:S001`). Its hash is Feishu's uuid. */
   key: string;
@@ -16,7 +26,11 @@ export interface OutboundMessage {
   msgType: "text" | "interactive" | "file";
   /** a card object, `{ text }` for text messages, `{ file_name, csv }` for a file the consumer uploads first */
   content: unknown;
+  /** written to the outbox only if this holds when the batch runs (e.g. "my guarded change applied") */
+  onlyIf?: BatchCondition;
 }
+
+const exists = (condition: BatchCondition) => `${condition.absent ? "NOT " : ""}EXISTS (${condition.sql})`;
 
 export interface OutboxQueueMessage {
   uuid: string;
@@ -63,11 +77,25 @@ SELECT json_extract(value, '$.uuid'), json_extract(value, '$.operation'), json_e
 FROM json_each(?2) WHERE true
 ON CONFLICT(uuid) DO NOTHING`;
 
-/** Statements that add the messages to the outbox (a handful, whatever the count), plus their uuids. */
+/** Statements that add the messages to the outbox (a handful, whatever the count; more for each condition), plus their uuids. */
 export async function outboxStatements(d1: D1Database, messages: readonly OutboundMessage[], nowMs: number) {
   const rows = await Promise.all(messages.map(toRow));
-  const statements = chunkForJson(rows).map((chunk) => d1.prepare(INSERT_OUTBOX_SQL).bind(nowMs, JSON.stringify(chunk)));
+  const byCondition = new Map<BatchCondition | undefined, OutboxRowInput[]>();
+  messages.forEach((message, i) => byCondition.set(message.onlyIf, [...(byCondition.get(message.onlyIf) ?? []), rows[i]!]));
+  // A condition's bare `?`s are numbered after ?1 and ?2, which come first in the statement's text.
+  const statements = [...byCondition].flatMap(([condition, group]) =>
+    chunkForJson(group).map((chunk) =>
+      condition
+        ? d1.prepare(INSERT_OUTBOX_SQL.replace("WHERE true", `WHERE ${exists(condition)}`)).bind(nowMs, JSON.stringify(chunk), ...condition.params)
+        : d1.prepare(INSERT_OUTBOX_SQL).bind(nowMs, JSON.stringify(chunk)),
+    ),
+  );
   return { statements, uuids: rows.map((row) => row.uuid) };
+}
+
+/** Whether a condition held inside a committed batch (see `UnitOfWork.probe`); undefined before the commit. */
+export interface Probe {
+  held: boolean | undefined;
 }
 
 const QUEUE_BATCH = 100;
@@ -98,6 +126,7 @@ export class UnitOfWork {
   private readonly writes: Writable[] = [];
   private readonly messages: OutboundMessage[] = [];
   private readonly requeued: string[] = [];
+  private readonly probes: { probe: Probe; index: number }[] = [];
   private readonly d1: D1Database;
   private readonly env: Pick<Bindings, "OUTBOX">;
   private readonly nowMs: number;
@@ -118,6 +147,14 @@ export class UnitOfWork {
     return this;
   }
 
+  /** Checks `condition` in the batch, after the writes queued so far; the answer is on the probe once committed. */
+  probe(condition: BatchCondition): Probe {
+    const probe: Probe = { held: undefined };
+    this.probes.push({ probe, index: this.writes.length });
+    this.writes.push(this.d1.prepare(`SELECT ${exists(condition)} AS held`).bind(...condition.params));
+    return probe;
+  }
+
   /** Queues existing outbox rows again after the commit (e.g. dead rows a manager retries; the consumer claims by state). */
   requeue(...uuids: string[]): this {
     this.requeued.push(...uuids);
@@ -136,6 +173,7 @@ export class UnitOfWork {
     const results = all.length > 0 ? await this.d1.batch(all) : [];
     this.writes.length = 0;
     this.messages.length = 0;
+    for (const { probe, index } of this.probes.splice(0)) probe.held = (results[index]?.results[0] as { held?: number } | undefined)?.held === 1;
     const queued = [...uuids, ...this.requeued.splice(0)];
     if (queued.length > 0) await enqueueDelivery(this.env, queued);
     return results.slice(0, writes.length);

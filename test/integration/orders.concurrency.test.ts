@@ -27,19 +27,28 @@ describe("orders: simultaneous changes happen once", () => {
     await worker.say(MANAGER, "督办 SCH001 30天 整改一");
     const number = `督办〔${year}〕1号`;
     worker.fake.reset();
-    await Promise.all([
+    const answers = await Promise.all([
       worker.click(SUPERVISOR, { action: "order_report", number }, { done: "督学代报：已整改", result: "done" }),
       worker.click(CONTACT, { action: "order_report", number }, { done: "学校自报：已整改", result: "done" }),
     ]);
     expect(await events(number, "reported")).toBe(1);
+    // only the report that was kept is thanked; the other hears that the order moved on (raced) or was already reported (one after the other)
+    const toasts = answers.map(({ answer }) => answer.toast);
+    expect(toasts.filter((toast) => toast?.type === "success")).toHaveLength(1);
+    expect(toasts.filter((toast) => toast?.type !== "success")).toHaveLength(1);
     expect(worker.fake.messagesTo(MANAGER).filter((m) => FakeFeishu.textOf(m).includes(number))).toHaveLength(1);
   });
 
   it("two managers close and cancel the same order at once: one of them happens, and the school hears of that one only", async () => {
     const number = `督办〔${year}〕1号`;
     worker.fake.reset();
-    await Promise.all([worker.say(MANAGER, `销号 ${number} 合格`), worker.say("ou_bootstrap_admin", `撤销 ${number} 重复下发`)]);
+    const [close, cancel] = await Promise.all([worker.say(MANAGER, `销号 ${number} 合格`), worker.say("ou_bootstrap_admin", `撤销 ${number} 重复下发`)]);
     expect((await events(number, "closed")) + (await events(number, "cancelled"))).toBe(1);
+    // the one that happened is confirmed; the other manager is not told it happened
+    const closed = (await events(number, "closed")) === 1;
+    expect(close!.texts.join()).toContain(closed ? "已核查销号" : number);
+    expect(close!.texts.join().includes("已核查销号")).toBe(closed);
+    expect(cancel!.texts.join().includes("已撤销")).toBe(!closed);
     for (const openId of [SUPERVISOR, CONTACT]) expect(worker.fake.messagesTo(openId).filter((m) => FakeFeishu.textOf(m).includes(number))).toHaveLength(1);
   });
 

@@ -125,6 +125,7 @@ export const orders: typeof zh = {
   extensionGone: "This extension request has already been decided.",
 
   acknowledgedToast: (number: string) => `Acknowledged ${number}`,
+  changedMeanwhile: (number: string) => `${number} was changed by someone else a moment ago, so yours was not made. To see where it stands, send: show ${number}`,
   reportedToast: (number: string) => `Rectification report for ${number} sent for verification`,
   extensionRequestedToast: "Extension request sent to the managers",
   extensionApprovedToast: (due: string) => `Extension approved: due ${due}`,

@@ -131,6 +131,8 @@ export const orders = {
   extensionNotLater: (due: string) => `申请的期限需晚于当前期限 ${due}。`,
   extensionGone: "这个延期申请已经处理过了。",
 
+  changedMeanwhile: (number: string) => `${number} 刚刚已被他人处理，您的操作没有生效。最新状态请发送：查看 ${number}`,
+
   // toasts
   acknowledgedToast: (number: string) => `已签收 ${number}`,
   reportedToast: (number: string) => `已提交 ${number} 的整改报告，等待核查`,
