@@ -52,19 +52,35 @@ export const orderExtensionDecide: CardActionHandler = {
           .bind(request.requestedDue, nowMs, order.id, request.id, nowMs, actor.code),
       );
     }
+    // another manager may decide the same request in the same moment: only the decision recorded is announced
+    const decided = {
+      sql: "SELECT 1 FROM extension_requests WHERE id = ? AND status = ? AND decided_by = ? AND decided_at = ?",
+      params: [request.id, approve ? "approved" : "denied", actor.code, nowMs],
+    };
     const timeZone = ctx.config.TIMEZONE;
     const today = localDate(nowMs, timeZone);
     const after = { ...order, dueDate: approve ? request.requestedDue : order.dueDate };
-    notifyPeople(ctx, await recipientsOfOrder(d1, order), (p) => `order:${order.number}:extension-decided:${request.id}:${p.code}`, (pt) =>
-      orderCard(pt, after, {
-        today,
-        timeZone,
-        title: pt.orders.extensionDecidedTitle(order.number),
-        intro: approve ? pt.orders.extensionApprovedIntro(after.dueDate) : pt.orders.extensionDeniedIntro(after.dueDate),
-        actions: true,
-      }),
+    notifyPeople(
+      ctx,
+      await recipientsOfOrder(d1, order),
+      (p) => `order:${order.number}:extension-decided:${request.id}:${p.code}`,
+      (pt) =>
+        orderCard(pt, after, {
+          today,
+          timeZone,
+          title: pt.orders.extensionDecidedTitle(order.number),
+          intro: approve ? pt.orders.extensionApprovedIntro(after.dueDate) : pt.orders.extensionDeniedIntro(after.dueDate),
+          actions: true,
+        }),
+      decided,
     );
+    const applied = ctx.uow.probe(decided);
     const content = approve ? t.orders.extensionApprovedToast(request.requestedDue) : t.orders.extensionDeniedToast;
-    return { ...toast("success", content), card: { type: "raw", data: noteCard(t.orders.extensionTitle(order.number), content, approve ? "green" : "grey") } };
+    return {
+      afterCommit: () =>
+        applied.held
+          ? { ...toast("success", content), card: { type: "raw", data: noteCard(t.orders.extensionTitle(order.number), content, approve ? "green" : "grey") } }
+          : toast("info", t.orders.extensionGone),
+    };
   },
 };

@@ -70,4 +70,25 @@ describe("orders: simultaneous changes happen once", () => {
     expect(cards).toHaveLength(trail.length);
     expect(cards.some((m) => FakeFeishu.textOf(m).includes(row!.due_date))).toBe(true);
   });
+  it("two managers decide the same extension request at once: one decision is recorded and confirmed, the other hears it was already decided", async () => {
+    await worker.say(MANAGER, "督办 SCH001 30天 整改三");
+    const [{ number }] = (await worker.query<{ number: string }>("SELECT number FROM orders ORDER BY id DESC LIMIT 1")) as [{ number: string }];
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+    const wanted = new Date(Date.parse(`${today}T00:00:00Z`) + 45 * 86_400_000).toISOString().slice(0, 10);
+    await worker.click(CONTACT, { action: "order_extension_request", number }, { ext_due: `${wanted} +0800`, ext_reason: "需要施工队" });
+    const [request] = await worker.query<{ id: number }>("SELECT id FROM extension_requests WHERE order_id = (SELECT id FROM orders WHERE number = ?)", number);
+    const decide = (openId: string, decision: string) => worker.click(openId, { action: "order_extension_decide", number, request: request!.id, decision });
+    worker.fake.reset();
+    const answers = await Promise.all([decide(MANAGER, "approve"), decide("ou_bootstrap_admin", "deny")]);
+    const decided = (await events(number, "extension_approved")) + (await events(number, "extension_denied"));
+    expect(decided).toBe(1);
+    const toasts = answers.map(({ answer }) => answer.toast);
+    expect(toasts.filter((toast) => toast?.type === "success")).toHaveLength(1);
+    expect(toasts.filter((toast) => toast?.type !== "success")).toEqual([{ type: "info", content: expect.stringContaining("已经处理") }]);
+    // the school hears the decision that was recorded, once
+    const approved = (await events(number, "extension_approved")) === 1;
+    const cards = worker.fake.messagesTo(CONTACT).filter((m) => FakeFeishu.textOf(m).includes(number));
+    expect(cards).toHaveLength(1);
+    expect(toasts[approved ? 0 : 1]?.type).toBe("success");
+  });
 });
