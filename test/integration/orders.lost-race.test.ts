@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { D1_FACADE } from "../support/d1-facade.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
@@ -14,30 +15,14 @@ const CONTACT = "ou_contact_1"; // contact of SCH001
  */
 const RIVAL_ENTRY = `
 import worker from "./index.js";
-function wrapStatement(real, sql) {
-  return {
-    __real: real,
-    __sql: sql,
-    bind: (...args) => wrapStatement(real.bind(...args), sql),
-    first: (...args) => real.first(...args),
-    all: (...args) => real.all(...args),
-    run: (...args) => real.run(...args),
-    raw: (...args) => real.raw(...args),
-  };
-}
-function wrapDb(db) {
-  return {
-    prepare: (sql) => wrapStatement(db.prepare(sql), sql),
-    batch: async (statements) => {
-      if (statements.some((s) => /^UPDATE orders SET status/.test(s.__sql ?? ""))) await db.prepare("UPDATE orders SET updated_at = updated_at + 1").run();
-      return db.batch(statements.map((s) => s.__real ?? s));
-    },
-    exec: (sql) => db.exec(sql),
-    dump: () => db.dump(),
-  };
-}
+${D1_FACADE}
+const rival = {
+  beforeBatch: async (db, sqls) => {
+    if (sqls.some((sql) => /^UPDATE orders SET status/.test(sql ?? ""))) await db.prepare("UPDATE orders SET updated_at = updated_at + 1").run();
+  },
+};
 let wrapped;
-const envOf = (env) => (wrapped ??= { ...env, DB: wrapDb(env.DB) });
+const envOf = (env) => (wrapped ??= { ...env, DB: wrapDb(env.DB, rival) });
 export default {
   fetch: (request, env, ctx) => worker.fetch(request, envOf(env), ctx),
   queue: (batch, env, ctx) => worker.queue(batch, envOf(env), ctx),

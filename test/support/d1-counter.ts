@@ -1,3 +1,5 @@
+import { D1_FACADE } from "./d1-facade.ts";
+
 /**
  * The Worker with its D1 statements counted: the same bundle, wrapped by a tiny
  * entry module that counts D1 statements (and round trips) per invocation.
@@ -9,6 +11,7 @@
 export const D1_COUNTING_ENTRY = `
 import worker from "./index.js";
 import { AsyncLocalStorage } from "node:async_hooks";
+${D1_FACADE}
 const als = new AsyncLocalStorage();
 const isOutbox = (sql) => /^\\s*INSERT INTO outbox\\b/i.test(sql ?? "");
 const count = (sqls) => {
@@ -18,27 +21,8 @@ const count = (sqls) => {
   c.outboxInserts += sqls.filter(isOutbox).length;
   c.roundTrips += 1;
 };
-function wrapStatement(real, sql) {
-  return {
-    __real: real,
-    __sql: sql,
-    bind: (...args) => wrapStatement(real.bind(...args), sql),
-    first: (...args) => { count([sql]); return real.first(...args); },
-    all: (...args) => { count([sql]); return real.all(...args); },
-    run: (...args) => { count([sql]); return real.run(...args); },
-    raw: (...args) => { count([sql]); return real.raw(...args); },
-  };
-}
-function wrapDb(db) {
-  return {
-    prepare: (sql) => wrapStatement(db.prepare(sql), sql),
-    batch: (statements) => { count(statements.map((s) => s.__sql)); return db.batch(statements.map((s) => s.__real ?? s)); },
-    exec: (sql) => { count([sql]); return db.exec(sql); },
-    dump: () => db.dump(),
-  };
-}
 let wrappedEnv;
-const envOf = (env) => (wrappedEnv ??= { ...env, DB: wrapDb(env.DB) });
+const envOf = (env) => (wrappedEnv ??= { ...env, DB: wrapDb(env.DB, { onQuery: count }) });
 async function measured(route, ctx, run) {
   const counter = { statements: 0, outboxInserts: 0, roundTrips: 0, pending: [] };
   const innerCtx = { waitUntil: (p) => { counter.pending.push(p); ctx.waitUntil(p); }, passThroughOnException: () => ctx.passThroughOnException?.() };

@@ -131,11 +131,6 @@ export class TestWorker {
     return counts;
   }
 
-  /** POSTs straight to workerd's HTTP socket, as Feishu's request would arrive (no Miniflare dispatch in between). */
-  async socketFetch(path: string, init?: RequestInit): Promise<Response> {
-    return fetch(new URL(path, await this.mf.ready), init);
-  }
-
   /** The Worker's own socket (needs `directSocket`): as in production, no Miniflare entry worker in front of it. */
   async directUrl(path: string): Promise<URL> {
     return new URL(path, await this.mf.unsafeGetDirectURL());
