@@ -6,13 +6,17 @@ import { SchoolCalendar, type CalendarPeriod } from "../../src/domain/calendar.t
 import { addWeeks, currentWeek } from "../../src/domain/time.ts";
 import { messageUuid } from "../../src/delivery/outbox.ts";
 import { FakeFeishu, type DeliveredMessage } from "../support/fake-feishu.ts";
+import { scenarioDates } from "../support/clock.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
 
 /**
  * Eight Mondays (2026-W49 … 2027-W03) on a generated roster of 3 zones, 12 supervisors and ~48 schools, with a
- * calendar whose December has a one-week break (W51) and whose term ends on 2027-01-22.
+ * calendar whose December has a one-week break (W51) and whose term ends on 2027-01-22. The scenario is written
+ * for 2026/27 and played in the first later year with the same calendar, so the real current week (`本周`) is
+ * never one of its weeks.
  */
+const { year: YEAR, shift } = scenarioDates(2026);
 
 const ZONES = ["Z11", "Z12", "Z13"];
 const SUPERVISORS = Array.from({ length: 12 }, (_, i) => ({ code: `S1${String(i + 1).padStart(2, "0")}`, openId: `ou_gen_${i + 1}`, zone: ZONES[i % 3]! }));
@@ -42,13 +46,13 @@ function generateRoster(): { dir: string; schools: { code: string; name: string;
 }
 
 const PERIODS: CalendarPeriod[] = [
-  { kind: "term", name: "秋季学期", startDate: "2026-12-01", endDate: "2027-01-22" },
-  { kind: "break", name: "研学周", startDate: "2026-12-14", endDate: "2026-12-18" },
-  { kind: "holiday", name: "元旦", startDate: "2027-01-01", endDate: "2027-01-01" },
+  { kind: "term", name: "秋季学期", startDate: shift("2026-12-01"), endDate: shift("2027-01-22") },
+  { kind: "break", name: "研学周", startDate: shift("2026-12-14"), endDate: shift("2026-12-18") },
+  { kind: "holiday", name: "元旦", startDate: shift("2027-01-01"), endDate: shift("2027-01-01") },
 ];
-const FIRST_WEEK = "2026-W49";
+const FIRST_WEEK = shift("2026-W49");
 const WEEKS = Array.from({ length: 8 }, (_, i) => addWeeks(FIRST_WEEK, i));
-const monday = (i: number) => new Date(Date.UTC(2026, 10, 30 + 7 * i, 0, 0, 0));
+const monday = (i: number) => new Date(Date.UTC(YEAR, 10, 30 + 7 * i, 0, 0, 0));
 
 type Row = { id: number; week: string; supervisor_code: string; school_code: string; reason: string; status: string; note: string | null };
 
@@ -73,7 +77,7 @@ describe("weekly plan: eight Mondays on a generated roster", () => {
     const rows = PERIODS.map((p) => `${p.kind},${p.name},${p.startDate},${p.endDate}`).join("; ");
     const { texts } = await worker.say(MANAGER, `校历 导入 ${rows}`);
     expect(texts[0]).toContain("已导入 3 条校历");
-    await worker.say(MANAGER, "专项 2026-12 校园安全");
+    await worker.say(MANAGER, `专项 ${shift("2026-12")} 校园安全`);
   });
   afterAll(() => worker.stop());
 
@@ -118,7 +122,7 @@ describe("weekly plan: eight Mondays on a generated roster", () => {
     expect(Math.max(...perWeek.values())).toBeLessThanOrEqual(2);
 
     // nothing at all in the break week
-    expect(rows.filter((r) => r.week === "2026-W51")).toEqual([]);
+    expect(rows.filter((r) => r.week === shift("2026-W51"))).toEqual([]);
 
     // every school got its visits in December and in January (a school day counts for its own month)
     const calendar = new SchoolCalendar(PERIODS);
@@ -130,11 +134,11 @@ describe("weekly plan: eight Mondays on a generated roster", () => {
       counts.set(`${r.school_code}|${month}`, (counts.get(`${r.school_code}|${month}`) ?? 0) + 1);
     }
     for (const school of roster.schools) {
-      expect(counts.get(`${school.code}|2026-12`), `${school.code} in December`).toBe(school.vpm);
-      expect(counts.get(`${school.code}|2027-01`), `${school.code} in January`).toBe(school.vpm);
+      expect(counts.get(`${school.code}|${shift("2026-12")}`), `${school.code} in December`).toBe(school.vpm);
+      expect(counts.get(`${school.code}|${shift("2027-01")}`), `${school.code} in January`).toBe(school.vpm);
     }
     expect(rows.filter((r) => r.status === "moved")).toEqual([]);
-    expect(counting.filter((r) => r.week < "2027-W01").every((r) => r.reason === "routine")).toBe(true);
+    expect(counting.filter((r) => r.week < shift("2027-W01")).every((r) => r.reason === "routine")).toBe(true);
 
     // exactly one card per supervisor per week with visits, to the right open_id, listing that week's rows
     const openIdOf = new Map(SUPERVISORS.map((s) => [s.code, s.openId]));
@@ -153,8 +157,8 @@ describe("weekly plan: eight Mondays on a generated roster", () => {
     }
     expect(worker.fake.messagesTo("ou_gen_noschool")).toEqual([]);
     // December's routine visits carry December's topic
-    expect(counting.filter((r) => r.week === "2026-W50").length).toBeGreaterThan(0);
-    const topics = await worker.query<{ topic: string | null }>("SELECT DISTINCT topic FROM assignments WHERE week = '2026-W50'");
+    expect(counting.filter((r) => r.week === shift("2026-W50")).length).toBeGreaterThan(0);
+    const topics = await worker.query<{ topic: string | null }>("SELECT DISTINCT topic FROM assignments WHERE week = ?", shift("2026-W50"));
     expect(topics).toEqual([{ topic: "校园安全" }]);
     sentBefore.set("messages", worker.fake.messages.length);
   });
