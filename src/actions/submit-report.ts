@@ -89,6 +89,10 @@ export function formErrorText(t: Messages, e: FormError): string {
       return r.errorTooLong(fieldName(e.field), e.max);
     case "bad_value":
       return r.errorBadValue(fieldName(e.field));
+    case "both_lists":
+      return r.errorBothLists(
+        (r.items as Record<string, string>)[e.value] ?? r.topicChecks[e.value] ?? e.value,
+      );
     case "date_window":
       return r.errorDateWindow(e.from, e.to);
     case "no_method":

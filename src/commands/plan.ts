@@ -3,6 +3,7 @@ import { COUNTING_STATUSES } from "../domain/planner.ts";
 import { currentWeek, parseWeek, type IsoWeek } from "../domain/time.ts";
 import { weekRange } from "../feishu/cards/week-card.ts";
 import { card, escapeMarkdown, markdown, textContent, type Card } from "../feishu/cards/kit.ts";
+import { cardFits } from "../feishu/conformance.ts";
 import type { Messages } from "../i18n/index.ts";
 import { preparePlan, sendPlan, visitsOfWeek, type PreparedPlan } from "../jobs/weekly-plan.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
@@ -50,7 +51,7 @@ export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: str
   if (carried.length) detail.push(markdown(t.planning.previewCarried(carried.map((c) => escapeMarkdown(schoolName(c.schoolCode))).join(t.common.and))));
   detail.push(footer);
   const full = card({ title, elements: detail });
-  if (new TextEncoder().encode(JSON.stringify(full)).length <= MAX_CARD_BYTES) return full;
+  if (cardFits(full, MAX_CARD_BYTES)) return full;
   const summaryLines = zoneCodes.map((code) => `- ${zoneTitle(code)}`);
   const summary: ReturnType<typeof markdown>[] = [header, markdown(t.planning.previewTooBig)];
   for (let i = 0; i < summaryLines.length; i += 40) summary.push(markdown(summaryLines.slice(i, i + 40).join("\n")));

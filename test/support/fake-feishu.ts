@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { seededRandom } from "../../scripts/lib/seeded-random.ts";
+import { checkCard, checkMessageBody, MAX_CARD_BODY_BYTES, violationMessage, type Violation } from "../../src/feishu/conformance.ts";
 
 /**
  * A fake Feishu Open Platform on loopback, faithful to ../shared/docs/feishu.md:
@@ -53,8 +54,6 @@ export interface FakeFeishuOptions {
   seed?: number;
 }
 
-const MAX_CARD_BYTES = 30 * 1024;
-
 
 export class FakeFeishu {
   readonly appId: string;
@@ -80,6 +79,9 @@ export class FakeFeishu {
   private readonly random: () => number;
   private server: Server | undefined;
   private listeners: ((message: DeliveredMessage) => void)[] = [];
+  private readonly rawBytes = new WeakMap<IncomingMessage, number>();
+  /** every card Feishu would have refused (src/feishu/conformance.ts), with where it was sent: a test that sends one fails */
+  readonly refusedCards: { path: string; violations: Violation[] }[] = [];
   url = "";
 
   constructor(options: FakeFeishuOptions = {}) {
@@ -161,6 +163,7 @@ export class FakeFeishu {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
+    this.rawBytes.set(req, raw.length);
     if ((req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
       return new Request("http://fake/", { method: "POST", headers: { "content-type": req.headers["content-type"]! }, body: raw }).formData();
     }
@@ -219,7 +222,8 @@ export class FakeFeishu {
       if (sendPath && (!receiveIdType || !data.receive_id)) return json(400, { code: 230001, msg: "invalid receive_id" });
       if (typeof data.content !== "string" || !data.msg_type) return json(400, { code: 230001, msg: "invalid content" });
       if (data.uuid && data.uuid.length > 50) return json(400, { code: 230001, msg: "uuid too long" });
-      if (data.msg_type === "interactive" && Buffer.byteLength(data.content) > MAX_CARD_BYTES) return json(400, { code: 230025, msg: "card content exceeds 30KB" });
+      const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, data));
+      if (refused) return json(400, refused);
       let content: unknown;
       try {
         content = JSON.parse(data.content);
@@ -262,6 +266,8 @@ export class FakeFeishu {
       if (!message) return json(400, { code: 230011, msg: "message not found" });
       const content = (body as { content?: string })?.content;
       if (typeof content !== "string") return json(400, { code: 230001, msg: "invalid content" });
+      const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, { msg_type: message.msgType, content }));
+      if (refused) return json(400, refused);
       message.updates.push(JSON.parse(content));
       for (const listener of this.listeners) listener(message);
       return json(200, { code: 0, msg: "success" });
@@ -270,6 +276,8 @@ export class FakeFeishu {
     if (url.pathname === "/open-apis/interactive/v1/card/update" && req.method === "POST") {
       const { token, card } = (body ?? {}) as { token?: string; card?: unknown };
       if (!token || !card) return json(400, { code: 10002, msg: "token and card required" });
+      const refused = this.refuse(url.pathname, (this.rawBytes.get(req) ?? 0) > MAX_CARD_BODY_BYTES ? checkMessageBody(this.rawBytes.get(req)!, { msg_type: "interactive" }) : checkCard(card));
+      if (refused) return json(400, refused);
       return json(200, { code: 0, msg: "success" });
     }
 
@@ -293,6 +301,13 @@ export class FakeFeishu {
     }
 
     return json(404, { code: 404, msg: `no such endpoint in the fake: ${req.method} ${url.pathname}` });
+  }
+
+  /** Feishu's answer to a card it refuses (HTTP 400, code 230099 with the ErrCode, or 230025), recorded in refusedCards. */
+  private refuse(path: string, violations: Violation[]): { code: number; msg: string } | null {
+    if (violations.length === 0) return null;
+    this.refusedCards.push({ path, violations });
+    return { code: violations[0]!.code, msg: violationMessage(violations[0]!) };
   }
 
   private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | null> {
