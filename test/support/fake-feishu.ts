@@ -69,6 +69,13 @@ export class FakeFeishu {
   /** mobile or email → open_id, for batch_get_id */
   readonly directory = new Map<string, string>();
   faults: Faults = {};
+  /** the bot capability (bot/v3/info): off answers as an app without a bot */
+  botEnabled = true;
+  readonly botOpenId = "ou_fake_bot";
+  /** group chats the bot is in (im/v1/chats/:chat_id/members/is_in_chat) */
+  readonly botChats = new Set<string>();
+  /** scopes the app was not granted: calls needing them answer 99991672 */
+  readonly deniedScopes = new Set<string>();
   private readonly validTokens = new Set<string>();
   private tokenCounter = 0;
   private messageCounter = 0;
@@ -291,7 +298,27 @@ export class FakeFeishu {
       return;
     }
 
+    /** answers 99991672 and says true when the app lacks `scope` */
+    const denied = (scope: string): boolean => {
+      if (!this.deniedScopes.has(scope)) return false;
+      json(400, { code: 99991672, msg: `Access denied. One of the following scopes is required: [${scope}]` });
+      return true;
+    };
+
+    if (url.pathname === "/open-apis/bot/v3/info" && req.method === "GET") {
+      // no scope needed; without the bot capability there is no bot to describe
+      if (!this.botEnabled) return json(400, { code: 10003, msg: "the app has no bot capability" });
+      return json(200, { code: 0, msg: "ok", bot: { activate_status: 2, app_name: "督学助手", avatar_url: "", ip_white_list: [], open_id: this.botOpenId } });
+    }
+
+    const inChatMatch = url.pathname.match(/^\/open-apis\/im\/v1\/chats\/([^/]+)\/members\/is_in_chat$/);
+    if (inChatMatch && req.method === "GET") {
+      if (denied("im:chat:readonly")) return;
+      return json(200, { code: 0, msg: "success", data: { is_in_chat: this.botChats.has(decodeURIComponent(inChatMatch[1]!)) } });
+    }
+
     if (url.pathname === "/open-apis/contact/v3/users/batch_get_id" && req.method === "POST") {
+      if (denied("contact:user.id:readonly")) return;
       const { mobiles = [], emails = [] } = (body ?? {}) as { mobiles?: string[]; emails?: string[] };
       const userList = [
         ...mobiles.map((mobile) => ({ mobile, ...(this.directory.has(mobile) ? { user_id: this.directory.get(mobile) } : {}) })),
