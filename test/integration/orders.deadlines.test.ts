@@ -143,6 +143,20 @@ describe("orders: reminders, overdue and escalation by the daily cron; list coun
     for (const { number: n } of all.slice(10)) expect(page2).toContain(n);
     for (const { number: n } of all.slice(0, 10)) expect(page2).not.toContain(n);
 
+    // In a group the list is one card everyone there sees: paging it sends the page to the clicker alone.
+    const inGroup = await worker.say(MANAGER, "督办单 全部", { chatType: "group" });
+    const groupCard = inGroup.replies.at(-1)!;
+    expect(JSON.stringify(groupCard.content)).toContain('"shared":true');
+    const before = worker.fake.messages.length;
+    const privately = await worker.click(MANAGER, { action: "orders_page", filter: "all", scope: { kind: "all" }, page: 1, shared: true }, undefined, groupCard.messageId);
+    expect(privately.answer.card).toBeUndefined();
+    expect(privately.answer.toast).toMatchObject({ type: "success", content: expect.stringContaining("第 2 页已私信发给您") });
+    const sent = worker.fake.messages.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.chatId).toBe(`oc_p2p_${MANAGER}`);
+    expect(JSON.stringify(sent[0]!.content)).toContain("2/2");
+    expect(groupCard.updates).toEqual([]);
+
     // A zone scope and a supervisor's own view.
     const zone = await worker.say(MANAGER, "督办单 全部 Z02");
     const [z] = await worker.query<{ n: number }>("SELECT COUNT(*) AS n FROM orders o JOIN schools s ON s.code = o.school_code WHERE s.zone_code = 'Z02'");

@@ -95,6 +95,7 @@ export const orders: typeof zh = {
   listLine: (number: string, school: string, due: string, status: string) => `**${number}** ${school} · due ${due} · ${status}`,
   listEmpty: "No orders match.",
   pageOf: (page: number, pages: number) => `page ${page}/${pages}`,
+  pageSentPrivately: (page: number) => `Page ${page} was sent to you directly (the list in the group stays as it is).`,
   next: "Next",
   previous: "Previous",
   unknownScope: (word: string) => `"${word}" is not a zone, school or supervisor. Usage: orders [open|overdue|closed|all] [zone|school|supervisor]`,

@@ -100,6 +100,7 @@ export const orders = {
   listLine: (number: string, school: string, due: string, status: string) => `**${number}** ${school} · 期限 ${due} · ${status}`,
   listEmpty: "没有符合条件的督导文书。",
   pageOf: (page: number, pages: number) => `第 ${page}/${pages} 页`,
+  pageSentPrivately: (page: number) => `第 ${page} 页已私信发给您（群里的列表保持不变）。`,
   next: "下一页",
   previous: "上一页",
   unknownScope: (word: string) => `「${word}」不是责任区、学校或督学。用法：督办单 [未结|逾期|已销号|全部] [责任区|学校|督学]`,
