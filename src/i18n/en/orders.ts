@@ -17,6 +17,7 @@ export const orders: typeof zh = {
     reminded: "due-date reminder",
     overdue: "overdue",
     escalated: "over 14 days overdue, listed for a formal talk / bulletin",
+    refreshed: "card sent again",
   },
   system: "Duxue bot",
   results: { done: "done", partly: "partly done" },
@@ -133,6 +134,8 @@ export const orders: typeof zh = {
   extensionDeniedToast: "Extension denied",
 
   reminderTitle: (number: string) => `Due soon: ${number}`,
+  refreshTitle: (number: string) => `Still open: ${number}`,
+  refreshIntro: (due: string) => `This order still waits for the school (due ${due}). Use this card: Feishu cards stop working 14 days after they are sent, so earlier ones may no longer respond.`,
   reminderIntro: (due: string, days: number) => (days === 0 ? `This order is due today (${due}).` : `This order is due ${due} (in ${days} days).`),
   overdueTitle: (number: string) => `Overdue: ${number}`,
   overdueIntro: (due: string) => `The due date ${due} has passed and the order is not closed. A follow-up visit will be planned.`,
