@@ -52,11 +52,17 @@ export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: str
   detail.push(footer);
   const full = card({ title, elements: detail });
   if (cardFits(full, MAX_CARD_BYTES)) return full;
+  // counts per zone, as many zones as fit Feishu's limits (a province has over a thousand), then how many more
   const summaryLines = zoneCodes.map((code) => `- ${zoneTitle(code)}`);
-  const summary: ReturnType<typeof markdown>[] = [header, markdown(t.planning.previewTooBig)];
-  for (let i = 0; i < summaryLines.length; i += 40) summary.push(markdown(summaryLines.slice(i, i + 40).join("\n")));
-  summary.push(footer);
-  return card({ title, elements: summary });
+  const summaryCard = (shown: number) => {
+    const lines = summaryLines.slice(0, shown);
+    if (shown < summaryLines.length) lines.push(t.planning.previewMoreZones(summaryLines.length - shown));
+    return card({ title, elements: [header, markdown(t.planning.previewTooBig), markdown(lines.join("\n")), footer] });
+  };
+  let shown = summaryLines.length;
+  let summary = summaryCard(shown);
+  while (shown > 0 && !cardFits(summary, MAX_CARD_BYTES)) summary = summaryCard((shown = Math.floor(shown * 0.8)));
+  return summary;
 }
 
 export const plan: Command = {

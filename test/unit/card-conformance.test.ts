@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findCommand } from "../../src/commands/index.ts";
 import { outboxCard } from "../../src/commands/outbox.ts";
+import { previewCard } from "../../src/commands/plan.ts";
 import { buildDigest, digestWindow, type DigestData, type ZoneRow } from "../../src/domain/digest.ts";
 import { ESCALATION_DAYS, MAX_LINKS_TEXT, MAX_NOTE_TEXT, MAX_ORDER_TEXT, PAGE_SIZE } from "../../src/domain/orders.ts";
 import {
@@ -274,5 +275,25 @@ describe("every card builder at its largest passes", () => {
       const errors = Array.from({ length: 8 }, (_, i) => ({ state: "dead" as const, ref: `order:${"x".repeat(80)}:${i}`, attempts: 12, updated_at: Date.now(), last_error: '"err"'.repeat(100) }));
       expectAccepted(outboxCard(t, { pending: 1e6, sending: 1e6, sent: 1e9, failed: 1e6, dead: 1e6 }, errors, { count: 1e6, maxId: 1e9 }, TZ), "outbox");
     }
+  });
+
+  it("the plan preview of a province (1,264 zones, 28,000 schools), whole and for one zone", () => {
+    const zones = new Map(Array.from({ length: 1264 }, (_, i) => [`Z${i}`, `很长的责任区名称第${i}责任区`]));
+    const schools = new Map<string, { name: string; zoneCode: string }>();
+    const supervisors = new Map<string, { name: string; zoneCode: string }>();
+    const assignments: { supervisorCode: string; schoolCode: string; reason: string; status: string }[] = [];
+    for (let z = 0; z < 1264; z++) {
+      for (let k = 0; k < 5; k++) supervisors.set(`S${z}-${k}`, { name: `督学${z}-${k}`, zoneCode: `Z${z}` });
+      for (let k = 0; k < 22; k++) {
+        schools.set(`SCH${z}-${k}`, { name: `某某市某某区第${k}中心小学`, zoneCode: `Z${z}` });
+        assignments.push({ supervisorCode: `S${z}-${k % 5}`, schoolCode: `SCH${z}-${k}`, reason: "routine", status: "planned" });
+      }
+    }
+    const prepared = { week: "2026-W10", data: { zones, schools, supervisors, run: null }, plan: { week: "2026-W10", schoolDays: ["2026-03-02", "2026-03-06"], assignments, carriedOver: assignments.slice(0, 500), existing: [] } };
+    for (const t of [zh, en]) {
+      expectAccepted(previewCard(t, prepared as never, null), "plan preview");
+      expectAccepted(previewCard(t, prepared as never, "Z7"), "plan preview of a zone");
+    }
+    expect(JSON.stringify(previewCard(zh, prepared as never, null))).toMatch(/另有 \d+ 个责任区/);
   });
 });
