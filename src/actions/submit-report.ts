@@ -26,6 +26,7 @@ import {
   extraWindow,
   FORM_VERSION,
   kindForReason,
+  keepNotes,
   parseReportForm,
   type FormError,
   type ProblemInput,
@@ -453,7 +454,7 @@ async function submitEdit(ctx: ActionContext, actor: Actor, reportId: number, fr
   if (!stored) return error(t.reports.reportGone);
   const parsed = parseReportForm(ctx.formValue, { topic: stored.topic, window: editWindow(ctx, report), today: today(ctx) });
   if (!parsed.ok) return error(formErrorText(t, parsed.errors[0]!));
-  const content = parsed.content;
+  const content = keepNotes(parsed.content, stored);
   if (report.version !== fromVersion) return answerExisting(ctx, t, report, content, t.reports.staleVersion);
   if (await digestSent(ctx.d1, report.week)) return error(t.reports.digestSent);
   const unchanged = content.problems.length === 0 && canonicalContent({ ...content, problems: [] }) === canonicalContent({ ...stored, problems: [] });

@@ -286,6 +286,20 @@ export function parseReportForm(formValue: Record<string, unknown> | null | unde
   };
 }
 
+/**
+ * Notes per item were asked by form version 1 only: an edit keeps the note of
+ * an item whose state did not change, so editing an older report loses nothing.
+ */
+export function keepNotes(content: ReportContent, previous: ReportContent): ReportContent {
+  const items = Object.fromEntries(
+    Object.entries(content.items).map(([item, answer]) => {
+      const before = previous.items[item as RoutineItem];
+      return [item, before?.note && before.state === answer.state && !answer.note ? { ...answer, note: before.note } : answer];
+    }),
+  ) as ReportContent["items"];
+  return { ...content, items };
+}
+
 /** A canonical string of a report's content: equal strings mean the same answers (double clicks, resent forms). */
 export function canonicalContent(content: ReportContent): string {
   const sortKeys = (value: unknown): unknown => {

@@ -4,6 +4,7 @@ import {
   canonicalContent,
   extraWindow,
   formFieldNames,
+  keepNotes,
   parseReportForm,
   ROUTINE_ITEMS,
   topicChecks,
@@ -108,6 +109,16 @@ describe("report form validation", () => {
       ok: false,
       errors: [{ code: "deadline_window", slot: 1 }],
     });
+  });
+
+  it("an edit keeps the notes an older (version 1) report had for items whose state did not change", () => {
+    const parsed = parseReportForm(validForm({ items_problem: ["safety"] }), rules);
+    if (!parsed.ok) throw new Error("form should parse");
+    const previous = { ...parsed.content, items: { ...parsed.content.items, safety: { state: "problem" as const, note: "消防通道堵塞" }, hygiene: { state: "problem" as const, note: "留样不足" } } };
+    const kept = keepNotes(parsed.content, previous);
+    expect(kept.items.safety).toEqual({ state: "problem", note: "消防通道堵塞" });
+    // hygiene is normal now: its old note no longer applies
+    expect(kept.items.hygiene).toEqual({ state: "normal", note: "" });
   });
 
   it("the same answers give the same canonical content whatever the key order", () => {
