@@ -5,6 +5,7 @@ import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DeliveredMessage, FakeFeishu } from "../../test/support/fake-feishu.ts";
 import { feishuRequest } from "../../test/support/feishu-signing.ts";
+import { checkCard, violationMessage } from "../../src/feishu/conformance.ts";
 import { d1Query, type D1Target } from "../lib/wrangler-d1.ts";
 
 /**
@@ -279,6 +280,12 @@ export class Simulator {
       answer = { error: `the Worker answered ${response.status}: ${text.slice(0, 200)}` };
     }
     if (!response.ok && !answer.error) answer.error = `the Worker answered ${response.status}`;
+    // real Feishu refuses a card answer it would refuse as a message (src/feishu/conformance.ts): the clicked card stays as it was
+    const violations = answer.card ? checkCard(answer.card.data) : [];
+    if (violations.length) {
+      answer.error = `Feishu would refuse the answer's card: ${violationMessage(violations[0]!)}`;
+      delete answer.card;
+    }
     // Feishu replaces the clicked card with the answer's card
     if (o.messageId && answer.card && answer.card.type === "raw" && answer.card.data) {
       this.overrides.set(o.messageId, answer.card.data);

@@ -28,6 +28,12 @@ export const orderListPage: CardActionHandler = {
     const first = await listOrders(ctx.d1, ctx.actor, scope, filter as OrderFilter, today, 0);
     const page = clampPage(ctx.value.page, first.matching);
     const list = page === 0 ? first : await listOrders(ctx.d1, ctx.actor, scope, filter as OrderFilter, today, page);
-    return { card: { type: "raw", data: ordersListCard(t, list, filter as OrderFilter, scope, page, today) } };
+    const pageCard = ordersListCard(t, list, filter as OrderFilter, scope, page, today);
+    if (ctx.value.shared === true) {
+      // the list sits in a group: the page goes to the clicker alone, the group's card stays as it is
+      ctx.uow.send({ key: `orders-page:${ctx.actor.code}:${ctx.eventId}`, to: { openId: ctx.actor.openId }, msgType: "interactive", content: pageCard });
+      return toast("success", t.orders.pageSentPrivately(page + 1));
+    }
+    return { card: { type: "raw", data: pageCard } };
   },
 };

@@ -1,6 +1,6 @@
 /** 提交整改报告: the rectification report form on the order card (what was done, done / partly done, attachment links). */
 import { issuerOrManagers, notifyChange, queueTransition } from "../db/orders.ts";
-import { MAX_NOTE_TEXT } from "../domain/orders.ts";
+import { MAX_LINKS_TEXT, MAX_NOTE_TEXT } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
 import { escapeMarkdown } from "../feishu/cards/kit.ts";
 import { orderCard } from "../feishu/cards/order-card.ts";
@@ -17,7 +17,7 @@ export const orderReport: CardActionHandler = {
     const done = stringField(ctx.formValue, "done");
     const result = stringField(ctx.formValue, "result");
     const links = stringField(ctx.formValue, "links");
-    if (!done || done.length > MAX_NOTE_TEXT || (result !== "done" && result !== "partly") || links.length > 1000) return toast("error", t.orders.badReport);
+    if (!done || done.length > MAX_NOTE_TEXT || (result !== "done" && result !== "partly") || links.length > MAX_LINKS_TEXT) return toast("error", t.orders.badReport);
     const note = t.orders.reportNote(t.orders.results[result], done, links);
     const change = queueTransition(ctx, order, {
       to: "reported",

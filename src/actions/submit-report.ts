@@ -26,6 +26,7 @@ import {
   extraWindow,
   FORM_VERSION,
   kindForReason,
+  keepNotes,
   parseReportForm,
   type FormError,
   type ProblemInput,
@@ -89,6 +90,10 @@ export function formErrorText(t: Messages, e: FormError): string {
       return r.errorTooLong(fieldName(e.field), e.max);
     case "bad_value":
       return r.errorBadValue(fieldName(e.field));
+    case "both_lists":
+      return r.errorBothLists(
+        (r.items as Record<string, string>)[e.value] ?? r.topicChecks[e.value] ?? e.value,
+      );
     case "date_window":
       return r.errorDateWindow(e.from, e.to);
     case "no_method":
@@ -449,7 +454,7 @@ async function submitEdit(ctx: ActionContext, actor: Actor, reportId: number, fr
   if (!stored) return error(t.reports.reportGone);
   const parsed = parseReportForm(ctx.formValue, { topic: stored.topic, window: editWindow(ctx, report), today: today(ctx) });
   if (!parsed.ok) return error(formErrorText(t, parsed.errors[0]!));
-  const content = parsed.content;
+  const content = keepNotes(parsed.content, stored);
   if (report.version !== fromVersion) return answerExisting(ctx, t, report, content, t.reports.staleVersion);
   if (await digestSent(ctx.d1, report.week)) return error(t.reports.digestSent);
   const unchanged = content.problems.length === 0 && canonicalContent({ ...content, problems: [] }) === canonicalContent({ ...stored, problems: [] });

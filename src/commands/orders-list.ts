@@ -50,6 +50,6 @@ export const ordersList: Command = {
     }
     const today = localDate(ctx.nowMs, ctx.config.TIMEZONE);
     const list = await listOrders(ctx.d1, ctx.actor, scope, filter, today, 0);
-    ctx.reply(ordersListCard(t, list, filter, scope, 0, today));
+    ctx.reply(ordersListCard(t, list, filter, scope, 0, today, ctx.chat.chatType === "group"));
   },
 };

@@ -3,6 +3,7 @@ import { COUNTING_STATUSES } from "../domain/planner.ts";
 import { currentWeek, parseWeek, type IsoWeek } from "../domain/time.ts";
 import { weekRange } from "../feishu/cards/week-card.ts";
 import { card, escapeMarkdown, markdown, textContent, type Card } from "../feishu/cards/kit.ts";
+import { cardFits } from "../feishu/conformance.ts";
 import type { Messages } from "../i18n/index.ts";
 import { preparePlan, sendPlan, visitsOfWeek, type PreparedPlan } from "../jobs/weekly-plan.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
@@ -50,12 +51,18 @@ export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: str
   if (carried.length) detail.push(markdown(t.planning.previewCarried(carried.map((c) => escapeMarkdown(schoolName(c.schoolCode))).join(t.common.and))));
   detail.push(footer);
   const full = card({ title, elements: detail });
-  if (new TextEncoder().encode(JSON.stringify(full)).length <= MAX_CARD_BYTES) return full;
+  if (cardFits(full, MAX_CARD_BYTES)) return full;
+  // counts per zone, as many zones as fit Feishu's limits (a province has over a thousand), then how many more
   const summaryLines = zoneCodes.map((code) => `- ${zoneTitle(code)}`);
-  const summary: ReturnType<typeof markdown>[] = [header, markdown(t.planning.previewTooBig)];
-  for (let i = 0; i < summaryLines.length; i += 40) summary.push(markdown(summaryLines.slice(i, i + 40).join("\n")));
-  summary.push(footer);
-  return card({ title, elements: summary });
+  const summaryCard = (shown: number) => {
+    const lines = summaryLines.slice(0, shown);
+    if (shown < summaryLines.length) lines.push(t.planning.previewMoreZones(summaryLines.length - shown));
+    return card({ title, elements: [header, markdown(t.planning.previewTooBig), markdown(lines.join("\n")), footer] });
+  };
+  let shown = summaryLines.length;
+  let summary = summaryCard(shown);
+  while (shown > 0 && !cardFits(summary, MAX_CARD_BYTES)) summary = summaryCard((shown = Math.floor(shown * 0.8)));
+  return summary;
 }
 
 export const plan: Command = {

@@ -15,8 +15,11 @@ export const DEFAULT_ORDER_PREFIXES: Record<OrderKind, string> = {
 };
 
 export const ORDER_PREFIXES_SETTING = "order_prefixes";
-export const MAX_ORDER_TEXT = 2_000;
-export const MAX_NOTE_TEXT = 2_000;
+/** the longest order text and note, by command or card alike: a card input takes at most 1,000 (Feishu 输入框 max_length) */
+export const MAX_ORDER_TEXT = 1_000;
+export const MAX_NOTE_TEXT = 1_000;
+/** the links field of a rectification report */
+export const MAX_LINKS_TEXT = 1_000;
 /** reminders go out this many days before the due date */
 export const REMINDER_DAYS = 3;
 /** more than this many days overdue: listed for escalation (约谈 / 通报) */

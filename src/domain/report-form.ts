@@ -7,22 +7,28 @@ import { addDays, isValidDate, weekStart, type IsoDate, type IsoWeek } from "./t
  * card's form fields, and the server-side validation of a submitted
  * `form_value`. Pure: no I/O, "today" is an argument.
  *
- * Field names (card-unique, see feishu/cards/report-card.ts):
- *   visit_date, visit_kind, m_<method> (count, input), item_<item> (state),
- *   note_<item> (optional), tc_<check> (special-topic check state),
- *   findings, good_practice, and PROBLEM_SLOTS problem slots
- *   p<n>_item, p<n>_desc, p<n>_severity, p<n>_fixed (checker), p<n>_deadline.
+ * Field names (card-unique, see feishu/cards/report-card.ts), form version 2:
+ *   visit_date, visit_kind, m_<method> (count, input), items_problem and
+ *   items_unchecked (multi-selects of routine items; an item in neither is
+ *   normal), tc_not_met and tc_unchecked (multi-selects of the topic's checks;
+ *   a check in neither is met), findings, good_practice, and PROBLEM_SLOTS
+ *   problem slots p<n>_item, p<n>_desc, p<n>_severity, p<n>_fixed (checker),
+ *   p<n>_deadline.
+ * Version 1 asked one select (and a note) per item and per check: 222+
+ * elements, over Feishu's 200 per card (see feishu/conformance.ts); the
+ * multi-selects ask the same in a tenth of the elements and fewer taps.
  * A problem slot counts only when its description is filled in; an empty slot
  * is ignored. A form carrying any other field name is an outdated card.
  */
 
-export const FORM_VERSION = 1;
-export const MAX_TEXT = 2_000;
-/** shorter limits keep even a fully pre-filled edit form under the 30 KB card limit */
-export const MAX_NOTE = 200;
+export const FORM_VERSION = 2;
+/** each is the card input's max_length too (Feishu allows 1–1,000: 输入框) */
+export const MAX_TEXT = 1_000;
 export const MAX_PROBLEM_TEXT = 500;
 export const MAX_GOOD_PRACTICE = 500;
 export const MAX_METHOD_COUNT = 99;
+/** a method's count has at most two digits */
+export const MAX_COUNT_CHARS = 2;
 export const PROBLEM_SLOTS = 3;
 /** the longest a rectification deadline may lie after today */
 export const MAX_DEADLINE_DAYS = 366;
@@ -125,6 +131,8 @@ export type FormError =
   | { code: "missing"; field: string }
   | { code: "too_long"; field: string; max: number }
   | { code: "bad_value"; field: string }
+  /** one item or check chosen in both lists of a pair (problem and not checked) */
+  | { code: "both_lists"; field: string; value: string }
   | { code: "date_window"; from: IsoDate; to: IsoDate }
   | { code: "no_method" }
   | { code: "problem_missing"; slot: number; field: "item" | "severity" | "deadline" | "description" }
@@ -139,10 +147,9 @@ export interface FormRules {
 
 /** Every field name a card built for `topic` may send. */
 export function formFieldNames(topic: string | null): string[] {
-  const names = ["visit_date", "visit_kind", "findings", "good_practice"];
+  const names = ["visit_date", "visit_kind", "findings", "good_practice", "items_problem", "items_unchecked"];
   for (const method of METHODS) names.push(`m_${method}`);
-  for (const item of ROUTINE_ITEMS) names.push(`item_${item}`, `note_${item}`);
-  for (const check of topicChecks(topic)) names.push(`tc_${check}`);
+  if (topicChecks(topic).length) names.push("tc_not_met", "tc_unchecked");
   for (let n = 1; n <= PROBLEM_SLOTS; n++) names.push(`p${n}_item`, `p${n}_desc`, `p${n}_severity`, `p${n}_fixed`, `p${n}_deadline`);
   return names;
 }
@@ -152,7 +159,7 @@ const text = (max: number) => z.string().max(max);
 /** The longest text each free-text field takes. */
 export function maxLength(field: string): number {
   if (field === "good_practice") return MAX_GOOD_PRACTICE;
-  if (field.startsWith("note_")) return MAX_NOTE;
+  if (field.startsWith("m_")) return MAX_COUNT_CHARS;
   if (/^p\d+_desc$/.test(field)) return MAX_PROBLEM_TEXT;
   return MAX_TEXT;
 }
@@ -167,6 +174,9 @@ const count = z
   .transform((value) => String(value).normalize("NFKC").trim())
   .pipe(z.union([z.literal("").transform(() => 0), z.string().regex(/^\d{1,2}$/).transform(Number)]));
 
+/** a multi_select_static sends an array of option values */
+const choices = (values: readonly string[]) => z.array(z.enum(values as [string, ...string[]])).transform((list) => [...new Set(list)]);
+
 /** Shapes of each field as Feishu sends them (the client's `required` is not trusted; presence is checked separately). */
 function fieldSchemas(topic: string | null): Record<string, z.ZodType> {
   const shapes: Record<string, z.ZodType> = {
@@ -176,11 +186,13 @@ function fieldSchemas(topic: string | null): Record<string, z.ZodType> {
     good_practice: text(MAX_GOOD_PRACTICE),
   };
   for (const method of METHODS) shapes[`m_${method}`] = count;
-  for (const item of ROUTINE_ITEMS) {
-    shapes[`item_${item}`] = z.enum(ITEM_STATES);
-    shapes[`note_${item}`] = text(MAX_NOTE);
+  shapes.items_problem = choices(ROUTINE_ITEMS);
+  shapes.items_unchecked = choices(ROUTINE_ITEMS);
+  const checks = topicChecks(topic);
+  if (checks.length) {
+    shapes.tc_not_met = choices(checks);
+    shapes.tc_unchecked = choices(checks);
   }
-  for (const check of topicChecks(topic)) shapes[`tc_${check}`] = z.enum(CHECK_STATES);
   for (let n = 1; n <= PROBLEM_SLOTS; n++) {
     shapes[`p${n}_item`] = z.enum(PROBLEM_ITEMS);
     shapes[`p${n}_desc`] = text(MAX_PROBLEM_TEXT);
@@ -191,7 +203,8 @@ function fieldSchemas(topic: string | null): Record<string, z.ZodType> {
   return shapes;
 }
 
-const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === "string" && value.trim() === "");
+const isBlank = (value: unknown) =>
+  value === undefined || value === null || (typeof value === "string" && value.trim() === "") || (Array.isArray(value) && value.length === 0);
 
 export type FormResult = { ok: true; content: ReportContent } | { ok: false; errors: FormError[] };
 
@@ -210,12 +223,18 @@ export function parseReportForm(formValue: Record<string, unknown> | null | unde
     if (isBlank(raw) && typeof raw !== "boolean") continue;
     const parsed = schema.safeParse(typeof raw === "string" ? raw.trim() : raw);
     if (parsed.success) values[field] = parsed.data;
-    else if (typeof raw === "string" && raw.trim().length > maxLength(field)) errors.push({ code: "too_long", field, max: maxLength(field) });
+    else if (typeof raw === "string" && !field.startsWith("m_") && raw.trim().length > maxLength(field)) errors.push({ code: "too_long", field, max: maxLength(field) });
     else errors.push({ code: "bad_value", field });
   }
 
-  const required = ["visit_date", "visit_kind", ...ROUTINE_ITEMS.map((item) => `item_${item}`), ...topicChecks(rules.topic).map((c) => `tc_${c}`)];
+  const required = ["visit_date", "visit_kind"];
   for (const field of required) if (values[field] === undefined && !errors.some((e) => "field" in e && e.field === field)) errors.push({ code: "missing", field });
+
+  const listed = (field: string) => (values[field] as string[] | undefined) ?? [];
+  for (const [first, second] of [["items_problem", "items_unchecked"], ["tc_not_met", "tc_unchecked"]] as const) {
+    const both = listed(first).find((value) => listed(second).includes(value));
+    if (both) errors.push({ code: "both_lists", field: second, value: both });
+  }
 
   const visitDate = values.visit_date as IsoDate | undefined;
   if (visitDate && (visitDate < rules.window.from || visitDate > rules.window.to)) errors.push({ code: "date_window", ...rules.window });
@@ -247,10 +266,10 @@ export function parseReportForm(formValue: Record<string, unknown> | null | unde
   }
 
   if (errors.length) return { ok: false, errors };
-  const items = Object.fromEntries(
-    ROUTINE_ITEMS.map((item) => [item, { state: values[`item_${item}`] as ItemState, note: (values[`note_${item}`] as string | undefined) ?? "" }]),
-  ) as ReportContent["items"];
-  const checks = Object.fromEntries(topicChecks(rules.topic).map((check) => [check, values[`tc_${check}`] as CheckState]));
+  const itemState = (item: string): ItemState => (listed("items_problem").includes(item) ? "problem" : listed("items_unchecked").includes(item) ? "not_checked" : "normal");
+  const items = Object.fromEntries(ROUTINE_ITEMS.map((item) => [item, { state: itemState(item), note: "" }])) as ReportContent["items"];
+  const checkState = (check: string): CheckState => (listed("tc_not_met").includes(check) ? "not_met" : listed("tc_unchecked").includes(check) ? "not_checked" : "met");
+  const checks = Object.fromEntries(topicChecks(rules.topic).map((check) => [check, checkState(check)]));
   return {
     ok: true,
     content: {
@@ -265,6 +284,20 @@ export function parseReportForm(formValue: Record<string, unknown> | null | unde
       problems,
     },
   };
+}
+
+/**
+ * Notes per item were asked by form version 1 only: an edit keeps the note of
+ * an item whose state did not change, so editing an older report loses nothing.
+ */
+export function keepNotes(content: ReportContent, previous: ReportContent): ReportContent {
+  const items = Object.fromEntries(
+    Object.entries(content.items).map(([item, answer]) => {
+      const before = previous.items[item as RoutineItem];
+      return [item, before?.note && before.state === answer.state && !answer.note ? { ...answer, note: before.note } : answer];
+    }),
+  ) as ReportContent["items"];
+  return { ...content, items };
 }
 
 /** A canonical string of a report's content: equal strings mean the same answers (double clicks, resent forms). */

@@ -4,7 +4,10 @@
  *   (once per due date: `order:<number>:remind:<dueDate>:<personCode>`, `orders.reminded_for_due`);
  * - overdue notices the first day an open order is past due (an `overdue` audit row per due date);
  * - escalation: open orders more than 14 days overdue get an `escalated` audit row (once per due date)
- *   and the managers one summary card a day listing the new ones.
+ *   and the managers one summary card a day listing the new ones;
+ * - fresh cards: Feishu cards stop working 14 days after they are sent, so an order waiting for the
+ *   school's side (issued or acknowledged) whose latest actionable card is CARD_REFRESH_DAYS old gets a
+ *   new one (a `refreshed` audit row; `查看` gives one at any time too).
  * Re-running the same day sends and writes nothing new.
  */
 import { chunkForJson } from "../db/client.ts";
@@ -21,6 +24,11 @@ const MAX_LISTED = 40;
 
 type Candidate = OrderRecord & { overdueNoted: number; escalationNoted: number };
 
+/** Feishu cards are interactive for 14 days after sending; the daily job sends a new one before that. */
+export const CARD_REFRESH_DAYS = 12;
+/** the audit actions whose notice carried an actionable order card to the school's side */
+const FRESH_CARD_ACTIONS = ["issued", "sent_back", "extended", "extension_approved", "extension_denied", "reminded", "overdue", "refreshed"];
+
 const CANDIDATES_SQL = `SELECT o.id, o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.text,
   o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
   o.reminded_for_due AS remindedForDue,
@@ -28,6 +36,14 @@ const CANDIDATES_SQL = `SELECT o.id, o.number, o.kind, o.school_code AS schoolCo
   EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'escalated' AND json_extract(e.data, '$.dueDate') = o.due_date) AS escalationNoted
 FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by
 WHERE o.status IN ('issued', 'acknowledged', 'reported') AND o.due_date <= ?1
+ORDER BY o.due_date, o.id`;
+
+const REFRESH_SQL = `SELECT o.id, o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.text,
+  o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
+  o.reminded_for_due AS remindedForDue, 0 AS overdueNoted, 0 AS escalationNoted
+FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by
+WHERE o.status IN ('issued', 'acknowledged')
+  AND MAX(o.issued_at, COALESCE((SELECT MAX(e.at) FROM order_events e WHERE e.order_id = o.id AND e.action IN (SELECT value FROM json_each(?2))), 0)) <= ?1
 ORDER BY o.due_date, o.id`;
 
 const EVENTS_SQL = `INSERT INTO order_events (order_id, at, actor_code, action, note, data)
@@ -47,7 +63,10 @@ export const orderDeadlines: Job = {
     const remind = results.filter((o) => needsReminder(o, today));
     const overdue = results.filter((o) => daysOverdue(o, today) > 0 && !o.overdueNoted);
     const escalate = results.filter((o) => daysOverdue(o, today) > ESCALATION_DAYS && !o.escalationNoted);
-    const people = await recipientsOf(d1, [...new Set([...remind, ...overdue].map((o) => o.schoolCode))]);
+    const getsCardToday = new Set([...remind, ...overdue].map((o) => o.id));
+    const stale = await d1.prepare(REFRESH_SQL).bind(nowMs - CARD_REFRESH_DAYS * 86_400_000, JSON.stringify(FRESH_CARD_ACTIONS)).all<Candidate>();
+    const refresh = stale.results.filter((o) => !getsCardToday.has(o.id));
+    const people = await recipientsOf(d1, [...new Set([...remind, ...overdue, ...refresh].map((o) => o.schoolCode))]);
 
     const events = (rows: Candidate[], action: string) => {
       for (const chunk of chunkForJson(rows.map((o) => ({ id: o.id, dueDate: o.dueDate })))) {
@@ -71,6 +90,13 @@ export const orderDeadlines: Job = {
       );
     }
 
+    events(refresh, "refreshed");
+    for (const order of refresh) {
+      notifyPeople(services, people.get(order.schoolCode) ?? [], (p) => `order:${order.number}:refresh:${today}:${p.code}`, (t) =>
+        orderCard(t, order, { today, timeZone, title: t.orders.refreshTitle(order.number), template: daysOverdue(order, today) > 0 ? "red" : "blue", intro: t.orders.refreshIntro(order.dueDate), actions: true }),
+      );
+    }
+
     events(escalate, "escalated");
     if (escalate.length > 0) {
       notifyPeople(services, await managersWithOpenId(services.db), (p) => `orders:escalation:${today}:${p.code}`, (t) => {
@@ -81,6 +107,6 @@ export const orderDeadlines: Job = {
         return card({ title: t.orders.escalationTitle(today), template: "red", elements: [markdown(t.orders.escalationIntro(escalate.length)), markdown(lines.join("\n"))] });
       });
     }
-    return `reminded=${remind.length} overdue=${overdue.length} escalated=${escalate.length}`;
+    return `reminded=${remind.length} overdue=${overdue.length} escalated=${escalate.length} refreshed=${refresh.length}`;
   },
 };

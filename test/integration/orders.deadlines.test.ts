@@ -143,6 +143,20 @@ describe("orders: reminders, overdue and escalation by the daily cron; list coun
     for (const { number: n } of all.slice(10)) expect(page2).toContain(n);
     for (const { number: n } of all.slice(0, 10)) expect(page2).not.toContain(n);
 
+    // In a group the list is one card everyone there sees: paging it sends the page to the clicker alone.
+    const inGroup = await worker.say(MANAGER, "督办单 全部", { chatType: "group" });
+    const groupCard = inGroup.replies.at(-1)!;
+    expect(JSON.stringify(groupCard.content)).toContain('"shared":true');
+    const before = worker.fake.messages.length;
+    const privately = await worker.click(MANAGER, { action: "orders_page", filter: "all", scope: { kind: "all" }, page: 1, shared: true }, undefined, groupCard.messageId);
+    expect(privately.answer.card).toBeUndefined();
+    expect(privately.answer.toast).toMatchObject({ type: "success", content: expect.stringContaining("第 2 页已私信发给您") });
+    const sent = worker.fake.messages.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.chatId).toBe(`oc_p2p_${MANAGER}`);
+    expect(JSON.stringify(sent[0]!.content)).toContain("2/2");
+    expect(groupCard.updates).toEqual([]);
+
     // A zone scope and a supervisor's own view.
     const zone = await worker.say(MANAGER, "督办单 全部 Z02");
     const [z] = await worker.query<{ n: number }>("SELECT COUNT(*) AS n FROM orders o JOIN schools s ON s.code = o.school_code WHERE s.zone_code = 'Z02'");
@@ -150,5 +164,40 @@ describe("orders: reminders, overdue and escalation by the daily cron; list coun
     const mine = await worker.say("ou_sup_3", "督办单 全部");
     const [m] = await worker.query<{ n: number }>("SELECT COUNT(*) AS n FROM orders o JOIN schools s ON s.code = o.school_code WHERE s.supervisor_code = 'S003'");
     expect(mine.texts[0]).toContain(`共 ${m!.n} 件`);
+  });
+
+  it("an order waiting longer than a card lives gets a fresh actionable card every 12 days, once a day at most", async () => {
+    // Feishu cards stop responding 14 days after they are sent; this order's due date is two months away
+    await worker.say(MANAGER, "督办 SCH003 60天 完善校园安全台账");
+    const longNumber = (await worker.query<{ number: string }>("SELECT number FROM orders WHERE school_code = 'SCH003' ORDER BY id DESC LIMIT 1"))[0]!.number;
+    const today = todayShanghai();
+    const about = () => worker.fake.messages.filter((m) => FakeFeishu.textOf(m).includes(longNumber) && FakeFeishu.textOf(m).includes("待办"));
+    const refreshed = async () => worker.count("order_events", "action = 'refreshed' AND order_id = (SELECT id FROM orders WHERE number = ?)", longNumber);
+    worker.fake.reset();
+
+    await worker.runCron(DAILY, nineOn(plusDays(today, 11)));
+    expect(about()).toEqual([]);
+    await worker.runCron(DAILY, nineOn(plusDays(today, 13)));
+    const fresh = about();
+    expect(fresh.length).toBeGreaterThanOrEqual(1);
+    for (const message of fresh) {
+      // the card can be acted on: acknowledge, report and ask for an extension
+      const card = JSON.stringify(message.content);
+      expect(card).toContain('"action":"order_ack"');
+      expect(card).toContain('"action":"order_report"');
+      expect(FakeFeishu.textOf(message)).toContain("14 天后就不能再点击");
+    }
+    // to the school's supervisor (and contacts), each in their direct chat with the bot
+    const [supervisor] = await worker.query<{ open_id: string }>("SELECT p.open_id FROM schools s JOIN people p ON p.code = s.supervisor_code WHERE s.code = 'SCH003'");
+    expect(fresh.map((m) => m.chatId)).toContain(`oc_p2p_${supervisor!.open_id}`);
+    for (const message of fresh) expect(message.chatId).toMatch(/^oc_p2p_/);
+    expect(await refreshed()).toBe(1);
+    await worker.runCron(DAILY, nineOn(plusDays(today, 13)));
+    await worker.runCron(DAILY, nineOn(plusDays(today, 14)));
+    expect(about()).toHaveLength(fresh.length);
+    expect(await refreshed()).toBe(1);
+    await worker.runCron(DAILY, nineOn(plusDays(today, 25)));
+    expect(await refreshed()).toBe(2);
+    expect(about()).toHaveLength(fresh.length * 2);
   });
 });

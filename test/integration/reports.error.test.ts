@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROUTINE_ITEMS } from "../../src/domain/report-form.ts";
 import { addDays, currentWeek, localDate } from "../../src/domain/time.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
@@ -28,7 +27,6 @@ describe("visit reports: bad input and strangers", () => {
 
   function form(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     const base: Record<string, unknown> = { visit_date: `${today()} +0800`, visit_kind: "routine", m_document_review: "1", findings: "整体良好" };
-    for (const item of ROUTINE_ITEMS) base[`item_${item}`] = "normal";
     return { ...base, ...overrides };
   }
 
@@ -55,11 +53,11 @@ describe("visit reports: bad input and strangers", () => {
   }
 
   const submit = (formValue: Record<string, unknown>, openId = "ou_sup_1", value: Record<string, unknown> = {}) =>
-    worker.click(openId, { action: "submit_report", form: 1, assignment_id: assignmentId, ...value }, formValue);
+    worker.click(openId, { action: "submit_report", form: 2, assignment_id: assignmentId, ...value }, formValue);
 
-  it("text over 2,000 characters", async () => {
-    const { answer } = await submit(form({ findings: "长".repeat(2001) }));
-    await expectRefused(answer, "「督导发现」超过 2000 字，请精简后再提交。");
+  it("text over 1,000 characters", async () => {
+    const { answer } = await submit(form({ findings: "长".repeat(1001) }));
+    await expectRefused(answer, "「督导发现」超过 1000 字，请精简后再提交。");
   });
 
   it("a date outside the assigned week ± 7 days", async () => {
@@ -72,11 +70,12 @@ describe("visit reports: bad input and strangers", () => {
     await expectRefused(answer, /^走访日期须在/);
   });
 
-  it("a missing required answer", async () => {
+  it("a missing required answer, an item both with a problem and not checked", async () => {
     const incomplete = form();
-    delete incomplete.item_safety;
-    const { answer } = await submit(incomplete);
-    await expectRefused(answer, "请填写「校园及周边安全、学生交通安全」。");
+    delete incomplete.visit_kind;
+    await expectRefused((await submit(incomplete)).answer, "请填写「走访类型」。");
+    const both = form({ items_problem: ["safety", "hygiene"], items_unchecked: ["safety"] });
+    await expectRefused((await submit(both)).answer, "「校园及周边安全、学生交通安全」不能既选为有问题（未达标）又选为未检查。");
   });
 
   it("no method used", async () => {
@@ -91,7 +90,8 @@ describe("visit reports: bad input and strangers", () => {
 
   it("malformed values", async () => {
     await expectRefused((await submit(form({ visit_kind: "party" }))).answer, "「走访类型」的内容无法识别，请重新选择或填写。");
-    await expectRefused((await submit(form({ item_safety: ["normal"] }))).answer);
+    await expectRefused((await submit(form({ items_problem: "safety" }))).answer);
+    await expectRefused((await submit(form({ item_safety: "normal" }))).answer, "这张表单是旧版本，请重新打开填报表单。");
     await expectRefused((await submit(form({ m_document_review: { n: 1 } }))).answer);
   });
 
@@ -139,7 +139,7 @@ describe("visit reports: bad input and strangers", () => {
 
   it("a stranger cannot edit someone else's report", async () => {
     const own = await addAssignment("S002", "SCH004");
-    const { answer } = await worker.click("ou_sup_2", { action: "submit_report", form: 1, assignment_id: own }, form());
+    const { answer } = await worker.click("ou_sup_2", { action: "submit_report", form: 2, assignment_id: own }, form());
     expect(answer.toast?.type).toBe("success");
     const [report] = await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?", own);
     await worker.settle();
@@ -147,12 +147,12 @@ describe("visit reports: bad input and strangers", () => {
     before = await worker.snapshot();
     await expectRefused((await worker.click("ou_sup_1", { action: "edit_report", report_id: report!.id })).answer, "这份报告不是您的，您不能修改。");
     await expectRefused(
-      (await worker.click("ou_sup_1", { action: "submit_report", form: 1, report_id: report!.id, version: 1 }, form({ findings: "改掉" }))).answer,
+      (await worker.click("ou_sup_1", { action: "submit_report", form: 2, report_id: report!.id, version: 1 }, form({ findings: "改掉" }))).answer,
       "这份报告不是您的，您不能修改。",
     );
     // an edit from a form built on an older version is refused too
     await expectRefused(
-      (await worker.click("ou_sup_2", { action: "submit_report", form: 1, report_id: report!.id, version: 7 }, form({ findings: "旧表单" }))).answer,
+      (await worker.click("ou_sup_2", { action: "submit_report", form: 2, report_id: report!.id, version: 7 }, form({ findings: "旧表单" }))).answer,
       "报告已在别处被修改，请重新打开报告后再改。",
     );
   });
@@ -169,7 +169,7 @@ describe("visit reports: bad input and strangers", () => {
     const contact = await worker.say("ou_contact_1", "补报 SCH001");
     expect(contact.texts.join("\n")).toContain("抱歉");
     // a forged extra form for someone else's school is refused
-    const forged = await worker.click("ou_sup_1", { action: "submit_report", form: 1, school_code: "SCH007", form_id: "om_forged", topic: null }, form());
+    const forged = await worker.click("ou_sup_1", { action: "submit_report", form: 2, school_code: "SCH007", form_id: "om_forged", topic: null }, form());
     expect(forged.answer.toast?.type).toBe("error");
     expect(await worker.count("reports", "submission_key = 'extra:om_forged'")).toBe(0);
   });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROUTINE_ITEMS } from "../../src/domain/report-form.ts";
 import { addDays, currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
@@ -27,12 +26,11 @@ describe("visit reports", () => {
 
   function form(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     const base: Record<string, unknown> = { visit_date: `${today()} +0800`, visit_kind: "routine", m_class_observation: "2", m_walkthrough: "1", findings: "整体良好" };
-    for (const item of ROUTINE_ITEMS) base[`item_${item}`] = "normal";
     return { ...base, ...overrides };
   }
 
   const submit = (openId: string, assignmentId: number, formValue: Record<string, unknown>) =>
-    worker.click(openId, { action: "submit_report", form: 1, assignment_id: assignmentId }, formValue);
+    worker.click(openId, { action: "submit_report", form: 2, assignment_id: assignmentId }, formValue);
 
   beforeAll(async () => {
     worker = await TestWorker.start();
@@ -51,8 +49,7 @@ describe("visit reports", () => {
       "ou_sup_1",
       id,
       form({
-        item_safety: "problem",
-        note_safety: "消防通道",
+        items_problem: ["safety"],
         p1_item: "safety",
         p1_desc: "消防通道堆放杂物",
         p1_severity: "general",
@@ -75,7 +72,7 @@ describe("visit reports", () => {
     const [report] = await worker.query<Record<string, unknown>>("SELECT * FROM reports WHERE assignment_id = ?", id);
     expect(report).toMatchObject({ school_code: "SCH001", supervisor_code: "S001", week: week(), visit_date: today(), kind: "routine", version: 1, submitted_by: "S001", on_behalf: 0 });
     const data = JSON.parse(String(report!.data));
-    expect(data.items.safety).toEqual({ state: "problem", note: "消防通道" });
+    expect(data.items.safety).toEqual({ state: "problem", note: "" });
     expect(data.methods.class_observation).toBe(2);
     expect(await worker.count("report_versions", "report_id = ?", report!.id)).toBe(1);
     const problems = await worker.query<Record<string, unknown>>("SELECT * FROM problems WHERE report_id = ? ORDER BY id", report!.id);
@@ -132,7 +129,7 @@ describe("visit reports", () => {
     const { answer } = await submit(
       "ou_sup_3",
       id,
-      form({ item_hygiene: "problem", p1_item: "hygiene", p1_desc: "食堂使用过期食材", p1_severity: "serious", p1_fixed: false, p1_deadline: `${addDays(today(), 7)} +0800` }),
+      form({ items_problem: ["hygiene"], p1_item: "hygiene", p1_desc: "食堂使用过期食材", p1_severity: "serious", p1_fixed: false, p1_deadline: `${addDays(today(), 7)} +0800` }),
     );
     expect(answer.toast?.type).toBe("success");
     const [report] = await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?", id);
@@ -157,7 +154,7 @@ describe("visit reports", () => {
     expect(editForm).toContain('"report_id":' + reportId);
     expect(editForm).toContain("整体良好");
 
-    const saved = await worker.click("ou_sup_1", { action: "submit_report", form: 1, report_id: reportId, version: 1 }, form({ findings: "补充：午餐抽查" }));
+    const saved = await worker.click("ou_sup_1", { action: "submit_report", form: 2, report_id: reportId, version: 1 }, form({ findings: "补充：午餐抽查" }));
     expect(saved.answer.toast).toMatchObject({ type: "success", content: "修改已保存。" });
     const [row] = await worker.query<{ version: number; data: string }>("SELECT version, data FROM reports WHERE id = ?", reportId);
     expect(row!.version).toBe(2);
@@ -174,7 +171,7 @@ describe("visit reports", () => {
     const refusedOpen = await worker.click("ou_sup_1", { action: "edit_report", report_id: reportId });
     expect(refusedOpen.answer.toast?.type).toBe("error");
     expect(refusedOpen.answer.card).toBeUndefined();
-    const refusedSave = await worker.click("ou_sup_1", { action: "submit_report", form: 1, report_id: reportId, version: 2 }, form({ findings: "太晚了" }));
+    const refusedSave = await worker.click("ou_sup_1", { action: "submit_report", form: 2, report_id: reportId, version: 2 }, form({ findings: "太晚了" }));
     expect(refusedSave.answer.toast).toMatchObject({ type: "error", content: "该周的周报已经发送，不能再填报或修改。" });
     expect(refusedSave.answer.card).toBeUndefined();
     expect(await worker.snapshot()).toEqual(before);
@@ -198,7 +195,7 @@ describe("visit reports", () => {
     const { texts, messageId } = await worker.say("ou_sup_1", "补报 第一中学");
     expect(texts.join("\n")).toContain("走访报告 · 日照市第一中学");
     expect(texts.join("\n")).toContain("计划外走访");
-    const value = { action: "submit_report", form: 1, school_code: "SCH002", form_id: messageId, topic: null };
+    const value = { action: "submit_report", form: 2, school_code: "SCH002", form_id: messageId, topic: null };
     const first = await worker.click("ou_sup_1", value, form({ visit_kind: "complaint" }));
     expect(first.answer.toast?.type).toBe("success");
     const again = await worker.click("ou_sup_1", value, form({ visit_kind: "complaint" }));

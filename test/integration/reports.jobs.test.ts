@@ -92,14 +92,14 @@ describe("report reminders and misses", () => {
 
   it("a missed visit can still be reported late until the week's office digest is sent", async () => {
     const form: Record<string, unknown> = { visit_date: "2026-03-06 +0800", visit_kind: "routine", m_walkthrough: "1" };
-    for (const item of ["administration", "enrolment", "curriculum", "workload", "ethics", "safety", "hygiene", "culture"]) form[`item_${item}`] = "not_checked";
-    const late = await worker.click("ou_sup_1", { action: "submit_report", form: 1, assignment_id: ids.s1a }, form);
+    form.items_unchecked = ["administration", "enrolment", "curriculum", "workload", "ethics", "safety", "hygiene", "culture"];
+    const late = await worker.click("ou_sup_1", { action: "submit_report", form: 2, assignment_id: ids.s1a }, form);
     expect(late.answer.toast?.type).toBe("success");
     const [row] = await worker.query<{ status: string }>("SELECT status FROM assignments WHERE id = ?", ids.s1a);
     expect(row!.status).toBe("reported");
 
     await worker.query("INSERT INTO digests (week, scope, sent_at) VALUES (?, 'office', ?)", WEEK, Date.now());
-    const tooLate = await worker.click("ou_sup_1", { action: "submit_report", form: 1, assignment_id: ids.s1b }, form);
+    const tooLate = await worker.click("ou_sup_1", { action: "submit_report", form: 2, assignment_id: ids.s1b }, form);
     expect(tooLate.answer.toast).toMatchObject({ type: "error", content: "该周的周报已经发送，不能再填报或修改。" });
     expect(await worker.count("reports", "assignment_id = ?", ids.s1b)).toBe(0);
     // the week card's button no longer hands out a form that could not be submitted; a reported visit still shows its summary

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { seededRandom } from "../../scripts/lib/seeded-random.ts";
+import { checkCard, checkMessageBody, MAX_CARD_BODY_BYTES, violationMessage, type Violation } from "../../src/feishu/conformance.ts";
 
 /**
  * A fake Feishu Open Platform on loopback, faithful to ../shared/docs/feishu.md:
@@ -53,8 +54,6 @@ export interface FakeFeishuOptions {
   seed?: number;
 }
 
-const MAX_CARD_BYTES = 30 * 1024;
-
 
 export class FakeFeishu {
   readonly appId: string;
@@ -70,6 +69,13 @@ export class FakeFeishu {
   /** mobile or email → open_id, for batch_get_id */
   readonly directory = new Map<string, string>();
   faults: Faults = {};
+  /** the bot capability (bot/v3/info): off answers as an app without a bot */
+  botEnabled = true;
+  readonly botOpenId = "ou_fake_bot";
+  /** group chats the bot is in (im/v1/chats/:chat_id/members/is_in_chat) */
+  readonly botChats = new Set<string>();
+  /** scopes the app was not granted: calls needing them answer 99991672 */
+  readonly deniedScopes = new Set<string>();
   private readonly validTokens = new Set<string>();
   private tokenCounter = 0;
   private messageCounter = 0;
@@ -80,6 +86,9 @@ export class FakeFeishu {
   private readonly random: () => number;
   private server: Server | undefined;
   private listeners: ((message: DeliveredMessage) => void)[] = [];
+  private readonly rawBytes = new WeakMap<IncomingMessage, number>();
+  /** every card Feishu would have refused (src/feishu/conformance.ts), with where it was sent: a test that sends one fails */
+  readonly refusedCards: { path: string; violations: Violation[] }[] = [];
   url = "";
 
   constructor(options: FakeFeishuOptions = {}) {
@@ -161,6 +170,7 @@ export class FakeFeishu {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
+    this.rawBytes.set(req, raw.length);
     if ((req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
       return new Request("http://fake/", { method: "POST", headers: { "content-type": req.headers["content-type"]! }, body: raw }).formData();
     }
@@ -219,7 +229,8 @@ export class FakeFeishu {
       if (sendPath && (!receiveIdType || !data.receive_id)) return json(400, { code: 230001, msg: "invalid receive_id" });
       if (typeof data.content !== "string" || !data.msg_type) return json(400, { code: 230001, msg: "invalid content" });
       if (data.uuid && data.uuid.length > 50) return json(400, { code: 230001, msg: "uuid too long" });
-      if (data.msg_type === "interactive" && Buffer.byteLength(data.content) > MAX_CARD_BYTES) return json(400, { code: 230025, msg: "card content exceeds 30KB" });
+      const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, data));
+      if (refused) return json(400, refused);
       let content: unknown;
       try {
         content = JSON.parse(data.content);
@@ -262,6 +273,8 @@ export class FakeFeishu {
       if (!message) return json(400, { code: 230011, msg: "message not found" });
       const content = (body as { content?: string })?.content;
       if (typeof content !== "string") return json(400, { code: 230001, msg: "invalid content" });
+      const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, { msg_type: message.msgType, content }));
+      if (refused) return json(400, refused);
       message.updates.push(JSON.parse(content));
       for (const listener of this.listeners) listener(message);
       return json(200, { code: 0, msg: "success" });
@@ -270,6 +283,8 @@ export class FakeFeishu {
     if (url.pathname === "/open-apis/interactive/v1/card/update" && req.method === "POST") {
       const { token, card } = (body ?? {}) as { token?: string; card?: unknown };
       if (!token || !card) return json(400, { code: 10002, msg: "token and card required" });
+      const refused = this.refuse(url.pathname, (this.rawBytes.get(req) ?? 0) > MAX_CARD_BODY_BYTES ? checkMessageBody(this.rawBytes.get(req)!, { msg_type: "interactive" }) : checkCard(card));
+      if (refused) return json(400, refused);
       return json(200, { code: 0, msg: "success" });
     }
 
@@ -283,7 +298,27 @@ export class FakeFeishu {
       return;
     }
 
+    /** answers 99991672 and says true when the app lacks `scope` */
+    const denied = (scope: string): boolean => {
+      if (!this.deniedScopes.has(scope)) return false;
+      json(400, { code: 99991672, msg: `Access denied. One of the following scopes is required: [${scope}]` });
+      return true;
+    };
+
+    if (url.pathname === "/open-apis/bot/v3/info" && req.method === "GET") {
+      // no scope needed; without the bot capability there is no bot to describe
+      if (!this.botEnabled) return json(400, { code: 10003, msg: "the app has no bot capability" });
+      return json(200, { code: 0, msg: "ok", bot: { activate_status: 2, app_name: "督学助手", avatar_url: "", ip_white_list: [], open_id: this.botOpenId } });
+    }
+
+    const inChatMatch = url.pathname.match(/^\/open-apis\/im\/v1\/chats\/([^/]+)\/members\/is_in_chat$/);
+    if (inChatMatch && req.method === "GET") {
+      if (denied("im:chat:readonly")) return;
+      return json(200, { code: 0, msg: "success", data: { is_in_chat: this.botChats.has(decodeURIComponent(inChatMatch[1]!)) } });
+    }
+
     if (url.pathname === "/open-apis/contact/v3/users/batch_get_id" && req.method === "POST") {
+      if (denied("contact:user.id:readonly")) return;
       const { mobiles = [], emails = [] } = (body ?? {}) as { mobiles?: string[]; emails?: string[] };
       const userList = [
         ...mobiles.map((mobile) => ({ mobile, ...(this.directory.has(mobile) ? { user_id: this.directory.get(mobile) } : {}) })),
@@ -293,6 +328,13 @@ export class FakeFeishu {
     }
 
     return json(404, { code: 404, msg: `no such endpoint in the fake: ${req.method} ${url.pathname}` });
+  }
+
+  /** Feishu's answer to a card it refuses (HTTP 400, code 230099 with the ErrCode, or 230025), recorded in refusedCards. */
+  private refuse(path: string, violations: Violation[]): { code: number; msg: string } | null {
+    if (violations.length === 0) return null;
+    this.refusedCards.push({ path, violations });
+    return { code: violations[0]!.code, msg: violationMessage(violations[0]!) };
   }
 
   private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | null> {

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { buildWorker, migrationStatements, ROOT } from "./build.ts";
 import { FakeFeishu } from "./fake-feishu.ts";
+import { checkCard, violationMessage } from "../../src/feishu/conformance.ts";
 import { feishuRequest, type FeishuRequestOptions } from "./feishu-signing.ts";
 
 /**
@@ -175,6 +176,11 @@ export class TestWorker {
   async click(openId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageId?: string) {
     const response = await this.post("/feishu/cards", cardActionEvent({ openId, value, formValue, messageId }));
     const answer = (await response.json()) as { toast?: { type: string; content: string }; card?: { type: string; data: unknown } };
+    // a card in the answer replaces the clicked one: real Feishu refuses it as it would a sent card
+    if (answer.card) {
+      const violations = checkCard(answer.card.data);
+      if (answer.card.type !== "raw" || violations.length) throw new Error(`Feishu would refuse the card in the callback answer: ${violations.map(violationMessage).join("; ") || `type ${answer.card.type}`}`);
+    }
     await this.settle();
     return { status: response.status, answer };
   }
@@ -210,6 +216,8 @@ export class TestWorker {
   async stop(): Promise<void> {
     await this.mf.dispose();
     await this.fake.stop();
+    const refused = this.fake.refusedCards;
+    if (refused.length) throw new Error(`Feishu would have refused ${refused.length} card(s): ${refused.map((r) => `${r.path}: ${violationMessage(r.violations[0]!)}`).join("; ")}`);
   }
 }
 

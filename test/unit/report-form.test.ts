@@ -4,6 +4,7 @@ import {
   canonicalContent,
   extraWindow,
   formFieldNames,
+  keepNotes,
   parseReportForm,
   ROUTINE_ITEMS,
   topicChecks,
@@ -16,8 +17,8 @@ import { messages } from "../../src/i18n/index.ts";
 const rules: FormRules = { topic: null, window: assignedWindow("2026-W10", "2026-03-05"), today: "2026-03-05" };
 
 function validForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  // everything normal: a multi_select_static with nothing chosen is simply absent from form_value
   const form: Record<string, unknown> = { visit_date: "2026-03-04 +0800", visit_kind: "routine", m_class_observation: "2", m_walkthrough: "1", findings: "整体良好" };
-  for (const item of ROUTINE_ITEMS) form[`item_${item}`] = "normal";
   return { ...form, ...overrides };
 }
 
@@ -25,8 +26,8 @@ describe("report form validation", () => {
   it("accepts a complete form and reads every answer", () => {
     const result = parseReportForm(
       validForm({
-        item_safety: "problem",
-        note_safety: "消防通道堵塞",
+        items_problem: ["safety"],
+        items_unchecked: ["ethics", "culture"],
         p1_item: "safety",
         p1_desc: "消防通道堆放杂物",
         p1_severity: "general",
@@ -44,7 +45,9 @@ describe("report form validation", () => {
     if (!result.ok) return;
     expect(result.content.visitDate).toBe("2026-03-04");
     expect(result.content.methods).toMatchObject({ class_observation: 2, walkthrough: 1, meetings: 0 });
-    expect(result.content.items.safety).toEqual({ state: "problem", note: "消防通道堵塞" });
+    expect(result.content.items.safety).toEqual({ state: "problem", note: "" });
+    expect(result.content.items.ethics.state).toBe("not_checked");
+    expect(result.content.items.administration.state).toBe("normal");
     expect(result.content.problems).toEqual([
       { item: "safety", description: "消防通道堆放杂物", severity: "general", fixedOnSpot: false, deadline: "2026-03-20" },
       { item: "hygiene", description: "留样不足", severity: "minor", fixedOnSpot: true, deadline: null },
@@ -61,32 +64,37 @@ describe("report form validation", () => {
     expect(parseReportForm(validForm({ visit_date: "2026-02-30" }), rules)).toMatchObject({ ok: false, errors: [{ code: "bad_value", field: "visit_date" }] });
   });
 
-  it("refuses text over 2,000 characters", () => {
-    expect(parseReportForm(validForm({ findings: "长".repeat(2001) }), rules)).toMatchObject({ ok: false, errors: [{ code: "too_long", field: "findings", max: 2000 }] });
-    expect(parseReportForm(validForm({ note_safety: "长".repeat(201) }), rules)).toMatchObject({ ok: false, errors: [{ code: "too_long", field: "note_safety", max: 200 }] });
-    expect(parseReportForm(validForm({ findings: "长".repeat(2000) }), rules).ok).toBe(true);
+  it("refuses text over 1,000 characters (the card input's max_length)", () => {
+    expect(parseReportForm(validForm({ findings: "长".repeat(1001) }), rules)).toMatchObject({ ok: false, errors: [{ code: "too_long", field: "findings", max: 1000 }] });
+    expect(parseReportForm(validForm({ p1_desc: "长".repeat(501), p1_item: "safety", p1_severity: "minor", p1_fixed: true }), rules)).toMatchObject({ ok: false, errors: expect.arrayContaining([{ code: "too_long", field: "p1_desc", max: 500 }]) });
+    expect(parseReportForm(validForm({ findings: "长".repeat(1000) }), rules).ok).toBe(true);
   });
 
   it("refuses a missing required answer and a form without any method", () => {
     const form = validForm();
-    delete form.item_safety;
-    expect(parseReportForm(form, rules)).toMatchObject({ ok: false, errors: [{ code: "missing", field: "item_safety" }] });
+    delete form.visit_kind;
+    expect(parseReportForm(form, rules)).toMatchObject({ ok: false, errors: [{ code: "missing", field: "visit_kind" }] });
+    // an item cannot be both a problem and not checked; an unknown item is refused
+    expect(parseReportForm(validForm({ items_problem: ["safety"], items_unchecked: ["safety"] }), rules)).toMatchObject({ ok: false, errors: [{ code: "both_lists", field: "items_unchecked", value: "safety" }] });
+    expect(parseReportForm(validForm({ items_problem: ["discipline"] }), rules)).toMatchObject({ ok: false, errors: [{ code: "bad_value", field: "items_problem" }] });
+    expect(parseReportForm(validForm({ items_problem: "safety" }), rules)).toMatchObject({ ok: false, errors: [{ code: "bad_value", field: "items_problem" }] });
     expect(parseReportForm(validForm({ m_class_observation: "", m_walkthrough: "0" }), rules)).toMatchObject({ ok: false, errors: [{ code: "no_method" }] });
     expect(parseReportForm(validForm({ m_walkthrough: "lots" }), rules)).toMatchObject({ ok: false, errors: [{ code: "bad_value", field: "m_walkthrough" }] });
   });
 
   it("refuses a card with unknown field names (an older version)", () => {
-    expect(parseReportForm(validForm({ item_discipline: "normal" }), rules)).toMatchObject({ ok: false, errors: [{ code: "outdated" }] });
-    // a topic check the card of this week did not ask for
-    expect(parseReportForm(validForm({ tc_alarm: "met" }), rules)).toMatchObject({ ok: false, errors: [{ code: "outdated" }] });
+    expect(parseReportForm(validForm({ item_safety: "normal" }), rules)).toMatchObject({ ok: false, errors: [{ code: "outdated" }] });
+    // topic checks on a card of a week without a topic; a check the topic does not have
+    expect(parseReportForm(validForm({ tc_not_met: ["alarm"] }), rules)).toMatchObject({ ok: false, errors: [{ code: "outdated" }] });
+    expect(parseReportForm(validForm({ tc_not_met: ["phones"] }), { ...rules, topic: "校园安全" })).toMatchObject({ ok: false, errors: [{ code: "bad_value", field: "tc_not_met" }] });
   });
 
   it("asks every check of the week's special topic", () => {
     const topicRules = { ...rules, topic: "校园安全" };
     expect(topicChecks("校园安全")).toEqual(["security_guards", "enclosed_campus", "alarm", "video"]);
     expect(topicChecks("读书月")).toEqual(["overall"]);
-    expect(parseReportForm(validForm(), topicRules)).toMatchObject({ ok: false, errors: expect.arrayContaining([{ code: "missing", field: "tc_security_guards" }]) });
-    const result = parseReportForm(validForm({ tc_security_guards: "met", tc_enclosed_campus: "met", tc_alarm: "not_met", tc_video: "not_checked" }), topicRules);
+    expect(parseReportForm(validForm({ tc_not_met: ["alarm"], tc_unchecked: ["alarm"] }), topicRules)).toMatchObject({ ok: false, errors: [{ code: "both_lists", field: "tc_unchecked", value: "alarm" }] });
+    const result = parseReportForm(validForm({ tc_not_met: ["alarm"], tc_unchecked: ["video"] }), topicRules);
     expect(result.ok && result.content.topicChecks).toEqual({ security_guards: "met", enclosed_campus: "met", alarm: "not_met", video: "not_checked" });
   });
 
@@ -103,6 +111,16 @@ describe("report form validation", () => {
     });
   });
 
+  it("an edit keeps the notes an older (version 1) report had for items whose state did not change", () => {
+    const parsed = parseReportForm(validForm({ items_problem: ["safety"] }), rules);
+    if (!parsed.ok) throw new Error("form should parse");
+    const previous = { ...parsed.content, items: { ...parsed.content.items, safety: { state: "problem" as const, note: "消防通道堵塞" }, hygiene: { state: "problem" as const, note: "留样不足" } } };
+    const kept = keepNotes(parsed.content, previous);
+    expect(kept.items.safety).toEqual({ state: "problem", note: "消防通道堵塞" });
+    // hygiene is normal now: its old note no longer applies
+    expect(kept.items.hygiene).toEqual({ state: "normal", note: "" });
+  });
+
   it("the same answers give the same canonical content whatever the key order", () => {
     const a = parseReportForm(validForm(), rules);
     const b = parseReportForm(Object.fromEntries(Object.entries(validForm()).reverse()), rules);
@@ -115,9 +133,10 @@ describe("report form validation", () => {
     expect(topicOfMonth({ "2026-04": ["双减"] }, "2026-03")).toBeNull();
     expect(topicChecks(topic)).toEqual(["security_guards", "enclosed_campus", "alarm", "video", "phones", "sleep", "reading", "homework", "physical", "overall"]);
     const multi = { ...rules, topic };
-    expect(parseReportForm(validForm({ tc_security_guards: "met" }), multi)).toMatchObject({ ok: false, errors: expect.arrayContaining([{ code: "missing", field: "tc_phones" }]) });
-    const answers = Object.fromEntries(topicChecks(topic).map((check) => [`tc_${check}`, "met"]));
-    expect(parseReportForm(validForm(answers), multi)).toMatchObject({ ok: true, content: { topic, topicChecks: Object.fromEntries(topicChecks(topic).map((check) => [check, "met"])) } });
+    expect(parseReportForm(validForm({ tc_not_met: ["phones", "alarm"] }), multi)).toMatchObject({
+      ok: true,
+      content: { topic, topicChecks: Object.fromEntries(topicChecks(topic).map((check) => [check, check === "phones" || check === "alarm" ? "not_met" : "met"])) },
+    });
     expect(topicLabel(messages("en"), topic!)).toBe("Campus safety, The five managements, Student mental health, Ideological and political classes");
   });
 });
@@ -171,14 +190,11 @@ describe("report cards", () => {
   it("even a fully pre-filled edit form with the longest answers stays under 30 KB", () => {
     const parsed = parseReportForm(
       validForm({
-        findings: "长".repeat(2000),
+        findings: "长".repeat(1000),
         good_practice: "好".repeat(500),
-        ...Object.fromEntries(ROUTINE_ITEMS.map((item) => [`note_${item}`, "注".repeat(200)])),
-        tc_phones: "met",
-        tc_sleep: "met",
-        tc_reading: "met",
-        tc_homework: "met",
-        tc_physical: "met",
+        items_problem: ROUTINE_ITEMS.slice(0, 4),
+        items_unchecked: ROUTINE_ITEMS.slice(4),
+        tc_not_met: ["phones", "sleep"],
       }),
       { ...rules, topic: "五项管理" },
     );
@@ -192,7 +208,8 @@ describe("report cards", () => {
     for (const lang of ["zh", "en"] as const) {
       const busy = reportFormCard({ ...formInput(lang), topic: allTopics, initial: { ...parsed.content, topic: allTopics, topicChecks: allChecks }, existingProblems: existing, submitValue: { report_id: 1, version: 3 } });
       expect(new TextEncoder().encode(JSON.stringify(busy)).length).toBeLessThan(30_000);
-      expect(JSON.stringify(busy)).toContain('"name":"tc_tutoring"');
+      expect(JSON.stringify(busy)).toContain('"name":"tc_not_met"');
+      expect(JSON.stringify(busy)).toContain('"value":"tutoring"');
     }
     const summary = reportSummaryCard({
       t: messages("zh"),

@@ -7,16 +7,18 @@
  */
 import { completionRate, type Digest, type Summary } from "../../domain/digest.ts";
 import type { Messages } from "../../i18n/index.ts";
+import { cardFits, cardMessageBodyBytes } from "../conformance.ts";
 import { button, card, columns, escapeMarkdown, markdown, type Card, type CardElement } from "./kit.ts";
 
 /** the card action that sends one zone's digest to the manager who clicks (actions/digest-zone.ts) */
 export const DIGEST_ZONE_ACTION = "digest_zone";
 
-/** Feishu's limit is 30 KB per card message; keep a margin for the envelope. */
+/** Feishu's limit is 30 KB per card message body (conformance.ts); keep a margin. */
 export const MAX_CARD_BYTES = 28 * 1024;
 const LINE_CHARS = 40;
 
-export const cardBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+/** The bytes Feishu measures: the request body with the card inside as a JSON string. */
+export const cardBytes = (value: unknown) => cardMessageBodyBytes(value);
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
@@ -202,7 +204,7 @@ export function digestCard(t: Messages, digest: Digest): Card {
         misses: cut(digest.misses, n),
       };
     const built = card({ title, template, elements: elements(t, current) });
-    if (cardBytes(built) <= MAX_CARD_BYTES || n === 0) return built;
+    if (cardFits(built, MAX_CARD_BYTES) || n === 0) return built;
   }
   throw new Error("unreachable");
 }

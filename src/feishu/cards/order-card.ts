@@ -1,9 +1,10 @@
 /** Cards of supervision orders: the order itself (with its action forms), the issue form, the issued answer, the extension decision. */
 import type { OrderKind, OrderStatus } from "../../db/schema.ts";
-import { daysOverdue, ESCALATION_DAYS, MAX_NOTE_TEXT, MAX_ORDER_TEXT, DEFAULT_ORDER_PREFIXES } from "../../domain/orders.ts";
+import { daysOverdue, ESCALATION_DAYS, MAX_LINKS_TEXT, MAX_NOTE_TEXT, MAX_ORDER_TEXT, DEFAULT_ORDER_PREFIXES } from "../../domain/orders.ts";
 import { localDate, localDateTime } from "../../domain/time.ts";
 import type { Messages } from "../../i18n/index.ts";
-import { cardBytes, MAX_CARD_BYTES } from "./digest-card.ts";
+import { cardFits } from "../conformance.ts";
+import { MAX_CARD_BYTES } from "./digest-card.ts";
 import { button, card, divider, escapeMarkdown, markdown, plainText, type Card, type CardElement, type HeaderTemplate } from "./kit.ts";
 
 export interface OrderView {
@@ -90,7 +91,7 @@ export function recipientActions(t: Messages, order: Pick<OrderView, "number" | 
           { text: t.orders.results.done, value: "done" },
           { text: t.orders.results.partly, value: "partly" },
         ]),
-        input({ name: "links", label: t.orders.reportLinks, placeholder: t.orders.reportLinksPlaceholder, maxLength: 1000 }),
+        input({ name: "links", label: t.orders.reportLinks, placeholder: t.orders.reportLinksPlaceholder, maxLength: MAX_LINKS_TEXT }),
         button({ text: t.orders.reportSubmit, type: "primary", name: "report_submit", formAction: "submit", value: { action: "order_report", number: order.number } }),
       ]),
     );
@@ -130,7 +131,7 @@ export function historyElements(
   return [divider(), markdown(`${t.orders.historyHeading}\n${lines.join("\n")}`)];
 }
 
-/** Ever shorter trails until the card fits under Feishu's 30 KB (order text ≤ 2,000 characters, notes ≤ 3,000 each). */
+/** Ever shorter trails until the card fits Feishu's 30 KB body (order text ≤ 1,000 characters, notes ≤ 2,000 each: a report's text and links). */
 const HISTORY_CUTS = [
   { noteChars: Infinity, last: Infinity },
   { noteChars: 200, last: Infinity },
@@ -163,7 +164,7 @@ export function orderCard(
   let built = build([]);
   for (const cut of HISTORY_CUTS) {
     built = build(historyElements(t, options.history, options.timeZone, cut));
-    if (cardBytes(built) <= MAX_CARD_BYTES) break;
+    if (cardFits(built, MAX_CARD_BYTES)) break;
   }
   return built;
 }

@@ -8,7 +8,12 @@ export function scopeLabel(scope: ListScope): string {
   return scope.kind === "all" ? "" : `${scope.name}（${scope.code}）`;
 }
 
-export function ordersListCard(t: Messages, list: OrderList, filter: OrderFilter, scope: ListScope, page: number, today: string): Card {
+/**
+ * `shared`: the card sits in a group chat. A 2.0 card is shared, so paging it
+ * in place would change it for everyone there: its buttons then ask for the
+ * page privately (actions/order-list-page.ts).
+ */
+export function ordersListCard(t: Messages, list: OrderList, filter: OrderFilter, scope: ListScope, page: number, today: string, shared = false): Card {
   const pages = pageCount(list.matching);
   const lines = list.rows.map((row) => {
     const overdue = daysOverdue(row, today);
@@ -22,8 +27,8 @@ export function ordersListCard(t: Messages, list: OrderList, filter: OrderFilter
   if (pages > 1) {
     const scopeValue = scope.kind === "all" ? { kind: "all" } : { kind: scope.kind, code: scope.code, name: scope.name };
     const buttons: CardElement[][] = [];
-    if (page > 0) buttons.push([button({ text: t.orders.previous, value: { action: "orders_page", filter, scope: scopeValue, page: page - 1 } })]);
-    if (page < pages - 1) buttons.push([button({ text: t.orders.next, value: { action: "orders_page", filter, scope: scopeValue, page: page + 1 } })]);
+    if (page > 0) buttons.push([button({ text: t.orders.previous, value: { action: "orders_page", filter, scope: scopeValue, page: page - 1, ...(shared ? { shared: true } : {}) } })]);
+    if (page < pages - 1) buttons.push([button({ text: t.orders.next, value: { action: "orders_page", filter, scope: scopeValue, page: page + 1, ...(shared ? { shared: true } : {}) } })]);
     elements.push(markdown(t.orders.pageOf(page + 1, pages)));
     elements.push({ tag: "column_set", flex_mode: "flow", columns: buttons.map((els) => ({ tag: "column", width: "auto", elements: els })) });
   }

@@ -1,10 +1,9 @@
 import {
-  CHECK_STATES,
   FORM_VERSION,
-  ITEM_STATES,
+  MAX_COUNT_CHARS,
   MAX_GOOD_PRACTICE,
-  MAX_NOTE,
   MAX_PROBLEM_TEXT,
+  MAX_TEXT,
   METHODS,
   PROBLEM_SLOTS,
   ROUTINE_ITEMS,
@@ -16,7 +15,8 @@ import {
   type VisitKind,
 } from "../../domain/report-form.ts";
 import type { Messages } from "../../i18n/index.ts";
-import { button, card, divider, escapeMarkdown, markdown, plainText, type Card, type CardElement } from "./kit.ts";
+import { cardFits } from "../conformance.ts";
+import { button, card, escapeMarkdown, markdown, plainText, type Card, type CardElement } from "./kit.ts";
 
 /**
  * The visit report form (one `form` container at the body root, every field
@@ -40,13 +40,28 @@ function selectStatic(name: string, list: readonly Option[], o: { placeholder?: 
   };
 }
 
-function textInput(name: string, o: { placeholder: string; initial?: string; multiline?: boolean; max?: number }): CardElement {
+/** Several choices; `required: false` because a multi-select is required by default (下拉选择-多选). */
+function multiSelect(name: string, list: readonly Option[], o: { placeholder: string; initial?: readonly string[] }): CardElement {
+  return {
+    tag: "multi_select_static",
+    name,
+    placeholder: plainText(o.placeholder),
+    options: options(list),
+    width: "fill",
+    required: false,
+    ...(o.initial?.length ? { selected_values: [...o.initial] } : {}),
+  };
+}
+
+/** An input; `max` is its max_length, the same number the server's validation takes (domain/report-form.ts maxLength). */
+function textInput(name: string, o: { placeholder?: string; label?: string; initial?: string; multiline?: boolean; max: number }): CardElement {
   return {
     tag: "input",
     name,
-    placeholder: plainText(o.placeholder),
+    ...(o.placeholder ? { placeholder: plainText(o.placeholder) } : {}),
+    ...(o.label ? { label: plainText(o.label) } : {}),
     width: "fill",
-    ...(o.max ? { max_length: o.max } : {}),
+    max_length: o.max,
     ...(o.multiline ? { input_type: "multiline_text", rows: 3, auto_resize: true } : {}),
     ...(o.initial ? { default_value: o.initial } : {}),
   };
@@ -113,17 +128,21 @@ export interface ReportFormInput {
   onBehalfOf?: string | null;
 }
 
-/** Feishu refuses cards over 30 KB; a fully pre-filled edit form drops empty problem slots (then the list of recorded problems) to stay under this. */
+/** Feishu refuses a card message body over 30 KB (conformance.ts); this leaves a margin. */
 export const CARD_BUDGET_BYTES = 29_000;
 
-const byteSize = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
-
+/**
+ * The form fits Feishu's 200 elements with room to spare at its largest (every
+ * topic check, every slot, an edit on behalf of someone: see the unit test
+ * test/unit/card-conformance.test.ts). Should a long pre-filled edit still be
+ * too big, empty problem slots go first, then the list of recorded problems.
+ */
 export function reportFormCard(input: ReportFormInput): Card {
   let slots = PROBLEM_SLOTS;
   let result = buildForm(input, slots);
-  while (slots > 0 && byteSize(result) > CARD_BUDGET_BYTES) result = buildForm(input, --slots);
+  while (slots > 0 && !cardFits(result, CARD_BUDGET_BYTES)) result = buildForm(input, --slots);
   // a month with many topics and a long report: the list of problems already recorded goes last (they stay stored and listed in the summary)
-  if (byteSize(result) > CARD_BUDGET_BYTES && input.existingProblems?.length) result = buildForm({ ...input, existingProblems: [] }, 0);
+  if (!cardFits(result, CARD_BUDGET_BYTES) && input.existingProblems?.length) result = buildForm({ ...input, existingProblems: [] }, 0);
   return result;
 }
 
@@ -155,62 +174,55 @@ function buildForm(input: ReportFormInput, slots: number): Card {
       row(
         METHODS.slice(i, i + 3).map((method) => ({
           weight: 1,
-          elements: [textInput(`m_${method}`, { placeholder: r.methods[method], initial: initial?.methods[method] ? String(initial.methods[method]) : undefined })],
+          elements: [textInput(`m_${method}`, { placeholder: r.methods[method], max: MAX_COUNT_CHARS, initial: initial?.methods[method] ? String(initial.methods[method]) : undefined })],
         })),
       ),
     );
   }
 
-  elements.push(markdown(r.itemsTitle));
-  const itemStates = ITEM_STATES.map((state) => ({ value: state, label: r.itemStates[state] }));
-  for (const item of ROUTINE_ITEMS) {
-    elements.push(
-      row([
-        { weight: 2, elements: [markdown(r.items[item])] },
-        { weight: 2, elements: [selectStatic(`item_${item}`, itemStates, { initial: initial?.items[item]?.state, required: true })] },
-        { weight: 3, elements: [textInput(`note_${item}`, { placeholder: r.notePlaceholder, max: MAX_NOTE, initial: initial?.items[item]?.note || undefined })] },
-      ]),
-    );
-  }
+  // the eight items: only the exceptions are picked, everything else is normal
+  const itemOptions = ROUTINE_ITEMS.map((item) => ({ value: item, label: r.items[item] }));
+  const itemsIn = (state: string) => ROUTINE_ITEMS.filter((item) => initial?.items[item]?.state === state);
+  elements.push(
+    markdown(r.itemsTitle),
+    multiSelect("items_problem", itemOptions, { placeholder: r.itemsProblem, initial: itemsIn("problem") }),
+    multiSelect("items_unchecked", itemOptions, { placeholder: r.itemsUnchecked, initial: itemsIn("not_checked") }),
+  );
 
   const checks = topicChecks(topic);
   if (topic && checks.length) {
-    elements.push(markdown(r.topicTitle(escapeMarkdown(topicLabel(t, topic)))));
-    const checkStates = CHECK_STATES.map((state) => ({ value: state, label: r.checkStates[state] }));
-    for (const check of checks) {
-      elements.push(
-        row([
-          { weight: 4, elements: [markdown(r.topicChecks[check] ?? check)] },
-          { weight: 3, elements: [selectStatic(`tc_${check}`, checkStates, { initial: initial?.topicChecks[check], required: true })] },
-        ]),
-      );
-    }
+    const checkOptions = checks.map((check) => ({ value: check, label: r.topicChecks[check] ?? check }));
+    const checksIn = (state: string) => checks.filter((check) => initial?.topicChecks[check] === state);
+    elements.push(
+      markdown(r.topicTitle(escapeMarkdown(topicLabel(t, topic)))),
+      multiSelect("tc_not_met", checkOptions, { placeholder: r.topicNotMet, initial: checksIn("not_met") }),
+      multiSelect("tc_unchecked", checkOptions, { placeholder: r.topicUnchecked, initial: checksIn("not_checked") }),
+    );
   }
 
-  elements.push(markdown(r.findings), textInput("findings", { placeholder: r.findingsPlaceholder, multiline: true, initial: initial?.findings || undefined }));
+  elements.push(textInput("findings", { label: r.findings, multiline: true, max: MAX_TEXT, initial: initial?.findings || undefined }));
 
-  elements.push(divider(), markdown(r.problemsTitle));
+  elements.push(markdown(r.problemsTitle));
   if (input.existingProblems?.length) {
-    elements.push(markdown([r.existingProblemsTitle, ...problemLines(t, input.existingProblems, topic, 60)].join("\n")));
+    const shown = input.existingProblems.slice(0, SUMMARY_PROBLEMS);
+    const more = input.existingProblems.length > shown.length ? ["…"] : [];
+    elements.push(markdown([r.existingProblemsTitle, ...problemLines(t, shown, topic, 60), ...more].join("\n")));
   }
   const problemItems = [...ROUTINE_ITEMS.map((item) => ({ value: item, label: r.itemsShort[item] })), ...(topic ? [{ value: "topic", label: problemItemLabel(t, "topic", topic) }] : []), { value: "other", label: r.problemItemOther }];
   const severities = SEVERITIES.map((severity) => ({ value: severity, label: r.severities[severity] }));
   for (let n = 1; n <= slots; n++) {
     elements.push(
-      markdown(`**${r.problemSlot(n)}**`),
       row([
-        { weight: 1, elements: [selectStatic(`p${n}_item`, problemItems, { placeholder: r.problemItem })] },
-        { weight: 1, elements: [selectStatic(`p${n}_severity`, severities, { placeholder: r.problemSeverity })] },
+        { weight: 3, elements: [selectStatic(`p${n}_item`, problemItems, { placeholder: r.problemSlotItem(n) })] },
+        { weight: 2, elements: [selectStatic(`p${n}_severity`, severities, { placeholder: r.problemSeverity })] },
       ]),
       textInput(`p${n}_desc`, { placeholder: r.problemDesc, max: MAX_PROBLEM_TEXT }),
-      row([
-        { weight: 1, elements: [checker(`p${n}_fixed`, r.problemFixed)] },
-        { weight: 1, elements: [datePicker(`p${n}_deadline`, { placeholder: r.problemDeadline })] },
-      ]),
+      checker(`p${n}_fixed`, r.problemFixed),
+      datePicker(`p${n}_deadline`, { placeholder: r.problemDeadline }),
     );
   }
 
-  elements.push(divider(), markdown(r.goodPractice), textInput("good_practice", { placeholder: r.goodPracticePlaceholder, multiline: true, max: MAX_GOOD_PRACTICE, initial: initial?.goodPractice || undefined }));
+  elements.push(textInput("good_practice", { label: r.goodPractice, multiline: true, max: MAX_GOOD_PRACTICE, initial: initial?.goodPractice || undefined }));
   elements.push(
     button({
       text: editing ? r.submitEdit : r.submit,

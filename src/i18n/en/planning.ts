@@ -37,6 +37,7 @@ export const planning: typeof zh = {
   previewSupervisor: (name: string, code: string, schools: string) => `- ${name} (${code}): ${schools}`,
   previewCarried: (schools: string) => `Carried over to the next school week: ${schools}`,
   previewTooBig: 'The plan is large, so only the count per zone is listed. Send "plan <week> <zone code>" for one zone\'s details.',
+  previewMoreZones: (count: number) => `… and ${count} more zones`,
   previewFooter: (week: string) => `When it looks right, send "plan send ${week}".`,
   unknownZone: (code: string) => `There is no zone "${code}".`,
   sent: (week: string, cards: number, visits: number, carried: number, noOpenId: number) =>

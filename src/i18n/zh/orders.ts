@@ -16,6 +16,7 @@ export const orders = {
     reminded: "到期提醒",
     overdue: "逾期",
     escalated: "逾期超过14天，列入约谈/通报",
+    refreshed: "重发待办卡片",
   } as Record<string, string>,
   system: "督学助手",
   results: { done: "已完成", partly: "部分完成" },
@@ -100,6 +101,7 @@ export const orders = {
   listLine: (number: string, school: string, due: string, status: string) => `**${number}** ${school} · 期限 ${due} · ${status}`,
   listEmpty: "没有符合条件的督导文书。",
   pageOf: (page: number, pages: number) => `第 ${page}/${pages} 页`,
+  pageSentPrivately: (page: number) => `第 ${page} 页已私信发给您（群里的列表保持不变）。`,
   next: "下一页",
   previous: "上一页",
   unknownScope: (word: string) => `「${word}」不是责任区、学校或督学。用法：督办单 [未结|逾期|已销号|全部] [责任区|学校|督学]`,
@@ -142,6 +144,8 @@ export const orders = {
 
   // notifications
   reminderTitle: (number: string) => `到期提醒：${number}`,
+  refreshTitle: (number: string) => `待办：${number}`,
+  refreshIntro: (due: string) => `这份督导文书仍在等待学校办理（期限 ${due}）。请在这张卡片上操作：飞书卡片发出 14 天后就不能再点击，之前的卡片可能已失效。`,
   reminderIntro: (due: string, days: number) => (days === 0 ? `这份督导文书今天（${due}）到期，请尽快办理。` : `这份督导文书将于 ${due} 到期（还有 ${days} 天），请按时办理。`),
   overdueTitle: (number: string) => `已逾期：${number}`,
   overdueIntro: (due: string) => `这份督导文书的期限 ${due} 已过，尚未销号。督学将安排跟踪督导。`,

@@ -39,6 +39,7 @@ export const planning = {
   previewSupervisor: (name: string, code: string, schools: string) => `- ${name}（${code}）：${schools}`,
   previewCarried: (schools: string) => `顺延到下一上课周：${schools}`,
   previewTooBig: "安排较多，只列出各责任区的次数。发送「排班 周 责任区编号」查看某个责任区的明细。",
+  previewMoreZones: (count: number) => `……另有 ${count} 个责任区`,
   previewFooter: (week: string) => `确认无误后发送「排班 发送 ${week}」。`,
   unknownZone: (code: string) => `没有编号为「${code}」的责任区。`,
   sent: (week: string, cards: number, visits: number, carried: number, noOpenId: number) =>
