@@ -81,19 +81,22 @@ export function splitIssueArgs(argv: readonly string[], nowMs: number, timeZone:
   return null;
 }
 
+const showsOrder = (argv: readonly string[]) => argv.length > 0 && argv.length <= 3 && looksLikeOrderNumber(argv.join(""));
+
 function issueCommand(kind: OrderKind, name: string, aliases: readonly string[]): Command {
   return {
     name,
     aliases,
     roles: MANAGERS,
     help: (t) => t.orders.issueLines[kind],
+    private: (argv) => kind === "order" && showsOrder(argv),
     async run(ctx) {
       const { t } = ctx;
       if (ctx.argv.length === 0) {
         ctx.reply(issueFormCard(t, kind));
         return;
       }
-      if (kind === "order" && ctx.argv.length <= 3 && looksLikeOrderNumber(ctx.argv.join(""))) {
+      if (kind === "order" && showsOrder(ctx.argv)) {
         await showOrder(ctx, ctx.argv);
         return;
       }
