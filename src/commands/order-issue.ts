@@ -5,7 +5,7 @@
 import { issueOrders } from "../db/orders.ts";
 import { schoolRefs } from "../db/people.ts";
 import type { OrderKind } from "../db/schema.ts";
-import { checkDueDate, datePart, looksLikeOrderNumber, MAX_ORDER_TEXT } from "../domain/orders.ts";
+import { checkDueDate, datePart, looksLikeOrderNumber, MAX_ORDER_TEXT, MAX_SCHOOLS_PER_ISSUE } from "../domain/orders.ts";
 import { matchSchools, splitSchoolList } from "../domain/school-match.ts";
 import { localDate, parseDate } from "../domain/time.ts";
 import { textContent, type Card } from "../feishu/cards/kit.ts";
@@ -43,7 +43,9 @@ export async function checkIssue(services: Services, t: Messages, request: Issue
   const schoolCodes: string[] = [];
   const names = new Map<string, string>();
   let duplicates = false;
-  if (splitSchoolList(request.schools).length === 0) problems.push(t.orders.noSchools);
+  const named = splitSchoolList(request.schools).length;
+  if (named === 0) problems.push(t.orders.noSchools);
+  else if (named > MAX_SCHOOLS_PER_ISSUE) problems.push(t.orders.tooManySchools(named, MAX_SCHOOLS_PER_ISSUE));
   else {
     for (const match of matchSchools(request.schools, await schoolRefs(services.db))) {
       if (match.kind === "unknown") problems.push(t.orders.unknownSchool(match.input));

@@ -17,6 +17,8 @@ export const DEFAULT_ORDER_PREFIXES: Record<OrderKind, string> = {
 export const ORDER_PREFIXES_SETTING = "order_prefixes";
 export const MAX_ORDER_TEXT = 2_000;
 export const MAX_NOTE_TEXT = 2_000;
+/** One issue (command or form) names at most this many schools: each becomes an order and a card to every recipient. */
+export const MAX_SCHOOLS_PER_ISSUE = 100;
 /** reminders go out this many days before the due date */
 export const REMINDER_DAYS = 3;
 /** more than this many days overdue: listed for escalation (约谈 / 通报) */

@@ -51,4 +51,20 @@ describe("private answers asked in a group", () => {
     const p2p = await worker.say("ou_mgr_1", `查看 ${orderNumber}`);
     expect(p2p.texts.join("\n")).toContain("校门口交通安全整改");
   });
+
+  it("user text echoed into a text answer cannot @all, and a hostile roster name stays inert in the help card", async () => {
+    const { texts } = await worker.say("ou_sup_1", '补报 <at user_id="all"></at>', { chatType: "group" });
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).not.toMatch(/<\s*at\b/i);
+    const shown = await worker.say("ou_sup_1", "查看 [x](http://evil)", { chatType: "group" });
+    expect(JSON.stringify(worker.fake.messages.slice(-2).map((m) => m.content))).not.toMatch(/\]\(http/);
+    expect(shown.texts).toEqual(["已私信发送给您。"]);
+
+    await worker.query("UPDATE people SET name = ? WHERE code = 'S002'", '<at user_id="all"></at>**boom**\n# big');
+    const help = await worker.say("ou_sup_2", "帮助", { chatType: "group" });
+    const content = JSON.stringify(help.replies[0]!.content);
+    expect(content).not.toContain("<at");
+    expect(content).not.toContain("**boom");
+    expect(content).not.toContain("\\n# big");
+  });
 });
