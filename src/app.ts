@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { dispatchCardAction } from "./actions/dispatch.ts";
-import { claimDelivery } from "./db/dedupe.ts";
+import { alreadyClaimed, claimStatement, isClaimConflict } from "./db/dedupe.ts";
 import { assertIngressConfigured, ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
 import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
 import { messageReceivedSchema, type CardAnswer, type Envelope } from "./feishu/payloads.ts";
@@ -102,20 +102,35 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
   }
   const keys = [`event:${envelope.header.event_id}`, `message:${parsed.data.message.message_id}`];
   try {
-    if (!(await claimDelivery(env.DB, keys, nowMs))) {
+    if (await alreadyClaimed(env.DB, keys)) {
       logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
       return;
     }
+    // The claim is the batch's first statement: it commits with the command's effects, or neither does.
+    services.uow.write(claimStatement(env.DB, keys, nowMs));
     const outcome = await onMessageReceived(services, envelope.event);
+    // An event we ignore (bad content, chatter, a bot) leaves no trace: no claim, no row.
+    if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
+      logger.info({ ...fields, outcome, ms: Date.now() - started });
+      return;
+    }
     await services.uow.commit();
     logger.info({ ...fields, outcome, ms: Date.now() - started });
   } catch (error) {
+    if (isClaimConflict(error)) {
+      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
+      return;
+    }
     logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
     const { message } = parsed.data;
     const fallback = buildServices(env, nowMs, ref);
     const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
+    // The error answer claims the event too: a redelivery of a failed command is told once, not failed again.
+    fallback.uow.write(claimStatement(env.DB, keys, nowMs));
     fallback.uow.send({ ...replyMessage(chat, 99, textContent(messages("zh").common.internalError(ref))) });
-    await fallback.uow.commit().catch((failure) => logger.error({ ...fields, outcome: "error_reply_failed" }, failure));
+    await fallback.uow.commit().catch((failure) => {
+      if (!isClaimConflict(failure)) logger.error({ ...fields, outcome: "error_reply_failed" }, failure);
+    });
   }
 }
 

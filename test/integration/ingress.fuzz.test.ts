@@ -146,7 +146,10 @@ function forgedCardAction() {
   return event;
 }
 
-describe("ingress fuzz", () => {
+// Generous per-test limits: the whole file takes well under 30 s on an idle 2-core machine, far longer on a busy one.
+const FUZZ_TIMEOUT_MS = 240_000;
+
+describe("ingress fuzz", { timeout: FUZZ_TIMEOUT_MS }, () => {
   let worker: TestWorker;
   const statuses = new Map<number, number>();
   let sent = 0;
@@ -169,8 +172,8 @@ describe("ingress fuzz", () => {
   /** Runs the requests a few at a time; every status below 500. */
   async function run(requests: readonly (() => Promise<number>)[]): Promise<void> {
     const failures: number[] = [];
-    for (let i = 0; i < requests.length; i += 8) {
-      const batch = await Promise.all(requests.slice(i, i + 8).map((request) => request()));
+    for (let i = 0; i < requests.length; i += 16) {
+      const batch = await Promise.all(requests.slice(i, i + 16).map((request) => request()));
       failures.push(...batch.filter((status) => status >= 500));
     }
     expect(failures).toEqual([]);
@@ -243,8 +246,8 @@ describe("ingress fuzz", () => {
     // Message bodies that are not what their type says.
     for (let i = 0; i < 100; i++) {
       const event = helpEvent();
-      event.event.message.content = pick(["{", "null", "[]", '{"text":5}', '{"file_key":""}', JSON.stringify("help"), randomHex()]);
-      (event.event.message as { message_type: string }).message_type = pick(["text", "file", "image", "sticker"]);
+      event.event.message.content = pick(["{", "null", "[]", '{"text":5}', '{"file_key":""}', '{"file_key":5}', JSON.stringify("help"), randomHex()]);
+      (event.event.message as { message_type: string }).message_type = pick(["text", "file"]);
       const { body, headers } = sealed(event);
       requests.push(() => send("/feishu/events", body, headers));
     }
