@@ -102,7 +102,8 @@ describe("exactly once", () => {
     expect(left).toContain("old_sending");
     expect(left).not.toContain("old_export_sent");
     expect(left).not.toContain("old_dead");
-    expect(await worker.count("outbox", "state = 'sent' AND updated_at < ?", later - 30 * DAY)).toBe(0);
+    // The bot's earlier answers, delivered now, are more than 30 days old at the cron's time.
+    expect(await worker.count("outbox", "ref LIKE 'reply:%'")).toBe(0);
   });
 
   it("a serious problem alerts the managers once, however often the report is edited with it", async () => {

@@ -106,8 +106,8 @@ function wrongValueFor(path: readonly string[]): unknown {
   // Missing entirely is a wrong shape too, for the required fields.
   const required = !["sender_type", "app_id", "create_time", "form_value", "value", "context", "mentions"].includes(field);
   const value = required && random() < 0.15 ? undefined : pick(candidates);
-  // An array is a fine `mentions` only if empty; a non-empty one of wrong items is the wrong type.
-  if (field === "mentions" && Array.isArray(value)) return [5, "x"];
+  // `mentions` may be null or an empty array; a list of wrong items is the wrong type.
+  if (field === "mentions" && (Array.isArray(value) || value === null)) return [5, "x"];
   if ((field === "value" || field === "form_value") && (value === null || value === undefined)) return "not an object";
   return value;
 }
@@ -181,6 +181,8 @@ describe("ingress fuzz", { timeout: FUZZ_TIMEOUT_MS }, () => {
 
   async function expectNothingChanged(before: Record<string, number>) {
     await worker.settle();
+    // No request made the Worker fail inside (an internal error is answered and logged, not a 5xx).
+    expect(worker.logs.filter((line) => line.level === "error").map((line) => `${line.route} ${line.outcome} ${line.error}`)).toEqual([]);
     expect(await worker.snapshot()).toEqual(before);
     expect(worker.fake.calls).toEqual([]);
   }
