@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { dispatchCardAction } from "./actions/dispatch.ts";
-import { claimDelivery } from "./db/dedupe.ts";
-import { ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
-import { openFeishuRequest } from "./feishu/ingress.ts";
+import { alreadyClaimed, claimStatement, isClaimConflict } from "./db/dedupe.ts";
+import { assertIngressConfigured, ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
+import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
 import { messageReceivedSchema, type CardAnswer, type Envelope } from "./feishu/payloads.ts";
 import { onMessageReceived } from "./events/message-received.ts";
 import { replyMessage } from "./commands/dispatch.ts";
@@ -48,8 +48,9 @@ app.use("*", async (c, next) => {
 app.onError((error, c) => {
   const ref = c.get("ref") ?? newRequestId();
   if (error instanceof ConfigError) {
+    // The log line says what is missing; the caller (maybe not Feishu) learns nothing about the secrets.
     logger.error({ ref, route: c.req.path, outcome: "misconfigured" }, error);
-    return c.json({ error: "misconfigured", message: error.message, ref }, 503);
+    return c.json({ error: "misconfigured", ref }, 503);
   }
   logger.error({ ref, route: c.req.path, outcome: "error" }, error);
   return c.json({ error: "internal", ref }, 500);
@@ -64,6 +65,7 @@ app.get("/healthz", async (c) => {
 });
 
 async function openRequest(c: { req: { raw: Request }; env: Bindings; set: (k: "log", v: LogFields) => void }, config: Config) {
+  assertIngressConfigured(config);
   const result = await openFeishuRequest(c.req.raw, config, Date.now());
   if (result.kind === "rejected") c.set("log", { outcome: "rejected", reason: result.reason });
   if (result.kind === "challenge") c.set("log", { outcome: "challenge" });
@@ -73,7 +75,7 @@ async function openRequest(c: { req: { raw: Request }; env: Bindings; set: (k: "
 app.post("/feishu/events", async (c) => {
   const config = loadConfig(c.env);
   const result = await openRequest(c, config);
-  if (result.kind === "rejected") return c.json({ error: result.reason }, result.status);
+  if (result.kind === "rejected") return c.json(rejectionBody(result.status), result.status);
   if (result.kind === "challenge") return c.json({ challenge: result.challenge });
   const { header } = result.envelope;
   const log = { event_id: header.event_id, event_type: header.event_type };
@@ -100,27 +102,42 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
   }
   const keys = [`event:${envelope.header.event_id}`, `message:${parsed.data.message.message_id}`];
   try {
-    if (!(await claimDelivery(env.DB, keys, nowMs))) {
+    if (await alreadyClaimed(env.DB, keys)) {
       logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
       return;
     }
+    // The claim is the batch's first statement: it commits with the command's effects, or neither does.
+    services.uow.write(claimStatement(env.DB, keys, nowMs));
     const outcome = await onMessageReceived(services, envelope.event);
+    // An event we ignore (bad content, chatter, a bot) leaves no trace: no claim, no row.
+    if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
+      logger.info({ ...fields, outcome, ms: Date.now() - started });
+      return;
+    }
     await services.uow.commit();
     logger.info({ ...fields, outcome, ms: Date.now() - started });
   } catch (error) {
+    if (isClaimConflict(error)) {
+      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
+      return;
+    }
     logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
     const { message } = parsed.data;
     const fallback = buildServices(env, nowMs, ref);
     const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
+    // The error answer claims the event too: a redelivery of a failed command is told once, not failed again.
+    fallback.uow.write(claimStatement(env.DB, keys, nowMs));
     fallback.uow.send({ ...replyMessage(chat, 99, textContent(messages("zh").common.internalError(ref))) });
-    await fallback.uow.commit().catch((failure) => logger.error({ ...fields, outcome: "error_reply_failed" }, failure));
+    await fallback.uow.commit().catch((failure) => {
+      if (!isClaimConflict(failure)) logger.error({ ...fields, outcome: "error_reply_failed" }, failure);
+    });
   }
 }
 
 app.post("/feishu/cards", async (c) => {
   const config = loadConfig(c.env);
   const result = await openRequest(c, config);
-  if (result.kind === "rejected") return c.json({ error: result.reason }, result.status);
+  if (result.kind === "rejected") return c.json(rejectionBody(result.status), result.status);
   if (result.kind === "challenge") return c.json({ challenge: result.challenge });
   const { header, event } = result.envelope;
   const log = { event_id: header.event_id, event_type: header.event_type };

@@ -9,6 +9,7 @@ export interface Bindings {
   FEISHU_APP_SECRET?: string;
   FEISHU_VERIFICATION_TOKEN?: string;
   FEISHU_ENCRYPT_KEY?: string;
+  FEISHU_ALLOW_UNENCRYPTED?: string;
   FEISHU_BASE_URL?: string;
   DIGEST_CHAT_ID?: string;
   ADMIN_OPEN_IDS?: string;
@@ -33,6 +34,11 @@ const configSchema = z.object({
   FEISHU_APP_SECRET: required("FEISHU_APP_SECRET"),
   FEISHU_VERIFICATION_TOKEN: required("FEISHU_VERIFICATION_TOKEN"),
   FEISHU_ENCRYPT_KEY: optionalString,
+  /** token-only (unsigned, unencrypted) requests; for local experiments only */
+  FEISHU_ALLOW_UNENCRYPTED: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().toLowerCase() === "true"),
   FEISHU_BASE_URL: z
     .url({ error: "FEISHU_BASE_URL must be a URL such as https://open.feishu.cn" })
     .default("https://open.feishu.cn")
@@ -65,6 +71,18 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+}
+
+/**
+ * The inbound routes refuse to run token-only unless told so explicitly: without an
+ * Encrypt Key nothing but a static token protects them (no signature, no timestamp).
+ */
+export function assertIngressConfigured(config: Config): void {
+  if (!config.FEISHU_ENCRYPT_KEY && !config.FEISHU_ALLOW_UNENCRYPTED) {
+    throw new ConfigError(
+      "Invalid configuration: FEISHU_ENCRYPT_KEY is not set (wrangler secret put FEISHU_ENCRYPT_KEY; FEISHU_ALLOW_UNENCRYPTED=true allows token-only requests for local experiments only)",
+    );
+  }
 }
 
 const parsed = new WeakMap<object, Config>();

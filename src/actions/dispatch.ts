@@ -5,6 +5,22 @@ import { messages } from "../i18n/index.ts";
 import { findCardAction } from "./index.ts";
 import type { AnswerAfterCommit } from "./types.ts";
 
+/** Above every form field's own limit (the longest is 2,000 characters): refused before any handler works on it. */
+export const MAX_FIELD_CHARS = 4_000;
+const MAX_FIELDS = 200;
+
+function withinInputLimits(values: Record<string, unknown> | null | undefined): boolean {
+  if (!values) return true;
+  const entries = Object.entries(values);
+  if (entries.length > MAX_FIELDS) return false;
+  return entries.every(([key, value]) => {
+    if (key.length > 100) return false;
+    if (typeof value === "string") return value.length <= MAX_FIELD_CHARS;
+    if (Array.isArray(value)) return value.length <= MAX_FIELDS && value.every((item) => typeof item !== "string" || item.length <= MAX_FIELD_CHARS);
+    return true;
+  });
+}
+
 /** `card.action.trigger`: finds the handler named by the button's value and runs it; the answer goes back synchronously. */
 export async function dispatchCardAction(services: Services, eventId: string, event: unknown): Promise<{ answer: CardAnswer | AnswerAfterCommit; outcome: string }> {
   const parsed = cardActionSchema.safeParse(event);
@@ -17,6 +33,7 @@ export async function dispatchCardAction(services: Services, eventId: string, ev
   const t = messages(actor?.lang);
   if (!handler) return { answer: { toast: { type: "error", content: t.common.cardExpired } }, outcome: "unknown_action" };
   if (!actor) return { answer: { toast: { type: "error", content: t.common.notRegistered("") } }, outcome: `${name}:not_registered` };
+  if (!withinInputLimits(action.value) || !withinInputLimits(action.form_value)) return { answer: { toast: { type: "error", content: t.common.inputTooLong } }, outcome: `${name}:too_long` };
   const answer = await handler.run({
     ...services,
     actor,

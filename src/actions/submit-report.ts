@@ -284,6 +284,14 @@ async function queueProblems(
   }
 }
 
+/** A short stable hash (FNV-1a) of a problem's item and description, whitespace and width folded. */
+function problemFingerprint(problem: ProblemInput): string {
+  const text = `${problem.item}\u0000${problem.description.normalize("NFKC").replace(/\s+/g, " ").trim()}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
+}
+
 function seriousAlert(
   t: Messages,
   managerCode: string,
@@ -294,7 +302,8 @@ function seriousAlert(
 ) {
   const r = t.reports;
   return {
-    key: `problem:${input.reportId}:${n}:serious:${managerCode}`,
+    // Named by what the problem is, not by its place: the same serious problem entered again in an edit alerts no one twice.
+    key: `problem:${input.reportId}:serious:${problemFingerprint(problem)}:${managerCode}`,
     to: { openId },
     msgType: "interactive" as const,
     content: card({

@@ -16,6 +16,7 @@ const ZONE_CODE = /^[A-Za-z0-9_-]{1,20}$/;
 export const digest: Command = {
   name: "digest",
   aliases: ["周报", "督导周报", "weekly"],
+  private: true,
   roles: MANAGERS,
   help: (t) => t.digest.digestLine,
   async run(ctx) {

@@ -12,7 +12,7 @@ export function replyMessage(chat: IncomingChat, index: number, content: { text:
   const isCard = "schema" in content;
   return {
     key: `reply:${chat.messageId}:${index}`,
-    to: chat.chatType === "group" ? { replyTo: chat.messageId } : { chatId: chat.chatId },
+    to: chat.directTo ? { openId: chat.directTo } : chat.chatType === "group" ? { replyTo: chat.messageId } : { chatId: chat.chatId },
     msgType: isCard ? "interactive" : "text",
     content,
   };
@@ -28,8 +28,9 @@ export interface TextMessage {
 /** Identifies the sender, matches the command, checks the role, runs it. Returns the command's name for the log. */
 export async function dispatchCommand(services: Services, message: TextMessage): Promise<string> {
   let replies = 0;
+  let replyChat = message.chat;
   const reply = (content: { text: string } | Card, onlyIf?: BatchCondition) => {
-    services.uow.send({ ...replyMessage(message.chat, replies++, content), ...(onlyIf ? { onlyIf } : {}) });
+    services.uow.send({ ...replyMessage(replyChat, replies++, content), ...(onlyIf ? { onlyIf } : {}) });
   };
   const actor = await findActor(services.db, message.senderOpenId, services.config.ADMIN_OPEN_IDS);
   if (!actor) {
@@ -49,7 +50,16 @@ export async function dispatchCommand(services: Services, message: TextMessage):
     reply(textContent(t.common.notAllowed(parsed.name)));
     return `${command.name}:refused`;
   }
-  const ctx: CommandContext = { ...services, actor, t, chat: message.chat, args: parsed.args, argv: parsed.argv, reply };
+  let chat = message.chat;
+  const answersPrivately = typeof command.private === "function" ? command.private(parsed.argv) : command.private === true;
+  if (answersPrivately && chat.chatType !== "p2p") {
+    // The command runs as if asked in a direct chat; the group only learns that an answer went out.
+    services.uow.send(replyMessage(chat, 0, textContent(t.common.sentPrivately)));
+    chat = { ...chat, chatType: "p2p", directTo: actor.openId };
+    replies = 1;
+    replyChat = chat;
+  }
+  const ctx: CommandContext = { ...services, actor, t, chat, args: parsed.args, argv: parsed.argv, reply };
   await command.run(ctx);
   return command.name;
 }

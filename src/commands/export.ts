@@ -30,6 +30,7 @@ function labelled(kind: ExportKind, row: Record<string, unknown>, t: Messages): 
 export const exportCsv: Command = {
   name: "export",
   aliases: ["导出"],
+  private: true,
   roles: MANAGERS,
   help: (t) => t.exports.line,
   async run(ctx) {
@@ -70,7 +71,7 @@ export const exportCsv: Command = {
     ctx.reply(textContent(t.exports.sent(kindName, rows.length, from, to)));
     ctx.uow.send({
       key: `export:${ctx.chat.messageId}`,
-      to: { chatId: ctx.chat.chatId },
+      to: ctx.chat.directTo ? { openId: ctx.chat.directTo } : { chatId: ctx.chat.chatId },
       msgType: "file",
       content: { file_name: `${t.exports.fileNames[kind]}_${from}_${to}.csv`, csv },
     });

@@ -1,4 +1,4 @@
-import { card, markdown } from "../feishu/cards/kit.ts";
+import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
 import { commandsFor } from "./index.ts";
 import type { Command } from "./types.ts";
 
@@ -9,7 +9,7 @@ export const help: Command = {
   async run(ctx) {
     const t = ctx.t;
     const lines = commandsFor(ctx.actor.role).map((command) => `- ${command.help(t)}`);
-    const elements = [markdown(t.foundation.helpIntro(ctx.actor.name, t.common.roles[ctx.actor.role])), markdown(lines.join("\n"))];
+    const elements = [markdown(t.foundation.helpIntro(escapeMarkdown(ctx.actor.name), t.common.roles[ctx.actor.role])), markdown(lines.join("\n"))];
     if (ctx.actor.role === "manager" || ctx.actor.role === "admin") elements.push(markdown(t.foundation.helpFooter));
     ctx.reply(card({ title: t.foundation.helpTitle, elements }));
   },

@@ -19,6 +19,7 @@ const PLANNED_SQL = `SELECT COUNT(*) AS n FROM assignments WHERE supervisor_code
 export const leave: Command = {
   name: "leave",
   aliases: ["请假", "休假"],
+  private: true,
   roles: ["supervisor", "manager"],
   help: (t) => t.planning.leaveLine,
   async run(ctx) {

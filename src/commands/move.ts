@@ -28,6 +28,7 @@ const INSERT_MOVED_SQL = `INSERT INTO assignments (week, supervisor_code, school
 export const move: Command = {
   name: "move",
   aliases: ["调整", "改期", "调期"],
+  private: true,
   roles: ["supervisor", "manager"],
   help: (t) => t.planning.moveLine,
   async run(ctx) {

@@ -5,7 +5,7 @@
 import { issueOrders } from "../db/orders.ts";
 import { schoolRefs } from "../db/people.ts";
 import type { OrderKind } from "../db/schema.ts";
-import { checkDueDate, datePart, looksLikeOrderNumber, MAX_ORDER_TEXT } from "../domain/orders.ts";
+import { checkDueDate, datePart, looksLikeOrderNumber, MAX_ORDER_TEXT, MAX_SCHOOLS_PER_ISSUE } from "../domain/orders.ts";
 import { matchSchools, splitSchoolList } from "../domain/school-match.ts";
 import { localDate, parseDate } from "../domain/time.ts";
 import { textContent, type Card } from "../feishu/cards/kit.ts";
@@ -43,7 +43,9 @@ export async function checkIssue(services: Services, t: Messages, request: Issue
   const schoolCodes: string[] = [];
   const names = new Map<string, string>();
   let duplicates = false;
-  if (splitSchoolList(request.schools).length === 0) problems.push(t.orders.noSchools);
+  const named = splitSchoolList(request.schools).length;
+  if (named === 0) problems.push(t.orders.noSchools);
+  else if (named > MAX_SCHOOLS_PER_ISSUE) problems.push(t.orders.tooManySchools(named, MAX_SCHOOLS_PER_ISSUE));
   else {
     for (const match of matchSchools(request.schools, await schoolRefs(services.db))) {
       if (match.kind === "unknown") problems.push(t.orders.unknownSchool(match.input));
@@ -81,19 +83,22 @@ export function splitIssueArgs(argv: readonly string[], nowMs: number, timeZone:
   return null;
 }
 
+const showsOrder = (argv: readonly string[]) => argv.length > 0 && argv.length <= 3 && looksLikeOrderNumber(argv.join(""));
+
 function issueCommand(kind: OrderKind, name: string, aliases: readonly string[]): Command {
   return {
     name,
     aliases,
     roles: MANAGERS,
     help: (t) => t.orders.issueLines[kind],
+    private: (argv) => kind === "order" && showsOrder(argv),
     async run(ctx) {
       const { t } = ctx;
       if (ctx.argv.length === 0) {
         ctx.reply(issueFormCard(t, kind));
         return;
       }
-      if (kind === "order" && ctx.argv.length <= 3 && looksLikeOrderNumber(ctx.argv.join(""))) {
+      if (kind === "order" && showsOrder(ctx.argv)) {
         await showOrder(ctx, ctx.argv);
         return;
       }

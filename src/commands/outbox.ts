@@ -45,6 +45,7 @@ export function outboxCard(
 export const outbox: Command = {
   name: "outbox",
   aliases: ["发送状态", "发送情况", "delivery"],
+  private: true,
   roles: MANAGERS,
   help: (t) => t.delivery.outboxLine,
   async run(ctx) {

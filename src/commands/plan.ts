@@ -68,6 +68,7 @@ export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: str
 export const plan: Command = {
   name: "plan",
   aliases: ["排班", "安排", "督导安排"],
+  private: true,
   roles: MANAGERS,
   help: (t) => t.planning.planLine,
   async run(ctx) {

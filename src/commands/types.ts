@@ -25,6 +25,8 @@ export interface IncomingChat {
   messageId: string;
   chatId: string;
   chatType: "p2p" | "group" | string;
+  /** answers go to this person's direct chat (a private command asked in a group) */
+  directTo?: string;
 }
 
 export interface CommandContext extends Services {
@@ -47,6 +49,12 @@ export interface Command {
   roles?: readonly Role[];
   /** one help line: usage and what it does, in the reader's language */
   help(t: Messages): string;
+  /**
+   * Its answers name people's schedules, an order's history, lists of orders, exports or delivery
+   * state: asked in a group, it answers the asker by direct message and the group gets one short line.
+   * A function decides from the arguments (`order <number>` shows an order; `order <schools> …` issues one).
+   */
+  private?: boolean | ((argv: readonly string[]) => boolean);
   run(ctx: CommandContext): Promise<void>;
 }
 

@@ -18,6 +18,7 @@ const WEEK_ROWS = `SELECT a.id, a.school_code AS schoolCode, a.reason, a.topic, 
 export const week: Command = {
   name: "week",
   aliases: ["本周", "本周督导", "我的任务"],
+  private: true,
   roles: ["supervisor", "manager"],
   help: (t) => t.planning.weekLine,
   async run(ctx) {

@@ -128,10 +128,14 @@ export function checkPeriod(kind: string, start: string, end: string, name: stri
  * calendar.csv: header `kind,name,start_date,end_date` (Chinese aliases 类型,名称,开始日期,结束日期), one period a
  * line. Any bad line rejects the whole file; errors name the line.
  */
-export function parseCalendarCsv(text: string): { periods: CalendarPeriod[]; errors: { line: number; error: PeriodError | "badHeader" }[] } {
+export const MAX_CALENDAR_ROWS = 500;
+
+export function parseCalendarCsv(text: string): { periods: CalendarPeriod[]; errors: { line: number; error: PeriodError | "badHeader" | "tooManyRows" }[] } {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n|;/).map((line) => line.trim());
   const periods: CalendarPeriod[] = [];
-  const errors: { line: number; error: PeriodError | "badHeader" }[] = [];
+  const errors: { line: number; error: PeriodError | "badHeader" | "tooManyRows" }[] = [];
+  // A school calendar has a few dozen periods; past this the file is not one (and is not checked line by line).
+  if (lines.length - 1 > MAX_CALENDAR_ROWS) return { periods, errors: [{ line: MAX_CALENDAR_ROWS + 2, error: "tooManyRows" }] };
   const header = (lines[0] ?? "").split(",").map((cell) => cell.trim().toLowerCase());
   const alias: Record<string, string> = { 类型: "kind", 名称: "name", 开始日期: "start_date", 结束日期: "end_date", start: "start_date", end: "end_date" };
   const columns = header.map((cell) => alias[cell] ?? cell);

@@ -20,6 +20,8 @@ export const MAX_ORDER_TEXT = 1_000;
 export const MAX_NOTE_TEXT = 1_000;
 /** the links field of a rectification report */
 export const MAX_LINKS_TEXT = 1_000;
+/** One issue (command or form) names at most this many schools: each becomes an order and a card to every recipient. */
+export const MAX_SCHOOLS_PER_ISSUE = 100;
 /** reminders go out this many days before the due date */
 export const REMINDER_DAYS = 3;
 /** more than this many days overdue: listed for escalation (约谈 / 通报) */

@@ -42,7 +42,7 @@ export async function onMessageReceived(services: Services, event: unknown): Pro
   if (message.message_type === "file") {
     const file = fileContentSchema.safeParse(content);
     if (!file.success) return "ignored_bad_content";
-    return `roster:${await importRosterFile(services, actor, t, chat, { fileKey: file.data.file_key, fileName: file.data.file_name })}`;
+    return `roster:${await importRosterFile(services, actor, t, chat, { fileKey: file.data.file_key, fileName: file.data.file_name, fileSize: file.data.file_size })}`;
   }
   services.uow.send(replyMessage(chat, 0, textContent(t.common.unsupportedMessage)));
   return "unsupported";

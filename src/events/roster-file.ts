@@ -1,6 +1,7 @@
 import type { Services, IncomingChat } from "../commands/types.ts";
 import type { Actor } from "../db/people.ts";
 import { textContent } from "../feishu/cards/kit.ts";
+import { FileTooLargeError } from "../feishu/client.ts";
 import { replyMessage } from "../commands/dispatch.ts";
 import type { Messages } from "../i18n/index.ts";
 import { logger } from "../log.ts";
@@ -22,7 +23,7 @@ export async function importRosterFile(
   actor: Actor,
   t: Messages,
   chat: IncomingChat,
-  file: { fileKey: string; fileName: string },
+  file: { fileKey: string; fileName: string; fileSize?: number },
 ): Promise<string> {
   let replies = 0;
   const reply = (text: string) => services.uow.send(replyMessage(chat, replies++, textContent(text)));
@@ -40,10 +41,19 @@ export async function importRosterFile(
     return "unknown_file";
   }
 
+  // Too big by what the message says: not downloaded at all; otherwise the download stops at the limit.
+  if (file.fileSize !== undefined && !(file.fileSize <= MAX_FILE_BYTES)) {
+    reply(t.roster.tooLarge(file.fileName));
+    return "too_large";
+  }
   let bytes: ArrayBuffer;
   try {
-    bytes = await services.feishu().downloadMessageFile(chat.messageId, file.fileKey);
+    bytes = await services.feishu().downloadMessageFile(chat.messageId, file.fileKey, MAX_FILE_BYTES);
   } catch (error) {
+    if (error instanceof FileTooLargeError) {
+      reply(t.roster.tooLarge(file.fileName));
+      return "too_large";
+    }
     logger.error({ ref: services.ref, route: "roster_import", outcome: "download_failed" }, error);
     reply(t.roster.downloadFailed(file.fileName, services.ref));
     return "download_failed";

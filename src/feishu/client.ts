@@ -42,7 +42,43 @@ type RequestOptions = {
   data?: unknown;
   responseType?: string;
   timeout?: number;
+  /** axios's name: a downloaded body over this many bytes is refused (before reading it when Content-Length says so) */
+  maxContentLength?: number;
 };
+
+/** A download bigger than the caller accepts: nothing past the limit was read. */
+export class FileTooLargeError extends Error {
+  override name = "FileTooLargeError";
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<ArrayBuffer> {
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new FileTooLargeError(`download of ${declared} bytes over ${maxBytes}`);
+  }
+  if (!response.body) return new ArrayBuffer(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new FileTooLargeError(`download over ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes.buffer;
+}
 
 function withParams(url: string, params?: Record<string, unknown>): string {
   if (!params) return url;
@@ -92,7 +128,9 @@ export function fetchHttpInstance(fetcher: typeof fetch = fetch) {
       throw new FeishuApiError(0, undefined, `network: ${error instanceof Error ? error.message : String(error)}`);
     }
     const isJson = (response.headers.get("content-type") ?? "").includes("json");
-    if (options.responseType === "arraybuffer" && response.ok && !isJson) return response.arrayBuffer();
+    if (options.responseType === "arraybuffer" && response.ok && !isJson) {
+      return options.maxContentLength ? readCapped(response, options.maxContentLength) : response.arrayBuffer();
+    }
     const text = await response.text();
     let parsed: { code?: number; msg?: string } | undefined;
     try {
@@ -259,13 +297,14 @@ export class FeishuClient {
   }
 
   /** Downloads a file a user sent (message resource API). */
-  async downloadMessageFile(messageId: string, fileKey: string): Promise<ArrayBuffer> {
+  async downloadMessageFile(messageId: string, fileKey: string, maxBytes?: number): Promise<ArrayBuffer> {
     const body = await this.withFreshToken(() =>
       this.sdk.request({
         method: "GET",
         url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/resources/${encodeURIComponent(fileKey)}`,
         params: { type: "file" },
         responseType: "arraybuffer",
+        ...(maxBytes ? { maxContentLength: maxBytes } : {}),
       }),
     );
     if (!(body instanceof ArrayBuffer)) throw new FeishuApiError(200, undefined, "file download returned no bytes");

@@ -72,47 +72,62 @@ export async function openFeishuRequest(request: Request, config: Config, nowMs:
 
   const hasSignature = request.headers.has("x-lark-signature");
   const encryptKey = config.FEISHU_ENCRYPT_KEY;
+  // Without an Encrypt Key only FEISHU_ALLOW_UNENCRYPTED lets a request in (the route checks it first; this is the second lock).
+  if (!encryptKey && !config.FEISHU_ALLOW_UNENCRYPTED) return reject(401, "no FEISHU_ENCRYPT_KEY and FEISHU_ALLOW_UNENCRYPTED is not true");
   // With an Encrypt Key, every request must be signed; the one exception Feishu's
   // own SDK makes is the URL challenge, which still has to carry the right token.
   let signatureProblem: string | null = null;
   if (encryptKey) signatureProblem = await verifySignature(request, raw, encryptKey, nowMs);
   if (signatureProblem && hasSignature) return reject(401, signatureProblem);
 
+  // Until the token is checked nobody is authenticated: every refusal up to there is the same 401.
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw);
   } catch {
-    return reject(400, "body is not UTF-8");
+    return reject(401, "body is not UTF-8");
   }
   let payload = parseJson(text);
-  if (!payload || typeof payload !== "object") return reject(400, "body is not a JSON object");
+  if (!isObject(payload)) return reject(401, "body is not a JSON object");
 
-  const encrypted = (payload as { encrypt?: unknown }).encrypt;
+  const encrypted = payload.encrypt;
   if (typeof encrypted === "string") {
-    if (!encryptKey) return reject(400, "encrypted body but no FEISHU_ENCRYPT_KEY configured");
+    if (!encryptKey) return reject(401, "encrypted body but no FEISHU_ENCRYPT_KEY configured");
     try {
       payload = parseJson(await decryptFeishu(encryptKey, encrypted));
     } catch {
       return reject(401, "cannot decrypt");
     }
-    if (!payload || typeof payload !== "object") return reject(401, "decrypted body is not JSON");
+    if (!isObject(payload)) return reject(401, "decrypted body is not a JSON object");
   } else if (encryptKey) {
     return reject(401, "plain body while FEISHU_ENCRYPT_KEY is set");
   }
 
   // Only a challenge is parsed as one: a failed zod parse builds an error, and every event would pay for it.
-  const challenge = (payload as { type?: unknown }).type === "url_verification" ? urlVerificationSchema.safeParse(payload) : undefined;
+  const challenge = payload.type === "url_verification" ? urlVerificationSchema.safeParse(payload) : undefined;
   if (challenge?.success) {
     if (!constantTimeEqual(challenge.data.token, config.FEISHU_VERIFICATION_TOKEN)) return reject(401, "wrong verification token");
     return { kind: "challenge", challenge: challenge.data.challenge };
   }
   if (signatureProblem) return reject(401, signatureProblem);
 
-  const tokenInPayload = (payload as { header?: { token?: unknown }; token?: unknown }).header?.token ?? (payload as { token?: unknown }).token;
+  const header = isObject(payload.header) ? payload.header : undefined;
+  const tokenInPayload = header ? header.token : payload.token;
   if (typeof tokenInPayload !== "string" || !constantTimeEqual(tokenInPayload, config.FEISHU_VERIFICATION_TOKEN)) {
     return reject(401, "wrong verification token");
   }
+  // An event for another app (same token reused, or a body replayed from elsewhere) is not ours.
+  if (header && header.app_id !== undefined && header.app_id !== config.FEISHU_APP_ID) return reject(401, "header.app_id is not FEISHU_APP_ID");
   const envelope = envelopeSchema.safeParse(payload);
   if (!envelope.success) return reject(400, "not a schema 2.0 envelope");
   return { kind: "envelope", envelope: envelope.data };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** What a refused caller is told: nothing that tells one failure from another. */
+export function rejectionBody(status: 400 | 401 | 413): { error: string } {
+  return { error: status === 401 ? "unauthorized" : status === 413 ? "too_large" : "bad_request" };
 }

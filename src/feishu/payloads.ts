@@ -53,7 +53,12 @@ export const messageReceivedSchema = z.object({
 export type MessageReceived = z.infer<typeof messageReceivedSchema>;
 
 export const textContentSchema = z.object({ text: z.string() });
-export const fileContentSchema = z.object({ file_key: z.string().min(1), file_name: z.string().default("") });
+export const fileContentSchema = z.object({
+  file_key: z.string().min(1).max(512),
+  file_name: z.string().max(512).default(""),
+  /** bytes, when the message states it: checked before downloading */
+  file_size: z.union([z.number(), z.string()]).optional().transform((size) => (size === undefined || size === "" ? undefined : Number(size))),
+});
 
 export const cardActionSchema = z.object({
   operator: userIdSchema,

@@ -47,11 +47,15 @@ describe("digest command", () => {
     expect(texts[0]).toContain("还不在督学助手的名册中");
   });
 
-  it("asked in a group, a manager is told to ask in a direct chat and the digest is not shown there", async () => {
+  it("asked in a group, the digest goes to the manager's direct chat and the group only hears that it did", async () => {
+    // Was: the group was told to ask in a direct chat. Private commands now answer by direct message (issue #14).
+    const direct = () => worker.fake.messages.filter((m) => m.chatId === "oc_p2p_ou_mgr_1" && m.msgType === "interactive").length;
+    const directBefore = direct();
     const { replies, texts } = await quiet(() => worker.say("ou_mgr_1", "周报 2026-W10", { chatType: "group" }));
     expect(replies).toHaveLength(1);
-    expect(texts[0]).toBe("这个命令请在与督学助手的单聊中使用。");
+    expect(texts[0]).toBe("已私信发送给您。");
     expect(replies[0]!.msgType).toBe("text");
+    expect(direct()).toBe(directBefore + 1);
   });
 
   it("answers bad input clearly", async () => {

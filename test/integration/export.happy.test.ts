@@ -57,7 +57,8 @@ describe("CSV export", () => {
     const files = () => worker.fake.messages.filter((m) => m.msgType === "file").length;
     const before = files();
     expect((await worker.say("ou_sup_1", "导出 报告")).texts[0]).toContain("只有管理员可以使用「导出」");
-    expect((await worker.say("ou_mgr_1", "导出 报告", { chatType: "group" })).texts[0]).toContain("请在单聊中使用「导出」");
+    // Was refused in a group; private commands now answer by direct message (issue #14): the group hears only that.
+    expect((await worker.say("ou_mgr_1", "导出 报告 2026-01-01 2026-01-31", { chatType: "group" })).texts).toEqual(["已私信发送给您。"]);
     expect((await worker.say("ou_mgr_1", "导出 学生")).texts[0]).toContain("用法：导出 督办单|报告|任务");
     expect((await worker.say("ou_mgr_1", "导出 报告 2026-13-01")).texts[0]).toContain("无法识别日期「2026-13-01」");
     expect((await worker.say("ou_mgr_1", "导出 报告 2026-11-30 2026-11-01")).texts[0]).toBe("开始日期晚于结束日期。");

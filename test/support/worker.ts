@@ -17,7 +17,7 @@ export const ENCRYPT_KEY = "test-encrypt-key";
 export const ADMIN_OPEN_ID = "ou_bootstrap_admin";
 
 export interface TestWorkerOptions {
-  /** run without an Encrypt Key (plain, unsigned bodies) */
+  /** run without an Encrypt Key (plain, unsigned bodies; sets FEISHU_ALLOW_UNENCRYPTED=true) */
   plain?: boolean;
   vars?: Record<string, string>;
   fake?: FakeFeishu;
@@ -74,7 +74,7 @@ export class TestWorker {
         FEISHU_APP_ID: fake.appId,
         FEISHU_APP_SECRET: fake.appSecret,
         FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
-        ...(encryptKey ? { FEISHU_ENCRYPT_KEY: encryptKey } : {}),
+        ...(encryptKey ? { FEISHU_ENCRYPT_KEY: encryptKey } : { FEISHU_ALLOW_UNENCRYPTED: "true" }),
         FEISHU_BASE_URL: fake.url,
         DIGEST_CHAT_ID: "oc_office_group",
         ADMIN_OPEN_IDS: ADMIN_OPEN_ID,

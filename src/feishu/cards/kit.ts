@@ -53,14 +53,29 @@ export const columns = (columnsElements: CardElement[][]): CardElement => ({
   columns: columnsElements.map((elements) => ({ tag: "column", width: "auto", elements })),
 });
 
-const MARKDOWN_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "&#42;", _: "&#95;", "~": "&#126;", "[": "&#91;", "]": "&#93;", "`": "&#96;" };
+/** Feishu's card-markdown special characters (富文本 Markdown 特殊字符转义), each as an HTML entity the card decodes. */
+const MARKDOWN_SPECIAL = /[\\*_~`#\-+!():"'$[\]<>&|{}]/g;
+const MARKDOWN_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 
 /**
- * Escapes text a user typed so it cannot add formatting, links, mentions or
- * tags (`<at>`, `<font>`) to a card: Feishu's card markdown takes HTML entities.
+ * Escapes user or roster text for a card's markdown so it cannot add formatting, links, mentions,
+ * tags (`<at>`, `<font>`), headings, lists or quotes: every special character becomes an entity, and
+ * an ordered-list marker (`1.`) at a line start loses its dot.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[&<>*_~[\]`]/g, (c) => MARKDOWN_ENTITIES[c]!);
+  return text.replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`).replace(/^(\s*\d+)\./gm, "$1&#46;");
 }
 
-export const textContent = (text: string) => ({ text });
+/** Tags a Feishu `text` message turns into something (`<at user_id="all">` is a real @all), and markdown-style links. */
+const TEXT_MARKUP_TAG = /<(?=\/?\s*(?:at|b|i|u|s|a|br|p|font|lark_md|link|md|img|span|text_tag)\b)/gi;
+
+/**
+ * Neutralises text for a plain `text` message: no mention, no style tag, no link can come out of it.
+ * The tag's `<` becomes a full-width ＜ and a link's `](` loses its bracket; other text is untouched.
+ */
+export function neutralizeText(text: string): string {
+  return text.replace(TEXT_MARKUP_TAG, "＜").replace(/\]\s*\(/g, "］(");
+}
+
+/** A `text` message. Everything in it is neutralised (the bot's own strings carry no markup), so no user or roster text can mention or format. */
+export const textContent = (text: string) => ({ text: neutralizeText(text) });

@@ -37,6 +37,7 @@ export const orders: typeof zh = {
   cancelLine: "`cancel <number> <reason>` / `撤销` — cancel an order",
 
   usage: (command: string) => `Usage: ${command} <schools> <due> <text>, e.g. ${command} SCH001,SCH002 30d Fix the canteen hygiene problems and send a rectification report.`,
+  tooManySchools: (count: number, max: number) => `At most ${max} schools at a time (this names ${count}); please issue in batches.`,
   noSchools: "Please name the schools (codes or names, separated by commas).",
   unknownSchool: (input: string) => `There is no school "${input}". Please check the code or name.`,
   ambiguousSchool: (input: string, candidates: string) => `"${input}" matches several schools: ${candidates}. Please be more specific or use the school code.`,

@@ -84,6 +84,7 @@ export const planning: typeof zh = {
     reversed: "the end is before the start",
     tooLong: "the period is longer than a year",
     nameTooLong: "the name is too long",
+    tooManyRows: "too many lines (a calendar has at most 500)",
     badHeader: "the first line must be kind,name,start_date,end_date",
   },
   calendarRowError: (line: number, error: string) => `line ${line}: ${error}`,

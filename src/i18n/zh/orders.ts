@@ -38,6 +38,7 @@ export const orders = {
 
   // issuing
   usage: (command: string) => `用法：${command} <学校> <期限> <内容>，例如：${command} 日照市实验小学、SCH002 30天 请于期限内完成食堂卫生整改并报送整改报告。`,
+  tooManySchools: (count: number, max: number) => `一次最多下发给 ${max} 所学校（这次写了 ${count} 所），请分批下发。`,
   noSchools: "请写明学校（编号或名称，多个用逗号或顿号分隔）。",
   unknownSchool: (input: string) => `没有找到学校「${input}」，请检查编号或名称。`,
   ambiguousSchool: (input: string, candidates: string) => `「${input}」对应多所学校：${candidates}。请写得更完整或使用学校编号。`,

@@ -89,6 +89,7 @@ export const planning = {
     tooLong: "时间段超过一年",
     nameTooLong: "名称太长",
     badHeader: "第一行应为 kind,name,start_date,end_date",
+    tooManyRows: "行数太多（校历最多 500 行）",
   } as Record<string, string>,
   calendarRowError: (line: number, error: string) => `第 ${line} 行：${error}`,
   calendarRejected: (count: number) => `校历有 ${count} 处错误，未导入任何内容：`,
