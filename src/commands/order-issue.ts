@@ -12,6 +12,8 @@ import { textContent, type Card } from "../feishu/cards/kit.ts";
 import { issueFormCard, issuedCard } from "../feishu/cards/order-card.ts";
 import type { Messages } from "../i18n/index.ts";
 import { showOrder } from "./order-show.ts";
+import { schoolsOutsideScope } from "../db/offices.ts";
+import type { OfficeScope } from "../domain/offices.ts";
 import { MANAGERS, type Command, type Services } from "./types.ts";
 
 export interface IssueRequest {
@@ -19,6 +21,8 @@ export interface IssueRequest {
   schools: string;
   due: string;
   text: string;
+  /** the issuing manager's office scope: a school outside it is refused by name */
+  scope?: OfficeScope;
 }
 
 export type IssueCheck =
@@ -55,6 +59,10 @@ export async function checkIssue(services: Services, t: Messages, request: Issue
         names.set(match.school.code, match.school.name);
       }
     }
+  }
+  if (request.scope && request.scope.districts !== null && schoolCodes.length > 0) {
+    const outside = await schoolsOutsideScope(services.d1, request.scope, schoolCodes);
+    if (outside.length > 0) problems.push(t.offices.outOfScope(outside.map((code) => `${names.get(code) ?? code}（${code}）`).join(t.common.and)));
   }
   if (problems.length > 0 || !due.ok) return { ok: false, message: problems.join("\n") };
   return { ok: true, kind: request.kind, schoolCodes, names, dueDate: due.due, text, duplicates };
@@ -102,7 +110,7 @@ function issueCommand(kind: OrderKind, name: string, aliases: readonly string[])
         ctx.reply(textContent(t.orders.usage(aliases[0] ?? name)));
         return;
       }
-      const check = await checkIssue(ctx, t, { kind, ...parts });
+      const check = await checkIssue(ctx, t, { kind, ...parts, scope: ctx.actor.scope });
       if (!check.ok) {
         ctx.reply(textContent(`${check.message}\n${t.orders.usage(aliases[0] ?? name)}`));
         return;

@@ -20,6 +20,8 @@ import {
   type Relation,
 } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
+import { officeOfZone, scopeOf, scopeParam, topOffice, zoneInScope, type Office, type ZoneLike } from "../domain/offices.ts";
+import { OFFICES_SQL, zoneInScopeSqlPositional } from "./offices.ts";
 import { orderCard, type OrderEventView, type OrderView } from "../feishu/cards/order-card.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import { messages, type Messages } from "../i18n/index.ts";
@@ -70,6 +72,9 @@ export interface OrderRecord extends OrderView {
   updatedAt: number;
   supervisorCode: string | null;
   zoneCode: string;
+  /** the school's zone level and district, for the office scope */
+  zoneLevel: "city" | "district";
+  zoneDistrict: string;
 }
 
 export async function loadPrefixes(d1: D1Database): Promise<Record<OrderKind, string>> {
@@ -84,18 +89,43 @@ export async function loadPrefixes(d1: D1Database): Promise<Record<OrderKind, st
 }
 
 /**
- * Reserves `count` sequence numbers of (kind, year) in ONE statement and returns the first.
+ * Reserves `count` sequence numbers of (office, kind, year) in ONE statement and returns the first.
  * Runs directly, before the caller's batch: numbers are never reused (a failed batch leaves a gap).
  */
-export async function allocateSeqs(d1: D1Database, kind: OrderKind, year: number, count: number): Promise<number> {
+export async function allocateSeqs(d1: D1Database, kind: OrderKind, year: number, count: number, officeCode = ""): Promise<number> {
   const row = await d1
     .prepare(
-      `INSERT INTO order_counters (kind, year, last_seq) VALUES (?1, ?2, ?3)
-       ON CONFLICT(kind, year) DO UPDATE SET last_seq = last_seq + excluded.last_seq RETURNING last_seq`,
+      `INSERT INTO order_sequences (office_code, kind, year, last_seq) VALUES (?4, ?1, ?2, ?3)
+       ON CONFLICT(office_code, kind, year) DO UPDATE SET last_seq = last_seq + excluded.last_seq RETURNING last_seq`,
     )
-    .bind(kind, year, count)
+    .bind(kind, year, count, officeCode)
     .first<{ last_seq: number }>();
   return row!.last_seq - count + 1;
+}
+
+/** Which office numbers each school's order: the issuing manager's office, else (a supervisor's rectification item) the school's. */
+async function numberingOffices(d1: D1Database, issuedByCode: string, schoolCodes: readonly string[]): Promise<Map<string, Office | null>> {
+  const [officeRows, issuerRows, zoneRows] = await d1.batch([
+    d1.prepare(OFFICES_SQL),
+    d1.prepare("SELECT role, office_code AS officeCode FROM people WHERE code = ?1").bind(issuedByCode),
+    d1
+      .prepare(
+        `SELECT s.code, COALESCE(z.level, 'city') AS level, COALESCE(z.district, '') AS district FROM schools s LEFT JOIN zones z ON z.code = s.zone_code
+         WHERE s.code IN (SELECT value FROM json_each(?1))`,
+      )
+      .bind(JSON.stringify([...new Set(schoolCodes)])),
+  ]);
+  const offices = (officeRows?.results ?? []) as unknown as Office[];
+  const result = new Map<string, Office | null>();
+  if (offices.length === 0) return result;
+  const issuer = (issuerRows?.results ?? [])[0] as { role: string; officeCode: string | null } | undefined;
+  const issuerIsManager = issuedByCode.startsWith("admin:") || issuer?.role === "manager" || issuer?.role === "admin";
+  const issuerOffice = issuerIsManager ? scopeOf(offices, issuer?.officeCode ?? null).office : null;
+  for (const zone of (zoneRows?.results ?? []) as unknown as (ZoneLike & { code: string })[]) {
+    result.set(zone.code, issuerOffice ?? officeOfZone(offices, zone));
+  }
+  for (const code of schoolCodes) if (!result.has(code)) result.set(code, issuerOffice ?? topOffice(offices));
+  return result;
 }
 
 /** The nameplate supervisor and the school contacts of each school who can receive messages. */
@@ -135,8 +165,8 @@ async function schoolNames(d1: D1Database, codes: readonly string[]): Promise<Ma
   return new Map(results.map((r) => [r.code, r.name]));
 }
 
-const INSERT_ORDERS_SQL = `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, problem_id, updated_at)
-SELECT json_extract(value, '$.number'), ?1, ?2, json_extract(value, '$.seq'), json_extract(value, '$.schoolCode'),
+const INSERT_ORDERS_SQL = `INSERT INTO orders (number, office_code, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, problem_id, updated_at)
+SELECT json_extract(value, '$.number'), json_extract(value, '$.officeCode'), ?1, ?2, json_extract(value, '$.seq'), json_extract(value, '$.schoolCode'),
        json_extract(value, '$.text'), json_extract(value, '$.dueDate'), 'issued', ?3, ?4, json_extract(value, '$.problemId'), ?4
 FROM json_each(?5)`;
 
@@ -160,21 +190,35 @@ export async function issueOrders(services: Services, input: IssueInput): Promis
   const timeZone = services.config.TIMEZONE;
   const today = localDate(nowMs, timeZone);
   const year = Number(today.slice(0, 4));
-  const [prefixes, recipients, names, issuerName] = await Promise.all([
+  const [prefixes, recipients, names, issuerName, officeOf] = await Promise.all([
     loadPrefixes(d1),
     recipientsOf(d1, input.schoolCodes),
     schoolNames(d1, input.schoolCodes),
     personName(d1, input.issuedByCode),
+    numberingOffices(d1, input.issuedByCode, input.schoolCodes),
   ]);
-  const first = await allocateSeqs(d1, input.kind, year, count);
-  const rows = input.schoolCodes.map((schoolCode, i) => ({
-    number: formatOrderNumber(prefixes[input.kind], year, first + i),
-    seq: first + i,
-    schoolCode,
-    text: input.texts?.[i] ?? input.text,
-    dueDate: input.dueDates?.[i] ?? input.dueDate,
-    problemId: input.problemIds?.[i] ?? null,
-  }));
+  // one sequence per office: the schools of each office take consecutive numbers of its own
+  const counts = new Map<string, number>();
+  for (const code of input.schoolCodes) {
+    const office = officeOf.get(code)?.code ?? "";
+    counts.set(office, (counts.get(office) ?? 0) + 1);
+  }
+  const next = new Map<string, number>();
+  for (const [office, n] of counts) next.set(office, await allocateSeqs(d1, input.kind, year, n, office));
+  const rows = input.schoolCodes.map((schoolCode, i) => {
+    const office = officeOf.get(schoolCode) ?? null;
+    const seq = next.get(office?.code ?? "")!;
+    next.set(office?.code ?? "", seq + 1);
+    return {
+      number: formatOrderNumber(`${office?.shortName ?? ""}${prefixes[input.kind]}`, year, seq),
+      officeCode: office?.code ?? "",
+      seq,
+      schoolCode,
+      text: input.texts?.[i] ?? input.text,
+      dueDate: input.dueDates?.[i] ?? input.dueDate,
+      problemId: input.problemIds?.[i] ?? null,
+    };
+  });
   for (const chunk of chunkForJson(rows)) {
     services.uow.write(d1.prepare(INSERT_ORDERS_SQL).bind(input.kind, year, input.issuedByCode, nowMs, JSON.stringify(chunk)));
   }
@@ -241,8 +285,9 @@ export function notifyChange(
 const ORDER_SELECT = `SELECT o.id, o.number, o.kind, o.year, o.seq, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName,
   o.text, o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
   o.problem_id AS problemId, o.acknowledged_at AS acknowledgedAt, o.reported_at AS reportedAt, o.closed_at AS closedAt,
-  o.reminded_for_due AS remindedForDue, o.updated_at AS updatedAt, s.supervisor_code AS supervisorCode, COALESCE(s.zone_code, '') AS zoneCode
-FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by`;
+  o.reminded_for_due AS remindedForDue, o.updated_at AS updatedAt, s.supervisor_code AS supervisorCode, COALESCE(s.zone_code, '') AS zoneCode,
+  COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
+FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by LEFT JOIN zones z ON z.code = s.zone_code`;
 
 export async function findOrderByNumber(d1: D1Database, number: string): Promise<OrderRecord | null> {
   return d1.prepare(`${ORDER_SELECT} WHERE o.number = ?1`).bind(number).first<OrderRecord>();
@@ -263,15 +308,18 @@ export async function orderHistory(d1: D1Database, orderId: number, t: Messages)
   return results.map((e) => ({ ...e, actorName: e.actorCode === SYSTEM_ACTOR ? t.orders.system : e.actorName }));
 }
 
-/** How `actor` relates to the order: manager, the school's nameplate supervisor or contact (recipient), or other. */
-export function relationOf(actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode">): Relation {
-  if (actor.role === "manager" || actor.role === "admin") return "manager";
+/**
+ * How `actor` relates to the order: a manager of an office whose scope holds the school, the school's nameplate
+ * supervisor or contact (recipient), or other (a manager of another district's office is "other").
+ */
+export function relationOf(actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode" | "zoneLevel" | "zoneDistrict">): Relation {
+  if (actor.role === "manager" || actor.role === "admin") return zoneInScope(actor.scope, { level: order.zoneLevel, district: order.zoneDistrict }) ? "manager" : "other";
   if (actor.role === "supervisor" && order.supervisorCode === actor.code) return "recipient";
   if (actor.role === "school_contact" && actor.schoolCode === order.schoolCode) return "recipient";
   return "other";
 }
 
-export const canSee = (actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode">) => relationOf(actor, order) !== "other";
+export const canSee = (actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode" | "zoneLevel" | "zoneDistrict">) => relationOf(actor, order) !== "other";
 
 // ---------------------------------------------------------------- writes shared by the lifecycle handlers
 
@@ -321,8 +369,8 @@ export async function recipientsOfOrder(d1: D1Database, order: Pick<OrderRecord,
 }
 
 /** Who verifies a report: the issuer if a manager on the roster with an open_id; otherwise (a supervisor's rectification item, a bootstrap admin) every manager. */
-export async function issuerOrManagers(services: Pick<Services, "db">, issuedBy: string): Promise<Person[]> {
-  const managers = await managersWithOpenId(services.db);
+export async function issuerOrManagers(services: Pick<Services, "db">, issuedBy: string, zone?: ZoneLike): Promise<Person[]> {
+  const managers = await managersWithOpenId(services.db, zone);
   const issuer = managers.filter((person) => person.code === issuedBy);
   return issuer.length > 0 ? issuer : managers;
 }
@@ -346,9 +394,13 @@ export interface OrderList {
   matching: number;
 }
 
-/** What `actor` may see: managers everything, supervisors their nameplate schools, contacts their school. */
-function visibility(actor: Actor): { sql: string; params: string[] } | null {
-  if (actor.role === "manager" || actor.role === "admin") return { sql: "", params: [] };
+/** What `actor` may see: managers their office's scope, supervisors their nameplate schools, contacts their school. */
+function visibility(actor: Actor): { sql: string; params: (string | null)[] } | null {
+  if (actor.role === "manager" || actor.role === "admin") {
+    if (actor.scope.districts === null) return { sql: "", params: [] };
+    const param = scopeParam(actor.scope);
+    return { sql: ` AND ${zoneInScopeSqlPositional("s.zone_code")}`, params: [param, param] };
+  }
   if (actor.role === "supervisor") return { sql: " AND s.supervisor_code = ?", params: [actor.code] };
   if (actor.role === "school_contact" && actor.schoolCode) return { sql: " AND o.school_code = ?", params: [actor.schoolCode] };
   return null;
@@ -360,7 +412,7 @@ export async function listOrders(d1: D1Database, actor: Actor, scope: ListScope,
   if (!visible) return { counts: countOrders([], today), rows: [], matching: 0 };
   let sql = `SELECT o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.due_date AS dueDate, o.status
     FROM orders o LEFT JOIN schools s ON s.code = o.school_code WHERE 1 = 1${visible.sql}`;
-  const params: string[] = [...visible.params];
+  const params: (string | null)[] = [...visible.params];
   if (scope.kind === "zone") sql += " AND s.zone_code = ?";
   if (scope.kind === "school") sql += " AND o.school_code = ?";
   if (scope.kind === "supervisor") sql += " AND s.supervisor_code = ?";

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { scopeOf, WHOLE_SCOPE, type OfficeScope } from "../domain/offices.ts";
+import { scopeOf, WHOLE_SCOPE, zoneInScope, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
 import { loadOffices } from "./offices.ts";
 import { people, schools, zones, type Role } from "./schema.ts";
 
@@ -73,12 +73,17 @@ export async function zoneByCode(db: Db, code: string): Promise<Zone | undefined
   return db.query.zones.findFirst({ where: eq(zones.code, code) });
 }
 
-export async function managersWithOpenId(db: Db): Promise<Person[]> {
-  return db
+/** Active managers and admins who can receive messages; with `zone`, only those whose office scope holds it. */
+export async function managersWithOpenId(db: Db, zone?: ZoneLike): Promise<Person[]> {
+  const managers = await db
     .select()
     .from(people)
     .where(and(inArray(people.role, ["manager", "admin"]), eq(people.active, true)))
     .then((rows) => rows.filter((p) => p.openId));
+  if (!zone) return managers;
+  const offices = await loadOffices(db);
+  if (offices.length === 0) return managers;
+  return managers.filter((manager) => zoneInScope(scopeOf(offices, manager.officeCode), zone));
 }
 
 /** Code and name of every active school, for matching what users type (one query). */
