@@ -19,6 +19,7 @@ export const digest: Command = {
   name: "digest",
   aliases: ["周报", "督导周报", "weekly"],
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.digest.digestLine,
   async run(ctx) {
     const t = ctx.t;

@@ -32,6 +32,7 @@ export const exportCsv: Command = {
   name: "export",
   aliases: ["导出"],
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.exports.line,
   async run(ctx) {
     const t = ctx.t;

@@ -21,6 +21,7 @@ export const leave: Command = {
   name: "leave",
   aliases: ["请假", "休假"],
   roles: ["supervisor", "manager"],
+  officeScoped: true,
   help: (t) => t.planning.leaveLine,
   async run(ctx) {
     const t = ctx.t;

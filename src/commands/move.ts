@@ -30,6 +30,7 @@ export const move: Command = {
   name: "move",
   aliases: ["调整", "改期", "调期"],
   roles: ["supervisor", "manager"],
+  officeScoped: true,
   help: (t) => t.planning.moveLine,
   async run(ctx) {
     const t = ctx.t;

@@ -11,6 +11,7 @@ export const orderExtend: Command = {
   name: "extend",
   aliases: ["延期"],
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.orders.extendLine,
   async run(ctx) {
     const { t } = ctx;

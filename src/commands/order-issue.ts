@@ -94,6 +94,7 @@ function issueCommand(kind: OrderKind, name: string, aliases: readonly string[])
     name,
     aliases,
     roles: MANAGERS,
+    officeScoped: true,
     help: (t) => t.orders.issueLines[kind],
     async run(ctx) {
       const { t } = ctx;

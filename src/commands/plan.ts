@@ -67,6 +67,7 @@ export const plan: Command = {
   name: "plan",
   aliases: ["排班", "安排", "督导安排"],
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.planning.planLine,
   async run(ctx) {
     const t = ctx.t;

@@ -20,6 +20,7 @@ export const week: Command = {
   name: "week",
   aliases: ["本周", "本周督导", "我的任务"],
   roles: ["supervisor", "manager"],
+  officeScoped: true,
   help: (t) => t.planning.weekLine,
   async run(ctx) {
     const t = ctx.t;
