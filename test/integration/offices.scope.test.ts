@@ -139,6 +139,22 @@ describe("offices: a city's office and its district offices in one deployment", 
     expect(await worker.count("plan_runs", "sent_at IS NOT NULL")).toBe(0);
   });
 
+  it("`发送状态` counts only messages to the office's people; a zone digest of another district is refused", async () => {
+    const sentCount = (text: string) => Number(/已发送 (\d+)/.exec(text)?.[1] ?? NaN);
+    const district = sentCount((await worker.say(DONGGANG_MANAGER, "发送状态")).texts.join("\n"));
+    const city = sentCount((await worker.say(CITY_MANAGER, "发送状态")).texts.join("\n"));
+    const toDistrictPeople = await worker.count(
+      "outbox",
+      `state = 'sent' AND receive_id IN (SELECT p.open_id FROM people p LEFT JOIN schools s ON s.code = p.school_code LEFT JOIN zones z ON z.code = COALESCE(p.zone_code, s.zone_code)
+        WHERE z.district = '日照东港区' OR p.office_code = 'RZ01')`,
+    );
+    expect(district).toBe(toDistrictPeople);
+    expect(city).toBeGreaterThan(district);
+    const lanshanZone = (await worker.query<{ zone: string }>("SELECT zone_code AS zone FROM schools WHERE code = ?1", lanshan.code))[0]!.zone;
+    const { answer } = await worker.click(DONGGANG_MANAGER, { action: "digest_zone", week: "2026-W01", zone: lanshanZone });
+    expect(answer.toast).toEqual({ type: "error", content: `责任区 ${lanshanZone} 不属于您所在督导室的管辖范围。` });
+  });
+
   it("each office's group gets Monday's digest of its own zones; the city's adds a row per district office", async () => {
     // last week: one visit planned in each of the three schools' zones, the 东港 one reported
     const lastWeek = currentWeek(Date.now(), "Asia/Shanghai");
