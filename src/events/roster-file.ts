@@ -135,7 +135,8 @@ export async function importRosterFile(
   if (parsed.kind === "people") {
     const stored = peopleRows!.results as unknown as StoredPerson[];
     removed = removedPeople(parsed.rows, stored, actor.scope, lookup);
-    const admins = topAdmins(stored, parsed.rows, new Set(removed.map((person) => person.code)), offices);
+    // the file's own changes (roles, offices) must leave an admin; removals are checked again when confirmed
+    const admins = topAdmins(stored, parsed.rows, new Set(), offices);
     if (admins.before.length > 0 && admins.after.length === 0) {
       reply(t.offices.lastTopAdmin(admins.before.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and)));
       return "refused_last_admin";

@@ -102,15 +102,24 @@ describe("roster imports: admins only, removals confirmed, every import recorded
   });
 
   it("never leaves the top office without an admin, and reactivates a person listed again", async () => {
-    const noAdmin = people.split("\n").filter((line) => !line.startsWith("A001,")).join("\n");
+    const demoted = people.replace("A001,孙主任,系统管理员", "A001,孙主任,管理员");
     const before = await worker.count("roster_imports");
-    const refused = texts(await sendFile(ADMIN, "people.csv", noAdmin));
+    const refused = texts(await sendFile(ADMIN, "people.csv", demoted));
     expect(refused).toContain("导入后顶级督导室将没有系统管理员（孙主任（A001））");
     expect(await worker.count("roster_imports")).toBe(before);
     expect(await worker.query("SELECT active, role FROM people WHERE code = 'A001'")).toEqual([{ active: 1, role: "admin" }]);
 
+    const noAdmin = people.split("\n").filter((line) => !line.startsWith("A001,")).join("\n");
+    const pending = await sendFile(ADMIN, "people.csv", noAdmin);
+    expect(texts(pending)).toContain("孙主任（A001，系统管理员）");
+    expect(texts(pending)).toContain("更新 1 行"); // S002, listed again, is reactivated
+    const [confirm] = buttonValues(pending.find((m) => m.msgType === "interactive")!);
+    const { answer } = await worker.click(ADMIN, confirm!);
+    expect(answer.toast?.content).toContain("导入后顶级督导室将没有系统管理员");
+    expect(await worker.query("SELECT active FROM people WHERE code = 'A001'")).toEqual([{ active: 1 }]);
+
     const again = texts(await sendFile(ADMIN, "people.csv", people));
-    expect(again).toContain("更新 1 行");
+    expect(again).toContain("未变 7 行");
     expect(again).not.toContain("确认停用");
     expect(await worker.query("SELECT active FROM people WHERE code = 'S002'")).toEqual([{ active: 1 }]);
     expect((await worker.say("ou_sup_2", "我是谁")).texts.join("\n")).toContain("李秀英");
