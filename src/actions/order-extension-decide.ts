@@ -1,5 +1,6 @@
 /** A manager approves or denies an extension request from the card they got. */
-import { eventIfChanged, findOrderByNumber, notifyPeople, recipientsOfOrder, relationOf } from "../db/orders.ts";
+import { eventIfChanged, findOrderByNumber, recipientsOfOrder, relationOf } from "../db/orders.ts";
+import { notifyPeople } from "../usecases/orders.ts";
 import { isManager } from "../db/people.ts";
 import { normalizeOrderNumber, transition } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";

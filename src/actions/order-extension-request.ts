@@ -1,5 +1,5 @@
 /** 申请延期: the extension form on the order card; every manager gets an approve / deny card. */
-import { notifyPeople } from "../db/orders.ts";
+import { notifyPeople } from "../usecases/orders.ts";
 import { managersWithOpenId } from "../db/people.ts";
 import { checkDueDate, datePart, MAX_NOTE_TEXT } from "../domain/orders.ts";
 import { localDate, parseDate } from "../domain/time.ts";

@@ -1,5 +1,5 @@
 /** 提交整改报告: the rectification report form on the order card (what was done, done / partly done, attachment links). */
-import { issuerOrManagers, notifyChange, queueTransition } from "../db/orders.ts";
+import { issuerOrManagers, notifyChange, queueTransition } from "../usecases/orders.ts";
 import { MAX_NOTE_TEXT } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
 import { escapeMarkdown } from "../feishu/cards/kit.ts";

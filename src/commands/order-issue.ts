@@ -2,7 +2,7 @@
  * Issuing orders: `order`/`督办`, `notice`/`督导通知`, `bulletin`/`通报`, `rectify`/`整改`
  * `<schools> <due> <text>`. Without arguments: the issuing form. `order <number>` shows an order.
  */
-import { issueOrders } from "../db/orders.ts";
+import { issueOrders } from "../usecases/orders.ts";
 import { schoolRefs } from "../db/people.ts";
 import type { OrderKind } from "../db/schema.ts";
 import { checkDueDate, datePart, looksLikeOrderNumber, MAX_ORDER_TEXT } from "../domain/orders.ts";

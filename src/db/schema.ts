@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ORDER_KINDS, ORDER_STATUSES } from "../domain/orders.ts";
 
 /*
  * Conventions: codes from the roster are the stable keys; calendar dates are
@@ -303,10 +304,8 @@ export const problems = sqliteTable(
 
 // ---------------------------------------------------------------- supervision orders
 
-export const ORDER_KINDS = ["notice", "bulletin", "order", "rectification", "rectification_item"] as const;
-export type OrderKind = (typeof ORDER_KINDS)[number];
-export const ORDER_STATUSES = ["issued", "acknowledged", "reported", "closed", "cancelled"] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+// the orders' vocabulary is the domain's (domain/orders.ts); re-exported for the storage layer's users
+export { ORDER_KINDS, ORDER_STATUSES, type OrderKind, type OrderStatus } from "../domain/orders.ts";
 
 /** One order per school: issuing to three schools makes three numbered orders. */
 export const orders = sqliteTable(

@@ -18,7 +18,7 @@ import { SchoolCalendar, type CalendarPeriod } from "./calendar.ts";
 import { daysOverdue, isEscalation, isOpen, isOverdue } from "./orders.ts";
 import { ROUTINE_ITEMS } from "./report-form.ts";
 import { addDays, isoWeekOf, localMidnightMs, weekday, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
-import type { OrderStatus } from "../db/schema.ts";
+import type { OrderStatus } from "./orders.ts";
 import { districtOffices, scopeOf, zoneInScope, type Office, type OfficeScope } from "./offices.ts";
 
 export const MISSED_THRESHOLD = 2;
