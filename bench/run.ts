@@ -57,6 +57,7 @@ function signedEvent(worker: TestWorker, openId: string, text: string) {
 async function seedCity(worker: TestWorker) {
   const dir = mkdtempSync(join(tmpdir(), "duxue-bench-"));
   const roster = generateDemoRoster({ cities: 1 });
+  writeFileSync(join(dir, "offices.csv"), roster.offices);
   writeFileSync(join(dir, "zones.csv"), roster.zones);
   writeFileSync(join(dir, "people.csv"), roster.people);
   writeFileSync(join(dir, "schools.csv"), roster.schools);

@@ -10,8 +10,9 @@ const en = messages("en");
 const who = (roles: readonly string[] | undefined) =>
   roles ? roles.map((role) => zh.common.roles[role as keyof typeof zh.common.roles]).join("、") : "所有人 everyone";
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-const rows = commands.map((command) => `| ${cell(command.help(zh))} | ${cell(command.help(en))} | ${who(command.roles)} |`);
-const table = ["| 中文 | English | who may use it |", "|---|---|---|", ...rows].join("\n");
+const scoped = (command: (typeof commands)[number]) => (command.officeScoped ? "本督导室及下级 own office and below" : "");
+const rows = commands.map((command) => `| ${cell(command.help(zh))} | ${cell(command.help(en))} | ${who(command.roles)} | ${scoped(command)} |`);
+const table = ["| 中文 | English | who may use it | managers' scope |", "|---|---|---|---|", ...rows].join("\n");
 const readme = join(ROOT, "README.md");
 const text = readFileSync(readme, "utf8");
 writeFileSync(readme, text.replace(/<!-- commands:start -->[\s\S]*?<!-- commands:end -->/, `<!-- commands:start -->\n${table}\n<!-- commands:end -->`));

@@ -6,9 +6,9 @@ import { importRosterFolder } from "./lib/import-roster.ts";
  */
 const [command, folder, ...flags] = process.argv.slice(2);
 if (command !== "import" || !folder) {
-  console.error("usage: npm run roster -- import <folder> [--remote]");
+  console.error("usage: npm run roster -- import <folder> [--remote] [--deactivate]");
   process.exit(2);
 }
-const report = importRosterFolder(folder, { remote: flags.includes("--remote") }, flags.includes("--en") ? "en" : "zh");
+const report = importRosterFolder(folder, { remote: flags.includes("--remote") }, flags.includes("--en") ? "en" : "zh", { deactivate: flags.includes("--deactivate") });
 for (const line of report.lines) console.log(line);
 process.exit(report.ok ? 0 : 1);

@@ -36,7 +36,7 @@ if (peopleCount === 0) {
   const folder = join(workDir, "demo-roster");
   mkdirSync(folder, { recursive: true });
   const demo = generateDemoRoster();
-  for (const kind of ["zones", "people", "schools"] as const) writeFileSync(join(folder, `${kind}.csv`), demo[kind]);
+  for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(folder, `${kind}.csv`), demo[kind]);
   log(`empty database: loading the demo roster (${demo.counts.zones} zones, ${demo.counts.supervisors} supervisors, ${demo.counts.schools} schools, ${demo.counts.managers} managers)…`);
   const report = importRosterFolder(folder, d1);
   for (const line of report.lines) log(line);

@@ -31,10 +31,11 @@ const csvCell = (value: string | number) => {
 const csv = (header: string[], rows: (string | number)[][]) => [header.join(","), ...rows.map((row) => row.map(csvCell).join(","))].join("\n") + "\n";
 
 export interface DemoRoster {
+  offices: string;
   zones: string;
   people: string;
   schools: string;
-  counts: { zones: number; supervisors: number; managers: number; contacts: number; schools: number };
+  counts: { offices: number; zones: number; supervisors: number; managers: number; contacts: number; schools: number };
 }
 
 export function generateDemoRoster(options: { cities?: number; seed?: number } = {}): DemoRoster {
@@ -44,6 +45,9 @@ export function generateDemoRoster(options: { cities?: number; seed?: number } =
   const zones: (string | number)[][] = [];
   const people: (string | number)[][] = [];
   const schools: (string | number)[][] = [];
+  const offices: (string | number)[][] = [];
+  // One city: the city's office (RZ) over one office per district (RZ01…). A province: its office (SD) over each city's.
+  if (cities > 1) offices.push(["SD", "省人民政府教育督导室", "省", "", "", ""]);
   let contacts = 0;
   const personName = () => pick(SURNAMES) + pick(GIVEN);
 
@@ -51,6 +55,12 @@ export function generateDemoRoster(options: { cities?: number; seed?: number } =
     const city = CITY_NAMES[c % CITY_NAMES.length]!;
     const prefix = cities === 1 ? "" : `C${String(c + 1).padStart(2, "0")}`;
     const zoneCodes: string[] = [];
+    const cityOffice = cities === 1 ? "RZ" : `${prefix}O`;
+    offices.push([cityOffice, `${city}市人民政府教育督导室`, city, cities === 1 ? "" : "SD", "", ""]);
+    DISTRICT_SUFFIX.forEach((suffix, d) => {
+      const district = `${city}${suffix}`;
+      offices.push([`${cityOffice}${String(d + 1).padStart(2, "0")}`, `${district}人民政府教育督导室`, suffix.replace(/[区县]$/, ""), cityOffice, district, cities === 1 ? `oc_demo_office_${d + 1}` : ""]);
+    });
     for (let z = 0; z < 79; z++) {
       const isCity = z < 9;
       const code = `${prefix}Z${String(z + 1).padStart(3, "0")}`;
@@ -65,14 +75,16 @@ export function generateDemoRoster(options: { cities?: number; seed?: number } =
       const code = `${prefix}S${String(s + 1).padStart(4, "0")}`;
       supervisorsByZone.set(zone, [...(supervisorsByZone.get(zone) ?? []), code]);
       const lang = s % 50 === 7 ? "en" : "zh";
-      people.push([code, lang === "en" ? `Supervisor ${s + 1}` : personName(), "supervisor", zone, "", `139${String(c).padStart(2, "0")}${String(s + 1).padStart(6, "0")}`, "", `ou_demo_${code}`, lang]);
+      people.push([code, lang === "en" ? `Supervisor ${s + 1}` : personName(), "supervisor", zone, "", `139${String(c).padStart(2, "0")}${String(s + 1).padStart(6, "0")}`, "", `ou_demo_${code}`, lang, ""]);
     }
     zones.forEach((zone) => {
       if (zone[0]!.toString().startsWith(prefix)) zone[4] = supervisorsByZone.get(String(zone[0]))?.[0] ?? "";
     });
+    // M001 the admin and M002 a manager of the city's office; M003…M012 one manager per district office; the rest the city's.
     for (let m = 0; m < 20; m++) {
       const code = `${prefix}M${String(m + 1).padStart(3, "0")}`;
-      people.push([code, personName(), m === 0 ? "admin" : "manager", "", "", `138${String(c).padStart(2, "0")}${String(m + 1).padStart(6, "0")}`, "", `ou_demo_${code}`, "zh"]);
+      const office = m >= 2 && m < 2 + DISTRICT_SUFFIX.length ? `${cityOffice}${String(m - 1).padStart(2, "0")}` : cityOffice;
+      people.push([code, personName(), m === 0 ? "admin" : "manager", "", "", `138${String(c).padStart(2, "0")}${String(m + 1).padStart(6, "0")}`, "", `ou_demo_${code}`, "zh", office]);
     }
     // About 1,750 schools: 5 per supervisor, one in seven with 4 and one in seven with 6.
     let schoolNumber = 0;
@@ -97,16 +109,17 @@ export function generateDemoRoster(options: { cities?: number; seed?: number } =
           if (schoolNumber % 5 === 0) {
             contacts++;
             const contactCode = `${prefix}T${String(schoolNumber).padStart(4, "0")}`;
-            people.push([contactCode, personName(), "school_contact", "", code, `137${String(c).padStart(2, "0")}${String(schoolNumber).padStart(6, "0")}`, "", `ou_demo_${contactCode}`, "zh"]);
+            people.push([contactCode, personName(), "school_contact", "", code, `137${String(c).padStart(2, "0")}${String(schoolNumber).padStart(6, "0")}`, "", `ou_demo_${contactCode}`, "zh", ""]);
           }
         }
       }
     }
   }
   return {
+    offices: csv(["code", "name", "short_name", "parent_code", "district", "digest_chat_id"], offices),
     zones: csv(["code", "name", "level", "district", "lead_code"], zones),
-    people: csv(["code", "name", "role", "zone_code", "school_code", "mobile", "email", "open_id", "lang"], people),
+    people: csv(["code", "name", "role", "zone_code", "school_code", "mobile", "email", "open_id", "lang", "office_code"], people),
     schools: csv(["code", "name", "zone_code", "supervisor_code", "stage", "ownership", "address", "visits_per_month"], schools),
-    counts: { zones: zones.length, supervisors: 349 * cities, managers: 20 * cities, contacts, schools: schools.length },
+    counts: { offices: offices.length, zones: zones.length, supervisors: 349 * cities, managers: 20 * cities, contacts, schools: schools.length },
   };
 }

@@ -1,8 +1,12 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { messages, type Lang } from "../../src/i18n/index.ts";
 import { parseRoster, ROSTER_ORDER, type ParsedRoster, type RosterKind } from "../../src/roster/parse.ts";
 import { buildRosterContext, CONTEXT_QUERIES, diffRoster, EXISTING_QUERIES, rosterUpserts } from "../../src/roster/store.ts";
+import { removedPeople, topAdmins, type StoredPerson } from "../../src/roster/review.ts";
+import { WHOLE_SCOPE, type Office } from "../../src/domain/offices.ts";
+import { OFFICES_SQL } from "../../src/db/offices.ts";
 import { d1ExecuteFile, d1Query, sqlString, type D1Target } from "./wrangler-d1.ts";
 
 /** Remote D1 takes at most 100 KB per statement: keep each bulk upsert's JSON well below. */
@@ -14,19 +18,21 @@ export interface ImportReport {
 }
 
 /**
- * Imports zones.csv, people.csv and schools.csv from a folder into D1: all
- * three are checked first (each against the database plus the files before
- * it), and nothing is written unless every row of every file is valid.
+ * Imports offices.csv, zones.csv, people.csv and schools.csv from a folder into D1: all are checked first
+ * (each against the database plus the files before it), and nothing is written unless every row of every
+ * file is valid. Each file is recorded in roster_imports (actor `terminal`). People that people.csv leaves
+ * out are listed and deactivated only with `deactivate` (`--deactivate`); the top office keeps an admin.
  */
-export function importRosterFolder(folder: string, target: D1Target = {}, lang: Lang = "zh"): ImportReport {
+export function importRosterFolder(folder: string, target: D1Target = {}, lang: Lang = "zh", options: { deactivate?: boolean } = {}): ImportReport {
   const t = messages(lang);
   const files = ROSTER_ORDER.filter((kind) => existsSync(join(folder, `${kind}.csv`)));
-  if (files.length === 0) return { ok: false, lines: [`${folder}: no zones.csv, people.csv or schools.csv`] };
+  if (files.length === 0) return { ok: false, lines: [`${folder}: no offices.csv, zones.csv, people.csv or schools.csv`] };
 
-  const [zoneRows = [], supervisorRows = [], openIdRows = [], ...existing] = d1Query(
-    [CONTEXT_QUERIES.zoneCodes, CONTEXT_QUERIES.supervisorCodes, CONTEXT_QUERIES.openIds, ...files.map((kind) => EXISTING_QUERIES[kind])].join(";\n"),
+  const [zoneRows = [], supervisorRows = [], openIdRows = [], officeRows = [], storedPeople = [], ...existing] = d1Query(
+    [CONTEXT_QUERIES.zoneCodes, CONTEXT_QUERIES.supervisorCodes, CONTEXT_QUERIES.openIds, OFFICES_SQL, EXISTING_QUERIES.people, ...files.map((kind) => EXISTING_QUERIES[kind])].join(";\n"),
     target,
   );
+  let offices = officeRows as unknown as Office[];
   const zoneCodes = [...(zoneRows as { code: string }[])];
   const supervisors = [...(supervisorRows as { code: string }[])];
   const parsedFiles: { kind: RosterKind; parsed: ParsedRoster; existing: Record<string, unknown>[] }[] = [];
@@ -35,8 +41,9 @@ export function importRosterFolder(folder: string, target: D1Target = {}, lang: 
 
   files.forEach((kind, index) => {
     const fileName = `${kind}.csv`;
-    const context = buildRosterContext(zoneCodes, supervisors, openIdRows as { code: string; open_id: string }[]);
+    const context = buildRosterContext(zoneCodes, supervisors, openIdRows as { code: string; open_id: string }[], [], offices);
     const parsed = parseRoster(kind, readFileSync(join(folder, fileName), "utf8"), context, t);
+    if (parsed.kind === "offices") offices = parsed.rows;
     if (parsed.errors.length) {
       ok = false;
       lines.push(t.roster.rejected(fileName, parsed.errors.length), ...parsed.errors.map((error) => "  " + t.roster.rowError(fileName, error.line, error.reason)));
@@ -51,9 +58,28 @@ export function importRosterFolder(folder: string, target: D1Target = {}, lang: 
   const statements: string[] = [];
   for (const { kind, parsed, existing: stored } of parsedFiles) {
     const diff = diffRoster(parsed, stored);
+    let deactivate: string[] = [];
+    if (parsed.kind === "people") {
+      const people = storedPeople as unknown as StoredPerson[];
+      const removed = removedPeople(parsed.rows, people, WHOLE_SCOPE, { offices, zones: new Map(), schoolZones: new Map() });
+      const admins = topAdmins(people, parsed.rows, new Set(options.deactivate ? removed.map((p) => p.code) : []), offices);
+      if (admins.before.length > 0 && admins.after.length === 0) {
+        return { ok: false, lines: [t.offices.lastTopAdmin(admins.before.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and))] };
+      }
+      if (removed.length) {
+        const names = removed.slice(0, 30).map((p) => `${p.name}（${p.code}）`).join(t.common.and) + (removed.length > 30 ? "…" : "");
+        lines.push(options.deactivate ? `  deactivated ${removed.length}: ${names}` : `  ${removed.length} people are not in people.csv (kept active; add --deactivate to deactivate them): ${names}`);
+        if (options.deactivate) deactivate = removed.map((p) => p.code);
+      }
+    }
     for (const upsert of rosterUpserts(kind, [...diff.added, ...diff.updated], nowMs, MAX_STATEMENT_JSON)) {
       statements.push(upsert.sql.replace(/\?1/g, String(upsert.params[0])).replace("?2", sqlString(upsert.params[1])) + ";");
     }
+    if (deactivate.length) statements.push(`UPDATE people SET active = 0, updated_at = ${nowMs} WHERE code IN (SELECT value FROM json_each(${sqlString(JSON.stringify(deactivate))}));`);
+    const hash = createHash("sha256").update(readFileSync(join(folder, `${kind}.csv`))).digest("hex");
+    statements.push(
+      `INSERT INTO roster_imports (at, actor_code, kind, file_name, file_hash, added, updated, deactivated, status) VALUES (${nowMs}, 'terminal', ${sqlString(kind)}, ${sqlString(`${kind}.csv`)}, '${hash}', ${diff.added.length}, ${diff.updated.length}, ${deactivate.length}, 'done');`,
+    );
     lines.push(t.roster.imported(`${kind}.csv`, t.roster.kinds[kind], diff.added.length, diff.updated.length, diff.unchanged));
     if (parsed.kind === "people") {
       const unresolved = parsed.rows.filter((row) => !row.openId && !stored.find((s) => s.code === row.code && s.openId));

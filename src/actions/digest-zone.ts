@@ -2,6 +2,7 @@ import { z } from "zod";
 import { loadDigest } from "../db/digest.ts";
 import { isManager } from "../db/people.ts";
 import { buildDigest } from "../domain/digest.ts";
+import { zoneInScope } from "../domain/offices.ts";
 import { currentWeek, isValidWeek } from "../domain/time.ts";
 import { DIGEST_ZONE_ACTION, digestCard } from "../feishu/cards/digest-card.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
@@ -24,7 +25,9 @@ export const digestZone: CardActionHandler = {
     const value = valueSchema.safeParse(ctx.value);
     if (!value.success || value.data.week >= currentWeek(ctx.nowMs, ctx.config.TIMEZONE)) return error(t.common.cardExpired);
     const loaded = await loadDigest(ctx.d1, windowFor(ctx, value.data.week));
-    if (!loaded.data.zones.some((zone) => zone.code === value.data.zone)) return error(t.digest.unknownZone(value.data.zone));
+    const zone = loaded.data.zones.find((z) => z.code === value.data.zone);
+    if (!zone) return error(t.digest.unknownZone(value.data.zone));
+    if (!zoneInScope(actor.scope, { level: zone.level, district: zone.district ?? "" })) return error(t.offices.zoneOutOfScope(zone.code));
     ctx.uow.send({
       key: `digest-zone:${value.data.week}:${value.data.zone}:${actor.code}:${ctx.eventId}`,
       to: { openId: actor.openId },

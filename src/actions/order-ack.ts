@@ -1,5 +1,5 @@
 /** 签收: the school's supervisor or contact acknowledges an order from its card. */
-import { queueTransition } from "../db/orders.ts";
+import { queueTransition } from "../usecases/orders.ts";
 import { localDate } from "../domain/time.ts";
 import { orderCard } from "../feishu/cards/order-card.ts";
 import { orderForAction, toast } from "./order-common.ts";

@@ -1,5 +1,6 @@
 /** A manager approves or denies an extension request from the card they got. */
-import { eventIfChanged, findOrderByNumber, notifyPeople, recipientsOfOrder } from "../db/orders.ts";
+import { eventIfChanged, findOrderByNumber, recipientsOfOrder, relationOf } from "../db/orders.ts";
+import { notifyPeople } from "../usecases/orders.ts";
 import { isManager } from "../db/people.ts";
 import { normalizeOrderNumber, transition } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
@@ -19,6 +20,7 @@ export const orderExtensionDecide: CardActionHandler = {
       return toast("error", t.common.cardExpired);
     const order = await findOrderByNumber(ctx.d1, normalizeOrderNumber(number));
     if (!order) return toast("error", t.common.cardExpired);
+    if (relationOf(actor, order) !== "manager") return toast("error", t.offices.orderOutOfScope(order.number));
     const request = await ctx.d1
       .prepare("SELECT id, requested_due AS requestedDue, status FROM extension_requests WHERE order_id = ? ORDER BY id LIMIT 1 OFFSET ?")
       .bind(order.id, (ordinal as number) - 1)

@@ -22,7 +22,7 @@ export const orderIssueSubmit: CardActionHandler = {
     if (formKey && (await ctx.d1.prepare("SELECT 1 FROM processed_events WHERE key = ?1").bind(formKey).first())) {
       return toast("info", t.orders.formAlreadySubmitted);
     }
-    const check = await checkIssue(ctx, t, { kind: kind as OrderKind, schools, due, text });
+    const check = await checkIssue(ctx, t, { kind: kind as OrderKind, schools, due, text, scope: ctx.actor.scope });
     if (!check.ok) return toast("error", check.message);
     if (formKey) ctx.uow.write(ctx.d1.prepare("INSERT INTO processed_events (key, received_at) VALUES (?1, ?2)").bind(formKey, ctx.nowMs));
     const answer = await issueChecked(ctx, t, ctx.actor.code, check);

@@ -1,5 +1,5 @@
 /** 提交整改报告: the rectification report form on the order card (what was done, done / partly done, attachment links). */
-import { issuerOrManagers, notifyChange, queueTransition } from "../db/orders.ts";
+import { issuerOrManagers, notifyChange, queueTransition } from "../usecases/orders.ts";
 import { MAX_LINKS_TEXT, MAX_NOTE_TEXT } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
 import { escapeMarkdown } from "../feishu/cards/kit.ts";
@@ -30,7 +30,7 @@ export const orderReport: CardActionHandler = {
     const timeZone = ctx.config.TIMEZONE;
     const today = localDate(ctx.nowMs, timeZone);
     const reported = { ...order, status: "reported" as const };
-    notifyChange(ctx, order, await issuerOrManagers(ctx, order.issuedBy), (pt) =>
+    notifyChange(ctx, order, await issuerOrManagers(ctx, order.issuedBy, { level: order.zoneLevel, district: order.zoneDistrict }), (pt) =>
       orderCard(pt, reported, {
         today,
         timeZone,

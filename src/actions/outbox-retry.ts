@@ -1,5 +1,6 @@
 import { isManager } from "../db/people.ts";
 import { REQUEUE_DEAD_SQL } from "../delivery/sweeper.ts";
+import { outboxInScopeSql, outboxScopeParams } from "../db/offices.ts";
 import type { CardActionHandler } from "./types.ts";
 
 export const OUTBOX_RETRY_ACTION = "outbox_retry";
@@ -19,8 +20,8 @@ export const outboxRetry: CardActionHandler = {
     const maxId = ctx.value.maxId;
     if (typeof maxId !== "number" || !Number.isSafeInteger(maxId) || maxId < 1) return { toast: { type: "error", content: ctx.t.common.cardExpired } };
     const dead = await ctx.d1
-      .prepare("SELECT uuid FROM outbox WHERE state = 'dead' AND id <= ?1 ORDER BY id LIMIT ?2")
-      .bind(maxId, RETRY_LIMIT)
+      .prepare(`SELECT uuid FROM outbox WHERE state = 'dead' AND id <= ?1 AND ${outboxInScopeSql(3)} ORDER BY id LIMIT ?2`)
+      .bind(maxId, RETRY_LIMIT, ...outboxScopeParams(ctx.actor.scope))
       .all<{ uuid: string }>();
     const uuids = dead.results.map((row) => row.uuid);
     if (uuids.length === 0) return { toast: { type: "info", content: ctx.t.delivery.nothingToRetry } };

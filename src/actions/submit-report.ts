@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Services } from "../commands/types.ts";
-import { issueOrders } from "../db/orders.ts";
+import { issueOrders } from "../usecases/orders.ts";
 import { isManager, managersWithOpenId, type Actor } from "../db/people.ts";
 import {
   digestSent,

@@ -1,5 +1,7 @@
 import { loadDigest } from "../db/digest.ts";
-import { buildDigest, type DigestScope } from "../domain/digest.ts";
+import { buildDigest, buildOfficeDigest } from "../domain/digest.ts";
+import { zoneInScope } from "../domain/offices.ts";
+import { loadOffices } from "../db/offices.ts";
 import { addWeeks, currentWeek, parseWeek, type IsoWeek } from "../domain/time.ts";
 import { digestCard } from "../feishu/cards/digest-card.ts";
 import { textContent } from "../feishu/cards/kit.ts";
@@ -18,6 +20,7 @@ export const digest: Command = {
   aliases: ["周报", "督导周报", "weekly"],
   private: true,
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.digest.digestLine,
   async run(ctx) {
     const t = ctx.t;
@@ -35,13 +38,14 @@ export const digest: Command = {
     if (ctx.argv.length > 3) return ctx.reply(textContent(t.digest.badArg(ctx.argv.slice(3).join(" ").slice(0, 40))));
     week ??= addWeeks(thisWeek, -1);
     if (week >= thisWeek) return ctx.reply(textContent(t.digest.notOver(week)));
-    const loaded = await loadDigest(ctx.d1, windowFor(ctx, week));
-    let scope: DigestScope = { kind: "office" };
+    const [loaded, offices] = await Promise.all([loadDigest(ctx.d1, windowFor(ctx, week)), loadOffices(ctx.db)]);
+    const mine = ctx.actor.scope.office;
     if (zone) {
       const known = loaded.data.zones.find((z) => z.code.toLowerCase() === zone!.toLowerCase());
       if (!known) return ctx.reply(textContent(t.digest.unknownZone(zone)));
-      scope = { kind: "zone", code: known.code };
+      if (!zoneInScope(ctx.actor.scope, { level: known.level, district: known.district ?? "" })) return ctx.reply(textContent(t.offices.zoneOutOfScope(known.code)));
+      return ctx.reply(digestCard(t, buildDigest(loaded.data, { kind: "zone", code: known.code })));
     }
-    ctx.reply(digestCard(t, buildDigest(loaded.data, scope)));
+    ctx.reply(digestCard(t, mine && offices.length ? buildOfficeDigest(loaded.data, offices, mine) : buildDigest(loaded.data, { kind: "office" })));
   },
 };

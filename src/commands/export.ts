@@ -4,6 +4,7 @@ import { daysBetween, isoWeekOf, localDate, parseDate, utcOffsetMinutes } from "
 import { textContent } from "../feishu/cards/kit.ts";
 import type { Messages } from "../i18n/index.ts";
 import { MANAGERS, type Command } from "./types.ts";
+import { scopeParam } from "../domain/offices.ts";
 
 const MAX_ROWS = 20_000;
 /** The file travels through an outbox row first; D1 rows stay well under its 2 MB limit. */
@@ -32,6 +33,7 @@ export const exportCsv: Command = {
   aliases: ["导出"],
   private: true,
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.exports.line,
   async run(ctx) {
     const t = ctx.t;
@@ -58,6 +60,7 @@ export const exportCsv: Command = {
           toWeek: isoWeekOf(to),
           offset: `${utcOffsetMinutes(ctx.nowMs, tz)} minutes`,
           limit: MAX_ROWS + 1,
+          scope: scopeParam(ctx.actor.scope),
         }),
       )
       .all<Record<string, unknown>>();

@@ -15,6 +15,7 @@ import { ordersList } from "./orders-list.ts";
 import { outbox } from "./outbox.ts";
 import { plan } from "./plan.ts";
 import { report } from "./report.ts";
+import { rosterLog } from "./roster-log.ts";
 import { topics } from "./topics.ts";
 import type { Command } from "./types.ts";
 import { week } from "./week.ts";
@@ -47,6 +48,7 @@ export const commands: readonly Command[] = [
   digest,
   exportCsv,
   outbox,
+  rosterLog,
 ];
 
 export function mayUse(command: Command, role: Role): boolean {

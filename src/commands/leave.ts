@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { isManager } from "../db/people.ts";
+import { personInScope } from "../db/offices.ts";
 import { leaves, people } from "../db/schema.ts";
 import { daysBetween, isoWeekOf, localDate, parseDate } from "../domain/time.ts";
 import { textContent } from "../feishu/cards/kit.ts";
@@ -21,6 +22,7 @@ export const leave: Command = {
   aliases: ["请假", "休假"],
   private: true,
   roles: ["supervisor", "manager"],
+  officeScoped: true,
   help: (t) => t.planning.leaveLine,
   async run(ctx) {
     const t = ctx.t;
@@ -33,6 +35,7 @@ export const leave: Command = {
       if (!first || parseDate(first, ctx.nowMs, tz)) return ctx.reply(textContent(t.planning.leaveUsage));
       const person = await ctx.db.query.people.findFirst({ where: and(eq(people.code, first.toUpperCase()), eq(people.active, true)) });
       if (!person) return ctx.reply(textContent(t.planning.unknownPerson(first.slice(0, 40))));
+      if (!(await personInScope(ctx.d1, ctx.actor.scope, person.code))) return ctx.reply(textContent(t.offices.personOutOfScope(person.code)));
       argv.shift();
       personCode = person.code;
       personName = person.name;

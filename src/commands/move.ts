@@ -1,4 +1,5 @@
 import { isManager, schoolRefs } from "../db/people.ts";
+import { schoolsOutsideScope } from "../db/offices.ts";
 import { loadCalendar, planRun } from "../db/planning.ts";
 import { SchoolCalendar } from "../domain/calendar.ts";
 import { matchSchool } from "../domain/school-match.ts";
@@ -30,6 +31,7 @@ export const move: Command = {
   aliases: ["调整", "改期", "调期"],
   private: true,
   roles: ["supervisor", "manager"],
+  officeScoped: true,
   help: (t) => t.planning.moveLine,
   async run(ctx) {
     const t = ctx.t;
@@ -43,6 +45,8 @@ export const move: Command = {
       return ctx.reply(textContent(t.planning.ambiguousSchool(schoolText.slice(0, 60), match.candidates.map((c) => `${c.name}（${c.code}）`).join(t.common.and))));
     const school = match.school;
     const visitor = isManager(ctx.actor) ? null : ctx.actor.code;
+    if (!visitor && (await schoolsOutsideScope(ctx.d1, ctx.actor.scope, [school.code])).length > 0)
+      return ctx.reply(textContent(t.offices.outOfScope(`${school.name}（${school.code}）`)));
     const tz = ctx.config.TIMEZONE;
     const thisWeek = currentWeek(ctx.nowMs, tz);
     const target = parseWeek(weekText, ctx.nowMs, tz);

@@ -6,6 +6,7 @@ export const orderCancel: Command = {
   name: "cancel",
   aliases: ["撤销"],
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.orders.cancelLine,
   run: (ctx) =>
     runManagerStep(ctx, {

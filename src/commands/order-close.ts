@@ -6,6 +6,7 @@ export const orderClose: Command = {
   name: "close",
   aliases: ["销号", "核查销号"],
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.orders.closeLine,
   run: (ctx) =>
     runManagerStep(ctx, {

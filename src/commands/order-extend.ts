@@ -1,5 +1,6 @@
 /** `extend <number> <due>` / `延期 <编号> <新期限>`: a manager moves the due date of an open order. */
-import { notifyChange, queueTransition, recipientsOfOrder } from "../db/orders.ts";
+import { recipientsOfOrder } from "../db/orders.ts";
+import { notifyChange, queueTransition } from "../usecases/orders.ts";
 import { checkDueDate, transition } from "../domain/orders.ts";
 import { localDate, parseDate } from "../domain/time.ts";
 import { textContent } from "../feishu/cards/kit.ts";
@@ -11,6 +12,7 @@ export const orderExtend: Command = {
   name: "extend",
   aliases: ["延期"],
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.orders.extendLine,
   async run(ctx) {
     const { t } = ctx;

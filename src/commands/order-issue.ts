@@ -2,7 +2,7 @@
  * Issuing orders: `order`/`督办`, `notice`/`督导通知`, `bulletin`/`通报`, `rectify`/`整改`
  * `<schools> <due> <text>`. Without arguments: the issuing form. `order <number>` shows an order.
  */
-import { issueOrders } from "../db/orders.ts";
+import { issueOrders } from "../usecases/orders.ts";
 import { schoolRefs } from "../db/people.ts";
 import type { OrderKind } from "../db/schema.ts";
 import { checkDueDate, datePart, looksLikeOrderNumber, MAX_ORDER_TEXT, MAX_SCHOOLS_PER_ISSUE } from "../domain/orders.ts";
@@ -12,6 +12,8 @@ import { textContent, type Card } from "../feishu/cards/kit.ts";
 import { issueFormCard, issuedCard } from "../feishu/cards/order-card.ts";
 import type { Messages } from "../i18n/index.ts";
 import { showOrder } from "./order-show.ts";
+import { schoolsOutsideScope } from "../db/offices.ts";
+import type { OfficeScope } from "../domain/offices.ts";
 import { MANAGERS, type Command, type Services } from "./types.ts";
 
 export interface IssueRequest {
@@ -19,6 +21,8 @@ export interface IssueRequest {
   schools: string;
   due: string;
   text: string;
+  /** the issuing manager's office scope: a school outside it is refused by name */
+  scope?: OfficeScope;
 }
 
 export type IssueCheck =
@@ -58,6 +62,10 @@ export async function checkIssue(services: Services, t: Messages, request: Issue
       }
     }
   }
+  if (request.scope && request.scope.districts !== null && schoolCodes.length > 0) {
+    const outside = await schoolsOutsideScope(services.d1, request.scope, schoolCodes);
+    if (outside.length > 0) problems.push(t.offices.outOfScope(outside.map((code) => `${names.get(code) ?? code}（${code}）`).join(t.common.and)));
+  }
   if (problems.length > 0 || !due.ok) return { ok: false, message: problems.join("\n") };
   return { ok: true, kind: request.kind, schoolCodes, names, dueDate: due.due, text, duplicates };
 }
@@ -90,6 +98,7 @@ function issueCommand(kind: OrderKind, name: string, aliases: readonly string[])
     name,
     aliases,
     roles: MANAGERS,
+    officeScoped: true,
     help: (t) => t.orders.issueLines[kind],
     private: (argv) => kind === "order" && showsOrder(argv),
     async run(ctx) {
@@ -107,7 +116,7 @@ function issueCommand(kind: OrderKind, name: string, aliases: readonly string[])
         ctx.reply(textContent(t.orders.usage(aliases[0] ?? name)));
         return;
       }
-      const check = await checkIssue(ctx, t, { kind, ...parts });
+      const check = await checkIssue(ctx, t, { kind, ...parts, scope: ctx.actor.scope });
       if (!check.ok) {
         ctx.reply(textContent(`${check.message}\n${t.orders.usage(aliases[0] ?? name)}`));
         return;

@@ -6,6 +6,7 @@ export const orderReopen: Command = {
   name: "reopen",
   aliases: ["退回", "退回整改"],
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.orders.reopenLine,
   run: (ctx) =>
     runManagerStep(ctx, {

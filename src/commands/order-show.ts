@@ -41,6 +41,7 @@ export const orderShow: Command = {
   name: "show",
   aliases: ["查看", "查看督办"],
   private: true,
+  officeScoped: true,
   help: (t) => t.orders.showLine,
   async run(ctx) {
     await showOrder(ctx, ctx.argv);

@@ -1,5 +1,6 @@
 /** What `close`, `reopen` and `cancel` share: the order named, the note, the guarded transition, the school told. */
-import { notifyChange, queueTransition, recipientsOfOrder } from "../db/orders.ts";
+import { recipientsOfOrder } from "../db/orders.ts";
+import { notifyChange, queueTransition } from "../usecases/orders.ts";
 import { MAX_NOTE_TEXT, transition } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
 import { escapeMarkdown, textContent, type HeaderTemplate } from "../feishu/cards/kit.ts";

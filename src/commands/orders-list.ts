@@ -33,6 +33,7 @@ export const ordersList: Command = {
   name: "orders",
   aliases: ["督办单", "督导文书", "文书"],
   private: true,
+  officeScoped: true,
   help: (t) => t.orders.ordersLine,
   async run(ctx) {
     const { t } = ctx;

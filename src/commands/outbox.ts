@@ -3,6 +3,7 @@ import type { Messages } from "../i18n/index.ts";
 import { OUTBOX_RETRY_ACTION } from "../actions/outbox-retry.ts";
 import { localDateTime } from "../domain/time.ts";
 import { MANAGERS, type Command } from "./types.ts";
+import { outboxInScopeSql, outboxScopeParams } from "../db/offices.ts";
 
 const STATES = ["pending", "sending", "sent", "failed", "dead"] as const;
 type State = (typeof STATES)[number];
@@ -47,15 +48,19 @@ export const outbox: Command = {
   aliases: ["发送状态", "发送情况", "delivery"],
   private: true,
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.delivery.outboxLine,
   async run(ctx) {
     const [byState, errors] = await ctx.d1.batch<Record<string, unknown>>([
-      ctx.d1.prepare(
-        "SELECT state, COUNT(*) AS n, MAX(CASE WHEN state = 'dead' THEN id END) AS max_id FROM outbox GROUP BY state",
-      ),
       ctx.d1
-        .prepare("SELECT state, ref, attempts, updated_at, last_error FROM outbox WHERE last_error IS NOT NULL AND state IN ('failed', 'dead') ORDER BY updated_at DESC, id DESC LIMIT ?1")
-        .bind(LAST_ERRORS),
+        .prepare(`SELECT state, COUNT(*) AS n, MAX(CASE WHEN state = 'dead' THEN id END) AS max_id FROM outbox WHERE ${outboxInScopeSql(1)} GROUP BY state`)
+        .bind(...outboxScopeParams(ctx.actor.scope)),
+      ctx.d1
+        .prepare(
+          `SELECT state, ref, attempts, updated_at, last_error FROM outbox WHERE last_error IS NOT NULL AND state IN ('failed', 'dead') AND ${outboxInScopeSql(1)}
+           ORDER BY updated_at DESC, id DESC LIMIT ?4`,
+        )
+        .bind(...outboxScopeParams(ctx.actor.scope), LAST_ERRORS),
     ]);
     const counts: Partial<Record<State, number>> = {};
     let maxDeadId = 0;

@@ -7,6 +7,8 @@ import { cardFits } from "../feishu/conformance.ts";
 import type { Messages } from "../i18n/index.ts";
 import { preparePlan, sendPlan, visitsOfWeek, type PreparedPlan } from "../jobs/weekly-plan.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
+import { loadOffices, zoneLevels } from "../db/offices.ts";
+import { topOffice, zoneInScope } from "../domain/offices.ts";
 
 const SEND_WORDS = new Set(["send", "发送", "重发", "resend"]);
 const MAX_CARD_BYTES = 28 * 1024;
@@ -19,7 +21,7 @@ export async function defaultPlanWeek(ctx: Pick<CommandContext, "d1" | "nowMs" |
 }
 
 /** The preview card: zones → supervisors → schools (reason), then what is carried over. Falls back to counts per zone when too big. */
-export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: string | null): Card {
+export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: string | null, inScope: (zone: string) => boolean = () => true): Card {
   const { week, data, plan } = prepared;
   const rows = [
     ...plan.existing,
@@ -33,14 +35,17 @@ export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: str
   let supervisorCount = 0;
   for (const [code, list] of [...bySupervisor].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const zone = zoneOfSupervisor(code);
-    if (zoneFilter && zone !== zoneFilter) continue;
+    if ((zoneFilter && zone !== zoneFilter) || !inScope(zone)) continue;
     supervisorCount++;
     const schools = list.map((row) => escapeMarkdown(`${schoolName(row.schoolCode)}（${t.planning.reasons[row.reason] ?? row.reason}）`)).join(t.common.and);
     const name = data.supervisors.get(code)?.name ?? code;
     zones.set(zone, [...(zones.get(zone) ?? []), t.planning.previewSupervisor(escapeMarkdown(name), escapeMarkdown(code), schools)]);
     zoneCounts.set(zone, (zoneCounts.get(zone) ?? 0) + list.length);
   }
-  const carried = plan.carriedOver.filter((c) => !zoneFilter || (data.schools.get(c.schoolCode)?.zoneCode ?? "") === zoneFilter);
+  const carried = plan.carriedOver.filter((c) => {
+    const zone = data.schools.get(c.schoolCode)?.zoneCode ?? "";
+    return (!zoneFilter || zone === zoneFilter) && inScope(zone);
+  });
   const total = [...zoneCounts.values()].reduce((a, b) => a + b, 0);
   const header = markdown(t.planning.previewSummary(total, supervisorCount, carried.length, Boolean(data.run?.sentAt)));
   const footer = markdown(t.planning.previewFooter(week));
@@ -70,6 +75,7 @@ export const plan: Command = {
   aliases: ["排班", "安排", "督导安排"],
   private: true,
   roles: MANAGERS,
+  officeScoped: true,
   help: (t) => t.planning.planLine,
   async run(ctx) {
     const t = ctx.t;
@@ -88,6 +94,14 @@ export const plan: Command = {
         return;
       }
     }
+    const scope = ctx.actor.scope;
+    if (send && !scope.isTop) {
+      const top = topOffice(await loadOffices(ctx.db));
+      ctx.reply(textContent(t.offices.planSendTopOnly(top?.name ?? "")));
+      return;
+    }
+    const levels = scope.districts === null ? null : await zoneLevels(ctx.d1);
+    const inScope = (code: string) => !levels || (levels.has(code) && zoneInScope(scope, levels.get(code)!));
     week ??= await defaultPlanWeek(ctx);
     if (week < thisWeek) {
       ctx.reply(textContent(t.planning.pastWeek(week)));
@@ -105,9 +119,13 @@ export const plan: Command = {
         return;
       }
       zone = known;
+      if (!inScope(known)) {
+        ctx.reply(textContent(t.offices.zoneOutOfScope(known)));
+        return;
+      }
     }
     if (!send) {
-      ctx.reply(previewCard(t, prepared, zone));
+      ctx.reply(previewCard(t, prepared, zone, inScope));
       return;
     }
     const outcome = await sendPlan(ctx, prepared);

@@ -47,6 +47,8 @@ export interface Command {
   aliases: readonly string[];
   /** who may use it; omitted means every registered person */
   roles?: readonly Role[];
+  /** a manager's use is limited to their office and the offices below it (domain/offices.ts) */
+  officeScoped?: boolean;
   /** one help line: usage and what it does, in the reader's language */
   help(t: Messages): string;
   /**

@@ -7,6 +7,7 @@ import { currentWeek } from "../domain/time.ts";
 import { weekRange } from "../feishu/cards/week-card.ts";
 import { card, escapeMarkdown, markdown, textContent } from "../feishu/cards/kit.ts";
 import { isManager } from "../db/people.ts";
+import { personInScope } from "../db/offices.ts";
 import type { Command } from "./types.ts";
 
 const WEEK_ROWS = `SELECT a.id, a.school_code AS schoolCode, a.reason, a.topic, a.status, s.name AS schoolName
@@ -20,6 +21,7 @@ export const week: Command = {
   aliases: ["本周", "本周督导", "我的任务"],
   private: true,
   roles: ["supervisor", "manager"],
+  officeScoped: true,
   help: (t) => t.planning.weekLine,
   async run(ctx) {
     const t = ctx.t;
@@ -30,6 +32,7 @@ export const week: Command = {
       const person = await ctx.db.query.people.findFirst({ where: and(eq(people.code, other.toUpperCase()), eq(people.active, true)) });
       if (!person) return ctx.reply(textContent(t.planning.unknownPerson(other.slice(0, 40))));
       if (person.role !== "supervisor") return ctx.reply(textContent(t.planning.notSupervisor(person.code)));
+      if (!(await personInScope(ctx.d1, ctx.actor.scope, person.code))) return ctx.reply(textContent(t.offices.personOutOfScope(person.code)));
       code = person.code;
       name = person.name;
     } else if (isManager(ctx.actor)) {

@@ -16,7 +16,7 @@ const STATUS_AT_END = `CASE WHEN o.status = 'closed' AND o.closed_at >= ?2 THEN 
   WHEN o.status = 'cancelled' AND o.updated_at >= ?2 THEN 'issued' ELSE o.status END`;
 
 export const DIGEST_SQL = {
-  zones: `SELECT z.code, z.name, z.level, z.lead_code AS leadCode, p.open_id AS leadOpenId, p.lang AS leadLang
+  zones: `SELECT z.code, z.name, z.level, z.district, z.lead_code AS leadCode, p.open_id AS leadOpenId, p.lang AS leadLang
     FROM zones z LEFT JOIN people p ON p.code = z.lead_code AND p.active = 1 ORDER BY z.code`,
   // ?1 week
   visits: `SELECT COALESCE(s.zone_code, '') AS zone,

@@ -1,16 +1,12 @@
 /**
- * Orders storage: number allocation, issuing (rows + audit + delivery in the
- * caller's unit of work), lookups, lists, and the helpers every lifecycle
- * handler shares. Reads go straight to D1; writes are queued on `services.uow`.
+ * Orders storage: number allocation, the statements that write orders and their audit rows, lookups, lists and
+ * who may see what. No chat platform here: issuing and telling people is the use cases' (usecases/orders.ts).
  */
-import type { Services } from "../commands/types.ts";
 import type { BatchCondition } from "../delivery/outbox.ts";
-import { managersWithOpenId, type Actor, type Person } from "./people.ts";
-import { chunkForJson } from "./client.ts";
+import type { Actor } from "./people.ts";
 import type { OrderKind, OrderStatus } from "./schema.ts";
 import {
   countOrders,
-  formatOrderNumber,
   matchesFilter,
   ORDER_PREFIXES_SETTING,
   PAGE_SIZE,
@@ -19,34 +15,12 @@ import {
   type OrderFilter,
   type Relation,
 } from "../domain/orders.ts";
-import { localDate } from "../domain/time.ts";
-import { orderCard, type OrderEventView, type OrderView } from "../feishu/cards/order-card.ts";
-import type { Card } from "../feishu/cards/kit.ts";
-import { messages, type Messages } from "../i18n/index.ts";
+import { officeOfZone, scopeOf, scopeParam, topOffice, zoneInScope, type Office, type ZoneLike } from "../domain/offices.ts";
+import { OFFICES_SQL, zoneInScopeSqlPositional } from "./offices.ts";
+import type { OrderEventView, OrderView } from "../domain/orders.ts";
+import type { Messages } from "../i18n/index.ts";
 
 export const SYSTEM_ACTOR = "system";
-
-export interface IssueInput {
-  kind: OrderKind;
-  /** one order per entry; a school may appear more than once (one rectification item per problem) */
-  schoolCodes: string[];
-  dueDate: string;
-  text: string;
-  issuedByCode: string;
-  /** per entry, the visit report problem the item tracks (kind `rectification_item`) */
-  problemIds?: (number | null)[];
-  /** per entry, a text / due date overriding `text` / `dueDate` */
-  texts?: (string | null)[];
-  dueDates?: (string | null)[];
-}
-
-export interface IssuedOrder {
-  number: string;
-  schoolCode: string;
-  /** how many people the delivery card goes to */
-  recipients: number;
-  id?: number;
-}
 
 export interface Recipient {
   schoolCode: string;
@@ -70,6 +44,9 @@ export interface OrderRecord extends OrderView {
   updatedAt: number;
   supervisorCode: string | null;
   zoneCode: string;
+  /** the school's zone level and district, for the office scope */
+  zoneLevel: "city" | "district";
+  zoneDistrict: string;
 }
 
 export async function loadPrefixes(d1: D1Database): Promise<Record<OrderKind, string>> {
@@ -84,18 +61,43 @@ export async function loadPrefixes(d1: D1Database): Promise<Record<OrderKind, st
 }
 
 /**
- * Reserves `count` sequence numbers of (kind, year) in ONE statement and returns the first.
+ * Reserves `count` sequence numbers of (office, kind, year) in ONE statement and returns the first.
  * Runs directly, before the caller's batch: numbers are never reused (a failed batch leaves a gap).
  */
-export async function allocateSeqs(d1: D1Database, kind: OrderKind, year: number, count: number): Promise<number> {
+export async function allocateSeqs(d1: D1Database, kind: OrderKind, year: number, count: number, officeCode = ""): Promise<number> {
   const row = await d1
     .prepare(
-      `INSERT INTO order_counters (kind, year, last_seq) VALUES (?1, ?2, ?3)
-       ON CONFLICT(kind, year) DO UPDATE SET last_seq = last_seq + excluded.last_seq RETURNING last_seq`,
+      `INSERT INTO order_sequences (office_code, kind, year, last_seq) VALUES (?4, ?1, ?2, ?3)
+       ON CONFLICT(office_code, kind, year) DO UPDATE SET last_seq = last_seq + excluded.last_seq RETURNING last_seq`,
     )
-    .bind(kind, year, count)
+    .bind(kind, year, count, officeCode)
     .first<{ last_seq: number }>();
   return row!.last_seq - count + 1;
+}
+
+/** Which office numbers each school's order: the issuing manager's office, else (a supervisor's rectification item) the school's. */
+export async function numberingOffices(d1: D1Database, issuedByCode: string, schoolCodes: readonly string[]): Promise<Map<string, Office | null>> {
+  const [officeRows, issuerRows, zoneRows] = await d1.batch([
+    d1.prepare(OFFICES_SQL),
+    d1.prepare("SELECT role, office_code AS officeCode FROM people WHERE code = ?1").bind(issuedByCode),
+    d1
+      .prepare(
+        `SELECT s.code, COALESCE(z.level, 'city') AS level, COALESCE(z.district, '') AS district FROM schools s LEFT JOIN zones z ON z.code = s.zone_code
+         WHERE s.code IN (SELECT value FROM json_each(?1))`,
+      )
+      .bind(JSON.stringify([...new Set(schoolCodes)])),
+  ]);
+  const offices = (officeRows?.results ?? []) as unknown as Office[];
+  const result = new Map<string, Office | null>();
+  if (offices.length === 0) return result;
+  const issuer = (issuerRows?.results ?? [])[0] as { role: string; officeCode: string | null } | undefined;
+  const issuerIsManager = issuedByCode.startsWith("admin:") || issuer?.role === "manager" || issuer?.role === "admin";
+  const issuerOffice = issuerIsManager ? scopeOf(offices, issuer?.officeCode ?? null).office : null;
+  for (const zone of (zoneRows?.results ?? []) as unknown as (ZoneLike & { code: string })[]) {
+    result.set(zone.code, issuerOffice ?? officeOfZone(offices, zone));
+  }
+  for (const code of schoolCodes) if (!result.has(code)) result.set(code, issuerOffice ?? topOffice(offices));
+  return result;
 }
 
 /** The nameplate supervisor and the school contacts of each school who can receive messages. */
@@ -127,7 +129,7 @@ export async function personName(d1: D1Database, code: string): Promise<string> 
   return row?.name ?? (code.startsWith("admin:") ? "Admin" : code);
 }
 
-async function schoolNames(d1: D1Database, codes: readonly string[]): Promise<Map<string, string>> {
+export async function schoolNames(d1: D1Database, codes: readonly string[]): Promise<Map<string, string>> {
   const { results } = await d1
     .prepare("SELECT code, name FROM schools WHERE code IN (SELECT value FROM json_each(?1))")
     .bind(JSON.stringify([...new Set(codes)]))
@@ -135,114 +137,26 @@ async function schoolNames(d1: D1Database, codes: readonly string[]): Promise<Ma
   return new Map(results.map((r) => [r.code, r.name]));
 }
 
-const INSERT_ORDERS_SQL = `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, problem_id, updated_at)
-SELECT json_extract(value, '$.number'), ?1, ?2, json_extract(value, '$.seq'), json_extract(value, '$.schoolCode'),
+export const INSERT_ORDERS_SQL = `INSERT INTO orders (number, office_code, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, problem_id, updated_at)
+SELECT json_extract(value, '$.number'), json_extract(value, '$.officeCode'), ?1, ?2, json_extract(value, '$.seq'), json_extract(value, '$.schoolCode'),
        json_extract(value, '$.text'), json_extract(value, '$.dueDate'), 'issued', ?3, ?4, json_extract(value, '$.problemId'), ?4
 FROM json_each(?5)`;
 
-const INSERT_ISSUED_EVENTS_SQL = `INSERT INTO order_events (order_id, at, actor_code, action, note, data)
+export const INSERT_ISSUED_EVENTS_SQL = `INSERT INTO order_events (order_id, at, actor_code, action, note, data)
 SELECT o.id, ?1, ?2, 'issued', NULL, json_object('dueDate', o.due_date, 'schoolCode', o.school_code)
 FROM json_each(?3) j JOIN orders o ON o.number = j.value`;
 
-const LINK_PROBLEMS_SQL = `UPDATE problems SET order_id = (SELECT o.id FROM orders o WHERE o.problem_id = problems.id ORDER BY o.id DESC LIMIT 1)
+export const LINK_PROBLEMS_SQL = `UPDATE problems SET order_id = (SELECT o.id FROM orders o WHERE o.problem_id = problems.id ORDER BY o.id DESC LIMIT 1)
 WHERE id IN (SELECT value FROM json_each(?1))`;
-
-/**
- * Issues one numbered order per entry of `schoolCodes`: allocates the numbers at once (one statement),
- * then queues on `services.uow` the order rows, their `issued` audit rows and the delivery cards to each
- * school's nameplate supervisor and contacts (`order:<number>:deliver:<personCode>`).
- * The caller validates (schools exist, due date, text length, role) and commits the unit of work.
- */
-export async function issueOrders(services: Services, input: IssueInput): Promise<IssuedOrder[]> {
-  const count = input.schoolCodes.length;
-  if (count === 0) return [];
-  const { d1, nowMs } = services;
-  const timeZone = services.config.TIMEZONE;
-  const today = localDate(nowMs, timeZone);
-  const year = Number(today.slice(0, 4));
-  const [prefixes, recipients, names, issuerName] = await Promise.all([
-    loadPrefixes(d1),
-    recipientsOf(d1, input.schoolCodes),
-    schoolNames(d1, input.schoolCodes),
-    personName(d1, input.issuedByCode),
-  ]);
-  const first = await allocateSeqs(d1, input.kind, year, count);
-  const rows = input.schoolCodes.map((schoolCode, i) => ({
-    number: formatOrderNumber(prefixes[input.kind], year, first + i),
-    seq: first + i,
-    schoolCode,
-    text: input.texts?.[i] ?? input.text,
-    dueDate: input.dueDates?.[i] ?? input.dueDate,
-    problemId: input.problemIds?.[i] ?? null,
-  }));
-  for (const chunk of chunkForJson(rows)) {
-    services.uow.write(d1.prepare(INSERT_ORDERS_SQL).bind(input.kind, year, input.issuedByCode, nowMs, JSON.stringify(chunk)));
-  }
-  for (const chunk of chunkForJson(rows.map((r) => r.number))) {
-    services.uow.write(d1.prepare(INSERT_ISSUED_EVENTS_SQL).bind(nowMs, input.issuedByCode, JSON.stringify(chunk)));
-  }
-  const problemIds = rows.map((r) => r.problemId).filter((id): id is number => typeof id === "number");
-  if (problemIds.length > 0) services.uow.write(d1.prepare(LINK_PROBLEMS_SQL).bind(JSON.stringify(problemIds)));
-
-  for (const row of rows) {
-    const view: OrderView = {
-      number: row.number,
-      kind: input.kind,
-      schoolCode: row.schoolCode,
-      schoolName: names.get(row.schoolCode) ?? row.schoolCode,
-      text: row.text,
-      dueDate: row.dueDate,
-      status: "issued",
-      issuedByName: issuerName,
-      issuedAt: nowMs,
-    };
-    notifyPeople(services, recipients.get(row.schoolCode) ?? [], (person) => `order:${row.number}:deliver:${person.code}`, (t) =>
-      orderCard(t, view, { today, timeZone, intro: t.orders.deliverIntro, actions: true }),
-    );
-  }
-  return rows.map((row) => ({ number: row.number, schoolCode: row.schoolCode, recipients: (recipients.get(row.schoolCode) ?? []).length }));
-}
-
-/** Queues one card per person, in the person's language (with `onlyIf`, only if that holds when the batch runs). */
-export function notifyPeople(
-  services: Services,
-  people: readonly { code: string; openId: string | null; lang: string }[],
-  key: (person: { code: string }) => string,
-  build: (t: Messages) => Card,
-  onlyIf?: BatchCondition,
-): number {
-  let sent = 0;
-  for (const person of people) {
-    if (!person.openId) continue;
-    services.uow.send({ key: key(person), to: { openId: person.openId }, msgType: "interactive", content: build(messages(person.lang)), ...(onlyIf ? { onlyIf } : {}) });
-    sent++;
-  }
-  return sent;
-}
-
-/**
- * Tells `people` about a change to `order` made from the state just read, if the change applied (`applied`,
- * from `queueTransition`): of two changes raced from the same state only the one whose batch commits first
- * is told. The key names that state (`order:<number>:after:<updatedAt>:<person>`), so a repeat of the same
- * change adds nothing either.
- */
-export function notifyChange(
-  services: Services,
-  order: Pick<OrderRecord, "number" | "updatedAt">,
-  people: readonly { code: string; openId: string | null; lang: string }[],
-  build: (t: Messages) => Card,
-  applied: BatchCondition,
-): number {
-  return notifyPeople(services, people, (person) => `order:${order.number}:after:${order.updatedAt}:${person.code}`, build, applied);
-}
 
 // ---------------------------------------------------------------- reads
 
 const ORDER_SELECT = `SELECT o.id, o.number, o.kind, o.year, o.seq, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName,
   o.text, o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
   o.problem_id AS problemId, o.acknowledged_at AS acknowledgedAt, o.reported_at AS reportedAt, o.closed_at AS closedAt,
-  o.reminded_for_due AS remindedForDue, o.updated_at AS updatedAt, s.supervisor_code AS supervisorCode, COALESCE(s.zone_code, '') AS zoneCode
-FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by`;
+  o.reminded_for_due AS remindedForDue, o.updated_at AS updatedAt, s.supervisor_code AS supervisorCode, COALESCE(s.zone_code, '') AS zoneCode,
+  COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
+FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by LEFT JOIN zones z ON z.code = s.zone_code`;
 
 export async function findOrderByNumber(d1: D1Database, number: string): Promise<OrderRecord | null> {
   return d1.prepare(`${ORDER_SELECT} WHERE o.number = ?1`).bind(number).first<OrderRecord>();
@@ -263,15 +177,18 @@ export async function orderHistory(d1: D1Database, orderId: number, t: Messages)
   return results.map((e) => ({ ...e, actorName: e.actorCode === SYSTEM_ACTOR ? t.orders.system : e.actorName }));
 }
 
-/** How `actor` relates to the order: manager, the school's nameplate supervisor or contact (recipient), or other. */
-export function relationOf(actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode">): Relation {
-  if (actor.role === "manager" || actor.role === "admin") return "manager";
+/**
+ * How `actor` relates to the order: a manager of an office whose scope holds the school, the school's nameplate
+ * supervisor or contact (recipient), or other (a manager of another district's office is "other").
+ */
+export function relationOf(actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode" | "zoneLevel" | "zoneDistrict">): Relation {
+  if (actor.role === "manager" || actor.role === "admin") return zoneInScope(actor.scope, { level: order.zoneLevel, district: order.zoneDistrict }) ? "manager" : "other";
   if (actor.role === "supervisor" && order.supervisorCode === actor.code) return "recipient";
   if (actor.role === "school_contact" && actor.schoolCode === order.schoolCode) return "recipient";
   return "other";
 }
 
-export const canSee = (actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode">) => relationOf(actor, order) !== "other";
+export const canSee = (actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode" | "zoneLevel" | "zoneDistrict">) => relationOf(actor, order) !== "other";
 
 // ---------------------------------------------------------------- writes shared by the lifecycle handlers
 
@@ -292,39 +209,33 @@ export function eventStatement(d1: D1Database, e: { orderId: number; at: number;
 }
 
 /**
- * Moves an order from the state just read to `to` (guarded: nothing happens if the order changed meanwhile,
- * e.g. another manager's click in the same moment) and appends the audit row in the same batch.
- * Returns the condition "this change applied" (its audit row exists), for answers that must not claim a lost race.
+ * The guarded status change of an order from the state just read (nothing happens if it changed meanwhile)
+ * and its audit row, and the condition "this change applied" (its audit row exists).
  */
-export function queueTransition(
-  services: Services,
+export function transitionStatements(
+  d1: D1Database,
+  nowMs: number,
   order: Pick<OrderRecord, "id" | "status" | "updatedAt">,
   change: { to: OrderStatus; actorCode: string; action: string; note?: string | null; data?: unknown; set?: Record<string, string | number | null> },
-): BatchCondition {
-  const { d1, nowMs } = services;
+): { statements: D1PreparedStatement[]; applied: BatchCondition } {
   const set = { status: change.to, updated_at: nowMs, ...(change.set ?? {}) };
   const columns = Object.keys(set);
   const assignments = columns.map((column, i) => `${column} = ?${i + 1}`).join(", ");
   const values = Object.values(set);
-  services.uow.write(
-    d1
-      .prepare(`UPDATE orders SET ${assignments} WHERE id = ?${values.length + 1} AND status = ?${values.length + 2} AND updated_at = ?${values.length + 3}`)
-      .bind(...values, order.id, order.status, order.updatedAt),
-    eventIfChanged(d1, { orderId: order.id, at: nowMs, actorCode: change.actorCode, action: change.action, note: change.note, data: change.data }),
-  );
-  return { sql: "SELECT 1 FROM order_events WHERE order_id = ? AND at = ? AND actor_code = ? AND action = ?", params: [order.id, nowMs, change.actorCode, change.action] };
+  return {
+    statements: [
+      d1
+        .prepare(`UPDATE orders SET ${assignments} WHERE id = ?${values.length + 1} AND status = ?${values.length + 2} AND updated_at = ?${values.length + 3}`)
+        .bind(...values, order.id, order.status, order.updatedAt),
+      eventIfChanged(d1, { orderId: order.id, at: nowMs, actorCode: change.actorCode, action: change.action, note: change.note, data: change.data }),
+    ],
+    applied: { sql: "SELECT 1 FROM order_events WHERE order_id = ? AND at = ? AND actor_code = ? AND action = ?", params: [order.id, nowMs, change.actorCode, change.action] },
+  };
 }
 
 /** People to tell about a change: the school's recipients. */
 export async function recipientsOfOrder(d1: D1Database, order: Pick<OrderRecord, "schoolCode">): Promise<Recipient[]> {
   return (await recipientsOf(d1, [order.schoolCode])).get(order.schoolCode) ?? [];
-}
-
-/** Who verifies a report: the issuer if a manager on the roster with an open_id; otherwise (a supervisor's rectification item, a bootstrap admin) every manager. */
-export async function issuerOrManagers(services: Pick<Services, "db">, issuedBy: string): Promise<Person[]> {
-  const managers = await managersWithOpenId(services.db);
-  const issuer = managers.filter((person) => person.code === issuedBy);
-  return issuer.length > 0 ? issuer : managers;
 }
 
 // ---------------------------------------------------------------- lists
@@ -346,9 +257,13 @@ export interface OrderList {
   matching: number;
 }
 
-/** What `actor` may see: managers everything, supervisors their nameplate schools, contacts their school. */
-function visibility(actor: Actor): { sql: string; params: string[] } | null {
-  if (actor.role === "manager" || actor.role === "admin") return { sql: "", params: [] };
+/** What `actor` may see: managers their office's scope, supervisors their nameplate schools, contacts their school. */
+function visibility(actor: Actor): { sql: string; params: (string | null)[] } | null {
+  if (actor.role === "manager" || actor.role === "admin") {
+    if (actor.scope.districts === null) return { sql: "", params: [] };
+    const param = scopeParam(actor.scope);
+    return { sql: ` AND ${zoneInScopeSqlPositional("s.zone_code")}`, params: [param, param] };
+  }
   if (actor.role === "supervisor") return { sql: " AND s.supervisor_code = ?", params: [actor.code] };
   if (actor.role === "school_contact" && actor.schoolCode) return { sql: " AND o.school_code = ?", params: [actor.schoolCode] };
   return null;
@@ -360,7 +275,7 @@ export async function listOrders(d1: D1Database, actor: Actor, scope: ListScope,
   if (!visible) return { counts: countOrders([], today), rows: [], matching: 0 };
   let sql = `SELECT o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.due_date AS dueDate, o.status
     FROM orders o LEFT JOIN schools s ON s.code = o.school_code WHERE 1 = 1${visible.sql}`;
-  const params: string[] = [...visible.params];
+  const params: (string | null)[] = [...visible.params];
   if (scope.kind === "zone") sql += " AND s.zone_code = ?";
   if (scope.kind === "school") sql += " AND o.school_code = ?";
   if (scope.kind === "supervisor") sql += " AND s.supervisor_code = ?";

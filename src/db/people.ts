@@ -1,5 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { scopeOf, WHOLE_SCOPE, zoneInScope, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
+import { loadOffices } from "./offices.ts";
 import { people, schools, zones, type Role } from "./schema.ts";
 
 export type Person = typeof people.$inferSelect;
@@ -17,30 +19,51 @@ export interface Actor {
   schoolCode: string | null;
   /** true for ADMIN_OPEN_IDS entries that are not on the roster */
   bootstrap: boolean;
+  /** managers and admins: their office ('' / null = the top office) */
+  officeCode: string | null;
+  /** what a manager may see and act on, resolved once per request (everything for others: their own rules apply) */
+  scope: OfficeScope;
 }
 
 export async function findActor(db: Db, openId: string, adminOpenIds: readonly string[]): Promise<Actor | null> {
   const person = await db.query.people.findFirst({ where: and(eq(people.openId, openId), eq(people.active, true)) });
   const isBootstrapAdmin = adminOpenIds.includes(openId);
   if (person) {
+    const role = isBootstrapAdmin ? "admin" : person.role;
+    const officeCode = isBootstrapAdmin ? null : person.officeCode;
+    const scope = role === "manager" || role === "admin" ? scopeOf(await loadOffices(db), officeCode) : WHOLE_SCOPE;
     return {
       code: person.code,
       name: person.name,
-      role: isBootstrapAdmin ? "admin" : person.role,
+      role,
       openId,
       lang: person.lang,
       zoneCode: person.zoneCode,
       schoolCode: person.schoolCode,
       bootstrap: false,
+      officeCode,
+      scope,
     };
   }
   if (isBootstrapAdmin) {
-    return { code: `admin:${openId}`, name: "Admin", role: "admin", openId, lang: "zh", zoneCode: null, schoolCode: null, bootstrap: true };
+    const scope = scopeOf(await loadOffices(db), null);
+    return { code: `admin:${openId}`, name: "Admin", role: "admin", openId, lang: "zh", zoneCode: null, schoolCode: null, bootstrap: true, officeCode: null, scope };
   }
   return null;
 }
 
 export const isManager = (actor: Pick<Actor, "role">) => actor.role === "manager" || actor.role === "admin";
+
+/** Code, name and zone of every active school, with the zone's level and district (for scope checks). */
+export async function schoolRefsWithZone(d1: D1Database): Promise<{ code: string; name: string; zoneCode: string; level: "city" | "district"; district: string }[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT s.code, s.name, s.zone_code AS zoneCode, COALESCE(z.level, 'city') AS level, COALESCE(z.district, '') AS district
+       FROM schools s LEFT JOIN zones z ON z.code = s.zone_code WHERE s.active = 1`,
+    )
+    .all<{ code: string; name: string; zoneCode: string; level: "city" | "district"; district: string }>();
+  return results;
+}
 
 export async function schoolsOfSupervisor(db: Db, supervisorCode: string): Promise<School[]> {
   return db.select().from(schools).where(and(eq(schools.supervisorCode, supervisorCode), eq(schools.active, true))).orderBy(schools.code);
@@ -50,12 +73,17 @@ export async function zoneByCode(db: Db, code: string): Promise<Zone | undefined
   return db.query.zones.findFirst({ where: eq(zones.code, code) });
 }
 
-export async function managersWithOpenId(db: Db): Promise<Person[]> {
-  return db
+/** Active managers and admins who can receive messages; with `zone`, only those whose office scope holds it. */
+export async function managersWithOpenId(db: Db, zone?: ZoneLike): Promise<Person[]> {
+  const managers = await db
     .select()
     .from(people)
     .where(and(inArray(people.role, ["manager", "admin"]), eq(people.active, true)))
     .then((rows) => rows.filter((p) => p.openId));
+  if (!zone) return managers;
+  const offices = await loadOffices(db);
+  if (offices.length === 0) return managers;
+  return managers.filter((manager) => zoneInScope(scopeOf(offices, manager.officeCode), zone));
 }
 
 /** Code and name of every active school, for matching what users type (one query). */

@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ORDER_KINDS, ORDER_STATUSES } from "../domain/orders.ts";
 
 /*
  * Conventions: codes from the roster are the stable keys; calendar dates are
@@ -11,6 +12,18 @@ const createdAt = () => integer("created_at").notNull();
 const updatedAt = () => integer("updated_at").notNull();
 
 // ---------------------------------------------------------------- roster
+
+/** Supervision offices as a tree (offices.csv); empty = one implicit office (domain/offices.ts). */
+export const offices = sqliteTable("offices", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  shortName: text("short_name").notNull(),
+  parentCode: text("parent_code"),
+  district: text("district").notNull().default(""),
+  digestChatId: text("digest_chat_id"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
 
 export const zones = sqliteTable("zones", {
   code: text("code").primaryKey(),
@@ -38,6 +51,8 @@ export const people = sqliteTable(
     email: text("email"),
     openId: text("open_id"),
     lang: text("lang", { enum: ["zh", "en"] }).notNull().default("zh"),
+    /** managers and admins: their office (offices.code); empty = the top office */
+    officeCode: text("office_code"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -289,10 +304,8 @@ export const problems = sqliteTable(
 
 // ---------------------------------------------------------------- supervision orders
 
-export const ORDER_KINDS = ["notice", "bulletin", "order", "rectification", "rectification_item"] as const;
-export type OrderKind = (typeof ORDER_KINDS)[number];
-export const ORDER_STATUSES = ["issued", "acknowledged", "reported", "closed", "cancelled"] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+// the orders' vocabulary is the domain's (domain/orders.ts); re-exported for the storage layer's users
+export { ORDER_KINDS, ORDER_STATUSES, type OrderKind, type OrderStatus } from "../domain/orders.ts";
 
 /** One order per school: issuing to three schools makes three numbered orders. */
 export const orders = sqliteTable(
@@ -300,6 +313,8 @@ export const orders = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     number: text("number").notNull(),
+    /** the issuing office ('' without offices); numbers run per office, kind and year */
+    officeCode: text("office_code").notNull().default(""),
     kind: text("kind", { enum: ORDER_KINDS }).notNull(),
     year: integer("year").notNull(),
     seq: integer("seq").notNull(),
@@ -319,13 +334,13 @@ export const orders = sqliteTable(
   },
   (t) => [
     uniqueIndex("orders_number_unique").on(t.number),
-    uniqueIndex("orders_kind_year_seq").on(t.kind, t.year, t.seq),
+    uniqueIndex("orders_office_kind_year_seq").on(t.officeCode, t.kind, t.year, t.seq),
     index("orders_status_due_idx").on(t.status, t.dueDate),
     index("orders_school_idx").on(t.schoolCode),
   ],
 );
 
-/** Per (kind, year) sequence; incremented in one statement so concurrent issues never share a number. */
+/** Per (kind, year) sequence of the numbers before offices; superseded by `order_sequences` (copied there by migration). */
 export const orderCounters = sqliteTable(
   "order_counters",
   {
@@ -334,6 +349,18 @@ export const orderCounters = sqliteTable(
     lastSeq: integer("last_seq").notNull(),
   },
   (t) => [primaryKey({ columns: [t.kind, t.year] })],
+);
+
+/** Per (office, kind, year) sequence ('' = no offices); incremented in one statement so concurrent issues never share a number. */
+export const orderSequences = sqliteTable(
+  "order_sequences",
+  {
+    officeCode: text("office_code").notNull(),
+    kind: text("kind").notNull(),
+    year: integer("year").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.officeCode, t.kind, t.year] })],
 );
 
 /** Append-only audit trail of every order change. */
@@ -380,3 +407,31 @@ export const digests = sqliteTable(
   (t) => [primaryKey({ columns: [t.week, t.scope] })],
 );
 
+
+// ---------------------------------------------------------------- roster imports
+
+export const ROSTER_IMPORT_STATUSES = ["done", "pending", "confirmed", "discarded"] as const;
+
+/**
+ * Every roster import: who, when, which file (name and SHA-256), what changed. A people.csv import that
+ * would remove people is `pending` until an admin confirms the deactivation of `pending_codes` (JSON array).
+ */
+export const rosterImports = sqliteTable(
+  "roster_imports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    actorCode: text("actor_code").notNull(),
+    kind: text("kind").notNull(),
+    fileName: text("file_name").notNull(),
+    fileHash: text("file_hash").notNull(),
+    added: integer("added").notNull().default(0),
+    updated: integer("updated").notNull().default(0),
+    deactivated: integer("deactivated").notNull().default(0),
+    status: text("status", { enum: ROSTER_IMPORT_STATUSES }).notNull().default("done"),
+    pendingCodes: text("pending_codes"),
+    decidedBy: text("decided_by"),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [index("roster_imports_at_idx").on(t.at)],
+);

@@ -18,7 +18,8 @@ import { SchoolCalendar, type CalendarPeriod } from "./calendar.ts";
 import { daysOverdue, isEscalation, isOpen, isOverdue } from "./orders.ts";
 import { ROUTINE_ITEMS } from "./report-form.ts";
 import { addDays, isoWeekOf, localMidnightMs, weekday, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
-import type { OrderStatus } from "../db/schema.ts";
+import type { OrderStatus } from "./orders.ts";
+import { districtOffices, scopeOf, zoneInScope, type Office, type OfficeScope } from "./offices.ts";
 
 export const MISSED_THRESHOLD = 2;
 /** items listed per section before "and M more" (office card; a zone card lists more) */
@@ -80,6 +81,8 @@ export interface ZoneRow {
   code: string;
   name: string;
   level: ZoneLevel;
+  /** district-level zones: the district (which office runs it, domain/offices.ts) */
+  district?: string;
   leadCode: string | null;
   leadOpenId: string | null;
   leadLang: "zh" | "en" | null;
@@ -203,7 +206,19 @@ export interface EscalationLine extends EscalationRow {
   days: number;
 }
 
-export type DigestScope = { kind: "office" } | { kind: "zone"; code: string };
+/** The whole deployment, one office's zones (`zones`, titled with `officeName`), or one zone. */
+export type DigestScope = { kind: "office"; zones?: ReadonlySet<string>; officeName?: string } | { kind: "zone"; code: string };
+
+/** One row per district office on the top office's card, so the city sees which districts lag. */
+export interface OfficeLine {
+  code: string;
+  name: string;
+  planned: number;
+  reported: number;
+  rate: number | null;
+  problems: number;
+  overdue: number;
+}
 
 export interface Digest {
   week: IsoWeek;
@@ -231,6 +246,8 @@ export interface Digest {
   misses: Summary<MissRow>;
   /** nothing planned, carried, found or issued, and no open orders */
   empty: boolean;
+  /** the top office's digest: one line per district office (else empty) */
+  offices: OfficeLine[];
 }
 
 const zero = (): VisitCounts => ({ planned: 0, reported: 0, missed: 0, carried: 0 });
@@ -251,7 +268,7 @@ export function monthHasSchoolDays(window: DigestWindow, calendar: readonly Cale
 
 /** Builds the digest of the whole office or of one zone from the same rows. */
 export function buildDigest(data: DigestData, scope: DigestScope, topN = scope.kind === "office" ? TOP_N : ZONE_TOP_N): Digest {
-  const inScope = (zone: string) => scope.kind === "office" || zone === scope.code;
+  const inScope = (zone: string) => (scope.kind === "office" ? !scope.zones || scope.zones.has(zone) : zone === scope.code);
   const zoneByCode = new Map(data.zones.map((z) => [z.code, z]));
   const levelOf = (zone: string): ZoneLevel => zoneByCode.get(zone)?.level ?? "district";
 
@@ -340,7 +357,25 @@ export function buildDigest(data: DigestData, scope: DigestScope, topN = scope.k
     unvisited: summarise(unvisitedRows.map(({ code, name, zone }) => ({ code, name, zone })), topN, unvisitedTotal),
     misses: summarise(missRows, topN),
     empty,
+    offices: [],
   };
+}
+
+/** The codes of the zones an office scope covers. */
+export function zonesOfScope(zones: readonly ZoneRow[], scope: OfficeScope): Set<string> {
+  return new Set(zones.filter((zone) => zoneInScope(scope, { level: zone.level, district: zone.district ?? "" })).map((zone) => zone.code));
+}
+
+/** The digest of one office's scope; the top office's adds one line per district office. */
+export function buildOfficeDigest(data: DigestData, offices: readonly Office[], office: Office): Digest {
+  const scope = scopeOf(offices, office.code);
+  const digest = buildDigest(data, { kind: "office", zones: scope.districts === null ? undefined : zonesOfScope(data.zones, scope), officeName: office.name });
+  if (!scope.isTop) return digest;
+  const lines = districtOffices(offices).map((child): OfficeLine => {
+    const part = buildDigest(data, { kind: "office", zones: zonesOfScope(data.zones, scopeOf(offices, child.code)) });
+    return { code: child.code, name: child.name, planned: part.visits.planned, reported: part.visits.reported, rate: part.rate, problems: part.problems.total, overdue: part.orders.overdue };
+  });
+  return { ...digest, offices: lines, empty: digest.empty && lines.every((line) => line.planned + line.problems + line.overdue === 0) };
 }
 
 /** Does a zone have anything worth a direct message to its lead this week? */

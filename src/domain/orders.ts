@@ -2,8 +2,33 @@
  * Supervision orders (督导文书), pure rules: numbers, lifecycle transitions,
  * due dates, reminders, overdue and escalation maths. No I/O; "today" is an argument.
  */
-import type { OrderKind, OrderStatus } from "../db/schema.ts";
 import { addDays, daysBetween, type IsoDate } from "./time.ts";
+
+export const ORDER_KINDS = ["notice", "bulletin", "order", "rectification", "rectification_item"] as const;
+export type OrderKind = (typeof ORDER_KINDS)[number];
+export const ORDER_STATUSES = ["issued", "acknowledged", "reported", "closed", "cancelled"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** An order as people see it (cards, lists). */
+export interface OrderView {
+  number: string;
+  kind: OrderKind;
+  schoolCode: string;
+  schoolName: string;
+  text: string;
+  dueDate: string;
+  status: OrderStatus;
+  issuedByName: string;
+  issuedAt: number;
+}
+
+/** One entry of an order's audit trail, as shown. */
+export interface OrderEventView {
+  at: number;
+  actorName: string;
+  action: string;
+  note: string | null;
+}
 
 /** Number prefixes per kind; the office overrides any of them with the setting `order_prefixes` (JSON object by kind). */
 export const DEFAULT_ORDER_PREFIXES: Record<OrderKind, string> = {

@@ -1,6 +1,6 @@
 import type { Services, IncomingChat } from "../commands/types.ts";
 import type { Actor } from "../db/people.ts";
-import { textContent } from "../feishu/cards/kit.ts";
+import { textContent, type Card } from "../feishu/cards/kit.ts";
 import { FileTooLargeError } from "../feishu/client.ts";
 import { replyMessage } from "../commands/dispatch.ts";
 import type { Messages } from "../i18n/index.ts";
@@ -9,14 +9,21 @@ import { MAX_FILE_BYTES, parseRoster, rosterKindOf, type PersonRow } from "../ro
 import { parseCalendarCsv } from "../domain/calendar.ts";
 import { insertPeriods } from "../commands/calendar.ts";
 import { buildRosterContext, CONTEXT_QUERIES, diffRoster, EXISTING_QUERIES, rosterUpserts } from "../roster/store.ts";
+import { removedPeople, rowsOutOfScope, topAdmins, type ScopeLookup, type StoredPerson } from "../roster/review.ts";
+import { sha256Hex } from "../feishu/crypto.ts";
+import { OFFICES_SQL } from "../db/offices.ts";
+import type { Office, ZoneLike } from "../domain/offices.ts";
+import { DEACTIVATION_SQL, recordImport, type DeactivationRow } from "../db/roster-imports.ts";
+import { deactivationCard } from "../feishu/cards/roster-card.ts";
 
 const ERRORS_LISTED = 30;
 
 const isCalendarFile = (fileName: string) => /\.csv$/i.test(fileName) && /calendar|校历/i.test(fileName);
 
 /**
- * A manager sends zones.csv, people.csv, schools.csv (or calendar.csv) in a
- * direct chat; each file is checked whole and imported or refused.
+ * An administrator sends offices.csv, zones.csv, people.csv, schools.csv (or a manager calendar.csv) in a
+ * direct chat; each file is checked whole and imported or refused. Every import is recorded (roster_imports);
+ * a people.csv that leaves people out deactivates them only once the admin confirms (actions/roster-deactivate.ts).
  */
 export async function importRosterFile(
   services: Services,
@@ -26,7 +33,7 @@ export async function importRosterFile(
   file: { fileKey: string; fileName: string; fileSize?: number },
 ): Promise<string> {
   let replies = 0;
-  const reply = (text: string) => services.uow.send(replyMessage(chat, replies++, textContent(text)));
+  const reply = (content: string | Card) => services.uow.send(replyMessage(chat, replies++, typeof content === "string" ? textContent(content) : content));
   if (actor.role !== "manager" && actor.role !== "admin") {
     reply(t.roster.onlyManagers);
     return "refused";
@@ -39,6 +46,17 @@ export async function importRosterFile(
   if (!kind) {
     reply(t.roster.unknownFile(file.fileName));
     return "unknown_file";
+  }
+  if (kind !== "calendar" && actor.role !== "admin") {
+    const { results } = await services.d1
+      .prepare("SELECT name, code FROM people WHERE role = 'admin' AND active = 1 ORDER BY code LIMIT 5")
+      .all<{ name: string; code: string }>();
+    reply(t.offices.onlyAdmins(results.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and)));
+    return "refused_not_admin";
+  }
+  if (kind === "offices" && !actor.scope.isTop) {
+    reply(t.offices.onlyTopAdmins(file.fileName));
+    return "refused_not_top_admin";
   }
 
   // Too big by what the message says: not downloaded at all; otherwise the download stops at the limit.
@@ -83,18 +101,37 @@ export async function importRosterFile(
   }
 
   const d1 = services.d1;
-  const [zoneRows, supervisorRows, openIdRows, existingRows] = await d1.batch([
+  const [zoneRows, supervisorRows, openIdRows, existingRows, officeRows, zoneInfoRows, schoolZoneRows, peopleRows] = await d1.batch([
     d1.prepare(CONTEXT_QUERIES.zoneCodes),
     d1.prepare(CONTEXT_QUERIES.supervisorCodes),
     d1.prepare(CONTEXT_QUERIES.openIds),
     d1.prepare(EXISTING_QUERIES[kind]),
+    d1.prepare(OFFICES_SQL),
+    d1.prepare("SELECT code, level, district FROM zones"),
+    d1.prepare("SELECT code, zone_code AS zoneCode FROM schools"),
+    d1.prepare(EXISTING_QUERIES.people),
   ]);
+  const offices = officeRows!.results as unknown as Office[];
   const context = buildRosterContext(
     zoneRows!.results as { code: string }[],
     supervisorRows!.results as { code: string }[],
     openIdRows!.results as { code: string; open_id: string }[],
+    [],
+    offices,
   );
   const parsed = parseRoster(kind, text, context, t);
+  const lookup: ScopeLookup = {
+    offices,
+    zones: new Map((zoneInfoRows!.results as unknown as (ZoneLike & { code: string })[]).map((zone) => [zone.code, zone])),
+    schoolZones: new Map((schoolZoneRows!.results as { code: string; zoneCode: string }[]).map((school) => [school.code, school.zoneCode])),
+  };
+  if (parsed.errors.length === 0) {
+    // An office's admin imports only the rows of its own office and the offices below it.
+    const lines = table(text);
+    for (const index of rowsOutOfScope(parsed, actor.scope, lookup)) {
+      parsed.errors.push({ line: lines[index] ?? index + 2, reason: `${parsed.rows[index]!.code}：${t.offices.rowOutOfScope}` });
+    }
+  }
   if (parsed.errors.length > 0) {
     const listed = parsed.errors.slice(0, ERRORS_LISTED).map((error) => t.roster.rowError(file.fileName, error.line, error.reason));
     const more = parsed.errors.length > ERRORS_LISTED ? [t.roster.moreErrors(parsed.errors.length - ERRORS_LISTED)] : [];
@@ -104,7 +141,16 @@ export async function importRosterFile(
 
   const existing = existingRows!.results as Record<string, unknown>[];
   const notes: string[] = [];
+  let removed: StoredPerson[] = [];
   if (parsed.kind === "people") {
+    const stored = peopleRows!.results as unknown as StoredPerson[];
+    removed = removedPeople(parsed.rows, stored, actor.scope, lookup);
+    // the file's own changes (roles, offices) must leave an admin; removals are checked again when confirmed
+    const admins = topAdmins(stored, parsed.rows, new Set(), offices);
+    if (admins.before.length > 0 && admins.after.length === 0) {
+      reply(t.offices.lastTopAdmin(admins.before.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and)));
+      return "refused_last_admin";
+    }
     notes.push(...(await resolveOpenIds(services, parsed.rows, existing, t)));
     const knownSchools = await d1.prepare("SELECT code FROM schools").all<{ code: string }>();
     const schoolCodes = new Set(knownSchools.results.map((row) => row.code));
@@ -115,6 +161,20 @@ export async function importRosterFile(
   for (const upsert of rosterUpserts(kind, [...diff.added, ...diff.updated], services.nowMs)) {
     services.uow.write(d1.prepare(upsert.sql).bind(...upsert.params));
   }
+  const hash = await sha256Hex(new Uint8Array(bytes));
+  const pendingCodes = removed.map((person) => person.code);
+  services.uow.write(
+    recordImport(d1, {
+      at: services.nowMs,
+      actorCode: actor.code,
+      kind,
+      fileName: file.fileName.slice(0, 200),
+      fileHash: hash,
+      added: diff.added.length,
+      updated: diff.updated.length,
+      pendingCodes,
+    }),
+  );
   reply(
     [
       t.roster.imported(file.fileName, t.roster.kinds[kind], diff.added.length, diff.updated.length, diff.unchanged),
@@ -122,7 +182,21 @@ export async function importRosterFile(
       t.roster.nextStep[kind],
     ].join("\n"),
   );
+  if (pendingCodes.length > 0) {
+    const details = await d1.prepare(DEACTIVATION_SQL).bind(JSON.stringify(pendingCodes)).all<DeactivationRow>();
+    reply(deactivationCard(t, file.fileName, details.results, { at: services.nowMs, hash: hash.slice(0, 16) }));
+    return "imported_pending_deactivation";
+  }
   return "imported";
+}
+
+/** The file line (1-based) of each data row, in the order the parser returns them (blank lines skipped). */
+function table(text: string): number[] {
+  const lines: number[] = [];
+  text.replace(/^\uFEFF/, "").split(/\r?\n/).forEach((line, index) => {
+    if (index > 0 && line.replace(/,/g, "").trim()) lines.push(index + 1);
+  });
+  return lines;
 }
 
 /** Fills in open_ids from mobile or email through Feishu; returns the lines to tell the importer. */

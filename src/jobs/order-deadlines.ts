@@ -11,7 +11,8 @@
  * Re-running the same day sends and writes nothing new.
  */
 import { chunkForJson } from "../db/client.ts";
-import { notifyPeople, recipientsOf, SYSTEM_ACTOR, type OrderRecord } from "../db/orders.ts";
+import { recipientsOf, SYSTEM_ACTOR, type OrderRecord } from "../db/orders.ts";
+import { notifyPeople } from "../usecases/orders.ts";
 import { managersWithOpenId } from "../db/people.ts";
 import { daysOverdue, ESCALATION_DAYS, needsReminder, REMINDER_DAYS } from "../domain/orders.ts";
 import { addDays, daysBetween, localDate } from "../domain/time.ts";

@@ -1,6 +1,8 @@
 import type { Services } from "../commands/types.ts";
 import { loadDigest, markSentStatement } from "../db/digest.ts";
-import { buildDigest, digestWindow, wantsPersonalLine, zoneHasNews, type DigestWindow } from "../domain/digest.ts";
+import { loadOffices } from "../db/offices.ts";
+import { topOffice } from "../domain/offices.ts";
+import { buildDigest, buildOfficeDigest, digestWindow, wantsPersonalLine, zoneHasNews, type DigestWindow } from "../domain/digest.ts";
 import { ESCALATION_DAYS } from "../domain/orders.ts";
 import { addWeeks, currentWeek, localDate, weekday, type IsoWeek } from "../domain/time.ts";
 import { digestCard } from "../feishu/cards/digest-card.ts";
@@ -11,7 +13,8 @@ import type { Job } from "./types.ts";
 export const OFFICE_SCOPE = "office";
 export const PEOPLE_SCOPE = "people";
 export const zoneScope = (code: string) => `zone:${code}`;
-export const digestKey = (week: IsoWeek, scope: "office" | `zone:${string}` | `person:${string}`) => `digest:${week}:${scope}`;
+export const officeScope = (code: string) => `office:${code}`;
+export const digestKey = (week: IsoWeek, scope: "office" | `office:${string}` | `zone:${string}` | `person:${string}`) => `digest:${week}:${scope}`;
 
 export function windowFor(services: Pick<Services, "config">, week: IsoWeek): DigestWindow {
   return digestWindow(week, services.config.TIMEZONE, ESCALATION_DAYS);
@@ -35,9 +38,24 @@ export const weeklyDigest: Job = {
     if (loaded.sentScopes.has(OFFICE_SCOPE)) return `week=${week} already_sent queries=${loaded.queries}`;
 
     const scopes: string[] = [OFFICE_SCOPE];
-    const office = buildDigest(loaded.data, { kind: "office" });
-    const chatId = services.config.DIGEST_CHAT_ID;
+    const offices = await loadOffices(services.db);
+    const top = topOffice(offices);
+    const chatId = top ? (top.digestChatId ?? services.config.DIGEST_CHAT_ID) : services.config.DIGEST_CHAT_ID;
+    const office = top ? buildOfficeDigest(loaded.data, offices, top) : buildDigest(loaded.data, { kind: "office" });
     if (chatId) services.uow.send({ key: digestKey(week, "office"), to: { chatId }, msgType: "interactive", content: digestCard(messages("zh"), office) });
+    // each district office with a group gets the digest of its own zones
+    let officeCards = 0;
+    for (const district of offices) {
+      if (district.code === top?.code || !district.digestChatId || loaded.sentScopes.has(officeScope(district.code))) continue;
+      services.uow.send({
+        key: digestKey(week, `office:${district.code}`),
+        to: { chatId: district.digestChatId },
+        msgType: "interactive",
+        content: digestCard(messages("zh"), buildOfficeDigest(loaded.data, offices, district)),
+      });
+      scopes.push(officeScope(district.code));
+      officeCards++;
+    }
 
     let zoneCards = 0;
     for (const zone of loaded.data.zones) {
@@ -71,6 +89,6 @@ export const weeklyDigest: Job = {
     }
 
     services.uow.write(markSentStatement(services.d1, week, scopes, services.nowMs));
-    return `week=${week} office=${chatId ? 1 : "no_chat"} zones=${zoneCards} people=${lines} queries=${loaded.queries}`;
+    return `week=${week} office=${chatId ? 1 : "no_chat"}${offices.length ? ` offices=${officeCards}` : ""} zones=${zoneCards} people=${lines} queries=${loaded.queries}`;
   },
 };

@@ -1,16 +1,26 @@
 import Papa from "papaparse";
 import type { Messages } from "../i18n/index.ts";
 import { ROLES, SCHOOL_STAGES, type Role } from "../db/schema.ts";
+import { checkOfficeTree } from "../domain/offices.ts";
 
 /**
  * Pure parsing and validation of the roster CSVs (format in ../shared/docs/domain.md).
  * A file with any bad row imports nothing: callers get every row error at once.
  */
 
-export type RosterKind = "zones" | "people" | "schools";
-export const ROSTER_ORDER: readonly RosterKind[] = ["zones", "people", "schools"];
+export type RosterKind = "offices" | "zones" | "people" | "schools";
+export const ROSTER_ORDER: readonly RosterKind[] = ["offices", "zones", "people", "schools"];
 export const MAX_ROWS = 20_000;
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export interface OfficeRow {
+  code: string;
+  name: string;
+  shortName: string;
+  parentCode: string | null;
+  district: string;
+  digestChatId: string | null;
+}
 
 export interface ZoneRow {
   code: string;
@@ -30,6 +40,7 @@ export interface PersonRow {
   email: string | null;
   openId: string | null;
   lang: "zh" | "en";
+  officeCode: string | null;
 }
 
 export interface SchoolRow {
@@ -50,6 +61,7 @@ export interface RowError {
 
 /** Column → accepted header spellings (English first, then the Chinese aliases). */
 const HEADERS: Record<RosterKind, Record<string, string[]>> = {
+  offices: { code: ["编号"], name: ["名称"], short_name: ["简称"], parent_code: ["上级编号"], district: ["区县"], digest_chat_id: ["周报群"] },
   zones: { code: ["编号"], name: ["名称"], level: ["级别"], district: ["区县"], lead_code: ["组长编号"] },
   people: {
     code: ["编号"],
@@ -61,6 +73,7 @@ const HEADERS: Record<RosterKind, Record<string, string[]>> = {
     email: ["邮箱"],
     open_id: [],
     lang: ["语言"],
+    office_code: ["所属督导室", "督导室编号"],
   },
   schools: {
     code: ["编号"],
@@ -75,6 +88,7 @@ const HEADERS: Record<RosterKind, Record<string, string[]>> = {
 };
 
 const REQUIRED_COLUMNS: Record<RosterKind, string[]> = {
+  offices: ["code", "name", "short_name"],
   zones: ["code", "name", "level"],
   people: ["code", "name", "role"],
   schools: ["code", "name", "zone_code", "stage", "ownership"],
@@ -110,10 +124,11 @@ export function isEmail(text: string): boolean {
 }
 const MAX_TEXT = 200;
 
-/** Recognises a roster file by its name: zones.csv / 责任区.csv, people.csv / 人员.csv, schools.csv / 学校.csv. */
+/** Recognises a roster file by its name: offices.csv / 督导室.csv, zones.csv / 责任区.csv, people.csv / 人员.csv, schools.csv / 学校.csv. */
 export function rosterKindOf(fileName: string): RosterKind | null {
   const name = fileName.toLowerCase();
   if (!name.endsWith(".csv")) return null;
+  if (/office|督导室/.test(name)) return "offices";
   if (/zone|责任区/.test(name)) return "zones";
   if (/people|person|人员|名单/.test(name)) return "people";
   if (/school|学校/.test(name)) return "schools";
@@ -164,9 +179,12 @@ export interface RosterContext {
   supervisorCodes: ReadonlySet<string>;
   /** open_id → person code */
   openIds: ReadonlyMap<string, string>;
+  /** office codes (empty: no offices.csv imported) */
+  officeCodes?: ReadonlySet<string>;
 }
 
 export type ParsedRoster =
+  | { kind: "offices"; rows: OfficeRow[]; errors: RowError[] }
   | { kind: "zones"; rows: ZoneRow[]; errors: RowError[] }
   | { kind: "people"; rows: PersonRow[]; errors: RowError[] }
   | { kind: "schools"; rows: SchoolRow[]; errors: RowError[] };
@@ -190,6 +208,28 @@ export function parseRoster(kind: RosterKind, text: string, context: RosterConte
     }
     return { code, name };
   };
+
+  if (kind === "offices") {
+    const rows: OfficeRow[] = [];
+    for (const { line, cells } of table.rows) {
+      const { code, name } = common(line, cells);
+      const shortName = cells.short_name ?? "";
+      if (!shortName) errors.push({ line, reason: e.required("short_name") });
+      else if ([...shortName].length > 10) errors.push({ line, reason: e.tooLong("short_name", 10) });
+      const digestChatId = cells.digest_chat_id || null;
+      if (digestChatId && !/^oc_[A-Za-z0-9_-]{1,100}$/.test(digestChatId)) errors.push({ line, reason: e.badChatId(digestChatId) });
+      rows.push({ code, name, shortName, parentCode: cells.parent_code || null, district: cells.district ?? "", digestChatId });
+    }
+    const lineOf = new Map(table.rows.map(({ line, cells }) => [cells.code ?? "", line]));
+    for (const problem of checkOfficeTree(rows)) {
+      if (problem.kind === "no_top") errors.push({ line: 1, reason: e.officeNoTop });
+      else if (problem.kind === "many_tops") errors.push({ line: lineOf.get(problem.codes[1]!) ?? 1, reason: e.officeManyTops(problem.codes.join(t.common.and)) });
+      else if (problem.kind === "unknown_parent") errors.push({ line: lineOf.get(problem.code) ?? 1, reason: e.officeUnknownParent(problem.parent) });
+      else if (problem.kind === "cycle") errors.push({ line: lineOf.get(problem.code) ?? 1, reason: e.officeCycle });
+      else errors.push({ line: lineOf.get(problem.codes[1]!) ?? 1, reason: e.officeDistrictTwice(problem.district) });
+    }
+    return { kind, rows, errors: errors.sort((a, b) => a.line - b.line) };
+  }
 
   if (kind === "zones") {
     const rows: ZoneRow[] = [];
@@ -223,6 +263,8 @@ export function parseRoster(kind: RosterKind, text: string, context: RosterConte
       if (email && !isEmail(email)) errors.push({ line, reason: e.badEmail(email.slice(0, 60)) });
       const lang = (cells.lang || "zh").toLowerCase();
       if (lang !== "zh" && lang !== "en") errors.push({ line, reason: e.badLang(cells.lang ?? "") });
+      const officeCode = cells.office_code || null;
+      if (officeCode && !context.officeCodes?.has(officeCode)) errors.push({ line, reason: e.unknownOffice(officeCode) });
       const openId = cells.open_id || null;
       if (openId) {
         const owner = fileOpenIds.get(openId) ?? context.openIds.get(openId);
@@ -239,6 +281,7 @@ export function parseRoster(kind: RosterKind, text: string, context: RosterConte
         email,
         openId,
         lang: lang === "en" ? "en" : "zh",
+        officeCode: role === "manager" || role === "admin" ? officeCode : null,
       });
     }
     return { kind, rows, errors };

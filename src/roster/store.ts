@@ -1,17 +1,18 @@
 import { chunkForJson } from "../db/client.ts";
-import type { ParsedRoster, PersonRow, RosterContext, RosterKind, SchoolRow, ZoneRow } from "./parse.ts";
+import type { OfficeRow, ParsedRoster, PersonRow, RosterContext, RosterKind, SchoolRow, ZoneRow } from "./parse.ts";
 
 /**
  * Diffing parsed roster rows against what is stored, and the bulk upserts that
  * write them. Shared by the chat import (in the Worker) and `npm run roster`.
  */
 
-export type RosterRow = ZoneRow | PersonRow | SchoolRow;
+export type RosterRow = OfficeRow | ZoneRow | PersonRow | SchoolRow;
 
 export const CONTEXT_QUERIES = {
   zoneCodes: "SELECT code FROM zones",
   supervisorCodes: "SELECT code FROM people WHERE role = 'supervisor' AND active = 1",
   openIds: "SELECT code, open_id FROM people WHERE open_id IS NOT NULL",
+  officeCodes: "SELECT code FROM offices",
 } as const;
 
 export function buildRosterContext(
@@ -19,8 +20,10 @@ export function buildRosterContext(
   supervisorRows: { code: string }[],
   openIdRows: { code: string; open_id: string }[],
   extraSupervisors: Iterable<string> = [],
+  officeRows: { code: string }[] = [],
 ): RosterContext {
   return {
+    officeCodes: new Set(officeRows.map((row) => row.code)),
     zoneCodes: new Set(zoneRows.map((row) => row.code)),
     supervisorCodes: new Set([...supervisorRows.map((row) => row.code), ...extraSupervisors]),
     openIds: new Map(openIdRows.map((row) => [row.open_id, row.code])),
@@ -29,16 +32,18 @@ export function buildRosterContext(
 
 /** Stored rows of a table, in the same shape as the parsed rows, for comparison. */
 export const EXISTING_QUERIES: Record<RosterKind, string> = {
+  offices: "SELECT code, name, short_name AS shortName, parent_code AS parentCode, district, digest_chat_id AS digestChatId FROM offices",
   zones: "SELECT code, name, level, district, lead_code AS leadCode FROM zones",
   people:
-    "SELECT code, name, role, zone_code AS zoneCode, school_code AS schoolCode, mobile, email, open_id AS openId, lang, active FROM people",
+    "SELECT code, name, role, zone_code AS zoneCode, school_code AS schoolCode, mobile, email, open_id AS openId, lang, office_code AS officeCode, active FROM people",
   schools:
     "SELECT code, name, zone_code AS zoneCode, supervisor_code AS supervisorCode, stage, ownership, address, visits_per_month AS visitsPerMonth, active FROM schools",
 };
 
 const COMPARED: Record<RosterKind, string[]> = {
+  offices: ["name", "shortName", "parentCode", "district", "digestChatId"],
   zones: ["name", "level", "district", "leadCode"],
-  people: ["name", "role", "zoneCode", "schoolCode", "mobile", "email", "openId", "lang"],
+  people: ["name", "role", "zoneCode", "schoolCode", "mobile", "email", "openId", "lang", "officeCode"],
   schools: ["name", "zoneCode", "supervisorCode", "stage", "ownership", "address", "visitsPerMonth"],
 };
 
@@ -74,20 +79,26 @@ export function diffRoster(parsed: ParsedRoster, existing: Record<string, unknow
 }
 
 const UPSERT_SQL: Record<RosterKind, string> = {
+  offices: `INSERT INTO offices (code, name, short_name, parent_code, district, digest_chat_id, created_at, updated_at)
+SELECT json_extract(value, '$.code'), json_extract(value, '$.name'), json_extract(value, '$.shortName'),
+       json_extract(value, '$.parentCode'), json_extract(value, '$.district'), json_extract(value, '$.digestChatId'), ?1, ?1
+FROM json_each(?2) WHERE true
+ON CONFLICT(code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, parent_code = excluded.parent_code,
+  district = excluded.district, digest_chat_id = excluded.digest_chat_id, updated_at = excluded.updated_at`,
   zones: `INSERT INTO zones (code, name, level, district, lead_code, created_at, updated_at)
 SELECT json_extract(value, '$.code'), json_extract(value, '$.name'), json_extract(value, '$.level'),
        json_extract(value, '$.district'), json_extract(value, '$.leadCode'), ?1, ?1
 FROM json_each(?2) WHERE true
 ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level, district = excluded.district,
   lead_code = excluded.lead_code, updated_at = excluded.updated_at`,
-  people: `INSERT INTO people (code, name, role, zone_code, school_code, mobile, email, open_id, lang, active, created_at, updated_at)
+  people: `INSERT INTO people (code, name, role, zone_code, school_code, mobile, email, open_id, lang, office_code, active, created_at, updated_at)
 SELECT json_extract(value, '$.code'), json_extract(value, '$.name'), json_extract(value, '$.role'),
        json_extract(value, '$.zoneCode'), json_extract(value, '$.schoolCode'), json_extract(value, '$.mobile'),
-       json_extract(value, '$.email'), json_extract(value, '$.openId'), json_extract(value, '$.lang'), 1, ?1, ?1
+       json_extract(value, '$.email'), json_extract(value, '$.openId'), json_extract(value, '$.lang'), json_extract(value, '$.officeCode'), 1, ?1, ?1
 FROM json_each(?2) WHERE true
 ON CONFLICT(code) DO UPDATE SET name = excluded.name, role = excluded.role, zone_code = excluded.zone_code,
   school_code = excluded.school_code, mobile = excluded.mobile, email = excluded.email,
-  open_id = COALESCE(excluded.open_id, people.open_id), lang = excluded.lang, active = 1, updated_at = excluded.updated_at`,
+  open_id = COALESCE(excluded.open_id, people.open_id), lang = excluded.lang, office_code = excluded.office_code, active = 1, updated_at = excluded.updated_at`,
   schools: `INSERT INTO schools (code, name, zone_code, supervisor_code, stage, ownership, address, visits_per_month, active, created_at, updated_at)
 SELECT json_extract(value, '$.code'), json_extract(value, '$.name'), json_extract(value, '$.zoneCode'),
        json_extract(value, '$.supervisorCode'), json_extract(value, '$.stage'), json_extract(value, '$.ownership'),

@@ -32,6 +32,7 @@ function rosterDirs(cities: number): string[] {
   for (let i = 0; i < schools.length; i += 15_000) {
     const dir = mkdtempSync(join(tmpdir(), "duxue-digest-"));
     dirs.push(dir);
+    writeFileSync(join(dir, "offices.csv"), roster.offices);
     writeFileSync(join(dir, "zones.csv"), roster.zones);
     writeFileSync(join(dir, "people.csv"), roster.people);
     writeFileSync(join(dir, "schools.csv"), [header, ...schools.slice(i, i + 15_000)].join("\n") + "\n");

@@ -24,7 +24,7 @@ describe("orders: bad input is answered and changes nothing", () => {
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatch(answer);
     expect(await state()).toEqual(before);
-    expect(await worker.query("SELECT * FROM order_counters ORDER BY kind")).toEqual(counters);
+    expect(await worker.query("SELECT * FROM order_sequences ORDER BY kind")).toEqual(counters);
     // only the reply went out
     expect(worker.fake.messages.filter((m) => m.receiveId !== `oc_p2p_${openId}`)).toEqual([]);
   }
@@ -49,7 +49,7 @@ describe("orders: bad input is answered and changes nothing", () => {
     await worker.settle();
     worker.fake.reset();
     before = await state();
-    counters = await worker.query("SELECT * FROM order_counters ORDER BY kind");
+    counters = await worker.query("SELECT * FROM order_sequences ORDER BY kind");
   });
 
   it("an ambiguous school lists the candidates", async () => {
@@ -95,7 +95,7 @@ describe("orders: bad input is answered and changes nothing", () => {
     await worker.settle();
     worker.fake.reset();
     before = await state();
-    counters = await worker.query("SELECT * FROM order_counters ORDER BY kind");
+    counters = await worker.query("SELECT * FROM order_sequences ORDER BY kind");
     const number = `督办〔${year}〕3号`;
     await expectRefused(MANAGER, `延期 ${number} 2020-01-01`, /已经过去/);
     await expectRefused(MANAGER, `退回 ${number}`, /用法：退回/);
@@ -117,7 +117,7 @@ describe("orders: bad input is answered and changes nothing", () => {
       expect(answer.card).toBeUndefined();
     }
     expect(await state()).toEqual(before);
-    expect(await worker.query("SELECT * FROM order_counters ORDER BY kind")).toEqual(counters);
+    expect(await worker.query("SELECT * FROM order_sequences ORDER BY kind")).toEqual(counters);
     expect(worker.fake.messages).toEqual([]);
   });
 

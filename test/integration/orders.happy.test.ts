@@ -56,7 +56,7 @@ describe("orders: from the command to verified closure", () => {
 
     const row = await order(number);
     expect(row).toMatchObject({ kind: "order", school_code: "SCH001", status: "issued", due_date: due, text: "请于期限内完成食堂卫生整改（含后厨），并报送整改报告。" });
-    expect(await worker.count("order_counters", "kind = 'order' AND year = ?", Number(year))).toBe(1);
+    expect(await worker.count("order_sequences", "office_code = '' AND kind = 'order' AND year = ?", Number(year))).toBe(1);
 
     // Delivered to the nameplate supervisor and the school contact, with the acknowledge / report / extension controls.
     for (const openId of [SUPERVISOR, CONTACT]) {

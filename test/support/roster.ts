@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { messages } from "../../src/i18n/index.ts";
 import { parseRoster, ROSTER_ORDER } from "../../src/roster/parse.ts";
-import { buildRosterContext, CONTEXT_QUERIES, rosterUpserts } from "../../src/roster/store.ts";
+import { buildRosterContext, CONTEXT_QUERIES, rosterUpserts, type RosterRow } from "../../src/roster/store.ts";
 import { ROOT } from "./build.ts";
 import type { TestWorker } from "./worker.ts";
 
@@ -12,13 +12,15 @@ export const FIXTURE_ROSTER = join(ROOT, "test/fixtures/roster");
 export async function seedRoster(worker: TestWorker, dir = FIXTURE_ROSTER, nowMs = Date.now()): Promise<void> {
   const d1 = await worker.d1();
   for (const kind of ROSTER_ORDER) {
-    const [zones, supervisors, openIds] = await Promise.all([
+    if (!existsSync(join(dir, `${kind}.csv`))) continue;
+    const [zones, supervisors, openIds, offices] = await Promise.all([
       worker.query<{ code: string }>(CONTEXT_QUERIES.zoneCodes),
       worker.query<{ code: string }>(CONTEXT_QUERIES.supervisorCodes),
       worker.query<{ code: string; open_id: string }>(CONTEXT_QUERIES.openIds),
+      worker.query<{ code: string }>(CONTEXT_QUERIES.officeCodes),
     ]);
-    const parsed = parseRoster(kind, readFileSync(join(dir, `${kind}.csv`), "utf8"), buildRosterContext(zones, supervisors, openIds), messages("en"));
+    const parsed = parseRoster(kind, readFileSync(join(dir, `${kind}.csv`), "utf8"), buildRosterContext(zones, supervisors, openIds, [], offices), messages("en"));
     if (parsed.errors.length) throw new Error(`fixture ${kind}.csv: ${JSON.stringify(parsed.errors)}`);
-    for (const upsert of rosterUpserts(kind, parsed.rows, nowMs)) await d1.prepare(upsert.sql).bind(...upsert.params).run();
+    for (const upsert of rosterUpserts(kind, parsed.rows as RosterRow[], nowMs)) await d1.prepare(upsert.sql).bind(...upsert.params).run();
   }
 }

@@ -39,6 +39,8 @@ describe("command parsing", () => {
     for (const managerOnly of ["order", "plan", "close", "export", "outbox", "digest"]) expect(names("supervisor")).not.toContain(managerOnly);
     expect(names("school_contact")).not.toContain("week");
     expect(names("manager")).toEqual(expect.arrayContaining(["order", "plan", "close", "export", "outbox", "digest"]));
-    expect(names("admin")).toEqual(names("manager"));
+    // admins also read the roster import log
+    expect(names("admin")).toEqual([...names("manager"), "roster"]);
+    expect(names("manager")).not.toContain("roster");
   });
 });

@@ -124,6 +124,11 @@ function elements(t: Messages, digest: Digest): CardElement[] {
     out.push(markdown(`${d.visitsHeading}\n${d.noVisits}`));
   }
 
+  if (digest.offices.length > 0) {
+    const lines = [d.officesHeading(digest.offices.length), ...digest.offices.map((line) => d.officeLine(escapeMarkdown(line.name), line.planned, line.reported, rateText(t, line.rate), line.problems, line.overdue))];
+    out.push(markdown(lines.join("\n")));
+  }
+
   // problems
   if (digest.problems.total > 0) {
     const lines = [d.problemsHeading(digest.problems)];
@@ -190,7 +195,12 @@ function cut<T>(summary: Summary<T>, n: number): Summary<T> {
 /** The digest card for the office group, a zone lead or a manager asking for it. */
 export function digestCard(t: Messages, digest: Digest): Card {
   const range = t.digest.range(digest.window.monday, digest.window.sunday);
-  const title = digest.scope.kind === "office" ? t.digest.officeTitle(digest.week, range) : t.digest.zoneTitle(digest.zoneName ?? "", digest.week, range);
+  const title =
+    digest.scope.kind === "office"
+      ? digest.scope.officeName
+        ? t.digest.zoneTitle(digest.scope.officeName, digest.week, range)
+        : t.digest.officeTitle(digest.week, range)
+      : t.digest.zoneTitle(digest.zoneName ?? "", digest.week, range);
   const template = digest.empty ? "grey" : digest.orders.escalation > 0 || digest.problems.serious > 0 ? "orange" : "blue";
   let current = digest;
   for (const n of [Infinity, 10, 5, 3, 1, 0]) {

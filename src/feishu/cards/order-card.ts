@@ -1,30 +1,13 @@
 /** Cards of supervision orders: the order itself (with its action forms), the issue form, the issued answer, the extension decision. */
 import type { OrderKind, OrderStatus } from "../../db/schema.ts";
-import { daysOverdue, ESCALATION_DAYS, MAX_LINKS_TEXT, MAX_NOTE_TEXT, MAX_ORDER_TEXT, DEFAULT_ORDER_PREFIXES } from "../../domain/orders.ts";
+import { daysOverdue, ESCALATION_DAYS, MAX_LINKS_TEXT, MAX_NOTE_TEXT, MAX_ORDER_TEXT, DEFAULT_ORDER_PREFIXES, type OrderEventView, type OrderView } from "../../domain/orders.ts";
 import { localDate, localDateTime } from "../../domain/time.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { cardFits } from "../conformance.ts";
 import { MAX_CARD_BYTES } from "./digest-card.ts";
 import { button, card, divider, escapeMarkdown, markdown, plainText, type Card, type CardElement, type HeaderTemplate } from "./kit.ts";
 
-export interface OrderView {
-  number: string;
-  kind: OrderKind;
-  schoolCode: string;
-  schoolName: string;
-  text: string;
-  dueDate: string;
-  status: OrderStatus;
-  issuedByName: string;
-  issuedAt: number;
-}
-
-export interface OrderEventView {
-  at: number;
-  actorName: string;
-  action: string;
-  note: string | null;
-}
+export type { OrderEventView, OrderView } from "../../domain/orders.ts";
 
 const input = (options: { name: string; label: string; placeholder: string; required?: boolean; multiline?: boolean; maxLength?: number }): CardElement => ({
   tag: "input",

@@ -20,6 +20,9 @@ export const digest: typeof zh = {
   more: (count: number, unit: string) => `… and ${count} more ${unit}`,
   units: { zones: "zones", problems: "serious problems", orders: "orders", schools: "schools", people: "supervisors" },
 
+  officesHeading: (count: number) => `**District offices** (${count})`,
+  officeLine: (name: string, planned: number, reported: number, rate: string, problems: number, overdue: number) =>
+    `- ${name}: planned ${planned} · reported ${reported} (${rate}) · problems ${problems} · overdue orders ${overdue}`,
   seriousHeading: (count: number) => `**Serious problems** (${count})`,
   seriousLine: (school: string, item: string, text: string) => `- ${school} · ${item} · ${text}`,
   problemsHeading: (c) => `**Problems found**: ${c.total} (serious ${c.serious} · general ${c.general} · minor ${c.minor})`,

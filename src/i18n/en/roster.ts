@@ -6,7 +6,7 @@ export const roster: typeof zh = {
   unknownFile: (name: string) => `Cannot tell what "${name}" is. Send zones.csv, people.csv or schools.csv.`,
   tooLarge: (name: string) => `"${name}" is larger than 2 MB and cannot be imported.`,
   downloadFailed: (name: string, ref: string) => `Could not download "${name}". Please send it again later. (ref ${ref})`,
-  kinds: { zones: "zones", people: "people", schools: "schools" },
+  kinds: { offices: "offices", zones: "zones", people: "people", schools: "schools" },
   imported: (file: string, kind: string, added: number, updated: number, unchanged: number) =>
     `✅ Imported ${file} (${kind}): ${added} added, ${updated} updated, ${unchanged} unchanged.`,
   rejected: (file: string, count: number) => `❌ ${file} has ${count} error(s); nothing was imported. Please fix them and send it again:`,
@@ -14,7 +14,7 @@ export const roster: typeof zh = {
   unresolved: (count: number, list: string) => `⚠️ ${count} people could not be found in Feishu by mobile or email: ${list}`,
   resolved: (count: number) => `Found the Feishu accounts of ${count} people by mobile/email.`,
   pendingSchools: (codes: string) => `Note: schools ${codes} are not imported yet; send schools.csv next.`,
-  nextStep: { zones: "Next: send people.csv.", people: "Next: send schools.csv.", schools: "The roster is ready." },
+  nextStep: { offices: "Next: send zones.csv.", zones: "Next: send people.csv.", people: "Next: send schools.csv.", schools: "The roster is ready." },
   errors: {
     emptyFile: "the file is empty or has no header row",
     missingColumn: (column: string) => `column "${column}" is missing`,
@@ -37,6 +37,13 @@ export const roster: typeof zh = {
     tooLong: (column: string, max: number) => `"${column}" is longer than ${max} characters`,
     tooManyRows: (max: number) => `more than ${max} rows`,
     badCsv: (detail: string) => `bad CSV: ${detail}`,
+    badChatId: (value: string) => `digest chat "${value}" is not a group chat id (oc_…)`,
+    officeNoTop: "no top office (a row with an empty parent_code)",
+    officeManyTops: (codes: string) => `only one office may have an empty parent_code: ${codes}`,
+    officeUnknownParent: (code: string) => `parent_code ${code} does not exist`,
+    officeCycle: "the parent_code chain loops",
+    officeDistrictTwice: (district: string) => `district "${district}" is run by more than one office`,
+    unknownOffice: (code: string) => `office_code ${code} does not exist (import offices.csv first)`,
   },
   rowError: (file: string, line: number, reason: string) => `${file} line ${line}: ${reason}`,
 };

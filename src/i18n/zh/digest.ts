@@ -21,6 +21,9 @@ export const digest = {
   more: (count: number, unit: string) => `……另有 ${count} ${unit}`,
   units: { zones: "个责任区", problems: "个严重问题", orders: "件", schools: "所学校", people: "位督学" },
 
+  officesHeading: (count: number) => `**各区县督导室**（${count} 个）`,
+  officeLine: (name: string, planned: number, reported: number, rate: string, problems: number, overdue: number) =>
+    `- ${name}：计划 ${planned} · 已报告 ${reported}（${rate}）· 问题 ${problems} 个 · 逾期文书 ${overdue} 件`,
   seriousHeading: (count: number) => `**严重问题**（${count} 个）`,
   seriousLine: (school: string, item: string, text: string) => `- ${school} · ${item} · ${text}`,
   problemsHeading: (c: { total: number; serious: number; general: number; minor: number }) =>

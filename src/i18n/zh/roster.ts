@@ -5,7 +5,7 @@ export const roster = {
   unknownFile: (name: string) => `无法识别文件「${name}」。请发送 zones.csv（责任区）、people.csv（人员）或 schools.csv（学校）。`,
   tooLarge: (name: string) => `文件「${name}」超过 2 MB，无法导入。`,
   downloadFailed: (name: string, ref: string) => `下载文件「${name}」失败，请稍后重新发送。（编号 ${ref}）`,
-  kinds: { zones: "责任区", people: "人员", schools: "学校" },
+  kinds: { offices: "督导室", zones: "责任区", people: "人员", schools: "学校" },
   imported: (file: string, kind: string, added: number, updated: number, unchanged: number) =>
     `✅ 已导入 ${file}（${kind}）：新增 ${added} 行，更新 ${updated} 行，未变 ${unchanged} 行。`,
   rejected: (file: string, count: number) => `❌ ${file} 有 ${count} 处错误，未导入任何数据。请修改后重新发送：`,
@@ -13,7 +13,7 @@ export const roster = {
   unresolved: (count: number, list: string) => `⚠️ ${count} 人无法通过手机号或邮箱找到飞书账号：${list}`,
   resolved: (count: number) => `已通过手机号/邮箱匹配 ${count} 人的飞书账号。`,
   pendingSchools: (codes: string) => `提示：学校 ${codes} 尚未导入，请接着发送 schools.csv。`,
-  nextStep: { zones: "下一步：发送 people.csv。", people: "下一步：发送 schools.csv。", schools: "名册已就绪。" },
+  nextStep: { offices: "下一步：发送 zones.csv。", zones: "下一步：发送 people.csv。", people: "下一步：发送 schools.csv。", schools: "名册已就绪。" },
   errors: {
     emptyFile: "文件为空或没有表头",
     missingColumn: (column: string) => `缺少列「${column}」`,
@@ -36,6 +36,13 @@ export const roster = {
     tooLong: (column: string, max: number) => `「${column}」超过 ${max} 个字符`,
     tooManyRows: (max: number) => `行数超过 ${max}`,
     badCsv: (detail: string) => `CSV 格式错误：${detail}`,
+    badChatId: (value: string) => `周报群「${value}」无效（应为 oc_ 开头的群 ID）`,
+    officeNoTop: "没有顶级督导室（上级编号为空的一行）",
+    officeManyTops: (codes: string) => `只能有一个顶级督导室（上级编号为空）：${codes}`,
+    officeUnknownParent: (code: string) => `上级编号 ${code} 不存在`,
+    officeCycle: "上级关系形成了循环",
+    officeDistrictTwice: (district: string) => `区县「${district}」由多个督导室负责`,
+    unknownOffice: (code: string) => `督导室编号 ${code} 不存在（请先导入 offices.csv）`,
   },
   rowError: (file: string, line: number, reason: string) => `${file} 第 ${line} 行：${reason}`,
 };

@@ -1,0 +1,82 @@
+/** The roster import log and the deactivations waiting for an admin's confirmation. */
+
+export interface ImportRecord {
+  at: number;
+  actorCode: string;
+  kind: string;
+  fileName: string;
+  fileHash: string;
+  added: number;
+  updated: number;
+  /** people the file leaves out: deactivated only once confirmed */
+  pendingCodes: readonly string[];
+}
+
+export function recordImport(d1: D1Database, record: ImportRecord): D1PreparedStatement {
+  const pending = record.pendingCodes.length > 0;
+  return d1
+    .prepare(
+      `INSERT INTO roster_imports (at, actor_code, kind, file_name, file_hash, added, updated, deactivated, status, pending_codes)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9)`,
+    )
+    .bind(record.at, record.actorCode, record.kind, record.fileName, record.fileHash, record.added, record.updated, pending ? "pending" : "done", pending ? JSON.stringify(record.pendingCodes) : null);
+}
+
+export interface DeactivationRow {
+  code: string;
+  name: string;
+  role: string;
+  orders: number;
+  visits: number;
+}
+
+/** ?1 JSON codes: each person with their open orders (their schools', or issued by them) and planned visits. */
+export const DEACTIVATION_SQL = `SELECT p.code, p.name, p.role,
+    (SELECT COUNT(*) FROM orders o LEFT JOIN schools s ON s.code = o.school_code
+      WHERE o.status IN ('issued', 'acknowledged', 'reported')
+        AND ((p.role = 'supervisor' AND s.supervisor_code = p.code) OR (p.role = 'school_contact' AND o.school_code = p.school_code) OR o.issued_by = p.code)) AS orders,
+    (SELECT COUNT(*) FROM assignments a WHERE a.supervisor_code = p.code AND a.status = 'planned') AS visits
+  FROM people p WHERE p.code IN (SELECT value FROM json_each(?1)) ORDER BY p.code`;
+
+export interface PendingImport {
+  id: number;
+  actorCode: string;
+  fileName: string;
+  status: string;
+  pendingCodes: string | null;
+}
+
+export async function findPendingImport(d1: D1Database, at: number, hashPrefix: string): Promise<PendingImport | null> {
+  return d1
+    .prepare(
+      `SELECT id, actor_code AS actorCode, file_name AS fileName, status, pending_codes AS pendingCodes FROM roster_imports
+       WHERE at = ?1 AND substr(file_hash, 1, 16) = ?2 ORDER BY id DESC LIMIT 1`,
+    )
+    .bind(at, hashPrefix)
+    .first<PendingImport>();
+}
+
+export interface ImportLogRow {
+  at: number;
+  actorCode: string;
+  actorName: string | null;
+  kind: string;
+  fileName: string;
+  fileHash: string;
+  added: number;
+  updated: number;
+  deactivated: number;
+  status: string;
+}
+
+export async function importLog(d1: D1Database, limit: number): Promise<ImportLogRow[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT r.at, r.actor_code AS actorCode, p.name AS actorName, r.kind, r.file_name AS fileName, r.file_hash AS fileHash,
+              r.added, r.updated, r.deactivated, r.status
+       FROM roster_imports r LEFT JOIN people p ON p.code = r.actor_code ORDER BY r.at DESC, r.id DESC LIMIT ?1`,
+    )
+    .bind(limit)
+    .all<ImportLogRow>();
+  return results;
+}

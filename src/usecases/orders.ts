@@ -1,0 +1,176 @@
+/**
+ * Orders use cases: issuing (numbers, rows, audit, delivery cards in the caller's unit of work), the guarded
+ * lifecycle change every handler shares, and telling people about it. Reads and statements come from db/orders.ts;
+ * nothing here is sent directly: everything is queued on `services.uow`.
+ */
+import type { Services } from "../commands/types.ts";
+import { chunkForJson } from "../db/client.ts";
+import {
+  allocateSeqs,
+  INSERT_ISSUED_EVENTS_SQL,
+  INSERT_ORDERS_SQL,
+  LINK_PROBLEMS_SQL,
+  loadPrefixes,
+  numberingOffices,
+  personName,
+  recipientsOf,
+  schoolNames,
+  transitionStatements,
+  type OrderRecord,
+} from "../db/orders.ts";
+import { managersWithOpenId, type Person } from "../db/people.ts";
+import type { BatchCondition } from "../delivery/outbox.ts";
+import type { ZoneLike } from "../domain/offices.ts";
+import { formatOrderNumber, type OrderKind, type OrderStatus, type OrderView } from "../domain/orders.ts";
+import { localDate } from "../domain/time.ts";
+import type { Card } from "../feishu/cards/kit.ts";
+import { orderCard } from "../feishu/cards/order-card.ts";
+import { messages, type Messages } from "../i18n/index.ts";
+
+export interface IssueInput {
+  kind: OrderKind;
+  /** one order per entry; a school may appear more than once (one rectification item per problem) */
+  schoolCodes: string[];
+  dueDate: string;
+  text: string;
+  issuedByCode: string;
+  /** per entry, the visit report problem the item tracks (kind `rectification_item`) */
+  problemIds?: (number | null)[];
+  /** per entry, a text / due date overriding `text` / `dueDate` */
+  texts?: (string | null)[];
+  dueDates?: (string | null)[];
+}
+
+export interface IssuedOrder {
+  number: string;
+  schoolCode: string;
+  /** how many people the delivery card goes to */
+  recipients: number;
+  id?: number;
+}
+
+/**
+ * Issues one numbered order per entry of `schoolCodes`: allocates the numbers at once (one statement),
+ * then queues on `services.uow` the order rows, their `issued` audit rows and the delivery cards to each
+ * school's nameplate supervisor and contacts (`order:<number>:deliver:<personCode>`).
+ * The caller validates (schools exist, due date, text length, role) and commits the unit of work.
+ */
+export async function issueOrders(services: Services, input: IssueInput): Promise<IssuedOrder[]> {
+  const count = input.schoolCodes.length;
+  if (count === 0) return [];
+  const { d1, nowMs } = services;
+  const timeZone = services.config.TIMEZONE;
+  const today = localDate(nowMs, timeZone);
+  const year = Number(today.slice(0, 4));
+  const [prefixes, recipients, names, issuerName, officeOf] = await Promise.all([
+    loadPrefixes(d1),
+    recipientsOf(d1, input.schoolCodes),
+    schoolNames(d1, input.schoolCodes),
+    personName(d1, input.issuedByCode),
+    numberingOffices(d1, input.issuedByCode, input.schoolCodes),
+  ]);
+  // one sequence per office: the schools of each office take consecutive numbers of its own
+  const counts = new Map<string, number>();
+  for (const code of input.schoolCodes) {
+    const office = officeOf.get(code)?.code ?? "";
+    counts.set(office, (counts.get(office) ?? 0) + 1);
+  }
+  const next = new Map<string, number>();
+  for (const [office, n] of counts) next.set(office, await allocateSeqs(d1, input.kind, year, n, office));
+  const rows = input.schoolCodes.map((schoolCode, i) => {
+    const office = officeOf.get(schoolCode) ?? null;
+    const seq = next.get(office?.code ?? "")!;
+    next.set(office?.code ?? "", seq + 1);
+    return {
+      number: formatOrderNumber(`${office?.shortName ?? ""}${prefixes[input.kind]}`, year, seq),
+      officeCode: office?.code ?? "",
+      seq,
+      schoolCode,
+      text: input.texts?.[i] ?? input.text,
+      dueDate: input.dueDates?.[i] ?? input.dueDate,
+      problemId: input.problemIds?.[i] ?? null,
+    };
+  });
+  for (const chunk of chunkForJson(rows)) {
+    services.uow.write(d1.prepare(INSERT_ORDERS_SQL).bind(input.kind, year, input.issuedByCode, nowMs, JSON.stringify(chunk)));
+  }
+  for (const chunk of chunkForJson(rows.map((r) => r.number))) {
+    services.uow.write(d1.prepare(INSERT_ISSUED_EVENTS_SQL).bind(nowMs, input.issuedByCode, JSON.stringify(chunk)));
+  }
+  const problemIds = rows.map((r) => r.problemId).filter((id): id is number => typeof id === "number");
+  if (problemIds.length > 0) services.uow.write(d1.prepare(LINK_PROBLEMS_SQL).bind(JSON.stringify(problemIds)));
+
+  for (const row of rows) {
+    const view: OrderView = {
+      number: row.number,
+      kind: input.kind,
+      schoolCode: row.schoolCode,
+      schoolName: names.get(row.schoolCode) ?? row.schoolCode,
+      text: row.text,
+      dueDate: row.dueDate,
+      status: "issued",
+      issuedByName: issuerName,
+      issuedAt: nowMs,
+    };
+    notifyPeople(services, recipients.get(row.schoolCode) ?? [], (person) => `order:${row.number}:deliver:${person.code}`, (t) =>
+      orderCard(t, view, { today, timeZone, intro: t.orders.deliverIntro, actions: true }),
+    );
+  }
+  return rows.map((row) => ({ number: row.number, schoolCode: row.schoolCode, recipients: (recipients.get(row.schoolCode) ?? []).length }));
+}
+
+/** Queues one card per person, in the person's language (with `onlyIf`, only if that holds when the batch runs). */
+export function notifyPeople(
+  services: Services,
+  people: readonly { code: string; openId: string | null; lang: string }[],
+  key: (person: { code: string }) => string,
+  build: (t: Messages) => Card,
+  onlyIf?: BatchCondition,
+): number {
+  let sent = 0;
+  for (const person of people) {
+    if (!person.openId) continue;
+    services.uow.send({ key: key(person), to: { openId: person.openId }, msgType: "interactive", content: build(messages(person.lang)), ...(onlyIf ? { onlyIf } : {}) });
+    sent++;
+  }
+  return sent;
+}
+
+/**
+ * Tells `people` about a change to `order` made from the state just read, if the change applied (`applied`,
+ * from `queueTransition`): of two changes raced from the same state only the one whose batch commits first
+ * is told. The key names that state (`order:<number>:after:<updatedAt>:<person>`), so a repeat of the same
+ * change adds nothing either.
+ */
+export function notifyChange(
+  services: Services,
+  order: Pick<OrderRecord, "number" | "updatedAt">,
+  people: readonly { code: string; openId: string | null; lang: string }[],
+  build: (t: Messages) => Card,
+  applied: BatchCondition,
+): number {
+  return notifyPeople(services, people, (person) => `order:${order.number}:after:${order.updatedAt}:${person.code}`, build, applied);
+}
+
+/**
+ * Moves an order from the state just read to `to` (guarded: nothing happens if the order changed meanwhile,
+ * e.g. another manager's click in the same moment) and appends the audit row in the same batch.
+ * Returns the condition "this change applied" (its audit row exists), for answers that must not claim a lost race.
+ */
+export function queueTransition(
+  services: Services,
+  order: Pick<OrderRecord, "id" | "status" | "updatedAt">,
+  change: { to: OrderStatus; actorCode: string; action: string; note?: string | null; data?: unknown; set?: Record<string, string | number | null> },
+): BatchCondition {
+  const { statements, applied } = transitionStatements(services.d1, services.nowMs, order, change);
+  services.uow.write(...statements);
+  return applied;
+}
+
+/** Who verifies a report: the issuer if a manager on the roster with an open_id; otherwise (a supervisor's rectification item, a bootstrap admin) every manager. */
+export async function issuerOrManagers(services: Pick<Services, "db">, issuedBy: string, zone?: ZoneLike): Promise<Person[]> {
+  const managers = await managersWithOpenId(services.db, zone);
+  const issuer = managers.filter((person) => person.code === issuedBy);
+  return issuer.length > 0 ? issuer : managers;
+}
+
