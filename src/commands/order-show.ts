@@ -8,6 +8,8 @@ import { localDate } from "../domain/time.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { orderCard } from "../feishu/cards/order-card.ts";
 import type { Command, CommandContext } from "./types.ts";
+import { withPhotos } from "../feishu/cards/photo-block.ts";
+import { cardImagesOf } from "../photos/images.ts";
 
 /** Finds the order named by the first arguments, answering "not found" (also for orders the actor may not see). */
 export async function orderFromArgs(
@@ -34,7 +36,9 @@ export async function showOrder(ctx: CommandContext, argv: readonly string[]): P
   const { order } = found;
   const history = await orderHistory(ctx.d1, order.id, ctx.t);
   const timeZone = ctx.config.TIMEZONE;
-  ctx.reply(orderCard(ctx.t, order, { today: localDate(ctx.nowMs, timeZone), timeZone, actions: relationOf(ctx.actor, order) === "recipient", history }));
+  const images = await cardImagesOf(ctx, { kind: "order", id: order.id });
+  const shown = orderCard(ctx.t, order, { today: localDate(ctx.nowMs, timeZone), timeZone, actions: relationOf(ctx.actor, order) === "recipient", history });
+  ctx.reply(withPhotos(shown, ctx.t, images.imageKeys, images.total));
 }
 
 export const orderShow: Command = {
