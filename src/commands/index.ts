@@ -15,6 +15,7 @@ import { ordersList } from "./orders-list.ts";
 import { outbox } from "./outbox.ts";
 import { plan } from "./plan.ts";
 import { report } from "./report.ts";
+import { school } from "./school.ts";
 import { topics } from "./topics.ts";
 import type { Command } from "./types.ts";
 import { week } from "./week.ts";
@@ -43,6 +44,8 @@ export const commands: readonly Command[] = [
   orderReopen,
   orderExtend,
   orderCancel,
+  // a school's file
+  school,
   // office
   digest,
   exportCsv,

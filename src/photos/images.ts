@@ -13,7 +13,7 @@ export interface CardImages {
 }
 
 /** Image keys of these photos, uploading (and caching) those that have none yet; a photo that fails is left out. */
-export async function imageKeysFor(services: Services, photos: readonly PhotoRow[]): Promise<string[]> {
+export async function imageKeysFor(services: Services, photos: readonly Pick<PhotoRow, "id" | "imageKey" | "r2Key" | "contentType">[]): Promise<string[]> {
   const keys: string[] = [];
   for (const photo of photos) {
     if (photo.imageKey) {
@@ -25,7 +25,7 @@ export async function imageKeysFor(services: Services, photos: readonly PhotoRow
       if (!object) continue;
       const imageKey = await services.feishu().uploadImage(await object.arrayBuffer(), photo.contentType);
       await setImageKeyStatement(services.d1, photo.id, imageKey).run();
-      photo.imageKey = imageKey;
+      (photo as { imageKey: string | null }).imageKey = imageKey;
       keys.push(imageKey);
     } catch (error) {
       logger.error({ ref: services.ref, route: "photo_upload", outcome: "upload_failed", photo: photo.id }, error);
