@@ -148,4 +148,33 @@ describe("photo evidence", () => {
     const { replies } = await worker.say("ou_mgr_1", `查看 ${order!.number}`);
     expect(FakeFeishu.imageKeysOf(replies[0]!.content)).toHaveLength(2);
   });
+
+  it("the weekly digest's serious problems say how many photos each has", async () => {
+    const week = "2026-W10";
+    const [report] = await worker.query<{ id: number }>(
+      "INSERT INTO reports (school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, submission_key, created_at, updated_at) VALUES ('SCH004', 'S002', ?, '2026-03-04', 'routine', '{}', 1, 'S002', 'digest-photos', 1, 1) RETURNING id",
+      week,
+    );
+    for (const [description, photos] of [["围墙破损，存在安全隐患", 2], ["消防通道被杂物堵塞", 0]] as const) {
+      const [problem] = await worker.query<{ id: number }>(
+        "INSERT INTO problems (report_id, school_code, week, item, description, severity, fixed_on_spot, created_at) VALUES (?, 'SCH004', ?, 'safety', ?, 'serious', 0, 1) RETURNING id",
+        photos ? report!.id : 0,
+        week,
+        description,
+      );
+      expect(problem!.id).toBeGreaterThan(0);
+    }
+    for (const seed of [1, 2]) {
+      await worker.query(
+        "INSERT INTO photos (dedupe_key, subject_kind, subject_id, state, sender_code, message_id, file_key, sha256, size, content_type, r2_key, received_at) VALUES (?, 'report', ?, 'attached', 'S002', ?, 'k', 'x', 1, 'image/jpeg', 'photos/x', 1)",
+        `digest:${seed}`,
+        report!.id,
+        `om_digest_${seed}`,
+      );
+    }
+    const { replies } = await worker.say("ou_mgr_1", `周报 ${week}`);
+    const text = FakeFeishu.textOf(replies[0]!);
+    expect(text).toContain("阳光幼儿园 · 校园及周边安全、学生交通安全 · 围墙破损，存在安全隐患 · 照片 2 张");
+    expect(text).toMatch(/消防通道被杂物堵塞(?! · 照片)/);
+  });
 });

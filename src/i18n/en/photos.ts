@@ -2,6 +2,7 @@ import type { photos as zh } from "../zh/photos.ts";
 
 export const photos: typeof zh = {
   date: (iso: string) => iso,
+  countTag: (count: number) => (count > 0 ? ` · ${count} photo${count === 1 ? "" : "s"}` : ""),
   onlyDirectChat: "Please send photos in a direct chat with the bot.",
   notConfigured: "Photo storage is not configured yet, so photos cannot be received. Please tell an administrator.",
   reportSubject: (school: string, date: string) => `the visit report of ${school} on ${date}`,

@@ -1,6 +1,7 @@
 /** Photo evidence sent in chat, and the school's file (督导档案). */
 export const photos = {
   date: (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`,
+  countTag: (count: number) => (count > 0 ? ` · 照片 ${count} 张` : ""),
   onlyDirectChat: "请在与督学助手的单聊中发送照片。",
   notConfigured: "照片存储尚未配置，暂时无法接收照片，请联系管理员。",
   reportSubject: (school: string, date: string) => `${school} ${date} 的督导报告`,
