@@ -115,3 +115,17 @@ describe("PHOTO_RETENTION_DAYS", () => {
     expect(() => loadConfig({ ...(env as object), PHOTO_RETENTION_DAYS: "0" } as never)).toThrow(/PHOTO_RETENTION_DAYS/);
   });
 });
+
+describe("recorded payload shapes", () => {
+  it("an image message and a post with images, as im.message.receive_v1 delivers them (接收消息内容结构)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const read = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/feishu/${name}`, import.meta.url), "utf8"));
+    const image = read("im.message.receive_v1.p2p_image.json").event.message;
+    expect(imageKeysOf(image.message_type, JSON.parse(image.content))).toEqual(["img_v3_02ab_8a1b2c3d-4e5f-6071-8293-a4b5c6d7e8fg"]);
+    const post = read("im.message.receive_v1.p2p_post_images.json").event.message;
+    expect(imageKeysOf(post.message_type, JSON.parse(post.content))).toEqual([
+      "img_v3_02ab_1f2e3d4c-5b6a-7980-8172-635445362718g",
+      "img_v3_02ab_2a3b4c5d-6e7f-8091-a2b3-c4d5e6f70819g",
+    ]);
+  });
+});
