@@ -21,4 +21,5 @@ CREATE UNIQUE INDEX `photos_dedupe_unique` ON `photos` (`dedupe_key`);--> statem
 CREATE UNIQUE INDEX `photos_message_file_unique` ON `photos` (`message_id`,`file_key`);--> statement-breakpoint
 CREATE INDEX `photos_subject_idx` ON `photos` (`subject_kind`,`subject_id`);--> statement-breakpoint
 CREATE INDEX `photos_sender_idx` ON `photos` (`sender_code`,`answered_at`);--> statement-breakpoint
-CREATE INDEX `photos_received_idx` ON `photos` (`received_at`);
+CREATE INDEX `photos_received_idx` ON `photos` (`received_at`);--> statement-breakpoint
+CREATE INDEX `photos_sha256_idx` ON `photos` (`sha256`);

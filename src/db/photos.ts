@@ -103,6 +103,18 @@ export function refusedPhotoStatement(
     .bind(photo.messageId, photo.fileKey, subject?.kind ?? "held", subject?.id ?? null, refusal, photo.senderCode, photo.sha256 ?? "", photo.size, photo.contentType ?? "", photo.receivedAt);
 }
 
+/** The newest row one message of this sender made. */
+export async function newestOfMessage(d1: D1Database, senderCode: string, messageId: string): Promise<number | null> {
+  const row = await d1.prepare("SELECT MAX(id) AS id FROM photos WHERE message_id = ?1 AND sender_code = ?2").bind(messageId, senderCode).first<{ id: number | null }>();
+  return row?.id ?? null;
+}
+
+/** The image_key these bytes already have in Feishu (an upload of the same sha256), if any. */
+export async function uploadedImageKey(d1: D1Database, sha256: string): Promise<string | null> {
+  const row = await d1.prepare("SELECT image_key AS imageKey FROM photos WHERE sha256 = ?1 AND image_key IS NOT NULL LIMIT 1").bind(sha256).first<{ imageKey: string }>();
+  return row?.imageKey ?? null;
+}
+
 /** The newest photo row of this sender not yet counted in an answer. */
 export async function latestUnanswered(d1: D1Database, senderCode: string): Promise<number | null> {
   const row = await d1.prepare("SELECT MAX(id) AS id FROM photos WHERE sender_code = ?1 AND answered_at IS NULL").bind(senderCode).first<{ id: number | null }>();

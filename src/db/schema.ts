@@ -426,5 +426,6 @@ export const photos = sqliteTable(
     index("photos_subject_idx").on(t.subjectKind, t.subjectId),
     index("photos_sender_idx").on(t.senderCode, t.answeredAt),
     index("photos_received_idx").on(t.receivedAt),
+    index("photos_sha256_idx").on(t.sha256),
   ],
 );

@@ -42,7 +42,40 @@ type RequestOptions = {
   data?: unknown;
   responseType?: string;
   timeout?: number;
+  /** as axios: refuse a response body larger than this many bytes (checked while reading, not after) */
+  maxContentLength?: number;
 };
+
+/** Reads a body up to `max` bytes; a larger one is cancelled and answered 413, before it fills the isolate's memory. */
+async function boundedBytes(response: Response, max: number): Promise<ArrayBuffer> {
+  const tooLarge = () => new FeishuApiError(413, undefined, `response larger than ${max} bytes`);
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return new ArrayBuffer(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes.buffer;
+}
 
 function withParams(url: string, params?: Record<string, unknown>): string {
   if (!params) return url;
@@ -92,7 +125,9 @@ export function fetchHttpInstance(fetcher: typeof fetch = fetch) {
       throw new FeishuApiError(0, undefined, `network: ${error instanceof Error ? error.message : String(error)}`);
     }
     const isJson = (response.headers.get("content-type") ?? "").includes("json");
-    if (options.responseType === "arraybuffer" && response.ok && !isJson) return response.arrayBuffer();
+    if (options.responseType === "arraybuffer" && response.ok && !isJson) {
+      return options.maxContentLength ? boundedBytes(response, options.maxContentLength) : response.arrayBuffer();
+    }
     const text = await response.text();
     let parsed: { code?: number; msg?: string } | undefined;
     try {
@@ -272,15 +307,19 @@ export class FeishuClient {
     return body;
   }
 
-  /** Downloads an image a user sent, alone or inside a post (message resource API, `type=image`). */
-  async downloadMessageImage(messageId: string, imageKey: string): Promise<ArrayBuffer> {
+  /**
+   * Downloads an image a user sent, alone or inside a post (message resource API, `type=image`).
+   * A body over `maxBytes` is refused while reading (FeishuApiError, status 413).
+   */
+  async downloadMessageImage(messageId: string, imageKey: string, maxBytes: number): Promise<ArrayBuffer> {
     const body = await this.withFreshToken(() =>
       this.sdk.request({
         method: "GET",
         url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/resources/${encodeURIComponent(imageKey)}`,
         params: { type: "image" },
         responseType: "arraybuffer",
-      }),
+        maxContentLength: maxBytes,
+      } as never),
     );
     if (!(body instanceof ArrayBuffer)) throw new FeishuApiError(200, undefined, "image download returned no bytes");
     return body;

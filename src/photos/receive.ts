@@ -15,6 +15,8 @@ import {
   attachedCount,
   latestUnanswered,
   markAnsweredStatement,
+  newestOfMessage,
+  uploadedImageKey,
   r2KeyOf,
   recentSubmissions,
   refusedPhotoStatement,
@@ -36,6 +38,7 @@ import { localDate } from "../domain/time.ts";
 import { card, escapeMarkdown, markdown, textContent } from "../feishu/cards/kit.ts";
 import { orderDetails } from "../feishu/cards/order-card.ts";
 import { choosePlaceCard, photosAddedCard, withPhotos } from "../feishu/cards/photo-block.ts";
+import { FeishuApiError } from "../feishu/client.ts";
 import { sha256Hex } from "../feishu/crypto.ts";
 import type { Messages } from "../i18n/index.ts";
 import { logger } from "../log.ts";
@@ -76,10 +79,11 @@ export async function receivePhotos(services: Services, actor: Actor, t: Message
     }
     let bytes: ArrayBuffer;
     try {
-      bytes = await services.feishu().downloadMessageImage(chat.messageId, fileKey);
+      bytes = await services.feishu().downloadMessageImage(chat.messageId, fileKey, MAX_PHOTO_BYTES);
     } catch (error) {
-      logger.error({ ref: services.ref, route: "photos", outcome: "download_failed" }, error);
-      services.uow.write(refusedPhotoStatement(d1, base, subject, "download_failed"));
+      const tooLarge = error instanceof FeishuApiError && error.status === 413;
+      if (!tooLarge) logger.error({ ref: services.ref, route: "photos", outcome: "download_failed" }, error);
+      services.uow.write(refusedPhotoStatement(d1, base, subject, tooLarge ? "too_large" : "download_failed"));
       continue;
     }
     const size = bytes.byteLength;
@@ -97,23 +101,26 @@ export async function receivePhotos(services: Services, actor: Actor, t: Message
     if (!(await bucket.head(r2KeyOf(sha256)))) {
       await bucket.put(r2KeyOf(sha256), bytes, { httpMetadata: { contentType }, sha256, customMetadata: { sender: actor.code } });
     }
-    // Uploaded for cards now, while nobody waits (a card callback must answer within 3 s); retried lazily if it fails.
-    const imageKey = await services
-      .feishu()
-      .uploadImage(bytes, contentType)
-      .catch((error: unknown) => {
-        logger.error({ ref: services.ref, route: "photos", outcome: "upload_failed" }, error);
-        return null;
-      });
+    // Uploaded for cards now, while nobody waits (a card callback must answer within 3 s), unless these bytes already were;
+    // retried lazily if it fails.
+    const imageKey =
+      (await uploadedImageKey(d1, sha256)) ??
+      (await services
+        .feishu()
+        .uploadImage(bytes, contentType)
+        .catch((error: unknown) => {
+          logger.error({ ref: services.ref, route: "photos", outcome: "upload_failed" }, error);
+          return null;
+        }));
     services.uow.write(...storedPhotoStatements(d1, { ...base, size, sha256, contentType, imageKey }, subject));
     stored++;
   }
   await services.uow.commit();
 
   await sleep(quietMs(services));
-  const mine = await d1.prepare("SELECT MAX(id) AS id FROM photos WHERE message_id = ?1 AND sender_code = ?2").bind(chat.messageId, actor.code).first<{ id: number | null }>();
+  const mine = await newestOfMessage(d1, actor.code, chat.messageId);
   const latest = await latestUnanswered(d1, actor.code);
-  if (latest === null || mine?.id == null || latest !== mine.id) return `photos:stored=${stored}:batched`;
+  if (latest === null || mine === null || latest !== mine) return `photos:stored=${stored}:batched`;
   await answerBatch(services, actor, t, chat, latest);
   return `photos:stored=${stored}:answered`;
 }

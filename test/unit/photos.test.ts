@@ -129,3 +129,24 @@ describe("recorded payload shapes", () => {
     ]);
   });
 });
+
+describe("bounded downloads", () => {
+  it("a body over the cap is refused while reading (413), declared or streamed; one within it arrives whole", async () => {
+    const { fetchHttpInstance, FeishuApiError } = await import("../../src/feishu/client.ts");
+    const streamed = (size: number, declare: boolean) =>
+      (async () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              for (let sent = 0; sent < size; sent += 1000) controller.enqueue(new Uint8Array(Math.min(1000, size - sent)));
+              controller.close();
+            },
+          }),
+          { headers: { "content-type": "image/jpeg", ...(declare ? { "content-length": String(size) } : {}) } },
+        )) as unknown as typeof fetch;
+    const get = (fetcher: typeof fetch) => fetchHttpInstance(fetcher).request({ url: "http://x/r", method: "GET", responseType: "arraybuffer", maxContentLength: 5000 });
+    await expect(get(streamed(6000, true))).rejects.toMatchObject({ status: 413 });
+    await expect(get(streamed(6000, false))).rejects.toBeInstanceOf(FeishuApiError);
+    expect(((await get(streamed(5000, false))) as ArrayBuffer).byteLength).toBe(5000);
+  });
+});
