@@ -86,6 +86,7 @@ if (realFeishu) {
       log(`the bot is running on ${workerUrl} against a local fake Feishu (${fake.url}).`);
       log(`open the simulator: ${simulator.url}`);
       log(`or talk to the bot from a terminal: npm run say -- --as M001 help`);
+      log(`photos go to the local R2 bucket duxue-photos (wrangler.toml [[r2_buckets]]) under ${STATE_DIR ?? ".wrangler/state"}.`);
     }
   });
   wrangler.on("exit", (code) => {

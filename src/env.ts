@@ -5,6 +5,8 @@ import type { OutboxQueueMessage } from "./delivery/outbox.ts";
 export interface Bindings {
   DB: D1Database;
   OUTBOX: Queue<OutboxQueueMessage>;
+  /** photo evidence (R2 bucket `duxue-photos`) */
+  PHOTOS?: R2Bucket;
   FEISHU_APP_ID?: string;
   FEISHU_APP_SECRET?: string;
   FEISHU_VERIFICATION_TOKEN?: string;
@@ -14,6 +16,7 @@ export interface Bindings {
   DIGEST_CHAT_ID?: string;
   ADMIN_OPEN_IDS?: string;
   TIMEZONE?: string;
+  PHOTO_RETENTION_DAYS?: string;
   VERSION?: string;
 }
 
@@ -64,6 +67,13 @@ const configSchema = z.object({
         return false;
       }
     }, "TIMEZONE is not a known IANA time zone"),
+  /** photos older than this are deleted (rows and bytes) by housekeeping */
+  PHOTO_RETENTION_DAYS: z.coerce
+    .number({ error: "PHOTO_RETENTION_DAYS must be a whole number of days" })
+    .int("PHOTO_RETENTION_DAYS must be a whole number of days")
+    .min(1, "PHOTO_RETENTION_DAYS must be at least 1")
+    .max(36_500, "PHOTO_RETENTION_DAYS must be at most 36500")
+    .default(730),
   VERSION: z.string().default("dev"),
 });
 
@@ -91,7 +101,7 @@ const parsed = new WeakMap<object, Config>();
 export function loadConfig(env: Bindings): Config {
   const cached = parsed.get(env);
   if (cached) return cached;
-  const result = configSchema.safeParse({ ...env, FEISHU_BASE_URL: env.FEISHU_BASE_URL || undefined, TIMEZONE: env.TIMEZONE || undefined });
+  const result = configSchema.safeParse({ ...env, FEISHU_BASE_URL: env.FEISHU_BASE_URL || undefined, TIMEZONE: env.TIMEZONE || undefined, PHOTO_RETENTION_DAYS: env.PHOTO_RETENTION_DAYS || undefined });
   if (!result.success) {
     const problems = result.error.issues.map((issue) => issue.message).join("; ");
     throw new ConfigError(`Invalid configuration: ${problems}`);

@@ -64,7 +64,7 @@ interface UserMessage {
   id: string;
   chatId: string;
   sender: { code: string; name: string };
-  msgType: "text" | "file";
+  msgType: "text" | "file" | "image";
   content: unknown;
   at: number;
 }
@@ -176,20 +176,27 @@ export class Simulator {
   }
 
   /** Posts an `im.message.receive_v1` event as this person and records the message for the page. */
-  private async sendMessage(person: SimPerson & { open_id: string }, chat: ChatKind, message: { type: "text"; text: string } | { type: "file"; fileKey: string; fileName: string }, messageId: string) {
+  private async sendMessage(
+    person: SimPerson & { open_id: string },
+    chat: ChatKind,
+    message: { type: "text"; text: string } | { type: "file"; fileKey: string; fileName: string } | { type: "image"; imageKey: string },
+    messageId: string,
+  ) {
     const id = messageId.replace(/^om_sim_/, "");
     chat = Simulator.chatKind(chat);
     const chatId = Simulator.chatIdOf(person.open_id, chat);
     const content =
       message.type === "text"
         ? { text: chat === "group" ? `@_user_1 ${message.text}` : message.text }
-        : { file_key: message.fileKey, file_name: message.fileName };
+        : message.type === "image"
+          ? { image_key: message.imageKey }
+          : { file_key: message.fileKey, file_name: message.fileName };
     this.userMessages.set(messageId, {
       id: messageId,
       chatId,
       sender: { code: person.code, name: person.name },
       msgType: message.type,
-      content: message.type === "text" ? { text: message.text } : content,
+      content: message.type === "text" ? { text: message.text } : message.type === "image" ? { ...content, src: `/api/message-images/${messageId}/${message.imageKey}` } : content,
       at: Date.now(),
     });
     this.changed(messageId);
@@ -242,6 +249,18 @@ export class Simulator {
     // a roster file may change the people: reload the list on next request
     this.peopleLoaded = false;
     return sent;
+  }
+
+  /** Sends a photo as a Feishu image message (direct chat): the fake serves its bytes through the message resource API. */
+  async sendImage(code: string, base64: string, contentType = "image/jpeg") {
+    const person = this.personWithOpenId(code);
+    if (typeof base64 !== "string" || base64.length === 0) throw new Error("an image needs its bytes (base64)");
+    const bytes = new Uint8Array(Buffer.from(base64, "base64"));
+    const id = this.nextId();
+    const messageId = `om_sim_${id}`;
+    const imageKey = `img_v3_sim_${id}`;
+    this.options.fake.addMessageImage(messageId, imageKey, bytes, contentType);
+    return this.sendMessage(person, "p2p", { type: "image", imageKey }, messageId);
   }
 
   /** Clicks a card button, submits a form or changes a component as a person; returns the callback's answer. */
@@ -406,6 +425,16 @@ export class Simulator {
           res.writeHead(200, { "content-type": "application/octet-stream", "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}` });
           return res.end(Buffer.from(file.bytes));
         }
+        // Images: those the bot uploaded (shown in its cards) and those people sent (their image messages).
+        const image = req.method === "GET" ? /^\/api\/images\/([\w-]+)$/.exec(url.pathname) : null;
+        const userImage = req.method === "GET" ? /^\/api\/message-images\/([\w-]+)\/([\w-]+)$/.exec(url.pathname) : null;
+        if (image || userImage) {
+          const found = image ? this.options.fake.uploadedImages.get(image[1]!) : this.options.fake.messageImages.get(`${userImage![1]}/${userImage![2]}`);
+          if (!found) return send(404, { error: "no such image" });
+          res.writeHead(200, { "content-type": found.contentType, "cache-control": "max-age=3600" });
+          return res.end(Buffer.from(found.bytes));
+        }
+        if (req.method === "POST" && url.pathname === "/api/image") return send(200, await this.sendImage(body.as, body.data, body.type));
         if (req.method === "GET" && url.pathname === "/api/config") return send(200, { officeGroupChatId: OFFICE_GROUP_CHAT_ID, workerUrl: this.options.workerUrl, fakeUrl: this.options.fake.url });
         if (req.method === "POST" && url.pathname === "/api/say") return send(200, await this.say(body.as, body.text, body.chat));
         if (req.method === "POST" && url.pathname === "/api/send") return send(200, await this.send(body.as, body.text, body.chat));

@@ -38,6 +38,8 @@ import { problemItemLabel, reportFormCard, reportSummaryCard, type ExistingProbl
 import type { CardAnswer } from "../feishu/payloads.ts";
 import { messages, type Messages } from "../i18n/index.ts";
 import type { ActionContext, CardActionHandler } from "./types.ts";
+import { withPhotos } from "../feishu/cards/photo-block.ts";
+import { cardImagesOf } from "../photos/images.ts";
 
 /**
  * `submit_report`: the report form's submit button. Three kinds of form, told
@@ -116,8 +118,13 @@ export async function summaryCard(services: Services, t: Messages, reportId: num
   if (!report) return null;
   const content = storedContent(report);
   if (!content) return null;
-  const [problems, entry, locked] = await Promise.all([problemsOfReport(services.d1, reportId), latestEntry(services.d1, reportId), digestSent(services.d1, report.week)]);
-  return reportSummaryCard({
+  const [problems, entry, locked, images] = await Promise.all([
+    problemsOfReport(services.d1, reportId),
+    latestEntry(services.d1, reportId),
+    digestSent(services.d1, report.week),
+    cardImagesOf(services, { kind: "report", id: reportId }),
+  ]);
+  const summary = reportSummaryCard({
     t,
     reportId,
     schoolName: report.schoolName,
@@ -128,6 +135,7 @@ export async function summaryCard(services: Services, t: Messages, reportId: num
     problems: problems.map(toExisting),
     locked,
   });
+  return withPhotos(summary, t, images.imageKeys, images.total);
 }
 
 async function summaryAnswer(services: Services, t: Messages, reportId: number, toast: string): Promise<CardAnswer> {

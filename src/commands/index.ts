@@ -16,6 +16,7 @@ import { outbox } from "./outbox.ts";
 import { plan } from "./plan.ts";
 import { report } from "./report.ts";
 import { rosterLog } from "./roster-log.ts";
+import { school } from "./school.ts";
 import { topics } from "./topics.ts";
 import type { Command } from "./types.ts";
 import { week } from "./week.ts";
@@ -44,6 +45,8 @@ export const commands: readonly Command[] = [
   orderReopen,
   orderExtend,
   orderCancel,
+  // a school's file
+  school,
   // office
   digest,
   exportCsv,

@@ -8,6 +8,9 @@ import { localDate } from "../domain/time.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { orderCard } from "../feishu/cards/order-card.ts";
 import type { Command, CommandContext } from "./types.ts";
+import { withPhotos } from "../feishu/cards/photo-block.ts";
+import { cardBytes, MAX_CARD_BYTES } from "../feishu/cards/digest-card.ts";
+import { cardImagesOf } from "../photos/images.ts";
 
 /** Finds the order named by the first arguments, answering "not found" (also for orders the actor may not see). */
 export async function orderFromArgs(
@@ -34,7 +37,13 @@ export async function showOrder(ctx: CommandContext, argv: readonly string[]): P
   const { order } = found;
   const history = await orderHistory(ctx.d1, order.id, ctx.t);
   const timeZone = ctx.config.TIMEZONE;
-  ctx.reply(orderCard(ctx.t, order, { today: localDate(ctx.nowMs, timeZone), timeZone, actions: relationOf(ctx.actor, order) === "recipient", history }));
+  const images = await cardImagesOf(ctx, { kind: "order", id: order.id });
+  const build = (trail: typeof history) =>
+    withPhotos(orderCard(ctx.t, order, { today: localDate(ctx.nowMs, timeZone), timeZone, actions: relationOf(ctx.actor, order) === "recipient", history: trail }), ctx.t, images.imageKeys, images.total);
+  // The order card fits its trail under the size limit by itself; the photos may need a shorter trail still.
+  let shown = build(history);
+  if (cardBytes(shown) > MAX_CARD_BYTES) shown = build(history.slice(-5));
+  ctx.reply(shown);
 }
 
 export const orderShow: Command = {

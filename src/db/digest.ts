@@ -31,9 +31,11 @@ export const DIGEST_SQL = {
     FROM problems p LEFT JOIN schools s ON s.code = p.school_code
     WHERE p.week = ?1 GROUP BY 1, 2, 3, 4`,
   // ?1 week, ?2 rows per zone
-  serious: `SELECT zone, problemId, schoolCode, schoolName, item, topic, description FROM (
+  serious: `SELECT zone, problemId, schoolCode, schoolName, item, topic, description, photos FROM (
       SELECT COALESCE(s.zone_code, '') AS zone, p.id AS problemId, p.school_code AS schoolCode, COALESCE(s.name, p.school_code) AS schoolName,
              p.item, p.topic, substr(p.description, 1, 120) AS description,
+             (SELECT COUNT(*) FROM photos ph WHERE ph.state = 'attached'
+                AND ((ph.subject_kind = 'report' AND ph.subject_id = p.report_id) OR (ph.subject_kind = 'order' AND ph.subject_id = p.order_id))) AS photos,
              ROW_NUMBER() OVER (PARTITION BY COALESCE(s.zone_code, '') ORDER BY p.id) AS rn
       FROM problems p LEFT JOIN schools s ON s.code = p.school_code
       WHERE p.week = ?1 AND p.severity = 'serious')

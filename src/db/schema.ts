@@ -435,3 +435,52 @@ export const rosterImports = sqliteTable(
   },
   (t) => [index("roster_imports_at_idx").on(t.at)],
 );
+
+// ---------------------------------------------------------------- photo evidence
+
+export const PHOTO_SUBJECTS = ["report", "order", "held"] as const;
+export type PhotoSubjectKind = (typeof PHOTO_SUBJECTS)[number];
+export const PHOTO_STATES = ["attached", "held", "refused"] as const;
+
+/**
+ * Photos people send in the direct chat: the bytes live in R2 under `r2_key`
+ * (content-addressed, `photos/<sha256>`), the metadata here. A photo is
+ * attached to a visit report or an order, or held for its sender until they
+ * choose one; refused photos (too large, over the limit, not an image) keep a
+ * row without bytes so the batch's answer can say so.
+ */
+export const photos = sqliteTable(
+  "photos",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** `report:<id>` | `order:<id>` | `held:<person code>` + `:` + sha256; refused: `refused:<message_id>:<file_key>` — one row per photo per place */
+    dedupeKey: text("dedupe_key").notNull(),
+    subjectKind: text("subject_kind", { enum: PHOTO_SUBJECTS }).notNull(),
+    /** the report's or order's id; null while held */
+    subjectId: integer("subject_id"),
+    state: text("state", { enum: PHOTO_STATES }).notNull(),
+    /** too_large | limit | not_image */
+    refusal: text("refusal"),
+    senderCode: text("sender_code").notNull(),
+    messageId: text("message_id").notNull(),
+    /** the image_key in the sender's message (usable only to download it) */
+    fileKey: text("file_key").notNull(),
+    sha256: text("sha256").notNull(),
+    size: integer("size").notNull(),
+    contentType: text("content_type").notNull(),
+    r2Key: text("r2_key"),
+    /** the image_key the bot uploaded (im/v1/images) to show it in cards; cached */
+    imageKey: text("image_key"),
+    receivedAt: integer("received_at").notNull(),
+    /** when the batch answer that counted it was queued */
+    answeredAt: integer("answered_at"),
+  },
+  (t) => [
+    uniqueIndex("photos_dedupe_unique").on(t.dedupeKey),
+    uniqueIndex("photos_message_file_unique").on(t.messageId, t.fileKey),
+    index("photos_subject_idx").on(t.subjectKind, t.subjectId),
+    index("photos_sender_idx").on(t.senderCode, t.answeredAt),
+    index("photos_received_idx").on(t.receivedAt),
+    index("photos_sha256_idx").on(t.sha256),
+  ],
+);

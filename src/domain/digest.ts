@@ -112,6 +112,8 @@ export interface SeriousRow {
   item: string;
   topic: string | null;
   description: string;
+  /** photos of its visit report and of its rectification item */
+  photos?: number;
 }
 
 /** Orders bucketed by zone, status at the week's end and due date, with how many were issued / closed in the week. */

@@ -5,10 +5,12 @@ import { textContent } from "../feishu/cards/kit.ts";
 import { fileContentSchema, messageReceivedSchema, textContentSchema } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
 import { importRosterFile } from "./roster-file.ts";
+import { imageKeysOf } from "../domain/photos.ts";
+import { receivePhotos } from "../photos/receive.ts";
 
 export const MAX_COMMAND_CHARS = 4_000;
 
-/** `im.message.receive_v1`: a text command, or a roster file. Returns the outcome for the log. */
+/** `im.message.receive_v1`: a text command, a roster file, or photos (image / post with images). Returns the outcome for the log. */
 export async function onMessageReceived(services: Services, event: unknown): Promise<string> {
   const parsed = messageReceivedSchema.safeParse(event);
   if (!parsed.success) return "ignored_bad_event";
@@ -44,6 +46,8 @@ export async function onMessageReceived(services: Services, event: unknown): Pro
     if (!file.success) return "ignored_bad_content";
     return `roster:${await importRosterFile(services, actor, t, chat, { fileKey: file.data.file_key, fileName: file.data.file_name, fileSize: file.data.file_size })}`;
   }
+  const imageKeys = imageKeysOf(message.message_type, content);
+  if (imageKeys.length > 0) return receivePhotos(services, actor, t, chat, imageKeys);
   services.uow.send(replyMessage(chat, 0, textContent(t.common.unsupportedMessage)));
   return "unsupported";
 }

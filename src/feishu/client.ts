@@ -311,6 +311,33 @@ export class FeishuClient {
     return body;
   }
 
+  /**
+   * Downloads an image a user sent, alone or inside a post (message resource API, `type=image`).
+   * A body over `maxBytes` is refused while reading (FeishuApiError, status 413).
+   */
+  async downloadMessageImage(messageId: string, imageKey: string, maxBytes: number): Promise<ArrayBuffer> {
+    const body = await this.withFreshToken(() =>
+      this.sdk.request({
+        method: "GET",
+        url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/resources/${encodeURIComponent(imageKey)}`,
+        params: { type: "image" },
+        responseType: "arraybuffer",
+        maxContentLength: maxBytes,
+      } as never),
+    );
+    if (!(body instanceof ArrayBuffer)) throw new FeishuApiError(200, undefined, "image download returned no bytes");
+    return body;
+  }
+
+  /** Uploads an image for use in messages and cards (`im/v1/images`, image_type=message); returns its image_key. */
+  async uploadImage(bytes: ArrayBuffer, contentType: string): Promise<string> {
+    const uploaded = await this.withFreshToken(() =>
+      this.sdk.im.image.create({ data: { image_type: "message", image: new Blob([bytes], { type: contentType }) as never } }),
+    );
+    if (!uploaded?.image_key) throw new FeishuApiError(200, undefined, "image upload returned no image_key");
+    return uploaded.image_key;
+  }
+
   /** open_ids for mobiles and emails; unknown ones are simply absent from the map. */
   async openIdsFor(mobiles: string[], emails: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();

@@ -1,4 +1,5 @@
 import { housekeeping } from "./housekeeping.ts";
+import { photoRetention } from "./photo-retention.ts";
 import { resolveOpenIds } from "./resolve-open-ids.ts";
 import { markMissed } from "./mark-missed.ts";
 import { reportReminders } from "./report-reminders.ts";
@@ -15,5 +16,5 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   "0 1 * * *": [orderDeadlines, weeklyDigest],
   // Thursday 16:00 Asia/Shanghai
   "0 8 * * 4": [reportReminders],
-  "*/5 * * * *": [housekeeping, resolveOpenIds],
+  "*/5 * * * *": [housekeeping, resolveOpenIds, photoRetention],
 };

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { crc32, deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemoRoster } from "../../scripts/lib/demo-roster.ts";
 
@@ -25,6 +26,25 @@ if (!hasChromium) {
   console.warn(`[browser test] skipped: no Chromium at ${CHROMIUM} (install the Debian package \`chromium\`, or set DUXUE_CHROMIUM).`);
 }
 const hasDigestJob = readFileSync(join(ROOT, "src/jobs/index.ts"), "utf8").includes("weeklyDigest");
+
+/** A real PNG of one colour (the browser must decode it), so each photo has bytes of its own. */
+function solidPng(rgb: [number, number, number], size = 8): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => rgb).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: size }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", Buffer.alloc(0))]);
+}
 
 // Types only: playwright-core is loaded lazily so that a missing browser skips cleanly.
 type Playwright = typeof import("playwright-core");
@@ -211,6 +231,21 @@ describe.skipIf(!hasChromium)("the simulator page in a browser", () => {
     expect(await summary.textContent()).toMatch(/校园及周边安全、学生交通安全：有问题/);
     await shot("4-report-summary");
   }, 120_000);
+
+  it("right after the report the supervisor sends two photos: one answer shows them, as images the page can load", async () => {
+    await page.getByTestId("image-input").setInputFiles([
+      { name: "fence.png", mimeType: "image/png", buffer: solidPng([200, 30, 30]) },
+      { name: "exit.png", mimeType: "image/png", buffer: solidPng([30, 30, 200]) },
+    ]);
+    const answer = p2p().locator(".card", { hasText: "照片已添加" }).last();
+    await answer.waitFor({ timeout: 60_000 });
+    expect(await answer.textContent()).toContain("添加 2 张照片");
+    expect(await p2p().locator(".card", { hasText: "照片已添加" }).count()).toBe(1);
+    const images = answer.locator("img");
+    expect(await images.count()).toBe(2);
+    await expect.poll(() => images.evaluateAll((list) => list.every((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0))).toBe(true);
+    await shot("4b-photos");
+  }, 90_000);
 
   it.skipIf(!hasDigestJob)("the Monday digest appears in the office group", async () => {
     // the next Monday's daily 09:00 job sends the digest of the week just planned

@@ -66,6 +66,11 @@ export class FakeFeishu {
   /** files the bot uploaded (im/v1/files), by file_key */
   readonly uploads = new Map<string, { bytes: Uint8Array; name: string; type: string }>();
   private uploadCounter = 0;
+  /** images in users' messages (image messages, posts with images), by `<message_id>/<image_key>` */
+  readonly messageImages = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  /** images the bot uploaded (im/v1/images), by image_key */
+  readonly uploadedImages = new Map<string, { bytes: Uint8Array; contentType: string; imageType: string }>();
+  private imageCounter = 0;
   /** mobile or email → open_id, for batch_get_id */
   readonly directory = new Map<string, string>();
   faults: Faults = {};
@@ -128,6 +133,27 @@ export class FakeFeishu {
 
   addFile(messageId: string, fileKey: string, name: string, content: string | Uint8Array): void {
     this.files.set(`${messageId}/${fileKey}`, { bytes: typeof content === "string" ? new TextEncoder().encode(content) : content, name });
+  }
+
+  /** An image inside a user's message, for the message resource API (`type=image`). */
+  addMessageImage(messageId: string, imageKey: string, bytes: Uint8Array, contentType = "image/jpeg"): void {
+    this.messageImages.set(`${messageId}/${imageKey}`, { bytes, contentType });
+  }
+
+  /** Every image key a card refers to (`img`, `img_combination`). */
+  static imageKeysOf(content: unknown): string[] {
+    const keys: string[] = [];
+    const walk = (node: unknown) => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === "object") {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === "img_key" && typeof value === "string") keys.push(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(content);
+    return keys;
   }
 
   /** Messages that landed in a p2p chat with this open_id, or a group chat with this chat_id. */
@@ -206,6 +232,9 @@ export class FakeFeishu {
     const bearer = (req.headers.authorization ?? "").replace(/^Bearer /, "");
     if (!this.validTokens.has(bearer)) return json(400, { code: 99991663, msg: "Invalid access token for authorization" });
 
+    const imageAnswer = await this.handleImages(req, url, query, body, record, json, res);
+    if (imageAnswer) return;
+
     if (url.pathname === "/open-apis/im/v1/files" && req.method === "POST") {
       if (!((body as object) instanceof FormData)) return json(400, { code: 234001, msg: "multipart/form-data expected" });
       const form = body as FormData;
@@ -237,6 +266,7 @@ export class FakeFeishu {
       } catch {
         return json(400, { code: 230001, msg: "content is not JSON" });
       }
+      if (data.msg_type === "interactive" && FakeFeishu.imageKeysOf(content).some((key) => !this.uploadedImages.has(key))) return json(400, { code: 230099, msg: "image key in card not found (not uploaded by this app)" });
       if (data.msg_type === "file" && !this.uploads.has((content as { file_key?: string })?.file_key ?? "")) {
         return json(400, { code: 234003, msg: "file_key not found" });
       }
@@ -337,6 +367,67 @@ export class FakeFeishu {
     return { code: violations[0]!.code, msg: violationMessage(violations[0]!) };
   }
 
+  /**
+   * Images: a user's message image through the resource API (`type=image`, as Feishu: the key must belong to the
+   * message), and the bot's uploads (im/v1/images: multipart `image_type` message|avatar and `image`, not empty,
+   * at most 10 MB, a format Feishu reads). Answers true when it handled the request.
+   */
+  private async handleImages(
+    req: IncomingMessage,
+    url: URL,
+    query: Record<string, string>,
+    body: unknown,
+    record: RecordedCall,
+    json: (status: number, payload: unknown) => void,
+    res: ServerResponse,
+  ): Promise<boolean> {
+    const resource = url.pathname.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/);
+    if (resource && req.method === "GET" && query.type === "image") {
+      const image = this.messageImages.get(`${decodeURIComponent(resource[1]!)}/${decodeURIComponent(resource[2]!)}`);
+      if (!image) {
+        json(400, { code: 234003, msg: "File not in message." });
+        return true;
+      }
+      record.status = 200;
+      res.writeHead(200, { "content-type": image.contentType, "content-length": String(image.bytes.byteLength) });
+      res.end(Buffer.from(image.bytes));
+      return true;
+    }
+    if (url.pathname === "/open-apis/im/v1/images" && req.method === "POST") {
+      if (!((body as object) instanceof FormData)) {
+        json(400, { code: 234001, msg: "Invalid request param: multipart/form-data expected" });
+        return true;
+      }
+      const form = body as FormData;
+      const image = form.get("image") as unknown as Blob | string | null;
+      const imageType = form.get("image_type");
+      if (!image || typeof image === "string" || (imageType !== "message" && imageType !== "avatar")) {
+        json(400, { code: 234001, msg: "Invalid request param: image_type and image are required" });
+        return true;
+      }
+      const bytes = new Uint8Array(await image.arrayBuffer());
+      record.body = { image_type: imageType, size: bytes.byteLength };
+      if (bytes.byteLength === 0) {
+        json(400, { code: 234010, msg: "File's size can't be 0." });
+        return true;
+      }
+      if (bytes.byteLength > 10 * 1024 * 1024) {
+        json(400, { code: 234006, msg: "The file size exceed the max value." });
+        return true;
+      }
+      const contentType = sniffImage(bytes);
+      if (!contentType) {
+        json(400, { code: 234011, msg: "Can't regonnize the image format." });
+        return true;
+      }
+      const imageKey = `img_v3_fake_${++this.imageCounter}`;
+      this.uploadedImages.set(imageKey, { bytes, contentType, imageType });
+      json(200, { code: 0, msg: "success", data: { image_key: imageKey } });
+      return true;
+    }
+    return false;
+  }
+
   private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | null> {
     const now = Date.now();
     if (this.enforceRateLimits) {
@@ -358,4 +449,17 @@ export class FakeFeishu {
     if (slowRate && this.random() < slowRate) await new Promise((resolve) => setTimeout(resolve, slowMs));
     return null;
   }
+}
+
+/** The formats Feishu's image upload reads, by their first bytes (JPEG, PNG, GIF, WEBP, BMP, TIFF, HEIC). */
+function sniffImage(bytes: Uint8Array): string | null {
+  const text = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
+  if (text(1, 4) === "PNG" && bytes[0] === 0x89) return "image/png";
+  if (text(0, 4) === "GIF8") return "image/gif";
+  if (text(0, 4) === "RIFF" && text(8, 12) === "WEBP") return "image/webp";
+  if (text(0, 2) === "BM") return "image/bmp";
+  if (text(0, 4) === "II*\0" || text(0, 4) === "MM\0*") return "image/tiff";
+  if (text(4, 8) === "ftyp") return "image/heic";
+  return null;
 }

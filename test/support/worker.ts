@@ -68,6 +68,7 @@ export class TestWorker {
       ...(options.directSocket ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       d1Databases: { DB: "duxue-test" },
+      r2Buckets: { PHOTOS: "duxue-photos-test" },
       queueProducers: { OUTBOX: { queueName: "duxue-outbox" } },
       queueConsumers: { "duxue-outbox": { maxBatchSize: 40, maxBatchTimeout: 0.05, maxRetries: 20 } },
       bindings: {
@@ -105,6 +106,11 @@ export class TestWorker {
     const d1 = await mf.getD1Database("DB");
     for (const statement of migrationStatements()) await d1.prepare(statement).run();
     return worker;
+  }
+
+  /** The photo bucket (R2, local), to check what the Worker stored. */
+  async photos() {
+    return this.mf.getR2Bucket("PHOTOS");
   }
 
   async d1() {
@@ -230,7 +236,7 @@ export interface MessageEventInput {
   messageId: string;
   openId: string;
   chatType: "p2p" | "group";
-  messageType: "text" | "file" | "image";
+  messageType: "text" | "file" | "image" | "post";
   content: unknown;
   mentions?: unknown[];
   token?: string;

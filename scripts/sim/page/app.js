@@ -156,6 +156,14 @@
           action: (payload) => click(item, payload),
         }),
       );
+    } else if (item.msgType === "image") {
+      const bubble = document.createElement("div");
+      bubble.className = "bubble image";
+      const img = document.createElement("img");
+      img.src = content.src || `/api/images/${encodeURIComponent(content.image_key || "")}`;
+      img.alt = "[图片 image]";
+      bubble.append(img);
+      wrap.append(bubble);
     } else if (item.msgType === "file") {
       const bubble = document.createElement("div");
       bubble.className = "bubble file";
@@ -314,6 +322,23 @@
       setTimeout(() => loadPeople(true).catch(() => {}), 4000);
     } catch (error) {
       toast("error", String(error.message || error));
+    }
+    poll();
+  });
+  /** Each chosen photo goes out as its own Feishu image message, as a phone sends an album selection. */
+  $("#image-input").addEventListener("change", async (e) => {
+    const files = [...e.target.files];
+    e.target.value = "";
+    if (!files.length || !state.me) return;
+    for (const file of files) {
+      try {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        let binary = "";
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        await api("/api/image", { as: state.me.code, data: btoa(binary), type: file.type || "image/jpeg" });
+      } catch (error) {
+        toast("error", String(error.message || error));
+      }
     }
     poll();
   });

@@ -401,9 +401,17 @@
         if (value !== undefined) box.addEventListener("click", () => ctx.fire({ value, tag: "interactive_container", name: el.name }, box));
         return box;
       }
-      case "img":
-      case "img_combination":
-        return h("div", { class: "img", text: `[图片 image] ${textOf(el.alt)}` });
+      case "img": {
+        // The fake Feishu keeps what the bot uploaded (im/v1/images); the simulator serves it at /api/images/<key>.
+        const box = h("div", { class: "img" });
+        box.append(h("img", { src: `/api/images/${encodeURIComponent(el.img_key || "")}`, alt: textOf(el.alt) || "[图片 image]" }));
+        return box;
+      }
+      case "img_combination": {
+        const box = h("div", { class: `img-combination mode-${el.combination_mode || "trisect"}` });
+        for (const item of el.img_list || []) box.append(h("img", { src: `/api/images/${encodeURIComponent(item.img_key || "")}`, alt: "[图片 image]" }));
+        return box;
+      }
       case "person":
       case "person_list":
         return h("div", { class: "plain", text: `@${(el.persons || [{ id: el.user_id }]).map((p) => p.id).join("、")}` });

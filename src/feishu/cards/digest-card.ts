@@ -139,7 +139,7 @@ function elements(t: Messages, digest: Digest): CardElement[] {
     if (digest.problems.serious > 0) {
       const serious = [
         d.seriousHeading(digest.problems.serious),
-        ...digest.seriousList.shown.map((row) => d.seriousLine(escapeMarkdown(row.schoolName), escapeMarkdown(itemName(t, row.item, row.topic)), escapeMarkdown(oneLine(row.description)))),
+        ...digest.seriousList.shown.map((row) => d.seriousLine(escapeMarkdown(row.schoolName), escapeMarkdown(itemName(t, row.item, row.topic)), escapeMarkdown(oneLine(row.description))) + t.photos.countTag(row.photos ?? 0)),
         ...moreLine(t, digest.seriousList, d.units.problems),
       ];
       out.push(markdown(serious.join("\n")));

@@ -10,7 +10,7 @@ export const common: typeof zh = {
     suggestion ? `There is no command "${text}". Did you mean "${suggestion}"? Send "help" for all commands.` : `There is no command "${text}". Send "help" for all commands.`,
   groupOnly: "Please use this command in a direct chat with the bot.",
   internalError: (ref: string) => `Sorry, something went wrong. Please try again later; if you need help, give the manager this reference: ${ref}.`,
-  unsupportedMessage: 'The bot understands text commands and roster files (CSV). Send "help" for all commands.',
+  unsupportedMessage: 'The bot understands text commands, roster files (CSV) and photos. Send "help" for all commands.',
   sentPrivately: "Sent to you in a direct message.",
   inputTooLong: "What you entered is too long; please shorten it and submit again.",
   cardExpired: "This card is out of date. Send the command again for a fresh card.",

@@ -9,7 +9,7 @@ export const common = {
     suggestion ? `没有找到命令「${text}」。您是不是想用「${suggestion}」？发送「帮助」查看全部命令。` : `没有找到命令「${text}」。发送「帮助」查看全部命令。`,
   groupOnly: "这个命令请在与督学助手的单聊中使用。",
   internalError: (ref: string) => `抱歉，处理时出错了，请稍后再试。如需帮助，请把编号 ${ref} 告诉管理员。`,
-  unsupportedMessage: "暂时只能处理文字命令和名册文件（CSV）。发送「帮助」查看全部命令。",
+  unsupportedMessage: "暂时只能处理文字命令、名册文件（CSV）和照片。发送「帮助」查看全部命令。",
   sentPrivately: "已私信发送给您。",
   inputTooLong: "填写的内容太长，请精简后再提交。",
   cardExpired: "这张卡片已失效，请重新发送命令获取最新卡片。",

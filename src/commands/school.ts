@@ -1,0 +1,66 @@
+/**
+ * `school <name or code>` / `学校 <名称或编号>`: one school's file (督导档案) — nameplate supervisor and zone,
+ * this term's visits, its problems, its orders and the latest photos. Who may see which school is decided
+ * in one place (domain/school-access.ts).
+ */
+import { schoolFile, schoolHeader, termPeriods } from "../db/school-file.ts";
+import { matchSchool } from "../domain/school-match.ts";
+import { maySeeSchool } from "../domain/school-access.ts";
+import { termOf } from "../domain/school-file.ts";
+import { localDate } from "../domain/time.ts";
+import { textContent } from "../feishu/cards/kit.ts";
+import { schoolFileCard } from "../feishu/cards/school-file-card.ts";
+import { imageKeysFor } from "../photos/images.ts";
+import type { Command, CommandContext } from "./types.ts";
+
+interface SchoolRow {
+  code: string;
+  name: string;
+  supervisorCode: string | null;
+  zoneCode: string;
+}
+
+async function activeSchools(d1: D1Database): Promise<SchoolRow[]> {
+  const { results } = await d1
+    .prepare("SELECT code, name, supervisor_code AS supervisorCode, zone_code AS zoneCode FROM schools WHERE active = 1 ORDER BY code")
+    .all<SchoolRow>();
+  return results;
+}
+
+async function showSchoolFile(ctx: CommandContext, schoolCode: string): Promise<void> {
+  const school = await schoolHeader(ctx.d1, schoolCode);
+  if (!school) {
+    ctx.reply(textContent(ctx.t.schools.unknown(schoolCode)));
+    return;
+  }
+  const today = localDate(ctx.nowMs, ctx.config.TIMEZONE);
+  const term = termOf(await termPeriods(ctx.d1), today);
+  const data = await schoolFile(ctx.d1, school.code, term.from, today);
+  const imageKeys = await imageKeysFor(ctx, data.photos);
+  ctx.reply(schoolFileCard(ctx.t, school, term, data, imageKeys, today));
+}
+
+export const school: Command = {
+  name: "school",
+  aliases: ["学校", "档案", "督导档案"],
+  help: (t) => t.schools.line,
+  async run(ctx) {
+    const { t, actor } = ctx;
+    const text = ctx.args.trim();
+    if (!text) {
+      if (actor.role === "school_contact" && actor.schoolCode) return showSchoolFile(ctx, actor.schoolCode);
+      ctx.reply(textContent(t.schools.usage));
+      return;
+    }
+    const all = await activeSchools(ctx.d1);
+    const visible = all.filter((row) => maySeeSchool(actor, row));
+    const match = matchSchool(text, visible);
+    if (match.kind === "found") return showSchoolFile(ctx, match.school.code);
+    if (match.kind === "ambiguous") {
+      ctx.reply(textContent(t.schools.ambiguous(text, match.candidates.map((c) => `${c.name}（${c.code}）`).join(t.common.and))));
+      return;
+    }
+    const elsewhere = matchSchool(text, all);
+    ctx.reply(textContent(elsewhere.kind === "found" ? t.schools.notYours(elsewhere.school.name) : elsewhere.kind === "ambiguous" ? t.schools.notYours(text) : t.schools.unknown(text)));
+  },
+};

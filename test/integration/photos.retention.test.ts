@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jpegBytes, sha256 } from "../support/photos.ts";
+import { seedRoster } from "../support/roster.ts";
+import { TestWorker } from "../support/worker.ts";
+
+/** PHOTO_RETENTION_DAYS: the 5-minute housekeeping deletes old photo rows and the R2 bytes nothing else refers to. */
+describe("photo retention", () => {
+  let worker: TestWorker;
+  const DAY = 86_400_000;
+
+  beforeAll(async () => {
+    worker = await TestWorker.start({ vars: { PHOTO_RETENTION_DAYS: "30" } });
+    await seedRoster(worker);
+  });
+  afterAll(() => worker.stop());
+
+  async function photo(seed: number, ageDays: number, state = "attached", subjectId: number | null = 1) {
+    const bytes = jpegBytes(seed);
+    const key = `photos/${sha256(bytes)}`;
+    await (await worker.photos()).put(key, bytes);
+    await worker.query(
+      "INSERT INTO photos (dedupe_key, subject_kind, subject_id, state, sender_code, message_id, file_key, sha256, size, content_type, r2_key, received_at) VALUES (?, ?, ?, ?, 'S001', ?, 'k', ?, ?, 'image/jpeg', ?, ?)",
+      `${state}:${seed}:${ageDays}`,
+      state === "held" ? "held" : "report",
+      state === "held" ? null : subjectId,
+      state,
+      `om_ret_${seed}_${ageDays}`,
+      sha256(bytes),
+      bytes.byteLength,
+      key,
+      Date.now() - ageDays * DAY,
+    );
+    return key;
+  }
+
+  it("deletes rows past the retention and held photos past a day; bytes another row still uses stay", async () => {
+    const oldOnly = await photo(1, 40);
+    const shared = await photo(2, 40);
+    await photo(2, 5, "attached", 2);
+    const recent = await photo(3, 5);
+    const heldOld = await photo(4, 2, "held");
+    const heldNew = await photo(5, 0, "held");
+    await worker.runCron("*/5 * * * *", new Date());
+    const rows = await worker.query<{ message_id: string }>("SELECT message_id FROM photos ORDER BY id");
+    expect(rows.map((r) => r.message_id)).toEqual(["om_ret_2_5", "om_ret_3_5", "om_ret_5_0"]);
+    const bucket = await worker.photos();
+    expect(await bucket.head(oldOnly)).toBeNull();
+    expect(await bucket.head(heldOld)).toBeNull();
+    expect(await bucket.head(shared)).not.toBeNull();
+    expect(await bucket.head(recent)).not.toBeNull();
+    expect(await bucket.head(heldNew)).not.toBeNull();
+    expect(worker.logs.some((line) => line.route === "job:photo-retention" && line.outcome === "expired=3 objects_deleted=2")).toBe(true);
+  });
+});
