@@ -92,7 +92,8 @@ app.post("/feishu/events", async (c) => {
 export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref: string, nowMs: number): Promise<void> {
   const started = Date.now();
   const fields: LogFields = { ref, route: "event", event_id: envelope.header.event_id, event_type: envelope.header.event_type };
-  const services = buildServices(env, nowMs, ref);
+  // already after the 200 (waitUntil): the commit itself sends the answers
+  const services = buildServices(env, nowMs, ref, {});
   const parsed = messageReceivedSchema.safeParse(envelope.event);
   if (!parsed.success) {
     logger.info({ ...fields, outcome: "ignored_bad_event", ms: Date.now() - started });
@@ -110,7 +111,7 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
   } catch (error) {
     logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
     const { message } = parsed.data;
-    const fallback = buildServices(env, nowMs, ref);
+    const fallback = buildServices(env, nowMs, ref, {});
     const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
     fallback.uow.send({ ...replyMessage(chat, 99, textContent(messages("zh").common.internalError(ref))) });
     await fallback.uow.commit().catch((failure) => logger.error({ ...fields, outcome: "error_reply_failed" }, failure));
@@ -129,7 +130,7 @@ app.post("/feishu/cards", async (c) => {
     return c.json({});
   }
   const ref = c.get("ref");
-  const services = buildServices(c.env, Date.now(), ref);
+  const services = buildServices(c.env, Date.now(), ref, { waitUntil: (promise) => c.executionCtx.waitUntil(promise) });
   let answer: CardAnswer;
   try {
     const dispatched = await dispatchCardAction(services, header.event_id, event);

@@ -7,7 +7,8 @@ import { chunkForJson } from "../db/client.ts";
  * in one D1 batch, then the rows' uuids are queued for delivery.
  */
 
-export type Recipient = { openId: string } | { chatId: string } | { replyTo: string } | { updateMessage: string } | { callbackToken: string };
+/** `replyTo` with `inChat`: the chat of the message replied to, whose 5-per-second limit the reply counts against. */
+export type Recipient = { openId: string } | { chatId: string } | { replyTo: string; inChat?: string } | { updateMessage: string } | { callbackToken: string };
 
 /**
  * A condition checked inside the commit's batch, after the writes: `sql` is a SELECT with `?` parameters
@@ -65,7 +66,8 @@ async function toRow(message: OutboundMessage): Promise<OutboxRowInput> {
   const to = message.to;
   if ("openId" in to) return { ...base, operation: "send", receive_id_type: "open_id", receive_id: to.openId };
   if ("chatId" in to) return { ...base, operation: "send", receive_id_type: "chat_id", receive_id: to.chatId };
-  if ("replyTo" in to) return { ...base, operation: "reply", target_message_id: to.replyTo };
+  // A reply keeps its chat in receive_id (only the rate limiter reads it; Feishu gets the message id).
+  if ("replyTo" in to) return { ...base, operation: "reply", target_message_id: to.replyTo, ...(to.inChat ? { receive_id_type: "chat_id" as const, receive_id: to.inChat } : {}) };
   if ("updateMessage" in to) return { ...base, operation: "update", target_message_id: to.updateMessage };
   return { ...base, operation: "card_update", target_message_id: to.callbackToken };
 }
@@ -101,10 +103,38 @@ export interface Probe {
 const QUEUE_BATCH = 100;
 
 /** Hands uuids to the delivery queue. If this fails the sweeper finds the pending rows later. */
-export async function enqueueDelivery(env: Pick<Bindings, "OUTBOX">, uuids: readonly string[]): Promise<void> {
+export async function enqueueDelivery(env: Pick<Bindings, "OUTBOX">, uuids: readonly string[], delaySeconds = 0): Promise<void> {
   for (let i = 0; i < uuids.length; i += QUEUE_BATCH) {
-    await env.OUTBOX.sendBatch(uuids.slice(i, i + QUEUE_BATCH).map((uuid) => ({ body: { uuid } })));
+    await env.OUTBOX.sendBatch(
+      uuids.slice(i, i + QUEUE_BATCH).map((uuid) => ({ body: { uuid } })),
+      delaySeconds > 0 ? { delaySeconds } : undefined,
+    );
   }
+}
+
+/** At most this many messages of one unit of work take the fast path (the rest go by the queue). */
+export const FAST_PATH_MAX = 6;
+
+/**
+ * Which messages of an answering unit of work (a command, a card action) are sent at once by the
+ * invocation that committed them: all of them when there are only a few (the reply, an order card to
+ * the school's supervisor), else only the answers themselves (replies, card updates) — a command that
+ * fans out (`plan send`) answers at once and leaves the fan-out to the queue.
+ */
+export function fastPathSelection(messages: readonly OutboundMessage[]): boolean[] {
+  if (messages.length <= FAST_PATH_MAX) return messages.map(() => true);
+  let taken = 0;
+  return messages.map((message) => {
+    const answer = "replyTo" in message.to || "updateMessage" in message.to || "callbackToken" in message.to || message.key.startsWith("reply:");
+    return answer && taken++ < FAST_PATH_MAX;
+  });
+}
+
+/** How an answering unit of work hands its fast-path messages on after the commit (fast-path.ts). */
+export interface FastPath {
+  deliver(uuids: readonly string[]): Promise<void>;
+  /** the invocation's waitUntil; without it the commit awaits the sends (already after the response) */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** Anything `db.batch` can run: a drizzle query builder (via toSQL) or a raw D1 statement. */
@@ -130,11 +160,25 @@ export class UnitOfWork {
   private readonly d1: D1Database;
   private readonly env: Pick<Bindings, "OUTBOX">;
   private readonly nowMs: number;
+  private fastPath: FastPath | undefined;
 
   constructor(d1: D1Database, env: Pick<Bindings, "OUTBOX">, nowMs: number) {
     this.d1 = d1;
     this.env = env;
     this.nowMs = nowMs;
+  }
+
+  /** A new, empty unit of work like this one (same clock, same fast path), e.g. to retry a commit. */
+  fresh(): UnitOfWork {
+    const unit = new UnitOfWork(this.d1, this.env, this.nowMs);
+    unit.fastPath = this.fastPath;
+    return unit;
+  }
+
+  /** Marks this unit as answering a user: its answers are sent right after the commit (see fastPathSelection). */
+  answering(fastPath: FastPath): this {
+    this.fastPath = fastPath;
+    return this;
   }
 
   write(...items: Writable[]): this {
@@ -167,6 +211,7 @@ export class UnitOfWork {
 
   /** Commits everything; returns the D1 results of the writes (in order), without the outbox inserts. */
   async commit(): Promise<D1Result[]> {
+    const fast = this.fastPath ? fastPathSelection(this.messages) : this.messages.map(() => false);
     const { statements: outboxInserts, uuids } = await outboxStatements(this.d1, this.messages, this.nowMs);
     const writes = this.writes.map((item) => toStatement(this.d1, item));
     const all = [...writes, ...outboxInserts];
@@ -174,8 +219,14 @@ export class UnitOfWork {
     this.writes.length = 0;
     this.messages.length = 0;
     for (const { probe, index } of this.probes.splice(0)) probe.held = (results[index]?.results[0] as { held?: number } | undefined)?.held === 1;
-    const queued = [...uuids, ...this.requeued.splice(0)];
+    const now = uuids.filter((_, i) => fast[i]);
+    const queued = [...uuids.filter((_, i) => !fast[i]), ...this.requeued.splice(0)];
     if (queued.length > 0) await enqueueDelivery(this.env, queued);
+    if (now.length > 0 && this.fastPath) {
+      const sending = this.fastPath.deliver(now);
+      if (this.fastPath.waitUntil) this.fastPath.waitUntil(sending);
+      else await sending;
+    }
     return results.slice(0, writes.length);
   }
 }

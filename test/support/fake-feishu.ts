@@ -76,6 +76,10 @@ export class FakeFeishu {
   private readonly uuidToMessage = new Map<string, DeliveredMessage>();
   private readonly sendTimes: number[] = [];
   private readonly recipientTimes = new Map<string, number[]>();
+  private readonly incomingChats = new Map<string, string>();
+  private readonly groupTimes = new Map<string, number[]>();
+  /** refusals of the per-group limit (5/s per chat), by chat */
+  readonly groupRefusals = new Map<string, number>();
   private readonly enforceRateLimits: boolean;
   private readonly random: () => number;
   private server: Server | undefined;
@@ -230,6 +234,8 @@ export class FakeFeishu {
         return json(400, { code: 234003, msg: "file_key not found" });
       }
       const recipient = data.receive_id ?? replyMatch?.[1] ?? "";
+      const chatLimited = this.groupChatLimit(receiveIdType, data.receive_id ?? null, replyMatch?.[1] ?? null);
+      if (chatLimited) return json(chatLimited.status, chatLimited.body, chatLimited.headers);
       const fault = await this.injectFault(recipient);
       if (fault) return json(fault.status, fault.body, fault.headers);
       if (data.uuid) this.attemptsByUuid.set(data.uuid, (this.attemptsByUuid.get(data.uuid) ?? 0) + 1);
@@ -293,6 +299,37 @@ export class FakeFeishu {
     }
 
     return json(404, { code: 404, msg: `no such endpoint in the fake: ${req.method} ${url.pathname}` });
+  }
+
+  /** Tells the fake which chat a user's message (an inbound event) is in, so replies to it count against that chat. */
+  noteIncoming(messageId: string, chatId: string): void {
+    this.incomingChats.set(messageId, chatId);
+  }
+
+  /** The chat a send or reply lands in: the chat_id, the p2p chat of an open_id, or the replied-to message's chat. */
+  private chatOf(receiveIdType: string | null, receiveId: string | null, replyTo: string | null): string | undefined {
+    if (receiveIdType === "chat_id") return receiveId ?? undefined;
+    if (receiveIdType === "open_id") return `oc_p2p_${receiveId}`;
+    if (!replyTo) return undefined;
+    return this.incomingChats.get(replyTo) ?? this.messages.find((m) => m.messageId === replyTo)?.chatId;
+  }
+
+  /**
+   * Feishu: at most 5 messages per second per group chat, shared by all bots, replies included
+   * (../shared/docs/feishu.md "Limits"); always enforced. Over it, message send answers 230020.
+   */
+  private groupChatLimit(receiveIdType: string | null, receiveId: string | null, replyTo: string | null) {
+    const chatId = this.chatOf(receiveIdType, receiveId, replyTo);
+    if (!chatId || chatId.startsWith("oc_p2p_")) return null;
+    const now = Date.now();
+    const times = (this.groupTimes.get(chatId) ?? []).filter((t) => t > now - 1000);
+    if (times.length >= 5) {
+      this.groupRefusals.set(chatId, (this.groupRefusals.get(chatId) ?? 0) + 1);
+      return { status: 400, body: { code: 230020, msg: "the chat's message rate limit was exceeded" }, headers: {} as Record<string, string> };
+    }
+    times.push(now);
+    this.groupTimes.set(chatId, times);
+    return null;
   }
 
   private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | null> {

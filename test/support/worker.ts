@@ -142,6 +142,8 @@ export class TestWorker {
 
   /** POSTs a payload to an ingress route signed and encrypted like Feishu (when the worker has an Encrypt Key). */
   async post(path: "/feishu/events" | "/feishu/cards", payload: unknown, options: FeishuRequestOptions = {}): Promise<Response> {
+    const message = (payload as { event?: { message?: { message_id?: string; chat_id?: string } } })?.event?.message;
+    if (message?.message_id && message.chat_id) this.fake.noteIncoming(message.message_id, message.chat_id);
     const { body, headers } = feishuRequest(payload, { encryptKey: this.encryptKey, ...options });
     return this.fetch(path, { method: "POST", body, headers });
   }
