@@ -14,7 +14,9 @@
  *                      sliding-window limit (not a smoothed rate), so a 349-card
  *                      fan-out goes at 50/s and a 5,600-card one sends 1,000 in each
  *                      minute, as Feishu's own windows allow.
- * - `to:<recipient>`   the recipient's own arrival time, spaced RECIPIENT_SPACING_MS.
+ * - `to:<recipient>`   the recipient's own arrival time, spaced RECIPIENT_SPACING_MS: a user, or a
+ *                      chat (a group's 5/s is shared by all bots and counts replies too, so the
+ *                      limiter keys group sends and replies by chat_id; see send.ts recipientOf).
  *
  * An invocation reads that state once, plans a send time ("slot") for each of
  * its (≤ 50) messages in JS, and writes the new state back in ONE D1 batch
@@ -22,12 +24,13 @@
  * between, nothing is written and it plans again. That is 2 D1 round trips per
  * invocation whatever the batch size, and it stays correct with
  * max_concurrency > 1. The consumer then dispatches each message no earlier
- * than its slot. The margins (48/s, 990/61 s, 4/s per recipient) absorb timer
+ * than its slot. The margins (48/s, 990/61 s, 3/s per user or chat: two slots of room for network jitter and
+ * other bots in a group) absorb timer
  * and network jitter; any 429 that still happens is retried with backoff.
  */
 
 export const APP_SPACING_MS = 1000 / 48;
-export const RECIPIENT_SPACING_MS = 250;
+export const RECIPIENT_SPACING_MS = 334;
 export const MINUTE_BUDGET = 990;
 /** buckets summed for the minute window: the current second and the 60 before it */
 export const WINDOW_BUCKETS = 61;

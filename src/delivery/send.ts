@@ -25,6 +25,8 @@ const MAX_IN_FLIGHT = 6;
  * slow answer costs a batch at most this, not the 8 s request timeout.
  */
 export const STRAGGLER_GRACE_MS = 1_500;
+/** a send this much later than its slot is planned again */
+const LATE_MS = 250;
 
 export interface OutboxRow {
   id: number;
@@ -187,11 +189,12 @@ function abortableFetch(signal: AbortSignal): typeof fetch {
 export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, claimed: readonly OutboxRow[], options: SendOptions): Promise<SendReport> {
   const counts = { sent: 0, failed: 0, dead: 0, deferred: 0, abandoned: 0 };
   if (claimed.length === 0) return { results: [], counts };
-  // If the limiter cannot be reached, send nothing now: every claimed row is deferred (released below).
-  const slots = await reserveSlots(env.DB, claimed.map(recipientOf), Date.now(), options.maxHoldMs).catch((error: unknown) => {
-    logger.error({ route: options.route, outcome: "limiter_unavailable", claimed: claimed.length }, error);
-    return [];
-  });
+  const reserve = (rows: readonly OutboxRow[]) =>
+    // If the limiter cannot be reached, send nothing now: those rows are deferred (released below).
+    reserveSlots(env.DB, rows.map(recipientOf), Date.now(), options.maxHoldMs).catch((error: unknown) => {
+      logger.error({ route: options.route, outcome: "limiter_unavailable", claimed: rows.length }, error);
+      return [];
+    });
   const stragglers = new AbortController();
   const client = new FeishuClient(config, env.DB, abortableFetch(stragglers.signal));
   const records: OutcomeRecord[] = [];
@@ -220,30 +223,46 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
     );
   };
 
-  for (const slot of slots) {
-    const row = claimed[slot.index]!;
-    const recipient = recipientOf(row);
-    await sleep(slot.at - Date.now());
-    await inFlight.acquire();
-    // A late start (connections busy) must still keep the spacing between real sends.
-    const notBefore = Math.max(lastDispatch + APP_SPACING_MS, (lastToRecipient.get(recipient) ?? 0) + RECIPIENT_SPACING_MS);
-    await sleep(notBefore - Date.now());
-    const dispatchedAt = Date.now();
-    lastDispatch = dispatchedAt;
-    lastToRecipient.set(recipient, dispatchedAt);
-    const send = deliver(client, row)
-      .then(
-        (messageId) => {
-          const now = Date.now();
-          records.push({ id: row.id, state: "sent", messageId: messageId ?? null, sentAt: now, error: null, next: now, refund: 0 });
-          results.push({ uuid: row.uuid, done: true });
-          counts.sent++;
-          logger.info({ route: "delivery", outcome: "sent", uuid: row.uuid, operation: row.operation, attempts: row.attempts, ms: now - dispatchedAt, via: options.route });
-        },
-        (error: unknown) => failed(row, error, stragglers.signal.aborted),
-      )
-      .finally(() => inFlight.release());
-    sends.push(send);
+  // Slots are planned against other invocations' sends: one dispatched well after its slot (this isolate
+  // was busy) could bunch up with theirs, so it is not sent late but planned again (twice; then deferred).
+  let toPlan: OutboxRow[] = [...claimed];
+  const granted = new Set<number>();
+  for (let round = 0; round < 3 && toPlan.length > 0; round++) {
+    const slots = await reserve(toPlan);
+    const late: OutboxRow[] = [];
+    for (const slot of slots) {
+      const row = toPlan[slot.index]!;
+      const recipient = recipientOf(row);
+      await sleep(slot.at - Date.now());
+      await inFlight.acquire();
+      // A late start (connections busy) must still keep the spacing between real sends.
+      const notBefore = Math.max(lastDispatch + APP_SPACING_MS, (lastToRecipient.get(recipient) ?? 0) + RECIPIENT_SPACING_MS);
+      await sleep(notBefore - Date.now());
+      // checked after the last wait: workerd's clock only moves at I/O and timers
+      if (Date.now() - slot.at > LATE_MS) {
+        inFlight.release();
+        late.push(row);
+        continue;
+      }
+      granted.add(row.id);
+      const dispatchedAt = Date.now();
+      lastDispatch = dispatchedAt;
+      lastToRecipient.set(recipient, dispatchedAt);
+      const send = deliver(client, row)
+        .then(
+          (messageId) => {
+            const now = Date.now();
+            records.push({ id: row.id, state: "sent", messageId: messageId ?? null, sentAt: now, error: null, next: now, refund: 0 });
+            results.push({ uuid: row.uuid, done: true });
+            counts.sent++;
+            logger.info({ route: "delivery", outcome: "sent", uuid: row.uuid, operation: row.operation, attempts: row.attempts, ms: now - dispatchedAt, via: options.route });
+          },
+          (error: unknown) => failed(row, error, stragglers.signal.aborted),
+        )
+        .finally(() => inFlight.release());
+      sends.push(send);
+    }
+    toPlan = late;
   }
   // Wait for the answers, but not for a straggler: past the grace it is given up and retried later.
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -259,10 +278,9 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
   clearTimeout(graceTimer);
 
   // Rows with no slot within maxHoldMs go back untouched (the claim's attempt is refunded).
-  const granted = new Set(slots.map((slot) => slot.index));
   const deferMs = Math.max(0, Math.min(options.maxHoldMs / 2, 35_000));
-  claimed.forEach((row, index) => {
-    if (granted.has(index)) return;
+  claimed.forEach((row) => {
+    if (granted.has(row.id)) return;
     records.push({ id: row.id, state: "pending", messageId: null, sentAt: null, error: null, next: Date.now() + deferMs, refund: 1 });
     results.push({ uuid: row.uuid, done: false, delayMs: deferMs });
     counts.deferred++;

@@ -43,6 +43,8 @@ export interface Faults {
   /** share of sends answered only after `slowMs` */
   slowRate?: number;
   slowMs?: number;
+  /** answer this many of the next sends 500, whatever the shares above (counts down) */
+  failNextSends?: number;
 }
 
 export interface FakeFeishuOptions {
@@ -152,6 +154,8 @@ export class FakeFeishu {
     this.messages.length = 0;
     this.attemptsByUuid.clear();
     this.uuidToMessage.clear();
+    this.groupTimes.clear();
+    this.groupRefusals.clear();
     this.faults = {};
   }
 
@@ -248,7 +252,7 @@ export class FakeFeishu {
         operation: sendPath ? "send" : "reply",
         receiveIdType,
         receiveId: data.receive_id ?? null,
-        chatId: receiveIdType === "chat_id" ? data.receive_id! : receiveIdType === "open_id" ? `oc_p2p_${data.receive_id}` : original?.chatId ?? `reply:${replyTo}`,
+        chatId: receiveIdType === "chat_id" ? data.receive_id! : receiveIdType === "open_id" ? `oc_p2p_${data.receive_id}` : original?.chatId ?? this.chatOf(null, null, replyTo) ?? `reply:${replyTo}`,
         replyTo,
         msgType: data.msg_type,
         content,
@@ -345,6 +349,10 @@ export class FakeFeishu {
       this.sendTimes.push(now);
       times.push(now);
       this.recipientTimes.set(recipient, times);
+    }
+    if (this.faults.failNextSends) {
+      this.faults.failNextSends--;
+      return { status: 500, body: { code: 1, msg: "internal error" } };
     }
     const { rate429 = 0, rate500 = 0, slowRate = 0, slowMs = 0 } = this.faults;
     const roll = this.random();

@@ -26,6 +26,8 @@ export interface TestWorkerOptions {
   directSocket?: boolean;
   /** open V8's inspector on this port (CPU profiles of the Worker: see bench/profile-ack.ts) */
   inspectorPort?: number;
+  /** false: no queue consumer (messages put on the queue are never delivered), to show what is sent without it */
+  queueConsumer?: boolean;
 }
 
 function compatibilityDate(): string {
@@ -68,7 +70,7 @@ export class TestWorker {
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       d1Databases: { DB: "duxue-test" },
       queueProducers: { OUTBOX: { queueName: "duxue-outbox" } },
-      queueConsumers: { "duxue-outbox": { maxBatchSize: 40, maxBatchTimeout: 0.05, maxRetries: 20 } },
+      queueConsumers: options.queueConsumer === false ? {} : { "duxue-outbox": { maxBatchSize: 40, maxBatchTimeout: 0.05, maxRetries: 20 } },
       bindings: {
         FEISHU_APP_ID: fake.appId,
         FEISHU_APP_SECRET: fake.appSecret,
