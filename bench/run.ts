@@ -20,6 +20,7 @@ import { seedRoster } from "../test/support/roster.ts";
 import { cardActionEvent, ENCRYPT_KEY, messageEvent, TestWorker } from "../test/support/worker.ts";
 import { BurstClient, type SignedRequest } from "./ack-latency.ts";
 import { startBenchWorker, workerdCpuMs } from "./harness.ts";
+import { measureIngress, measureReplyLatency, seedDevDatabase, startWranglerDev } from "./wrangler-dev.ts";
 
 type Row = { metric: string; value: string; target: string; how: string };
 const rows: Row[] = [];
@@ -36,6 +37,10 @@ const sleep = (n: number) => new Promise((resolve) => setTimeout(resolve, n));
 const FANOUT_ONLY = process.argv.includes("--quick");
 /** `--ack`: only the acknowledgement rows (a minute instead of seven); combine with `--no-write` to leave the README alone */
 const ACK_ONLY = process.argv.includes("--ack");
+/** `--dev`: only the rows measured through `wrangler dev` (reply latency, sustained ingress: the bot and the floor) */
+const DEV_ONLY = process.argv.includes("--dev");
+/** `--no-5600`: skip the 5,600-card fan-outs (about 12 minutes with and without faults) */
+const SKIP_5600 = process.argv.includes("--no-5600");
 
 function d1Lines(logs: Record<string, unknown>[], from: number, route: (r: string) => boolean) {
   return logs.slice(from).filter((line) => line.bench === "d1" && route(String(line.route))) as { route: string; statements: number; roundTrips: number }[];
@@ -308,6 +313,54 @@ async function fanout(n: number) {
   }
 }
 
+/** Reply latency and sustained ingress through `wrangler dev`: the bot, then the floor bot on the same port. */
+async function devBenchmarks() {
+  const fake = await new FakeFeishu().start(Number(process.env.DUXUE_FAKE_PORT ?? 0));
+  const seeded = seedDevDatabase();
+  const results: Record<"bot" | "floor", { replies: Awaited<ReturnType<typeof measureReplyLatency>>; ingress: Awaited<ReturnType<typeof measureIngress>> }> = {} as never;
+  try {
+    for (const which of ["bot", "floor"] as const) {
+      const dev = await startWranglerDev({ config: which === "bot" ? "wrangler.toml" : "bench/floor.wrangler.toml", fake, persistTo: which === "bot" ? seeded.persistTo : undefined });
+      try {
+        const replies = await measureReplyLatency(fake, dev.url, seeded.supervisors, "帮助");
+        await sleep(2_000);
+        const ingress = await measureIngress(dev.url, seeded.supervisors, "帮助");
+        await sleep(5_000); // the bot's replies to the ingress burst go out (not measured here)
+        results[which] = { replies, ingress };
+        console.error(`  ${which}: reply p50 ${ms(percentile(replies.sequential, 50))}, 10 at once p50 ${ms(percentile(replies.concurrent, 50))}, ingress ${ingress.perSecond.toFixed(0)}/s`);
+      } finally {
+        await dev.stop();
+      }
+    }
+  } finally {
+    seeded.cleanup();
+    await fake.stop();
+  }
+  const { bot, floor } = results;
+  const pair = (values: number[]) => `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))}`;
+  const ratio = (a: number[], b: number[]) => `${(percentile(a, 50) / percentile(b, 50)).toFixed(1)}× / ${(percentile(a, 99) / percentile(b, 99)).toFixed(1)}×`;
+  const how =
+    "`wrangler dev` (local workerd, the bot with its local D1 holding the demo city, the queue as wrangler.toml sets it) against the bench's fake Feishu; a signed, encrypted `帮助` from a supervisor POSTed by a keep-alive node:http client in the bench process, timed from issuing the POST to the fake accepting the reply in that chat. The floor bot (bench/floor-worker.js) verifies, decrypts, answers 200 and replies at once with no D1, no outbox and no rate limiter, on the same port and runtime";
+  add(
+    "Reply latency p50 / p99, one message at a time: bot | floor | ratio",
+    `${pair(bot.replies.sequential)} \| ${pair(floor.replies.sequential)} \| ${ratio(bot.replies.sequential, floor.replies.sequential)}`,
+    "bot p50 ≤ 4× floor; p99 < 300 ms",
+    `${bot.replies.sequential.length} messages one after another (50 ms apart, each from another supervisor), after 5 warm-up messages; ${how}`,
+  );
+  add(
+    "Reply latency p50 / p99, 10 senders at once: bot | floor | ratio",
+    `${pair(bot.replies.concurrent)} \| ${pair(floor.replies.concurrent)} \| ${ratio(bot.replies.concurrent, floor.replies.concurrent)}`,
+    "bot p50 ≤ 4× floor; p99 < 300 ms",
+    `20 rounds of 10 supervisors sending at the same moment (400 ms between rounds); the bot keeps Feishu's 50/s per app (48/s planned), so the 10th reply of a round leaves ≥ 187 ms after the first, which the floor ignores; ${how}`,
+  );
+  add(
+    "Sustained ingress (200 events, 50 concurrent): ack p50 / p99, events/s — bot | floor | ratio",
+    `${pair(bot.ingress.acks)}, ${bot.ingress.perSecond.toFixed(0)}/s \| ${pair(floor.ingress.acks)}, ${floor.ingress.perSecond.toFixed(0)}/s \| ${(bot.ingress.perSecond / floor.ingress.perSecond).toFixed(2)}× throughput`,
+    "≥ 0.6× the floor's events/s; ack p99 < 1 s",
+    "200 signed `帮助` events from 200 supervisors, at most 50 in flight, through `wrangler dev` as above; events/s = 200 ÷ (first POST → last 200). The bot's replies to them are sent after their 200s and are not timed here",
+  );
+}
+
 function bundleSize() {
   const bundle = buildWorker();
   const bytes = readFileSync(bundle);
@@ -388,15 +441,21 @@ function writeReadme(text: string) {
 
 async function main() {
   mkdirSync(join(ROOT, ".test-dist"), { recursive: true });
+  if (DEV_ONLY) {
+    await devBenchmarks();
+    console.log(table());
+    return;
+  }
   console.error("building…");
   bundleSize();
   console.error(`bundle built ${new Date(statSync(buildWorker()).mtimeMs).toISOString()}`);
   startupTime();
   if (!FANOUT_ONLY) await ackBenchmarks();
+  if (!ACK_ONLY && !FANOUT_ONLY) await devBenchmarks();
   if (!ACK_ONLY) {
     if (!FANOUT_ONLY) await requestBenchmarks();
     await fanout(349);
-    if (!process.argv.includes("--no-5600")) await fanout(5_600);
+    if (!SKIP_5600) await fanout(5_600);
     await plannerRows();
   }
   const text = table();

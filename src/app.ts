@@ -16,7 +16,7 @@ type AppEnv = { Bindings: Bindings; Variables: { ref: string; log: LogFields } }
 export const VERSION = "0.1.0";
 
 /** How long event handling waits after the 200, so that a burst of acknowledgements goes out before the work starts. */
-const ACK_FIRST_DELAY_MS = 50;
+const ACK_FIRST_DELAY_MS = 1;
 /** After that, it also waits while this isolate is still answering requests, but never longer than this in all. */
 const ACK_FIRST_MAX_WAIT_MS = 1_000;
 

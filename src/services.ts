@@ -1,6 +1,6 @@
 import type { Services } from "./commands/types.ts";
 import { openDb } from "./db/client.ts";
-import { deliverNow } from "./delivery/fast-path.ts";
+import { fastPath } from "./delivery/fast-path.ts";
 import { UnitOfWork } from "./delivery/outbox.ts";
 import { loadConfig, type Bindings } from "./env.ts";
 import { FeishuClient } from "./feishu/client.ts";
@@ -24,7 +24,7 @@ export function buildServices(env: Bindings, nowMs: number, ref: string, answeri
     ref,
     feishu: () => (client ??= new FeishuClient(config, env.DB)),
     uow: answering
-      ? new UnitOfWork(env.DB, env, nowMs).answering({ deliver: (uuids) => deliverNow(env, uuids), waitUntil: answering.waitUntil })
+      ? new UnitOfWork(env.DB, env, nowMs).answering(fastPath(env, answering.waitUntil))
       : new UnitOfWork(env.DB, env, nowMs),
   };
 }

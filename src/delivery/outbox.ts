@@ -1,6 +1,8 @@
 import type { Bindings } from "../env.ts";
 import { sha256Hex } from "../feishu/crypto.ts";
 import { chunkForJson } from "../db/client.ts";
+import { parseState, readStateStatements, type LimiterState } from "./rate-limit.ts";
+import { recipientOf, type OutboxRow } from "./send.ts";
 
 /**
  * The transactional outbox: a change and the messages it causes are written
@@ -79,20 +81,42 @@ SELECT json_extract(value, '$.uuid'), json_extract(value, '$.operation'), json_e
 FROM json_each(?2) WHERE true
 ON CONFLICT(uuid) DO NOTHING`;
 
-/** Statements that add the messages to the outbox (a handful, whatever the count; more for each condition), plus their uuids. */
-export async function outboxStatements(d1: D1Database, messages: readonly OutboundMessage[], nowMs: number) {
+/** Fast-path rows are born claimed (`sending`, first attempt) and returned, so the committing invocation sends them without a claim. */
+const INSERT_CLAIMED_OUTBOX_SQL = `${INSERT_OUTBOX_SQL.replace("'pending', 0, ?1", "'sending', 1, ?1")}
+RETURNING id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts`;
+
+/**
+ * Statements that add the messages to the outbox (a handful, whatever the count; more for each condition), plus their uuids.
+ * With `fast`, the messages marked so are inserted as claimed by this invocation; `fastStatements` are the indexes of their
+ * statements (whose results are the rows actually inserted) and `fastRecipients` whose rate limits they count against.
+ */
+export async function outboxStatements(d1: D1Database, messages: readonly OutboundMessage[], nowMs: number, fast: readonly boolean[] = []) {
   const rows = await Promise.all(messages.map(toRow));
-  const byCondition = new Map<BatchCondition | undefined, OutboxRowInput[]>();
-  messages.forEach((message, i) => byCondition.set(message.onlyIf, [...(byCondition.get(message.onlyIf) ?? []), rows[i]!]));
-  // A condition's bare `?`s are numbered after ?1 and ?2, which come first in the statement's text.
-  const statements = [...byCondition].flatMap(([condition, group]) =>
-    chunkForJson(group).map((chunk) =>
-      condition
-        ? d1.prepare(INSERT_OUTBOX_SQL.replace("WHERE true", `WHERE ${exists(condition)}`)).bind(nowMs, JSON.stringify(chunk), ...condition.params)
-        : d1.prepare(INSERT_OUTBOX_SQL).bind(nowMs, JSON.stringify(chunk)),
-    ),
-  );
-  return { statements, uuids: rows.map((row) => row.uuid) };
+  const groups = new Map<string, { condition: BatchCondition | undefined; claimed: boolean; rows: OutboxRowInput[] }>();
+  const conditionIds = new Map<BatchCondition | undefined, number>();
+  messages.forEach((message, i) => {
+    if (!conditionIds.has(message.onlyIf)) conditionIds.set(message.onlyIf, conditionIds.size);
+    const key = `${conditionIds.get(message.onlyIf)}:${fast[i] ? 1 : 0}`;
+    const group = groups.get(key) ?? { condition: message.onlyIf, claimed: fast[i] === true, rows: [] };
+    group.rows.push(rows[i]!);
+    groups.set(key, group);
+  });
+  const statements: D1PreparedStatement[] = [];
+  const fastStatements: number[] = [];
+  for (const { condition, claimed, rows: group } of groups.values()) {
+    const sql = claimed ? INSERT_CLAIMED_OUTBOX_SQL : INSERT_OUTBOX_SQL;
+    for (const chunk of chunkForJson(group)) {
+      if (claimed) fastStatements.push(statements.length);
+      // A condition's bare `?`s are numbered after ?1 and ?2, which come first in the statement's text.
+      statements.push(
+        condition
+          ? d1.prepare(sql.replace("WHERE true", `WHERE ${exists(condition)}`)).bind(nowMs, JSON.stringify(chunk), ...condition.params)
+          : d1.prepare(sql).bind(nowMs, JSON.stringify(chunk)),
+      );
+    }
+  }
+  const fastRecipients = rows.filter((_, i) => fast[i]).map((row) => recipientOf(row));
+  return { statements, uuids: rows.map((row) => row.uuid), fastStatements, fastRecipients };
 }
 
 /** Whether a condition held inside a committed batch (see `UnitOfWork.probe`); undefined before the commit. */
@@ -132,7 +156,12 @@ export function fastPathSelection(messages: readonly OutboundMessage[]): boolean
 
 /** How an answering unit of work hands its fast-path messages on after the commit (fast-path.ts). */
 export interface FastPath {
-  deliver(uuids: readonly string[]): Promise<void>;
+  /** takes a place among this isolate's fast sends; false when it is busy (the answers then go by the queue) */
+  tryBegin(): boolean;
+  /** gives the place back unused (nothing to send, or the commit failed) */
+  cancel(): void;
+  /** sends the rows the commit inserted already claimed, with the limiter state read in the same batch; gives the place back */
+  deliver(rows: OutboxRow[], limiter: LimiterState): Promise<void>;
   /** the invocation's waitUntil; without it the commit awaits the sends (already after the response) */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -211,22 +240,31 @@ export class UnitOfWork {
 
   /** Commits everything; returns the D1 results of the writes (in order), without the outbox inserts. */
   async commit(): Promise<D1Result[]> {
-    const fast = this.fastPath ? fastPathSelection(this.messages) : this.messages.map(() => false);
-    const { statements: outboxInserts, uuids } = await outboxStatements(this.d1, this.messages, this.nowMs);
-    const writes = this.writes.map((item) => toStatement(this.d1, item));
-    const all = [...writes, ...outboxInserts];
-    const results = all.length > 0 ? await this.d1.batch(all) : [];
-    this.writes.length = 0;
-    this.messages.length = 0;
-    for (const { probe, index } of this.probes.splice(0)) probe.held = (results[index]?.results[0] as { held?: number } | undefined)?.held === 1;
-    const now = uuids.filter((_, i) => fast[i]);
-    const queued = [...uuids.filter((_, i) => !fast[i]), ...this.requeued.splice(0)];
-    if (queued.length > 0) await enqueueDelivery(this.env, queued);
-    if (now.length > 0 && this.fastPath) {
-      const sending = this.fastPath.deliver(now);
-      if (this.fastPath.waitUntil) this.fastPath.waitUntil(sending);
-      else await sending;
+    const fastPath = this.fastPath && this.messages.length > 0 && this.fastPath.tryBegin() ? this.fastPath : undefined;
+    let handedOver = false;
+    try {
+      const fast = fastPath ? fastPathSelection(this.messages) : this.messages.map(() => false);
+      const { statements: outboxInserts, uuids, fastStatements, fastRecipients } = await outboxStatements(this.d1, this.messages, this.nowMs, fast);
+      const writes = this.writes.map((item) => toStatement(this.d1, item));
+      // the limiter's state for the fast sends rides in the same batch (one round trip fewer before the send)
+      const limiterRead = fastPath && fastRecipients.length > 0 ? readStateStatements(this.d1, fastRecipients, this.nowMs) : [];
+      const all = [...writes, ...outboxInserts, ...limiterRead];
+      const results = all.length > 0 ? await this.d1.batch(all) : [];
+      this.writes.length = 0;
+      this.messages.length = 0;
+      for (const { probe, index } of this.probes.splice(0)) probe.held = (results[index]?.results[0] as { held?: number } | undefined)?.held === 1;
+      const claimed = fastStatements.flatMap((index) => (results[writes.length + index]?.results ?? []) as OutboxRow[]).sort((a, b) => a.id - b.id);
+      if (fastPath && claimed.length > 0) {
+        handedOver = true;
+        const sending = fastPath.deliver(claimed, parseState(results.at(-1)));
+        if (fastPath.waitUntil) fastPath.waitUntil(sending);
+        else await sending;
+      }
+      const queued = [...uuids.filter((_, i) => !fast[i]), ...this.requeued.splice(0)];
+      if (queued.length > 0) await enqueueDelivery(this.env, queued);
+      return results.slice(0, writes.length);
+    } finally {
+      if (fastPath && !handedOver) fastPath.cancel();
     }
-    return results.slice(0, writes.length);
   }
 }

@@ -2,7 +2,7 @@ import type { Bindings } from "../env.ts";
 import { FeishuApiError, FeishuClient } from "../feishu/client.ts";
 import type { Config } from "../env.ts";
 import { logger } from "../log.ts";
-import { APP_SPACING_MS, bumpAppTatStatement, RECIPIENT_SPACING_MS, reserveSlots } from "./rate-limit.ts";
+import { APP_SPACING_MS, bumpAppTatStatement, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
 
 /**
  * Sending claimed outbox rows, shared by the queue consumer (consumer.ts) and
@@ -140,6 +140,8 @@ export interface SendOptions {
   backoffBaseMs: number;
   /** the log line's route */
   route: string;
+  /** the limiter's state, read in the caller's own batch (saves the first round trip) */
+  limiter?: LimiterState;
 }
 
 export interface SendReport {
@@ -189,9 +191,10 @@ function abortableFetch(signal: AbortSignal): typeof fetch {
 export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, claimed: readonly OutboxRow[], options: SendOptions): Promise<SendReport> {
   const counts = { sent: 0, failed: 0, dead: 0, deferred: 0, abandoned: 0 };
   if (claimed.length === 0) return { results: [], counts };
+  let preRead = options.limiter;
   const reserve = (rows: readonly OutboxRow[]) =>
     // If the limiter cannot be reached, send nothing now: those rows are deferred (released below).
-    reserveSlots(env.DB, rows.map(recipientOf), Date.now(), options.maxHoldMs).catch((error: unknown) => {
+    reserveSlots(env.DB, rows.map(recipientOf), Date.now(), options.maxHoldMs, preRead ? ((preRead = undefined), options.limiter) : undefined).catch((error: unknown) => {
       logger.error({ route: options.route, outcome: "limiter_unavailable", claimed: rows.length }, error);
       return [];
     });
