@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateDemoRoster } from "../scripts/lib/demo-roster.ts";
 import { importRosterFolder } from "../scripts/lib/import-roster.ts";
 import { applyMigrations, d1Query, ROOT, type D1Target } from "../scripts/lib/wrangler-d1.ts";
+import { buildWorker } from "../test/support/build.ts";
 import type { FakeFeishu } from "../test/support/fake-feishu.ts";
 import { feishuRequest } from "../test/support/feishu-signing.ts";
 import { messageEvent } from "../test/support/worker.ts";
@@ -27,7 +28,25 @@ export interface DevWorker {
   stop(): Promise<void>;
 }
 
-/** Starts `wrangler dev` (the bot: wrangler.toml; the floor: bench/floor.wrangler.toml) and waits for "Ready on". */
+/**
+ * wrangler.toml pointed at the bundle the tests run (`wrangler deploy --dry-run`), served unbundled:
+ * `wrangler dev` then has no esbuild watcher, which crashed under this machine's load and restarted
+ * the Worker mid-request.
+ */
+export function botDevConfig(): string {
+  const bundle = buildWorker();
+  // a folder of its own: with no_bundle, wrangler dev reloads on any change in main's folder
+  const dir = mkdtempSync(join(tmpdir(), "duxue-dev-bundle-"));
+  copyFileSync(bundle, join(dir, "index.js"));
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
+    .replace(/^main = .*$/m, 'main = "index.js"\nno_bundle = true')
+    .replace(/^migrations_dir = "migrations"$/m, `migrations_dir = "${join(ROOT, "migrations")}"`);
+  const path = join(dir, "wrangler.toml");
+  writeFileSync(path, toml);
+  return path;
+}
+
+/** Starts `wrangler dev` (the bot: botDevConfig(); the floor: bench/floor.wrangler.toml) and waits for "Ready on". */
 export async function startWranglerDev(options: { config: string; fake: FakeFeishu; persistTo?: string }): Promise<DevWorker> {
   const dir = mkdtempSync(join(tmpdir(), "duxue-dev-"));
   const envFile = join(dir, "bench.env");
@@ -82,7 +101,7 @@ export async function startWranglerDev(options: { config: string; fake: FakeFeis
   // keep its output (the bot logs a line per request) in .test-dist/ for a look afterwards
   child.stdout!.removeAllListeners("data");
   child.stderr!.removeAllListeners("data");
-  const logFile = createWriteStream(join(ROOT, ".test-dist", `wrangler-dev-${options.config.replace(/\W+/g, "-")}.log`));
+  const logFile = createWriteStream(join(tmpdir(), `duxue-wrangler-dev-${options.config.includes("floor") ? "floor" : "bot"}.log`));
   logFile.write(output);
   child.stdout!.pipe(logFile);
   child.stderr!.pipe(logFile);
@@ -122,7 +141,8 @@ function signedMessage(openId: string, text: string) {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function post(url: string, { body, headers }: { body: string; headers: Record<string, string> }): Promise<{ status: number; ms: number; text: string }> {
+function post(url: string, signed: { body: string; headers: Record<string, string> }, retried = false): Promise<{ status: number; ms: number; text: string }> {
+  const { body, headers } = signed;
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: "POST", agent, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (response) => {
@@ -130,7 +150,11 @@ function post(url: string, { body, headers }: { body: string; headers: Record<st
       response.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - started, text }));
     });
-    request.on("error", reject);
+    // a kept-alive socket the server closed just as it was reused: send again on a fresh one (timed from then)
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      if (!retried && request.reusedSocket && error.code === "ECONNRESET") post(url, signed, true).then(resolve, reject);
+      else reject(error);
+    });
     request.end(body);
   });
 }

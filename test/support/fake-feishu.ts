@@ -80,6 +80,8 @@ export class FakeFeishu {
   private readonly recipientTimes = new Map<string, number[]>();
   private readonly incomingChats = new Map<string, string>();
   private readonly groupTimes = new Map<string, number[]>();
+  /** sends refused because the app or a recipient went over Feishu's limits (enforceRateLimits), not injected faults */
+  limitRefusals = 0;
   /** refusals of the per-group limit (5/s per chat), by chat */
   readonly groupRefusals = new Map<string, number>();
   private readonly enforceRateLimits: boolean;
@@ -343,6 +345,7 @@ export class FakeFeishu {
       const lastSecond = this.sendTimes.filter((t) => t > now - 1000).length;
       const times = (this.recipientTimes.get(recipient) ?? []).filter((t) => t > now - 1000);
       if (lastSecond >= 50 || this.sendTimes.length >= 1000 || times.length >= 5) {
+        this.limitRefusals++;
         const reset = this.sendTimes.length >= 1000 ? Math.ceil((this.sendTimes[0]! + 60_000 - now) / 1000) : 1;
         return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(reset) } };
       }
