@@ -8,8 +8,8 @@ export interface BenchWorker {
   logs: Record<string, unknown>[];
 }
 
-export async function startBenchWorker(fake: FakeFeishu): Promise<BenchWorker> {
-  const worker = await TestWorker.start({ fake, wrapEntry: D1_COUNTING_ENTRY });
+export async function startBenchWorker(fake: FakeFeishu, options: { queueConsumer?: boolean } = {}): Promise<BenchWorker> {
+  const worker = await TestWorker.start({ fake, wrapEntry: D1_COUNTING_ENTRY, ...options });
   return { worker, logs: worker.logs };
 }
 /** CPU time (ms) used so far by the workerd processes this Node process started (Linux /proc; utime + stime). */

@@ -16,7 +16,7 @@ type AppEnv = { Bindings: Bindings; Variables: { ref: string; log: LogFields } }
 export const VERSION = "0.1.0";
 
 /** How long event handling waits after the 200, so that a burst of acknowledgements goes out before the work starts. */
-const ACK_FIRST_DELAY_MS = 50;
+const ACK_FIRST_DELAY_MS = 1;
 /** After that, it also waits while this isolate is still answering requests, but never longer than this in all. */
 const ACK_FIRST_MAX_WAIT_MS = 1_000;
 
@@ -94,7 +94,8 @@ app.post("/feishu/events", async (c) => {
 export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref: string, nowMs: number): Promise<void> {
   const started = Date.now();
   const fields: LogFields = { ref, route: "event", event_id: envelope.header.event_id, event_type: envelope.header.event_type };
-  const services = buildServices(env, nowMs, ref);
+  // already after the 200 (waitUntil): the commit itself sends the answers
+  const services = buildServices(env, nowMs, ref, {});
   const parsed = messageReceivedSchema.safeParse(envelope.event);
   if (!parsed.success) {
     logger.info({ ...fields, outcome: "ignored_bad_event", ms: Date.now() - started });
@@ -123,7 +124,7 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
     }
     logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
     const { message } = parsed.data;
-    const fallback = buildServices(env, nowMs, ref);
+    const fallback = buildServices(env, nowMs, ref, {});
     const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
     // The error answer claims the event too: a redelivery of a failed command is told once, not failed again.
     fallback.uow.write(claimStatement(env.DB, keys, nowMs));
@@ -146,7 +147,7 @@ app.post("/feishu/cards", async (c) => {
     return c.json({});
   }
   const ref = c.get("ref");
-  const services = buildServices(c.env, Date.now(), ref);
+  const services = buildServices(c.env, Date.now(), ref, { waitUntil: (promise) => c.executionCtx.waitUntil(promise) });
   let answer: CardAnswer;
   try {
     const dispatched = await dispatchCardAction(services, header.event_id, event);

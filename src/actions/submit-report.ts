@@ -18,7 +18,6 @@ import {
   type AssignmentRecord,
   type ReportRecord,
 } from "../db/reports.ts";
-import { UnitOfWork } from "../delivery/outbox.ts";
 import {
   assignedWindow,
   canonicalContent,
@@ -231,7 +230,7 @@ type CommitOutcome = { kind: "ok"; reportId: number } | { kind: "duplicate" } | 
 /** Commits a submission in one D1 batch, retrying when another submission took the same ids. */
 async function commitSubmission(services: Services, plan: Plan): Promise<CommitOutcome> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const uow = new UnitOfWork(services.d1, services.env, services.nowMs);
+    const uow = services.uow.fresh();
     const scoped: Services = { ...services, uow };
     const ids = await nextIds(services.d1);
     const reportId = await plan.build(scoped, ids);

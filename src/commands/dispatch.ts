@@ -12,7 +12,7 @@ export function replyMessage(chat: IncomingChat, index: number, content: { text:
   const isCard = "schema" in content;
   return {
     key: `reply:${chat.messageId}:${index}`,
-    to: chat.directTo ? { openId: chat.directTo } : chat.chatType === "group" ? { replyTo: chat.messageId } : { chatId: chat.chatId },
+    to: chat.directTo ? { openId: chat.directTo } : chat.chatType === "group" ? { replyTo: chat.messageId, inChat: chat.chatId } : { chatId: chat.chatId },
     msgType: isCard ? "interactive" : "text",
     content,
   };

@@ -14,7 +14,9 @@
  *                      sliding-window limit (not a smoothed rate), so a 349-card
  *                      fan-out goes at 50/s and a 5,600-card one sends 1,000 in each
  *                      minute, as Feishu's own windows allow.
- * - `to:<recipient>`   the recipient's own arrival time, spaced RECIPIENT_SPACING_MS.
+ * - `to:<recipient>`   the recipient's own arrival time, spaced RECIPIENT_SPACING_MS: a user, or a
+ *                      chat (a group's 5/s is shared by all bots and counts replies too, so the
+ *                      limiter keys group sends and replies by chat_id; see send.ts recipientOf).
  *
  * An invocation reads that state once, plans a send time ("slot") for each of
  * its (≤ 50) messages in JS, and writes the new state back in ONE D1 batch
@@ -22,12 +24,13 @@
  * between, nothing is written and it plans again. That is 2 D1 round trips per
  * invocation whatever the batch size, and it stays correct with
  * max_concurrency > 1. The consumer then dispatches each message no earlier
- * than its slot. The margins (48/s, 990/61 s, 4/s per recipient) absorb timer
+ * than its slot. The margins (48/s, 990/61 s, 3/s per user or chat: two slots of room for network jitter and
+ * other bots in a group) absorb timer
  * and network jitter; any 429 that still happens is retried with backoff.
  */
 
 export const APP_SPACING_MS = 1000 / 48;
-export const RECIPIENT_SPACING_MS = 250;
+export const RECIPIENT_SPACING_MS = 334;
 export const MINUTE_BUDGET = 990;
 /** buckets summed for the minute window: the current second and the 60 before it */
 export const WINDOW_BUCKETS = 61;
@@ -84,18 +87,23 @@ export function planSlots(state: LimiterState, recipients: readonly string[], no
   return slots;
 }
 
-async function readState(d1: D1Database, recipients: readonly string[], nowMs: number): Promise<LimiterState> {
+/** The two statements that read the limiter's state for `recipients` (they can ride in another batch: see UnitOfWork). */
+export function readStateStatements(d1: D1Database, recipients: readonly string[], nowMs: number): D1PreparedStatement[] {
   const from = bucketKey(Math.floor(nowMs / 1000) - WINDOW_BUCKETS);
-  const [, read] = await d1.batch<{ key: string; count: number }>([
+  return [
     d1.prepare("INSERT INTO rate_counters (key, count, expires_at) VALUES (?1, 0, 9007199254740991) ON CONFLICT(key) DO NOTHING").bind(APP_TAT),
     d1
       .prepare(
         "SELECT key, count FROM rate_counters WHERE key = ?1 OR (key >= ?2 AND key < 'app:t') OR key IN (SELECT 'to:' || value FROM json_each(?3))",
       )
       .bind(APP_TAT, from, JSON.stringify([...new Set(recipients)])),
-  ]);
+  ];
+}
+
+/** The state from the second statement's result of readStateStatements. */
+export function parseState(read: D1Result<{ key: string; count: number }> | D1Result | undefined): LimiterState {
   const state: LimiterState = { appTat: 0, buckets: new Map(), recipients: new Map() };
-  for (const row of read?.results ?? []) {
+  for (const row of (read?.results ?? []) as { key: string; count: number }[]) {
     if (row.key === APP_TAT) state.appTat = row.count;
     else if (row.key.startsWith("app:s:")) state.buckets.set(Number(row.key.slice(6)), row.count);
     else if (row.key.startsWith("to:")) state.recipients.set(row.key.slice(3), row.count);
@@ -103,15 +111,21 @@ async function readState(d1: D1Database, recipients: readonly string[], nowMs: n
   return state;
 }
 
+async function readState(d1: D1Database, recipients: readonly string[], nowMs: number): Promise<LimiterState> {
+  const [, read] = await d1.batch<{ key: string; count: number }>(readStateStatements(d1, recipients, nowMs));
+  return parseState(read);
+}
+
 /**
  * Reserves send slots for `recipients` (one per message, in order) across
  * invocations. Returns the slots granted (a prefix of the list: the rest would
  * wait longer than `maxWaitMs` and should be deferred).
  */
-export async function reserveSlots(d1: D1Database, recipients: readonly string[], nowMs: number, maxWaitMs: number): Promise<Slot[]> {
+export async function reserveSlots(d1: D1Database, recipients: readonly string[], nowMs: number, maxWaitMs: number, preRead?: LimiterState): Promise<Slot[]> {
   if (recipients.length === 0) return [];
   for (let attempt = 0; attempt < 5; attempt++) {
-    const state = await readState(d1, recipients, nowMs);
+    // a state read in the caller's own batch saves the first round trip (it is as good as any: the CAS checks it)
+    const state = attempt === 0 && preRead ? preRead : await readState(d1, recipients, nowMs);
     const before = state.appTat;
     const bucketsBefore = new Map(state.buckets);
     const slots = planSlots(state, recipients, nowMs, maxWaitMs);

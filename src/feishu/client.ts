@@ -162,11 +162,13 @@ export function fetchHttpInstance(fetcher: typeof fetch = fetch) {
   };
 }
 
+const isolateTokenMemo = new Map<string, { value: string; expiresAt: number }>();
+
 /** The SDK's token cache interface, kept in D1's cache_entries table. */
 export function d1TokenCache(d1: D1Database) {
   const keyOf = (key: string | symbol | Symbol, namespace?: string) => `${namespace ?? ""}/${String(key)}`;
-  // This client's own copy (one request or queue batch): one D1 read per batch, not one per send.
-  const memo = new Map<string, { value: string; expiresAt: number }>();
+  // The isolate's copy (for a minute): one D1 read per isolate and minute, not one per send or batch.
+  const memo = isolateTokenMemo;
   return {
     async get(key: string | Symbol, options?: { namespace?: string }) {
       const remembered = memo.get(keyOf(key, options?.namespace));

@@ -44,6 +44,8 @@ export interface Faults {
   /** share of sends answered only after `slowMs` */
   slowRate?: number;
   slowMs?: number;
+  /** answer this many of the next sends 500, whatever the shares above (counts down) */
+  failNextSends?: number;
 }
 
 export interface FakeFeishuOptions {
@@ -87,6 +89,12 @@ export class FakeFeishu {
   private readonly uuidToMessage = new Map<string, DeliveredMessage>();
   private readonly sendTimes: number[] = [];
   private readonly recipientTimes = new Map<string, number[]>();
+  private readonly incomingChats = new Map<string, string>();
+  private readonly groupTimes = new Map<string, number[]>();
+  /** sends refused because the app or a recipient went over Feishu's limits (enforceRateLimits), not injected faults */
+  limitRefusals = 0;
+  /** refusals of the per-group limit (5/s per chat), by chat */
+  readonly groupRefusals = new Map<string, number>();
   private readonly enforceRateLimits: boolean;
   private readonly random: () => number;
   private server: Server | undefined;
@@ -183,6 +191,8 @@ export class FakeFeishu {
     this.messages.length = 0;
     this.attemptsByUuid.clear();
     this.uuidToMessage.clear();
+    this.groupTimes.clear();
+    this.groupRefusals.clear();
     this.faults = {};
   }
 
@@ -271,6 +281,8 @@ export class FakeFeishu {
         return json(400, { code: 234003, msg: "file_key not found" });
       }
       const recipient = data.receive_id ?? replyMatch?.[1] ?? "";
+      const chatLimited = this.groupChatLimit(receiveIdType, data.receive_id ?? null, replyMatch?.[1] ?? null);
+      if (chatLimited) return json(chatLimited.status, chatLimited.body, chatLimited.headers);
       const fault = await this.injectFault(recipient);
       if (fault) return json(fault.status, fault.body, fault.headers);
       if (data.uuid) this.attemptsByUuid.set(data.uuid, (this.attemptsByUuid.get(data.uuid) ?? 0) + 1);
@@ -283,7 +295,7 @@ export class FakeFeishu {
         operation: sendPath ? "send" : "reply",
         receiveIdType,
         receiveId: data.receive_id ?? null,
-        chatId: receiveIdType === "chat_id" ? data.receive_id! : receiveIdType === "open_id" ? `oc_p2p_${data.receive_id}` : original?.chatId ?? `reply:${replyTo}`,
+        chatId: receiveIdType === "chat_id" ? data.receive_id! : receiveIdType === "open_id" ? `oc_p2p_${data.receive_id}` : original?.chatId ?? this.chatOf(null, null, replyTo) ?? `reply:${replyTo}`,
         replyTo,
         msgType: data.msg_type,
         content,
@@ -428,6 +440,37 @@ export class FakeFeishu {
     return false;
   }
 
+  /** Tells the fake which chat a user's message (an inbound event) is in, so replies to it count against that chat. */
+  noteIncoming(messageId: string, chatId: string): void {
+    this.incomingChats.set(messageId, chatId);
+  }
+
+  /** The chat a send or reply lands in: the chat_id, the p2p chat of an open_id, or the replied-to message's chat. */
+  private chatOf(receiveIdType: string | null, receiveId: string | null, replyTo: string | null): string | undefined {
+    if (receiveIdType === "chat_id") return receiveId ?? undefined;
+    if (receiveIdType === "open_id") return `oc_p2p_${receiveId}`;
+    if (!replyTo) return undefined;
+    return this.incomingChats.get(replyTo) ?? this.messages.find((m) => m.messageId === replyTo)?.chatId;
+  }
+
+  /**
+   * Feishu: at most 5 messages per second per group chat, shared by all bots, replies included
+   * (../shared/docs/feishu.md "Limits"); always enforced. Over it, message send answers 230020.
+   */
+  private groupChatLimit(receiveIdType: string | null, receiveId: string | null, replyTo: string | null) {
+    const chatId = this.chatOf(receiveIdType, receiveId, replyTo);
+    if (!chatId || chatId.startsWith("oc_p2p_")) return null;
+    const now = Date.now();
+    const times = (this.groupTimes.get(chatId) ?? []).filter((t) => t > now - 1000);
+    if (times.length >= 5) {
+      this.groupRefusals.set(chatId, (this.groupRefusals.get(chatId) ?? 0) + 1);
+      return { status: 400, body: { code: 230020, msg: "the chat's message rate limit was exceeded" }, headers: {} as Record<string, string> };
+    }
+    times.push(now);
+    this.groupTimes.set(chatId, times);
+    return null;
+  }
+
   private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | null> {
     const now = Date.now();
     if (this.enforceRateLimits) {
@@ -435,12 +478,17 @@ export class FakeFeishu {
       const lastSecond = this.sendTimes.filter((t) => t > now - 1000).length;
       const times = (this.recipientTimes.get(recipient) ?? []).filter((t) => t > now - 1000);
       if (lastSecond >= 50 || this.sendTimes.length >= 1000 || times.length >= 5) {
+        this.limitRefusals++;
         const reset = this.sendTimes.length >= 1000 ? Math.ceil((this.sendTimes[0]! + 60_000 - now) / 1000) : 1;
         return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(reset) } };
       }
       this.sendTimes.push(now);
       times.push(now);
       this.recipientTimes.set(recipient, times);
+    }
+    if (this.faults.failNextSends) {
+      this.faults.failNextSends--;
+      return { status: 500, body: { code: 1, msg: "internal error" } };
     }
     const { rate429 = 0, rate500 = 0, slowRate = 0, slowMs = 0 } = this.faults;
     const roll = this.random();

@@ -27,6 +27,8 @@ export interface TestWorkerOptions {
   directSocket?: boolean;
   /** open V8's inspector on this port (CPU profiles of the Worker: see bench/profile-ack.ts) */
   inspectorPort?: number;
+  /** false: no queue consumer (messages put on the queue are never delivered), to show what is sent without it */
+  queueConsumer?: boolean;
 }
 
 function compatibilityDate(): string {
@@ -70,7 +72,7 @@ export class TestWorker {
       d1Databases: { DB: "duxue-test" },
       r2Buckets: { PHOTOS: "duxue-photos-test" },
       queueProducers: { OUTBOX: { queueName: "duxue-outbox" } },
-      queueConsumers: { "duxue-outbox": { maxBatchSize: 40, maxBatchTimeout: 0.05, maxRetries: 20 } },
+      queueConsumers: options.queueConsumer === false ? {} : { "duxue-outbox": { maxBatchSize: 40, maxBatchTimeout: 0.05, maxRetries: 20 } },
       bindings: {
         FEISHU_APP_ID: fake.appId,
         FEISHU_APP_SECRET: fake.appSecret,
@@ -149,6 +151,8 @@ export class TestWorker {
 
   /** POSTs a payload to an ingress route signed and encrypted like Feishu (when the worker has an Encrypt Key). */
   async post(path: "/feishu/events" | "/feishu/cards", payload: unknown, options: FeishuRequestOptions = {}): Promise<Response> {
+    const message = (payload as { event?: { message?: { message_id?: string; chat_id?: string } } })?.event?.message;
+    if (message?.message_id && message.chat_id) this.fake.noteIncoming(message.message_id, message.chat_id);
     const { body, headers } = feishuRequest(payload, { encryptKey: this.encryptKey, ...options });
     return this.fetch(path, { method: "POST", body, headers });
   }

@@ -69,12 +69,19 @@ describe("retry policy", () => {
   const serverError = new FeishuApiError(500, 1, "feishu 500");
   const badRequest = new FeishuApiError(400, 230001, "invalid receive_id");
 
-  it("backs off exponentially and honours x-ogw-ratelimit-reset", () => {
+  it("retries a 5xx at once, then backs off exponentially; waits exactly as long as x-ogw-ratelimit-reset asks", () => {
     const half = () => 0.5;
-    expect(backoffMs(1, serverError, 2_000, half)).toBe(1_500);
-    expect(backoffMs(3, serverError, 2_000, half)).toBe(6_000);
-    expect(backoffMs(1, rateLimited, 2_000, half)).toBe(7_000);
+    expect(backoffMs(1, serverError, 2_000, half)).toBe(0);
+    expect(backoffMs(2, serverError, 2_000, half)).toBe(1_500);
+    expect(backoffMs(4, serverError, 2_000, half)).toBe(6_000);
     expect(backoffMs(20, serverError, 2_000, () => 1)).toBe(10 * 60 * 1000);
+    // Feishu's reset, no more and no less, whatever the attempt
+    expect(backoffMs(1, rateLimited, 2_000, half)).toBe(7_000);
+    expect(backoffMs(5, rateLimited, 2_000, () => 1)).toBe(7_000);
+    // no reset header (e.g. 230020, the per-chat limit): the per-second window
+    expect(backoffMs(3, new FeishuApiError(400, 230020, "too fast"), 2_000, half)).toBe(1_000);
+    // an expired token: at once (the client already fetched a new one)
+    expect(backoffMs(3, new FeishuApiError(400, 99991663, "invalid token"), 2_000, half)).toBe(0);
   });
 
   it("retries 429 / 99991400 / 230020 / 5xx / network errors, gives up on other refusals and after the last attempt", () => {
@@ -85,9 +92,12 @@ describe("retry policy", () => {
     expect(classifyFailure(serverError, MAX_ATTEMPTS, 100).kind).toBe("dead");
   });
 
-  it("counts replies and card updates against the message they target", () => {
+  it("counts a reply against its chat, a send against its user or chat, a card update against its message", () => {
     expect(recipientOf({ operation: "send", receive_id: "ou_1", target_message_id: null })).toBe("ou_1");
+    expect(recipientOf({ operation: "send", receive_id: "oc_group", target_message_id: null })).toBe("oc_group");
+    expect(recipientOf({ operation: "reply", receive_id: "oc_group", target_message_id: "om_1" })).toBe("oc_group");
+    // a reply row written before replies recorded their chat
     expect(recipientOf({ operation: "reply", receive_id: null, target_message_id: "om_1" })).toBe("om_1");
-    expect(recipientOf({ operation: "update", receive_id: null, target_message_id: "om_2" })).toBe("om_2");
+    expect(recipientOf({ operation: "update", receive_id: null, target_message_id: "om_2" })).toBe("message:om_2");
   });
 });

@@ -1,0 +1,296 @@
+import type { Bindings } from "../env.ts";
+import { FeishuApiError, FeishuClient } from "../feishu/client.ts";
+import type { Config } from "../env.ts";
+import { logger } from "../log.ts";
+import { APP_SPACING_MS, bumpAppTatStatement, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
+
+/**
+ * Sending claimed outbox rows, shared by the queue consumer (consumer.ts) and
+ * the fast path for answers (fast-path.ts). Exactly-once on our side is the
+ * row's state: a row is sent only by whoever moved it pending/failed → sending
+ * (one UPDATE, one winner); on Feishu's side a resend carries the same uuid.
+ */
+
+export const MAX_ATTEMPTS = 8;
+/** base of the exponential backoff for 5xx and network errors from the second retry on */
+export const DEFAULT_BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 10 * 60 * 1000;
+/** without `x-ogw-ratelimit-reset` (e.g. 230020), a rate-limit answer waits out the per-second window */
+const RATE_LIMIT_DEFAULT_WAIT_MS = 1_000;
+/** Workers allow 6 simultaneous open connections per invocation. */
+const MAX_IN_FLIGHT = 6;
+/**
+ * After its last dispatch an invocation waits this long for answers still outstanding, then gives
+ * them up (aborted, retried later with the same uuid: Feishu drops a repeat within an hour). So one
+ * slow answer costs a batch at most this, not the 8 s request timeout.
+ */
+export const STRAGGLER_GRACE_MS = 1_500;
+/** a send this much later than its slot is planned again */
+const LATE_MS = 250;
+
+export interface OutboxRow {
+  id: number;
+  uuid: string;
+  operation: "send" | "reply" | "update" | "card_update";
+  receive_id_type: "open_id" | "chat_id" | null;
+  receive_id: string | null;
+  target_message_id: string | null;
+  msg_type: "text" | "interactive" | "file";
+  content: string;
+  attempts: number;
+}
+
+/**
+ * How long to wait before the next attempt after a failure:
+ * - rate limited (429 / 99991400 / 230020): exactly what `x-ogw-ratelimit-reset` says, or 1 s (the
+ *   per-second windows) when it says nothing; the shared limiter spaces the retries, so no jitter;
+ * - an expired token: at once (the client already fetched a new one);
+ * - 5xx and network errors: the first retry at once (the next batch), then exponential with
+ *   "equal jitter" (half fixed, half random) from `baseMs`, capped at 10 minutes.
+ */
+export function backoffMs(attempts: number, error: unknown, baseMs = DEFAULT_BACKOFF_BASE_MS, random: () => number = Math.random): number {
+  if (error instanceof FeishuApiError && error.rateLimited) return Math.min(error.retryAfterMs ?? RATE_LIMIT_DEFAULT_WAIT_MS, BACKOFF_CAP_MS);
+  if (error instanceof FeishuApiError && error.tokenInvalid) return 0;
+  if (attempts <= 1) return 0;
+  const exponential = Math.min(baseMs * 2 ** (attempts - 2), BACKOFF_CAP_MS);
+  return exponential / 2 + (exponential / 2) * random();
+}
+
+export type Outcome =
+  | { kind: "sent"; messageId: string | undefined }
+  | { kind: "failed"; error: unknown; delayMs: number }
+  | { kind: "dead"; error: unknown };
+
+/** What to do after a failed attempt (pure). */
+export function classifyFailure(error: unknown, attempts: number, baseMs: number, random: () => number = Math.random): Outcome {
+  const retryable = !(error instanceof FeishuApiError) || error.retryable;
+  if (!retryable || attempts >= MAX_ATTEMPTS) return { kind: "dead", error };
+  return { kind: "failed", error, delayMs: backoffMs(attempts, error, baseMs, random) };
+}
+
+/**
+ * Whose 5-per-second limit a row counts against (Feishu: 5/s to one user, 5/s per group chat shared
+ * by all bots): the user for an open_id send, the chat for a chat_id send and for a reply (the outbox
+ * keeps the replied-to message's chat in receive_id), the message for a PATCH (5/s per message).
+ */
+export function recipientOf(row: Pick<OutboxRow, "receive_id" | "target_message_id" | "operation">): string {
+  if (row.operation === "card_update") return "card_update";
+  if (row.operation === "update") return `message:${row.target_message_id ?? ""}`;
+  return row.receive_id ?? row.target_message_id ?? "";
+}
+
+async function deliver(client: FeishuClient, row: OutboxRow): Promise<string | undefined> {
+  const message = { msgType: row.msg_type, content: row.content, uuid: row.uuid };
+  switch (row.operation) {
+    case "send":
+      return client.send(row.receive_id_type!, row.receive_id!, message);
+    case "reply":
+      return client.reply(row.target_message_id!, message);
+    case "update":
+      await client.updateCard(row.target_message_id!, row.content);
+      return row.target_message_id ?? undefined;
+    case "card_update":
+      await client.delayedCardUpdate(row.target_message_id!, JSON.parse(row.content));
+      return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+const CLAIM_SQL = `UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?1
+WHERE uuid IN (SELECT value FROM json_each(?2)) AND state IN ('pending', 'failed')
+RETURNING id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts`;
+
+/** Moves the rows that are still to be sent to `sending` (one statement; only one claimant wins a row). */
+export async function claimRows(d1: D1Database, uuids: readonly string[], nowMs: number): Promise<OutboxRow[]> {
+  if (uuids.length === 0) return [];
+  const claimed = (await d1.prepare(CLAIM_SQL).bind(nowMs, JSON.stringify(uuids)).all<OutboxRow>()).results;
+  return claimed.sort((a, b) => a.id - b.id);
+}
+
+/** One statement records every outcome; only rows still `sending` (ours) change. */
+const RECORD_SQL = `UPDATE outbox SET
+  state = json_extract(j.value, '$.state'),
+  message_id = COALESCE(json_extract(j.value, '$.messageId'), outbox.message_id),
+  sent_at = json_extract(j.value, '$.sentAt'),
+  last_error = json_extract(j.value, '$.error'),
+  next_attempt_at = json_extract(j.value, '$.next'),
+  attempts = outbox.attempts - json_extract(j.value, '$.refund'),
+  updated_at = ?1
+FROM json_each(?2) AS j
+WHERE outbox.id = json_extract(j.value, '$.id') AND outbox.state = 'sending'`;
+
+interface OutcomeRecord {
+  id: number;
+  state: "sent" | "failed" | "dead" | "pending";
+  messageId: string | null;
+  sentAt: number | null;
+  error: string | null;
+  next: number;
+  refund: number;
+}
+
+/** What became of one claimed row: acknowledged (sent or dead), or to be tried again after `delayMs`. */
+export type RowResult = { uuid: string; done: true } | { uuid: string; done: false; delayMs: number };
+
+export interface SendOptions {
+  /** the longest to wait for a rate-limit slot; rows without one are handed back untouched (attempt refunded) */
+  maxHoldMs: number;
+  /** backoff base for 5xx / network errors (DEFAULT_BACKOFF_BASE_MS in production) */
+  backoffBaseMs: number;
+  /** the log line's route */
+  route: string;
+  /** the limiter's state, read in the caller's own batch (saves the first round trip) */
+  limiter?: LimiterState;
+}
+
+export interface SendReport {
+  results: RowResult[];
+  counts: { sent: number; failed: number; dead: number; deferred: number; abandoned: number };
+}
+
+const errorText = (error: unknown) => String(error instanceof Error ? error.message : error).slice(0, 300);
+
+/** A counting semaphore: at most `limit` sends in flight. */
+function pool(limit: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire() {
+      if (active < limit) {
+        active++;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    },
+  };
+}
+
+/** fetch that also gives up when `signal` aborts (the invocation's straggler deadline). */
+function abortableFetch(signal: AbortSignal): typeof fetch {
+  return (input, init) => {
+    const controller = new AbortController();
+    const abort = () => controller.abort(signal.reason);
+    if (signal.aborted) abort();
+    signal.addEventListener("abort", abort, { once: true });
+    init?.signal?.addEventListener("abort", () => controller.abort(init.signal?.reason), { once: true });
+    return fetch(input, { ...init, signal: controller.signal }).finally(() => signal.removeEventListener("abort", abort));
+  };
+}
+
+/**
+ * Sends claimed rows under the shared rate limiter and records every outcome in one statement:
+ * reserve slots (2 D1 round trips), send each no earlier than its slot with at most 6 in flight,
+ * give up on answers still outstanding STRAGGLER_GRACE_MS after the last dispatch, record.
+ */
+export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, claimed: readonly OutboxRow[], options: SendOptions): Promise<SendReport> {
+  const counts = { sent: 0, failed: 0, dead: 0, deferred: 0, abandoned: 0 };
+  if (claimed.length === 0) return { results: [], counts };
+  let preRead = options.limiter;
+  const reserve = (rows: readonly OutboxRow[]) =>
+    // If the limiter cannot be reached, send nothing now: those rows are deferred (released below).
+    reserveSlots(env.DB, rows.map(recipientOf), Date.now(), options.maxHoldMs, preRead ? ((preRead = undefined), options.limiter) : undefined).catch((error: unknown) => {
+      logger.error({ route: options.route, outcome: "limiter_unavailable", claimed: rows.length }, error);
+      return [];
+    });
+  const stragglers = new AbortController();
+  const client = new FeishuClient(config, env.DB, abortableFetch(stragglers.signal));
+  const records: OutcomeRecord[] = [];
+  const results: RowResult[] = [];
+  const inFlight = pool(MAX_IN_FLIGHT);
+  const lastToRecipient = new Map<string, number>();
+  let lastDispatch = 0;
+  const sends: Promise<void>[] = [];
+
+  const failed = (row: OutboxRow, error: unknown, abandoned: boolean) => {
+    const now = Date.now();
+    const outcome = classifyFailure(error, row.attempts, options.backoffBaseMs);
+    if (outcome.kind === "dead") {
+      records.push({ id: row.id, state: "dead", messageId: null, sentAt: null, error: errorText(error), next: now, refund: 0 });
+      results.push({ uuid: row.uuid, done: true });
+      counts.dead++;
+    } else if (outcome.kind === "failed") {
+      records.push({ id: row.id, state: "failed", messageId: null, sentAt: null, error: errorText(error), next: now + outcome.delayMs, refund: 0 });
+      results.push({ uuid: row.uuid, done: false, delayMs: outcome.delayMs });
+      if (abandoned) counts.abandoned++;
+      else counts.failed++;
+    }
+    logger.error(
+      { route: "delivery", outcome: outcome.kind === "dead" ? "dead" : abandoned ? "abandoned" : "retry", uuid: row.uuid, operation: row.operation, attempts: row.attempts, via: options.route },
+      error,
+    );
+  };
+
+  // Slots are planned against other invocations' sends: one dispatched well after its slot (this isolate
+  // was busy) could bunch up with theirs, so it is not sent late but planned again (twice; then deferred).
+  let toPlan: OutboxRow[] = [...claimed];
+  const granted = new Set<number>();
+  for (let round = 0; round < 3 && toPlan.length > 0; round++) {
+    const slots = await reserve(toPlan);
+    const late: OutboxRow[] = [];
+    for (const slot of slots) {
+      const row = toPlan[slot.index]!;
+      const recipient = recipientOf(row);
+      await sleep(slot.at - Date.now());
+      await inFlight.acquire();
+      // A late start (connections busy) must still keep the spacing between real sends.
+      const notBefore = Math.max(lastDispatch + APP_SPACING_MS, (lastToRecipient.get(recipient) ?? 0) + RECIPIENT_SPACING_MS);
+      await sleep(notBefore - Date.now());
+      // checked after the last wait: workerd's clock only moves at I/O and timers
+      if (Date.now() - slot.at > LATE_MS) {
+        inFlight.release();
+        late.push(row);
+        continue;
+      }
+      granted.add(row.id);
+      const dispatchedAt = Date.now();
+      lastDispatch = dispatchedAt;
+      lastToRecipient.set(recipient, dispatchedAt);
+      const send = deliver(client, row)
+        .then(
+          (messageId) => {
+            const now = Date.now();
+            records.push({ id: row.id, state: "sent", messageId: messageId ?? null, sentAt: now, error: null, next: now, refund: 0 });
+            results.push({ uuid: row.uuid, done: true });
+            counts.sent++;
+            logger.info({ route: "delivery", outcome: "sent", uuid: row.uuid, operation: row.operation, attempts: row.attempts, ms: now - dispatchedAt, via: options.route });
+          },
+          (error: unknown) => failed(row, error, stragglers.signal.aborted),
+        )
+        .finally(() => inFlight.release());
+      sends.push(send);
+    }
+    toPlan = late;
+  }
+  // Wait for the answers, but not for a straggler: past the grace it is given up and retried later.
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<void>((resolve) => {
+    graceTimer = setTimeout(() => {
+      stragglers.abort(new Error("straggler"));
+      resolve();
+    }, Math.max(0, lastDispatch + STRAGGLER_GRACE_MS - Date.now()));
+  });
+  await Promise.race([Promise.all(sends), grace]);
+  // after an abort every outstanding send rejects promptly; wait for those records too
+  await Promise.all(sends);
+  clearTimeout(graceTimer);
+
+  // Rows with no slot within maxHoldMs go back untouched (the claim's attempt is refunded).
+  const deferMs = Math.max(0, Math.min(options.maxHoldMs / 2, 35_000));
+  claimed.forEach((row) => {
+    if (granted.has(row.id)) return;
+    records.push({ id: row.id, state: "pending", messageId: null, sentAt: null, error: null, next: Date.now() + deferMs, refund: 1 });
+    results.push({ uuid: row.uuid, done: false, delayMs: deferMs });
+    counts.deferred++;
+  });
+
+  const statements = [env.DB.prepare(RECORD_SQL).bind(Date.now(), JSON.stringify(records))];
+  if (lastDispatch > 0) statements.push(bumpAppTatStatement(env.DB, lastDispatch));
+  await env.DB.batch(statements);
+  return { results, counts };
+}
