@@ -15,6 +15,7 @@ import { ordersList } from "./orders-list.ts";
 import { outbox } from "./outbox.ts";
 import { plan } from "./plan.ts";
 import { report } from "./report.ts";
+import { stats } from "./stats.ts";
 import { topics } from "./topics.ts";
 import type { Command } from "./types.ts";
 import { week } from "./week.ts";
@@ -45,6 +46,7 @@ export const commands: readonly Command[] = [
   orderCancel,
   // office
   digest,
+  stats,
   exportCsv,
   outbox,
 ];
