@@ -15,6 +15,7 @@ import { ordersList } from "./orders-list.ts";
 import { outbox } from "./outbox.ts";
 import { plan } from "./plan.ts";
 import { report } from "./report.ts";
+import { rosterTemplate } from "./roster-template.ts";
 import { stats } from "./stats.ts";
 import { topics } from "./topics.ts";
 import type { Command } from "./types.ts";
@@ -48,6 +49,7 @@ export const commands: readonly Command[] = [
   digest,
   stats,
   exportCsv,
+  rosterTemplate,
   outbox,
 ];
 

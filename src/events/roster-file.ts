@@ -8,6 +8,8 @@ import { MAX_FILE_BYTES, parseRoster, rosterKindOf, type PersonRow } from "../ro
 import { parseCalendarCsv } from "../domain/calendar.ts";
 import { insertPeriods } from "../commands/calendar.ts";
 import { buildRosterContext, CONTEXT_QUERIES, diffRoster, EXISTING_QUERIES, rosterUpserts } from "../roster/store.ts";
+import { isWorkbookFile } from "../roster/workbook.ts";
+import { importRosterWorkbook } from "./roster-workbook.ts";
 
 const ERRORS_LISTED = 30;
 
@@ -34,6 +36,7 @@ export async function importRosterFile(
     reply(t.roster.onlyDirectChat);
     return "refused";
   }
+  if (isWorkbookFile(file.fileName)) return importRosterWorkbook(services, t, chat, file, reply);
   const kind = isCalendarFile(file.fileName) ? "calendar" : rosterKindOf(file.fileName);
   if (!kind) {
     reply(t.roster.unknownFile(file.fileName));
@@ -116,7 +119,7 @@ export async function importRosterFile(
 }
 
 /** Fills in open_ids from mobile or email through Feishu; returns the lines to tell the importer. */
-async function resolveOpenIds(services: Services, rows: PersonRow[], existing: Record<string, unknown>[], t: Messages): Promise<string[]> {
+export async function resolveOpenIds(services: Services, rows: PersonRow[], existing: Record<string, unknown>[], t: Messages): Promise<string[]> {
   const storedOpenId = new Map(existing.map((row) => [String(row.code), row.openId as string | null]));
   const needing = rows.filter((row) => !row.openId && !storedOpenId.get(row.code));
   if (needing.length === 0) return [];

@@ -8,6 +8,7 @@ import { planning as enPlanning } from "./en/planning.ts";
 import { digest as enDigest } from "./en/digest.ts";
 import { exports as enExports } from "./en/exports.ts";
 import { stats as enStats } from "./en/stats.ts";
+import { excel as enExcel } from "./en/excel.ts";
 import { common as zhCommon } from "./zh/common.ts";
 import { delivery as zhDelivery } from "./zh/delivery.ts";
 import { foundation as zhFoundation } from "./zh/foundation.ts";
@@ -18,14 +19,15 @@ import { planning as zhPlanning } from "./zh/planning.ts";
 import { digest as zhDigest } from "./zh/digest.ts";
 import { exports as zhExports } from "./zh/exports.ts";
 import { stats as zhStats } from "./zh/stats.ts";
+import { excel as zhExcel } from "./zh/excel.ts";
 
 /**
  * Every user-facing string, one file per feature under zh/ and en/.
  * Chinese is the reference; the English files are typed against it.
  */
-const zh = { common: zhCommon, delivery: zhDelivery, foundation: zhFoundation, roster: zhRoster, orders: zhOrders, reports: zhReports, planning: zhPlanning, digest: zhDigest, exports: zhExports, stats: zhStats };
+const zh = { common: zhCommon, delivery: zhDelivery, foundation: zhFoundation, roster: zhRoster, orders: zhOrders, reports: zhReports, planning: zhPlanning, digest: zhDigest, exports: zhExports, stats: zhStats, excel: zhExcel };
 export type Messages = typeof zh;
-const en: Messages = { common: enCommon, delivery: enDelivery, foundation: enFoundation, roster: enRoster, orders: enOrders, reports: enReports, planning: enPlanning, digest: enDigest, exports: enExports, stats: enStats };
+const en: Messages = { common: enCommon, delivery: enDelivery, foundation: enFoundation, roster: enRoster, orders: enOrders, reports: enReports, planning: enPlanning, digest: enDigest, exports: enExports, stats: enStats, excel: enExcel };
 
 export type Lang = "zh" | "en";
 

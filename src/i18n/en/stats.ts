@@ -74,7 +74,4 @@ export const stats: typeof zh = {
   },
   totalRow: "Total",
 
-  templateLine: "`roster template` / `名册模板` — the roster as an Excel template (one sheet per table, headers and an example row)",
-  templateSent: "The roster template follows: one sheet per table (zones, people, schools), row 2 is an example; fill it in and send it back to import.",
-  templateFileName: "roster-template.xlsx",
 };

@@ -74,8 +74,4 @@ export const stats = {
   },
   totalRow: "合计",
 
-  // roster template
-  templateLine: "`名册模板` / `roster template` — 发送名册 Excel 模板（每个表一个工作表，含表头和示例行）",
-  templateSent: "名册模板随后发送：每个工作表一张表（责任区、人员、学校），第 2 行是示例，可直接改写后发回给我导入。",
-  templateFileName: "督学名册模板.xlsx",
 };
