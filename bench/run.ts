@@ -36,6 +36,8 @@ const sleep = (n: number) => new Promise((resolve) => setTimeout(resolve, n));
 const FANOUT_ONLY = process.argv.includes("--quick");
 /** `--ack`: only the acknowledgement rows (a minute instead of seven); combine with `--no-write` to leave the README alone */
 const ACK_ONLY = process.argv.includes("--ack");
+/** only the bundle size and startup rows (a few seconds, no Worker run) */
+const STARTUP_ONLY = process.argv.includes("--startup");
 
 function d1Lines(logs: Record<string, unknown>[], from: number, route: (r: string) => boolean) {
   return logs.slice(from).filter((line) => line.bench === "d1" && route(String(line.route))) as { route: string; statements: number; roundTrips: number }[];
@@ -392,8 +394,8 @@ async function main() {
   bundleSize();
   console.error(`bundle built ${new Date(statSync(buildWorker()).mtimeMs).toISOString()}`);
   startupTime();
-  if (!FANOUT_ONLY) await ackBenchmarks();
-  if (!ACK_ONLY) {
+  if (!FANOUT_ONLY && !STARTUP_ONLY) await ackBenchmarks();
+  if (!ACK_ONLY && !STARTUP_ONLY) {
     if (!FANOUT_ONLY) await requestBenchmarks();
     await fanout(349);
     if (!process.argv.includes("--no-5600")) await fanout(5_600);
