@@ -60,7 +60,7 @@ export const stats = {
     `下发 ${d.issued} 件 · 已签收 ${d.acknowledged} · 销号 ${d.closed}（按期 ${d.closedOnTime}）· 延期 ${d.extended} · 未结 ${d.open}（逾期 ${d.overdue}，逾期超过14天 ${d.escalated}）`,
   byKind: (list: string) => `按类型下发：${list}`,
 
-  footer: "发送「统计 … 导出」获取 Excel 表格（各责任区、问题、文书、督学）；「周报 周 」查看某一周。",
+  footer: "发送「统计 … 导出」获取 Excel 表格（各责任区、问题、文书、督学）；「周报 2026-W48」查看某一周。",
 
   // the export
   exportSent: (period: string) => `已生成 ${period} 督导统计表，文件随后发送。`,
