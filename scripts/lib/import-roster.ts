@@ -47,6 +47,7 @@ export function importRosterFolder(folder: string, target: D1Target = {}, lang: 
  */
 export async function importRoster(path: string, target: D1Target = {}, lang: Lang = "zh"): Promise<ImportReport> {
   const t = messages(lang);
+  if (!existsSync(path)) return { ok: false, lines: [`${path}: no such file or folder`] };
   const workbooks = isWorkbookFile(path)
     ? [path]
     : existsSync(path) && statSync(path).isDirectory()

@@ -220,10 +220,10 @@ export class FeishuClient {
     // An Excel workbook is stored as base64 (outbox rows are text) and uploaded with Feishu's file_type "xls".
     const upload =
       typeof stored.xlsx_base64 === "string"
-        ? { fileType: "xls", file: new Blob([fromBase64(stored.xlsx_base64) as Uint8Array<ArrayBuffer>], { type: XLSX_MIME }) }
-        : { fileType: "stream", file: new Blob([stored.csv!], { type: "text/csv" }) };
+        ? { fileType: "xls" as const, file: new Blob([fromBase64(stored.xlsx_base64) as Uint8Array<ArrayBuffer>], { type: XLSX_MIME }) }
+        : { fileType: "stream" as const, file: new Blob([stored.csv!], { type: "text/csv" }) };
     const uploaded = await this.withFreshToken(() =>
-      this.sdk.im.file.create({ data: { file_type: upload.fileType as "stream", file_name: fileName, file: upload.file as never } }),
+      this.sdk.im.file.create({ data: { file_type: upload.fileType, file_name: fileName, file: upload.file as never } }),
     );
     if (!uploaded?.file_key) throw new FeishuApiError(200, undefined, "file upload returned no file_key");
     return { ...message, content: JSON.stringify({ file_key: uploaded.file_key }) };
