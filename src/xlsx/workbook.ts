@@ -70,14 +70,14 @@ export class UnreadableWorkbook extends Error {}
 export const MAX_UNPACKED_BYTES = 64 * 1024 * 1024;
 
 /** Reads every sheet of an .xlsx file as rows of cells; a file that is not a workbook throws UnreadableWorkbook. */
-export async function readWorkbook(bytes: ArrayBuffer | Uint8Array): Promise<ReadSheet[]> {
+export async function readWorkbook(bytes: ArrayBuffer | Uint8Array, maxUnpackedBytes = MAX_UNPACKED_BYTES): Promise<ReadSheet[]> {
   const [{ default: readXlsxFile }, { unzipSync }] = await Promise.all([import("read-excel-file/universal"), import("fflate")]);
   const buffer = bytes instanceof Uint8Array ? (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer) : bytes;
   try {
     // the zip directory's declared sizes, read without unpacking anything
     let unpacked = 0;
     unzipSync(new Uint8Array(buffer), { filter: (file) => ((unpacked += file.originalSize), false) });
-    if (unpacked > MAX_UNPACKED_BYTES) throw new UnreadableWorkbook(`unpacks to ${unpacked} bytes`);
+    if (unpacked > maxUnpackedBytes) throw new UnreadableWorkbook(`unpacks to ${unpacked} bytes`);
     const sheets = await readXlsxFile(buffer);
     return sheets.map((sheet) => ({ name: sheet.sheet, rows: sheet.data as ReadCell[][] }));
   } catch (error) {
