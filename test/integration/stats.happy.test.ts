@@ -155,7 +155,7 @@ beforeAll(async () => {
   await seedRoster(worker);
   await worker.query("INSERT INTO calendar_periods (kind, name, start_date, end_date, created_at) VALUES ('term', '2026年春季学期', '2026-03-02', '2026-04-26', 0)");
   await generateTerm();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await worker?.stop();
@@ -214,7 +214,7 @@ describe("stats", () => {
     expect(cardText).toContain(`督导报告 ${expected.reports} 份：`);
     expect(cardText).toContain(`举报核查 ${expected.complaint}`);
     expect(cardText).toContain(`每月至少督导一次的学校：${expected.coveredSchools} / 8 所`);
-  });
+  }, 120_000);
 
   it("a month counts the weeks whose Thursday is in it, a zone only its schools", async () => {
     const march = (await worker.say("ou_mgr_1", "统计 2026-03")).texts[0]!;
