@@ -42,6 +42,8 @@ const ACK_ONLY = process.argv.includes("--ack");
 const DEV_ONLY = process.argv.includes("--dev");
 /** `--no-5600`: skip the 5,600-card fan-outs (about 12 minutes with and without faults) */
 const SKIP_5600 = process.argv.includes("--no-5600");
+/** only the bundle size and startup rows (a few seconds, no Worker run) */
+const STARTUP_ONLY = process.argv.includes("--startup");
 
 function d1Lines(logs: Record<string, unknown>[], from: number, route: (r: string) => boolean) {
   return logs.slice(from).filter((line) => line.bench === "d1" && route(String(line.route))) as { route: string; statements: number; roundTrips: number }[];
@@ -502,9 +504,9 @@ async function main() {
   bundleSize();
   console.error(`bundle built ${new Date(statSync(buildWorker()).mtimeMs).toISOString()}`);
   startupTime();
-  if (!FANOUT_ONLY) await ackBenchmarks();
-  if (!ACK_ONLY && !FANOUT_ONLY) await devBenchmarks();
-  if (!ACK_ONLY) {
+  if (!FANOUT_ONLY && !STARTUP_ONLY) await ackBenchmarks();
+  if (!ACK_ONLY && !FANOUT_ONLY && !STARTUP_ONLY) await devBenchmarks();
+  if (!ACK_ONLY && !STARTUP_ONLY) {
     if (!FANOUT_ONLY) await requestBenchmarks();
     if (!FANOUT_ONLY && !process.argv.includes("--no-province")) await provinceCronRows();
     await fanout(349);

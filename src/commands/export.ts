@@ -27,7 +27,7 @@ function labelled(kind: ExportKind, row: Record<string, unknown>, t: Messages): 
   return values;
 }
 
-/** `export orders|reports|visits [from] [to]` / `导出 …` (managers, direct chat): a CSV file message. */
+/** `export orders|reports|visits [from] [to] [csv]` / `导出 …` (managers, direct chat): an .xlsx file message (CSV with `csv`). */
 export const exportCsv: Command = {
   name: "export",
   aliases: ["导出"],
@@ -38,7 +38,11 @@ export const exportCsv: Command = {
   async run(ctx) {
     const t = ctx.t;
     if (ctx.chat.chatType !== "p2p") return ctx.reply(textContent(t.exports.directOnly));
-    const [kindText = "", fromText, toText, ...extra] = ctx.argv;
+    // Excel by default; a trailing `csv` keeps the CSV file (`xlsx` / `excel` are accepted too).
+    const formatWord = (ctx.argv.at(-1) ?? "").toLowerCase();
+    const format = formatWord === "csv" ? "csv" : "xlsx";
+    const argv = ["csv", "xlsx", "excel"].includes(formatWord) ? ctx.argv.slice(0, -1) : ctx.argv;
+    const [kindText = "", fromText, toText, ...extra] = argv;
     const kind = parseExportKind(kindText);
     if (!kind || extra.length) return ctx.reply(textContent(t.exports.usage));
     const tz = ctx.config.TIMEZONE;
@@ -68,6 +72,21 @@ export const exportCsv: Command = {
     const kindName = t.exports.kinds[kind];
     if (rows.length === 0) return ctx.reply(textContent(t.exports.empty(kindName, from, to)));
     if (rows.length > MAX_ROWS) return ctx.reply(textContent(t.exports.tooLarge(rows.length)));
+    if (format === "xlsx") {
+      // Loaded here only: no other request evaluates the xlsx library.
+      const [{ exportSheet }, { toBase64, writeWorkbook }] = await Promise.all([import("../xlsx/export-workbook.ts"), import("../xlsx/workbook.ts")]);
+      const sheet = exportSheet(kind, t.exports.fileNames[kind], EXPORT_COLUMNS[kind], t.exports.headers[kind], rows.map((row) => labelled(kind, row, t)));
+      const base64 = toBase64(await writeWorkbook([sheet]));
+      if (base64.length > MAX_CSV_BYTES) return ctx.reply(textContent(t.exports.tooLarge(rows.length)));
+      ctx.reply(textContent(t.exports.sent(kindName, rows.length, from, to)));
+      ctx.uow.send({
+        key: `export:${ctx.chat.messageId}`,
+        to: { chatId: ctx.chat.chatId },
+        msgType: "file",
+        content: { file_name: `${t.exports.fileNames[kind]}_${from}_${to}.xlsx`, xlsx_base64: base64 },
+      });
+      return;
+    }
     const csv = toCsv(t.exports.headers[kind], rows.map((row) => labelled(kind, row, t)));
     if (new TextEncoder().encode(csv).byteLength > MAX_CSV_BYTES) return ctx.reply(textContent(t.exports.tooLarge(rows.length)));
 

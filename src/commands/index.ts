@@ -17,6 +17,8 @@ import { plan } from "./plan.ts";
 import { report } from "./report.ts";
 import { rosterLog } from "./roster-log.ts";
 import { school } from "./school.ts";
+import { rosterTemplate } from "./roster-template.ts";
+import { stats } from "./stats.ts";
 import { topics } from "./topics.ts";
 import type { Command } from "./types.ts";
 import { week } from "./week.ts";
@@ -49,7 +51,9 @@ export const commands: readonly Command[] = [
   school,
   // office
   digest,
+  stats,
   exportCsv,
+  rosterTemplate,
   outbox,
   rosterLog,
 ];

@@ -15,6 +15,8 @@ import { OFFICES_SQL } from "../db/offices.ts";
 import type { Office, ZoneLike } from "../domain/offices.ts";
 import { DEACTIVATION_SQL, recordImport, type DeactivationRow } from "../db/roster-imports.ts";
 import { deactivationCard } from "../feishu/cards/roster-card.ts";
+import { isWorkbookFile } from "../roster/workbook.ts";
+import { importRosterWorkbook } from "./roster-workbook.ts";
 
 const ERRORS_LISTED = 30;
 
@@ -42,8 +44,9 @@ export async function importRosterFile(
     reply(t.roster.onlyDirectChat);
     return "refused";
   }
-  const kind = isCalendarFile(file.fileName) ? "calendar" : rosterKindOf(file.fileName);
-  if (!kind) {
+  const workbook = isWorkbookFile(file.fileName);
+  const kind = workbook ? null : isCalendarFile(file.fileName) ? "calendar" : rosterKindOf(file.fileName);
+  if (!workbook && !kind) {
     reply(t.roster.unknownFile(file.fileName));
     return "unknown_file";
   }
@@ -64,6 +67,7 @@ export async function importRosterFile(
     reply(t.roster.tooLarge(file.fileName));
     return "too_large";
   }
+  if (workbook || !kind) return importRosterWorkbook(services, actor, t, chat, file, reply);
   let bytes: ArrayBuffer;
   try {
     bytes = await services.feishu().downloadMessageFile(chat.messageId, file.fileKey, MAX_FILE_BYTES);
@@ -127,7 +131,7 @@ export async function importRosterFile(
   };
   if (parsed.errors.length === 0) {
     // An office's admin imports only the rows of its own office and the offices below it.
-    const lines = table(text);
+    const lines = dataLines(text);
     for (const index of rowsOutOfScope(parsed, actor.scope, lookup)) {
       parsed.errors.push({ line: lines[index] ?? index + 2, reason: `${parsed.rows[index]!.code}：${t.offices.rowOutOfScope}` });
     }
@@ -191,7 +195,7 @@ export async function importRosterFile(
 }
 
 /** The file line (1-based) of each data row, in the order the parser returns them (blank lines skipped). */
-function table(text: string): number[] {
+export function dataLines(text: string): number[] {
   const lines: number[] = [];
   text.replace(/^\uFEFF/, "").split(/\r?\n/).forEach((line, index) => {
     if (index > 0 && line.replace(/,/g, "").trim()) lines.push(index + 1);
@@ -200,7 +204,7 @@ function table(text: string): number[] {
 }
 
 /** Fills in open_ids from mobile or email through Feishu; returns the lines to tell the importer. */
-async function resolveOpenIds(services: Services, rows: PersonRow[], existing: Record<string, unknown>[], t: Messages): Promise<string[]> {
+export async function resolveOpenIds(services: Services, rows: PersonRow[], existing: Record<string, unknown>[], t: Messages): Promise<string[]> {
   const storedOpenId = new Map(existing.map((row) => [String(row.code), row.openId as string | null]));
   const needing = rows.filter((row) => !row.openId && !storedOpenId.get(row.code));
   if (needing.length === 0) return [];

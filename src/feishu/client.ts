@@ -1,5 +1,6 @@
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Config } from "../env.ts";
+import { fromBase64, XLSX_MIME } from "../xlsx/workbook.ts";
 
 /**
  * The one way out to Feishu: the official SDK's Client, pointed at
@@ -248,17 +249,21 @@ export class FeishuClient {
   }
 
   /**
-   * A file message is stored in the outbox as `{ file_name, csv }`; it is
+   * A file message is stored in the outbox as `{ file_name, csv }` or `{ file_name, xlsx_base64 }`; it is
    * uploaded (`im/v1/files`) right before sending and sent by its file_key.
    */
   private async withUploadedFile(message: OutgoingMessage): Promise<OutgoingMessage> {
     if (message.msgType !== "file") return message;
-    const stored = JSON.parse(message.content) as { file_name?: string; csv?: string; file_key?: string };
-    if (stored.file_key || typeof stored.csv !== "string") return message;
+    const stored = JSON.parse(message.content) as { file_name?: string; csv?: string; xlsx_base64?: string; file_key?: string };
+    if (stored.file_key || (typeof stored.csv !== "string" && typeof stored.xlsx_base64 !== "string")) return message;
     const fileName = stored.file_name ?? "export.csv";
-    const csv = stored.csv;
+    // An Excel workbook is stored as base64 (outbox rows are text) and uploaded with Feishu's file_type "xls".
+    const upload =
+      typeof stored.xlsx_base64 === "string"
+        ? { fileType: "xls" as const, file: new Blob([fromBase64(stored.xlsx_base64) as Uint8Array<ArrayBuffer>], { type: XLSX_MIME }) }
+        : { fileType: "stream" as const, file: new Blob([stored.csv!], { type: "text/csv" }) };
     const uploaded = await this.withFreshToken(() =>
-      this.sdk.im.file.create({ data: { file_type: "stream", file_name: fileName, file: new Blob([csv], { type: "text/csv" }) as never } }),
+      this.sdk.im.file.create({ data: { file_type: upload.fileType, file_name: fileName, file: upload.file as never } }),
     );
     if (!uploaded?.file_key) throw new FeishuApiError(200, undefined, "file upload returned no file_key");
     return { ...message, content: JSON.stringify({ file_key: uploaded.file_key }) };

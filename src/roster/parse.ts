@@ -318,3 +318,6 @@ export function parseRoster(kind: RosterKind, text: string, context: RosterConte
   }
   return { kind, rows, errors: errors.sort((a, b) => a.line - b.line) };
 }
+
+/** The accepted headers of each roster file (for the Excel template, xlsx/roster-template.ts). */
+export { HEADERS as ROSTER_HEADERS };

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unzipSync } from "fflate";
 import { isoWeekOf, localDate } from "../../src/domain/time.ts";
+import { readWorkbook } from "../../src/xlsx/workbook.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
 
-/** `导出` / `export`: a manager gets a CSV file message with the rows of a date range. */
+/** `导出` / `export`: a manager gets an Excel (or, with `csv`, a CSV) file message with the rows of a date range. */
 describe("CSV export", () => {
   let worker: TestWorker;
   const now = Date.now();
@@ -31,8 +33,32 @@ describe("CSV export", () => {
     return { message, upload, text: new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(upload.bytes) };
   }
 
-  it("sends this month's orders as a CSV file that opens safely in Excel", async () => {
+  it("sends this month's orders as an Excel workbook: same columns, dates as dates, text never a formula", async () => {
     const { texts } = await worker.say("ou_mgr_1", "导出 督办单");
+    expect(texts[0]).toMatch(/^已导出督导文书 1 行（\d{4}-\d{2}-01 至 \d{4}-\d{2}-\d{2}），文件随后发送。$/);
+    const message = worker.fake.messages.filter((m) => m.msgType === "file").at(-1)!;
+    const upload = worker.fake.uploadOf(message)!;
+    expect(upload.name).toMatch(/^督导文书_\d{4}-\d{2}-01_\d{4}-\d{2}-\d{2}\.xlsx$/);
+    expect(upload.type).toBe("xls");
+    const [sheet, ...others] = await readWorkbook(upload.bytes);
+    expect(others).toHaveLength(0);
+    expect(sheet!.name).toBe("督导文书");
+    expect(sheet!.rows[0]).toEqual(["编号", "类型", "学校编号", "学校", "责任区编号", "责任区", "状态", "下发日期", "整改期限", "销号日期", "下发人", "内容"]);
+    const row = sheet!.rows[1]!;
+    expect(row.slice(0, 7)).toEqual(["督办〔2026〕1号", "督办单", "SCH001", "日照市实验小学", "Z01", "市第一责任区", "已下发"]);
+    expect(row[7]).toBeInstanceOf(Date);
+    expect((row[7] as Date).toISOString().slice(0, 10)).toBe(localDate(now, "Asia/Shanghai"));
+    expect((row[8] as Date).toISOString().slice(0, 10)).toBe("2099-01-01");
+    expect(row[9]).toBeNull();
+    expect(row[11]).toBe('=HYPERLINK("http://evil") 围墙, "破损"');
+    // stored as a text cell, never as a formula
+    const files = unzipSync(upload.bytes);
+    const sheetXml = new TextDecoder().decode(Object.entries(files).find(([name]) => /^xl\/worksheets\/sheet1\.xml$/.test(name))![1]);
+    expect(sheetXml).not.toMatch(/<f[ >]/);
+  });
+
+  it("sends this month's orders as a CSV file that opens safely in Excel", async () => {
+    const { texts } = await worker.say("ou_mgr_1", "导出 督办单 csv");
     expect(texts[0]).toMatch(/^已导出督导文书 1 行（\d{4}-\d{2}-01 至 \d{4}-\d{2}-\d{2}），文件随后发送。$/);
     const { message, upload, text } = csvOf();
     expect(message.receiveId).toBe("oc_p2p_ou_mgr_1");
@@ -46,7 +72,7 @@ describe("CSV export", () => {
 
   it("exports the week's visits in English for an English-speaking manager", async () => {
     await worker.query("UPDATE people SET lang = 'en' WHERE code = 'M001'");
-    const { texts } = await worker.say("ou_mgr_1", "export visits").finally(() => worker.query("UPDATE people SET lang = 'zh' WHERE code = 'M001'"));
+    const { texts } = await worker.say("ou_mgr_1", "export visits csv").finally(() => worker.query("UPDATE people SET lang = 'zh' WHERE code = 'M001'"));
     expect(texts[0]).toMatch(/^Exported 1 visit rows/);
     const { text } = csvOf();
     expect(text.split("\r\n")[0]).toBe("\uFEFFweek,supervisor_code,supervisor,school_code,school,zone_code,reason,topic,status,note");
@@ -60,6 +86,7 @@ describe("CSV export", () => {
     // Was refused in a group; private commands now answer by direct message (issue #14): the group hears only that.
     expect((await worker.say("ou_mgr_1", "导出 报告 2026-01-01 2026-01-31", { chatType: "group" })).texts).toEqual(["已私信发送给您。"]);
     expect((await worker.say("ou_mgr_1", "导出 学生")).texts[0]).toContain("用法：导出 督办单|报告|任务");
+    expect((await worker.say("ou_mgr_1", "导出 学生 csv")).texts[0]).toContain("用法：导出 督办单|报告|任务");
     expect((await worker.say("ou_mgr_1", "导出 报告 2026-13-01")).texts[0]).toContain("无法识别日期「2026-13-01」");
     expect((await worker.say("ou_mgr_1", "导出 报告 2026-11-30 2026-11-01")).texts[0]).toBe("开始日期晚于结束日期。");
     expect((await worker.say("ou_mgr_1", "导出 报告 2020-01-01 2026-01-01")).texts[0]).toContain("一次最多导出一年");

@@ -1,8 +1,8 @@
 import type { exports as zh } from "../zh/exports.ts";
 
 export const exports: typeof zh = {
-  line: "`export orders|reports|visits [from] [to]` / `导出` — a CSV file (this month by default)",
-  usage: 'Usage: export orders|reports|visits [from] [to], e.g. "export reports 2026-11-01 2026-11-30". Without dates: this month.',
+  line: "`export orders|reports|visits [from] [to] [csv]` / `导出` — an Excel file (this month by default; add csv for a CSV file)",
+  usage: 'Usage: export orders|reports|visits [from] [to] [csv], e.g. "export reports 2026-11-01 2026-11-30". Without dates: this month. An Excel file, or CSV with a final "csv".',
   badDate: (text: string) => `Cannot read the date "${text}"; write it as 2026-11-01.`,
   reversed: "The start date is after the end date.",
   tooLong: "At most one year at a time: please narrow the dates.",

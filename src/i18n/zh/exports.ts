@@ -1,7 +1,7 @@
-/** `export` / `导出`: CSV files for managers. */
+/** `export` / `导出`: Excel (default) or CSV files for managers. */
 export const exports = {
-  line: "`导出 督办单|报告|任务 [开始日期] [结束日期]` / `export` — 导出 CSV 文件（默认本月）",
-  usage: "用法：导出 督办单|报告|任务 [开始日期] [结束日期]，例如「导出 报告 2026-11-01 2026-11-30」。不写日期则导出本月。",
+  line: "`导出 督办单|报告|任务 [开始日期] [结束日期] [csv]` / `export` — 导出 Excel 文件（默认本月；末尾加 csv 则为 CSV 文件）",
+  usage: "用法：导出 督办单|报告|任务 [开始日期] [结束日期] [csv]，例如「导出 报告 2026-11-01 2026-11-30」。不写日期则导出本月；默认 Excel 文件，末尾加 csv 则为 CSV。",
   badDate: (text: string) => `无法识别日期「${text}」，请写成 2026-11-01 或 11月1日。`,
   reversed: "开始日期晚于结束日期。",
   tooLong: "一次最多导出一年的数据，请缩小日期范围。",

@@ -1,0 +1,83 @@
+import { loadStats, loadStatsCalendar } from "../db/stats.ts";
+import type { ZoneRow } from "../domain/digest.ts";
+import { buildStats, parsePeriodArg, statsPeriod, type PeriodSpec, type StatsScope } from "../domain/stats.ts";
+import { isValidDate, utcOffsetMinutes } from "../domain/time.ts";
+import { textContent } from "../feishu/cards/kit.ts";
+import { periodLabel, statsCard } from "../feishu/cards/stats-card.ts";
+import type { Messages } from "../i18n/index.ts";
+import { MANAGERS, type Command, type CommandContext } from "./types.ts";
+
+const ZONE_CODE = /^[A-Za-z][A-Za-z0-9_-]{0,19}$/;
+const EXPORT_WORDS = new Set(["导出", "export", "excel", "xlsx", "表格"]);
+/** The workbook travels base64 in an outbox row; keep it well under D1's 2 MB row limit. */
+const MAX_WORKBOOK_BASE64 = 1_500_000;
+
+/**
+ * Whose figures a manager gets: the one place the scope is decided. Today: every zone, or the one
+ * zone named. (With offices, a manager's default becomes their office's zones and those below it.)
+ */
+export function statsScope(zones: readonly ZoneRow[], zoneArg: string | null): StatsScope | { unknownZone: string } {
+  if (!zoneArg) return { kind: "all" };
+  const zone = zones.find((z) => z.code.toLowerCase() === zoneArg.toLowerCase());
+  if (!zone) return { unknownZone: zoneArg };
+  return { kind: "zones", codes: [zone.code], label: `${zone.name}（${zone.code}）` };
+}
+
+function periodError(t: Messages, error: { error: string; from?: string; spec?: PeriodSpec }): string {
+  if (error.error === "reversed") return t.stats.reversed;
+  if (error.error === "too_long") return t.stats.tooLong;
+  if (error.error === "not_started") return t.stats.notStarted(error.from ?? "");
+  if (error.error === "no_term" && error.spec?.kind === "term") return t.stats.noTerm(t.stats.periodName.term(error.spec.year, t.stats.seasons[error.spec.season]));
+  return t.stats.badDate;
+}
+
+/** `stats [period] [zone] [export]` / `统计 …` (managers, direct chat): the figures of a period as a card, or as a workbook. */
+export const stats: Command = {
+  name: "stats",
+  aliases: ["统计", "督导统计", "statistics"],
+  roles: MANAGERS,
+  help: (t) => t.stats.line,
+  async run(ctx: CommandContext) {
+    const t = ctx.t;
+    if (ctx.chat.chatType !== "p2p") return ctx.reply(textContent(t.stats.directOnly));
+    let spec: PeriodSpec | null = null;
+    let zoneArg: string | null = null;
+    let wantsWorkbook = false;
+    const argv = ctx.argv.slice(0, 6);
+    if (ctx.argv.length > 5) return ctx.reply(textContent(`${t.stats.badArg(ctx.argv.slice(5).join(" ").slice(0, 40))}\n${t.stats.usage}`));
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i]!;
+      const next = argv[i + 1];
+      if (EXPORT_WORDS.has(arg.toLowerCase())) wantsWorkbook = true;
+      else if (!spec && isValidDate(arg) && next && isValidDate(next)) {
+        spec = { kind: "range", from: arg, to: next };
+        i++;
+      } else if (!spec && parsePeriodArg(arg)) spec = parsePeriodArg(arg);
+      else if (!zoneArg && ZONE_CODE.test(arg) && !/^\d/.test(arg)) zoneArg = arg;
+      else return ctx.reply(textContent(`${t.stats.badArg(arg.slice(0, 40))}\n${t.stats.usage}`));
+    }
+
+    const tz = ctx.config.TIMEZONE;
+    const calendar = await loadStatsCalendar(ctx.d1);
+    const period = statsPeriod(spec ?? { kind: "current_term" }, calendar, ctx.nowMs, tz);
+    if ("error" in period) return ctx.reply(textContent(periodError(t, period)));
+    const data = await loadStats(ctx.d1, period, `${utcOffsetMinutes(ctx.nowMs, tz)} minutes`);
+    const scope = statsScope(data.zones, zoneArg);
+    if ("unknownZone" in scope) return ctx.reply(textContent(t.stats.unknownZone(scope.unknownZone.slice(0, 20))));
+    const figures = buildStats(data, scope);
+    if (!wantsWorkbook) return ctx.reply(statsCard(t, figures));
+
+    // Loaded here only: no other request evaluates the workbook code or the xlsx library.
+    const [{ statsSheets }, { toBase64, writeWorkbook }] = await Promise.all([import("../xlsx/stats-workbook.ts"), import("../xlsx/workbook.ts")]);
+    const base64 = toBase64(await writeWorkbook(statsSheets(t, figures)));
+    const label = periodLabel(t, period) + (scope.kind === "zones" ? `_${scope.codes.join("-")}` : "");
+    if (base64.length > MAX_WORKBOOK_BASE64) return ctx.reply(textContent(t.exports.tooLarge(figures.supervisors.length + figures.zones.length)));
+    ctx.reply(textContent(t.stats.exportSent(periodLabel(t, period))));
+    ctx.uow.send({
+      key: `stats-export:${ctx.chat.messageId}`,
+      to: { chatId: ctx.chat.chatId },
+      msgType: "file",
+      content: { file_name: t.stats.fileName(label), xlsx_base64: base64 },
+    });
+  },
+};
