@@ -52,6 +52,8 @@ describe("delivery: outbox status, retry and recovery", () => {
     expect(row).toMatchObject({ state: "dead", attempts: 1 });
     expect(row!.last_error).toContain("230025");
     expect(worker.fake.messagesTo("ou_sup_1")).toHaveLength(0);
+    // refused on purpose, as real Feishu refuses a body over 30 KB
+    expect(worker.fake.takeRefusedCards()).toMatchObject([{ path: "/open-apis/im/v1/messages", violations: [{ code: 230025 }] }]);
 
     const status = await outboxStatusCard();
     expect(status.text).toContain("消息发送状态");

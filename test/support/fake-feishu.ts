@@ -372,6 +372,11 @@ export class FakeFeishu {
     return json(404, { code: 404, msg: `no such endpoint in the fake: ${req.method} ${url.pathname}` });
   }
 
+  /** The refusals so far, forgotten: for a test that sends a refused card on purpose (TestWorker.stop fails on any left). */
+  takeRefusedCards(): { path: string; violations: Violation[] }[] {
+    return this.refusedCards.splice(0, this.refusedCards.length);
+  }
+
   /** Feishu's answer to a card it refuses (HTTP 400, code 230099 with the ErrCode, or 230025), recorded in refusedCards. */
   private refuse(path: string, violations: Violation[]): { code: number; msg: string } | null {
     if (violations.length === 0) return null;
