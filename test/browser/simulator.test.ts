@@ -188,7 +188,8 @@ describe.skipIf(!hasChromium)("the simulator page in a browser", () => {
   });
 
   it("an admin sends a roster CSV file and the new person appears in the list", async () => {
-    const answers = p2p().locator(".msg.from-bot", { hasText: "people.csv" });
+    // the import's summary (a file that leaves people out is followed by a card asking to confirm their deactivation)
+    const answers = p2p().locator(".msg.from-bot", { hasText: "已导入 people.csv" });
     const before = await answers.count();
     await page.getByTestId("file-input").setInputFiles({
       name: "people.csv",
