@@ -107,14 +107,15 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
       logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
       return;
     }
-    // The claim is the batch's first statement: it commits with the command's effects, or neither does.
-    services.uow.write(claimStatement(env.DB, keys, nowMs));
     const outcome = await onMessageReceived(services, envelope.event);
     // An event we ignore (bad content, chatter, a bot) leaves no trace: no claim, no row.
     if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
       logger.info({ ...fields, outcome, ms: Date.now() - started });
       return;
     }
+    // The claim joins the command's final batch (after its writes, whose results handlers read by position):
+    // it commits with the effects, or a rival's earlier claim fails the whole batch.
+    services.uow.write(claimStatement(env.DB, keys, nowMs));
     await services.uow.commit();
     logger.info({ ...fields, outcome, ms: Date.now() - started });
   } catch (error) {

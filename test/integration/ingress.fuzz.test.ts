@@ -191,7 +191,7 @@ describe("ingress fuzz", { timeout: FUZZ_TIMEOUT_MS }, () => {
     worker.fake.reset();
     const before = await worker.snapshot();
     const requests: (() => Promise<number>)[] = [];
-    for (let i = 0; i < 700; i++) {
+    for (let i = 0; i < 950; i++) {
       const route = pick(ROUTES);
       const bytes = randomBytes(int(3) === 0 ? int(16) : int(2_000));
       const headers = pick([{}, { "content-type": "application/json" }, signedHeaders(bytes), signedHeaders(bytes, { key: "other" })]);
@@ -261,7 +261,7 @@ describe("ingress fuzz", { timeout: FUZZ_TIMEOUT_MS }, () => {
     worker.fake.reset();
     const before = await worker.snapshot();
     const requests: (() => Promise<number>)[] = [];
-    for (let i = 0; i < 500; i++) {
+    for (let i = 0; i < 250; i++) {
       const { body, headers } = sealed(forgedCardAction());
       requests.push(() => send("/feishu/cards", body, headers));
     }
