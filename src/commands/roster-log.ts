@@ -7,8 +7,9 @@ import type { Command } from "./types.ts";
 const LOG_ROWS = 30;
 
 export const rosterLog: Command = {
-  name: "roster",
-  aliases: ["名册记录", "名册", "roster-log"],
+  // `roster log` (two words) reaches this through rosterTemplate, which owns the English word `roster`
+  name: "roster-log",
+  aliases: ["名册记录", "rosterlog"],
   roles: ["admin"],
   help: (t) => t.offices.logLine,
   async run(ctx) {

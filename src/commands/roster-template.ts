@@ -1,4 +1,5 @@
 import { textContent } from "../feishu/cards/kit.ts";
+import { rosterLog } from "./roster-log.ts";
 import { MANAGERS, type Command } from "./types.ts";
 
 /** `roster template` / `名册模板` (managers, direct chat): an empty roster workbook to fill in and send back. */
@@ -9,8 +10,12 @@ export const rosterTemplate: Command = {
   help: (t) => t.excel.templateLine,
   async run(ctx) {
     const t = ctx.t;
-    if (ctx.chat.chatType !== "p2p") return ctx.reply(textContent(t.excel.templateDirectOnly));
     const [word, ...extra] = ctx.argv;
+    if (word && ["log", "记录"].includes(word.toLowerCase())) {
+      if (ctx.actor.role !== "admin") return ctx.reply(textContent(t.common.notAllowed("roster log")));
+      return rosterLog.run({ ...ctx, argv: extra, args: extra.join(" ") });
+    }
+    if (ctx.chat.chatType !== "p2p") return ctx.reply(textContent(t.excel.templateDirectOnly));
     if (extra.length || (word && !["template", "模板", "templates"].includes(word.toLowerCase()))) return ctx.reply(textContent(t.excel.templateUsage));
     // Loaded here only: no other request evaluates the xlsx library.
     const [{ rosterTemplateSheets }, { toBase64, writeWorkbook }] = await Promise.all([import("../xlsx/roster-template.ts"), import("../xlsx/workbook.ts")]);

@@ -18,11 +18,17 @@ interface SchoolRow {
   name: string;
   supervisorCode: string | null;
   zoneCode: string;
+  zoneLevel: "city" | "district";
+  zoneDistrict: string;
 }
 
 async function activeSchools(d1: D1Database): Promise<SchoolRow[]> {
   const { results } = await d1
-    .prepare("SELECT code, name, supervisor_code AS supervisorCode, zone_code AS zoneCode FROM schools WHERE active = 1 ORDER BY code")
+    .prepare(
+      `SELECT s.code, s.name, s.supervisor_code AS supervisorCode, s.zone_code AS zoneCode,
+         COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
+       FROM schools s LEFT JOIN zones z ON z.code = s.zone_code WHERE s.active = 1 ORDER BY s.code`,
+    )
     .all<SchoolRow>();
   return results;
 }

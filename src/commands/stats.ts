@@ -6,6 +6,7 @@ import { textContent } from "../feishu/cards/kit.ts";
 import { periodLabel, statsCard } from "../feishu/cards/stats-card.ts";
 import type { Messages } from "../i18n/index.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
+import { WHOLE_SCOPE, zoneInScope, type OfficeScope } from "../domain/offices.ts";
 
 const ZONE_CODE = /^[A-Za-z][A-Za-z0-9_-]{0,19}$/;
 const EXPORT_WORDS = new Set(["导出", "export", "excel", "xlsx", "表格"]);
@@ -16,9 +17,10 @@ const MAX_WORKBOOK_BASE64 = 1_500_000;
  * Whose figures a manager gets: the one place the scope is decided. Today: every zone, or the one
  * zone named. (With offices, a manager's default becomes their office's zones and those below it.)
  */
-export function statsScope(zones: readonly ZoneRow[], zoneArg: string | null): StatsScope | { unknownZone: string } {
-  if (!zoneArg) return { kind: "all" };
-  const zone = zones.find((z) => z.code.toLowerCase() === zoneArg.toLowerCase());
+export function statsScope(zones: readonly ZoneRow[], zoneArg: string | null, office: OfficeScope = WHOLE_SCOPE): StatsScope | { unknownZone: string } {
+  const mine = zones.filter((zone) => zoneInScope(office, { level: zone.level, district: zone.district ?? "" }));
+  if (!zoneArg) return office.districts === null ? { kind: "all" } : { kind: "zones", codes: mine.map((zone) => zone.code), label: office.office?.name ?? "" };
+  const zone = mine.find((z) => z.code.toLowerCase() === zoneArg.toLowerCase());
   if (!zone) return { unknownZone: zoneArg };
   return { kind: "zones", codes: [zone.code], label: `${zone.name}（${zone.code}）` };
 }
@@ -62,7 +64,7 @@ export const stats: Command = {
     const period = statsPeriod(spec ?? { kind: "current_term" }, calendar, ctx.nowMs, tz);
     if ("error" in period) return ctx.reply(textContent(periodError(t, period)));
     const data = await loadStats(ctx.d1, period, `${utcOffsetMinutes(ctx.nowMs, tz)} minutes`);
-    const scope = statsScope(data.zones, zoneArg);
+    const scope = statsScope(data.zones, zoneArg, ctx.actor.scope);
     if ("unknownZone" in scope) return ctx.reply(textContent(t.stats.unknownZone(scope.unknownZone.slice(0, 20))));
     const figures = buildStats(data, scope);
     if (!wantsWorkbook) return ctx.reply(statsCard(t, figures));

@@ -5,6 +5,7 @@ import { maySeeSchool } from "../../src/domain/school-access.ts";
 import { termOf } from "../../src/domain/school-file.ts";
 import { photoBlock } from "../../src/feishu/cards/photo-block.ts";
 import { messages } from "../../src/i18n/index.ts";
+import { WHOLE_SCOPE, type OfficeScope } from "../../src/domain/offices.ts";
 
 describe("photo messages", () => {
   it("reads the image key of an image message and every image of a post, in order, once each", () => {
@@ -84,15 +85,21 @@ describe("photos in cards", () => {
 });
 
 describe("who sees a school's file", () => {
-  const school = { code: "SCH001", supervisorCode: "S001", zoneCode: "Z01" };
-  it("its nameplate supervisor, its contacts, managers; nobody else", () => {
-    expect(maySeeSchool({ code: "S001", role: "supervisor", schoolCode: null }, school)).toBe(true);
-    expect(maySeeSchool({ code: "S002", role: "supervisor", schoolCode: null }, school)).toBe(false);
-    expect(maySeeSchool({ code: "C001", role: "school_contact", schoolCode: "SCH001" }, school)).toBe(true);
-    expect(maySeeSchool({ code: "C002", role: "school_contact", schoolCode: "SCH002" }, school)).toBe(false);
-    expect(maySeeSchool({ code: "C003", role: "school_contact", schoolCode: null }, school)).toBe(false);
-    expect(maySeeSchool({ code: "M001", role: "manager", schoolCode: null }, school)).toBe(true);
-    expect(maySeeSchool({ code: "admin:x", role: "admin", schoolCode: null }, school)).toBe(true);
+  const school = { code: "SCH001", supervisorCode: "S001", zoneCode: "Z01", zoneLevel: "district" as const, zoneDistrict: "东港区" };
+  const city: OfficeScope = WHOLE_SCOPE;
+  const donggang: OfficeScope = { office: null, isTop: false, districts: ["东港区"] };
+  const lanshan: OfficeScope = { office: null, isTop: false, districts: ["岚山区"] };
+  it("its nameplate supervisor, its contacts, the managers whose office covers its zone; nobody else", () => {
+    expect(maySeeSchool({ code: "S001", role: "supervisor", schoolCode: null, scope: city }, school)).toBe(true);
+    expect(maySeeSchool({ code: "S002", role: "supervisor", schoolCode: null, scope: city }, school)).toBe(false);
+    expect(maySeeSchool({ code: "C001", role: "school_contact", schoolCode: "SCH001", scope: city }, school)).toBe(true);
+    expect(maySeeSchool({ code: "C002", role: "school_contact", schoolCode: "SCH002", scope: city }, school)).toBe(false);
+    expect(maySeeSchool({ code: "C003", role: "school_contact", schoolCode: null, scope: city }, school)).toBe(false);
+    expect(maySeeSchool({ code: "M001", role: "manager", schoolCode: null, scope: city }, school)).toBe(true);
+    expect(maySeeSchool({ code: "admin:x", role: "admin", schoolCode: null, scope: city }, school)).toBe(true);
+    expect(maySeeSchool({ code: "M003", role: "manager", schoolCode: null, scope: donggang }, school)).toBe(true);
+    expect(maySeeSchool({ code: "M004", role: "manager", schoolCode: null, scope: lanshan }, school)).toBe(false);
+    expect(maySeeSchool({ code: "M004", role: "manager", schoolCode: null, scope: donggang }, { ...school, zoneLevel: "city", zoneDistrict: "" })).toBe(false);
   });
 
   it("covers the current term, else the latest begun, else the last half year", () => {
@@ -131,8 +138,8 @@ describe("recorded payload shapes", () => {
 });
 
 describe("bounded downloads", () => {
-  it("a body over the cap is refused while reading (413), declared or streamed; one within it arrives whole", async () => {
-    const { fetchHttpInstance, FeishuApiError } = await import("../../src/feishu/client.ts");
+  it("a body over the cap is refused while reading, declared or streamed; one within it arrives whole", async () => {
+    const { fetchHttpInstance, FileTooLargeError } = await import("../../src/feishu/client.ts");
     const streamed = (size: number, declare: boolean) =>
       (async () =>
         new Response(
@@ -145,8 +152,8 @@ describe("bounded downloads", () => {
           { headers: { "content-type": "image/jpeg", ...(declare ? { "content-length": String(size) } : {}) } },
         )) as unknown as typeof fetch;
     const get = (fetcher: typeof fetch) => fetchHttpInstance(fetcher).request({ url: "http://x/r", method: "GET", responseType: "arraybuffer", maxContentLength: 5000 });
-    await expect(get(streamed(6000, true))).rejects.toMatchObject({ status: 413 });
-    await expect(get(streamed(6000, false))).rejects.toBeInstanceOf(FeishuApiError);
+    await expect(get(streamed(6000, true))).rejects.toBeInstanceOf(FileTooLargeError);
+    await expect(get(streamed(6000, false))).rejects.toBeInstanceOf(FileTooLargeError);
     expect(((await get(streamed(5000, false))) as ArrayBuffer).byteLength).toBe(5000);
   });
 });

@@ -40,7 +40,7 @@ describe("command parsing", () => {
     expect(names("school_contact")).not.toContain("week");
     expect(names("manager")).toEqual(expect.arrayContaining(["order", "plan", "close", "export", "outbox", "digest"]));
     // admins also read the roster import log
-    expect(names("admin")).toEqual([...names("manager"), "roster"]);
-    expect(names("manager")).not.toContain("roster");
+    expect(names("admin")).toEqual([...names("manager"), "roster-log"]);
+    expect(names("manager")).not.toContain("roster-log");
   });
 });
