@@ -483,8 +483,24 @@ function writeReadme(text: string) {
     console.error("README.md has no bench markers: table not written");
     return;
   }
-  writeFileSync(path, `${readme.slice(0, a + start.length)}\n${text}\n${readme.slice(b)}`);
+  // A partial run (--skip-ack, --no-5600, --no-province) keeps the rows it did not measure, marked † with their date.
+  const previous = readme.slice(a + start.length, b);
+  const previousDate = previous.match(/Measured (\d{4}-\d{2}-\d{2})/)?.[1] ?? "an earlier run";
+  const measured = new Set(rows.map((row) => row.metric.replace(/\|/g, "\\|")));
+  const kept = previous
+    .split("\n")
+    .filter((line) => line.startsWith("| ") && !line.startsWith("| Metric") && !line.startsWith("| ---"))
+    .filter((line) => {
+      const metric = line.slice(2, line.indexOf(" | ")).replace(/ †( \(.*\))?$/, "");
+      return !measured.has(metric) && !SUPERSEDED.some((prefix) => metric.startsWith(prefix) && rows.some((row) => row.metric.startsWith(prefix) && row.metric !== metric));
+    })
+    .map((line) => (line.includes(" † ") || /^\| [^|]* † /.test(line) ? line : line.replace(/^\| ([^|]*?) \|/, `| $1 † (${previousDate}) |`)));
+  const merged = kept.length ? `${text}\n${kept.join("\n")}\n\n† not measured in this run: the figure of the run named.` : text;
+  writeFileSync(path, `${readme.slice(0, a + start.length)}\n${merged}\n${readme.slice(b)}`);
 }
+
+/** Old rows whose metric a row of this run replaces under a new name (e.g. crons now named by scale). */
+const SUPERSEDED = ["Cron 0 0 * * 1", "Cron 0 1 * * *", "Cron 0 8 * * 4", "Cron */5 * * * *", "Fan-out 349 cards", "Fan-out 5,600 cards"];
 
 async function main() {
   mkdirSync(join(ROOT, ".test-dist"), { recursive: true });
@@ -504,7 +520,7 @@ async function main() {
   bundleSize();
   console.error(`bundle built ${new Date(statSync(buildWorker()).mtimeMs).toISOString()}`);
   startupTime();
-  if (!FANOUT_ONLY && !STARTUP_ONLY) await ackBenchmarks();
+  if (!FANOUT_ONLY && !STARTUP_ONLY && !process.argv.includes("--skip-ack")) await ackBenchmarks();
   if (!ACK_ONLY && !FANOUT_ONLY && !STARTUP_ONLY) await devBenchmarks();
   if (!ACK_ONLY && !STARTUP_ONLY) {
     if (!FANOUT_ONLY) await requestBenchmarks();

@@ -148,7 +148,12 @@ function post(url: string, signed: { body: string; headers: Record<string, strin
     const request = http.request(url, { method: "POST", agent, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (response) => {
       let text = "";
       response.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - started, text }));
+      response.on("end", () => {
+        // wrangler dev restarts its runtime once after start (it fails to fetch Request.cf offline) and answers 503 to
+        // what was in flight: send that once more, timed from then
+        if (!retried && response.statusCode === 503 && text.includes("restarted mid-request")) post(url, signed, true).then(resolve, reject);
+        else resolve({ status: response.statusCode ?? 0, ms: performance.now() - started, text });
+      });
     });
     // a kept-alive socket the server closed just as it was reused: send again on a fresh one (timed from then)
     request.on("error", (error: NodeJS.ErrnoException) => {

@@ -13,7 +13,7 @@ export { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf, type Outcome } f
  *   1. claim the rows (pending/failed → sending) in one statement,
  *   2. reserve send slots in the shared rate limiter (rate-limit.ts: 2 round trips),
  *   3. send each message no earlier than its slot, at most 6 in flight, giving up
- *      on answers still outstanding 1.5 s after the last dispatch (send.ts),
+ *      on answers still outstanding 1 s after the last dispatch (send.ts),
  *   4. record every outcome in one statement.
  * A failed row goes back to the queue with the delay Feishu asked for (or at once
  * for a first 5xx), so no retry waits inside an invocation and holds up the next

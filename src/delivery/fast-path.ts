@@ -38,7 +38,7 @@ async function deliverNow(env: Bindings, claimed: OutboxRow[], limiter: LimiterS
   const started = Date.now();
   let queued = 0;
   try {
-    const { results, counts } = await sendClaimed(env, loadConfig(env), claimed, { maxHoldMs: FAST_HOLD_MS, backoffBaseMs: backoffBase(env), route: "fast_path", limiter });
+    const { results, counts } = await sendClaimed(env, loadConfig(env), claimed, { maxHoldMs: FAST_HOLD_MS, backoffBaseMs: backoffBase(env), route: "fast_path", limiter, replanLate: true });
     const byDelay = new Map<number, string[]>();
     for (const result of results) {
       if (result.done) continue;

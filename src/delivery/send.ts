@@ -22,9 +22,9 @@ const MAX_IN_FLIGHT = 6;
 /**
  * After its last dispatch an invocation waits this long for answers still outstanding, then gives
  * them up (aborted, retried later with the same uuid: Feishu drops a repeat within an hour). So one
- * slow answer costs a batch at most this, not the 8 s request timeout.
+ * slow answer costs a batch at most this (1 s), not the 8 s request timeout.
  */
-export const STRAGGLER_GRACE_MS = 1_500;
+export const STRAGGLER_GRACE_MS = 1_000;
 /** a send this much later than its slot is planned again */
 const LATE_MS = 250;
 
@@ -142,6 +142,12 @@ export interface SendOptions {
   route: string;
   /** the limiter's state, read in the caller's own batch (saves the first round trip) */
   limiter?: LimiterState;
+  /**
+   * Plan a send again rather than send it well after its slot (the fast path: many small invocations
+   * at once, whose late sends to one chat could bunch). The consumer keeps its own spacing between
+   * its sends and does not: a re-planned slot is spent budget, which a fan-out cannot afford.
+   */
+  replanLate?: boolean;
 }
 
 export interface SendReport {
@@ -227,7 +233,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
   };
 
   // Slots are planned against other invocations' sends: one dispatched well after its slot (this isolate
-  // was busy) could bunch up with theirs, so it is not sent late but planned again (twice; then deferred).
+  // was busy) could bunch up with theirs, so with replanLate it is planned again (twice; then deferred).
   let toPlan: OutboxRow[] = [...claimed];
   const granted = new Set<number>();
   for (let round = 0; round < 3 && toPlan.length > 0; round++) {
@@ -242,7 +248,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
       const notBefore = Math.max(lastDispatch + APP_SPACING_MS, (lastToRecipient.get(recipient) ?? 0) + RECIPIENT_SPACING_MS);
       await sleep(notBefore - Date.now());
       // checked after the last wait: workerd's clock only moves at I/O and timers
-      if (Date.now() - slot.at > LATE_MS) {
+      if (options.replanLate && Date.now() - slot.at > LATE_MS) {
         inFlight.release();
         late.push(row);
         continue;
