@@ -89,6 +89,10 @@ const ATTRIBUTES: Record<string, readonly string[]> = {
   table: [...COMMON, "page_size", "row_height", "row_max_height", "header_style", "freeze_first_column", "columns", "rows"],
   // [图表]
   chart: [...COMMON, "aspect_ratio", "color_theme", "chart_spec", "preview", "height"],
+  // [图片]
+  img: [...COMMON, "img_key", "alt", "title", "corner_radius", "transparent", "preview", "scale_type", "size", "crop_position"],
+  // [多图混排] (img_list entries are `{img_key}` objects, not tagged elements)
+  img_combination: [...COMMON, "combination_mode", "corner_radius", "img_list"],
 };
 /** components that take part in a form and so need a card-unique `name` [表单容器] */
 const FORM_FIELDS = new Set(["input", "select_static", "multi_select_static", "date_picker", "checker", "button"]);
@@ -115,6 +119,9 @@ const CHART_RATIOS = new Set(["1:1", "2:1", "4:3", "16:9"]);
 const CHART_THEMES = new Set(["brand", "rainbow", "complementary", "converse", "primary"]);
 /** [卡片 JSON 2.0 结构] config.width_mode */
 const WIDTH_MODES = new Set(["default", "compact", "fill"]);
+/** [图片] scale_type; [多图混排] combination_mode */
+const IMG_SCALE_TYPES = new Set(["crop_center", "fit_horizontal", "crop_top"]);
+const IMG_COMBINATION_MODES = new Set(["double", "triple", "bisect", "trisect"]);
 /** behaviors types (配置卡片交互) */
 const BEHAVIOR_TYPES = new Set(["open_url", "callback"]);
 
@@ -399,6 +406,17 @@ function checkComponent(node: Json, path: string, bad: Bad) {
       if (node.color_theme !== undefined && !CHART_THEMES.has(node.color_theme as string)) bad(at("color_theme"), `color_theme ${JSON.stringify(node.color_theme)}`);
       // [图表] height "auto / [1,999]px"
       if (node.height !== undefined && node.height !== "auto" && !(px(String(node.height)) >= 1 && px(String(node.height)) <= 999)) bad(at("height"), `height ${JSON.stringify(node.height)}`);
+      break;
+    case "img":
+      if (typeof node.img_key !== "string" || !node.img_key) bad(at("img_key"), "img_key is required");
+      // [图片] scale_type
+      if (node.scale_type !== undefined && !IMG_SCALE_TYPES.has(node.scale_type as string)) bad(at("scale_type"), `scale_type ${JSON.stringify(node.scale_type)}`);
+      break;
+    case "img_combination":
+      // [多图混排] combination_mode; img_list of 2–9 images with their img_key
+      if (!IMG_COMBINATION_MODES.has(node.combination_mode as string)) bad(at("combination_mode"), `combination_mode ${JSON.stringify(node.combination_mode)}`);
+      if (!Array.isArray(node.img_list) || node.img_list.length < 1 || node.img_list.length > 9 || !node.img_list.every((item) => isObject(item) && typeof item.img_key === "string"))
+        bad(at("img_list"), "img_list must hold 1–9 {img_key}");
       break;
   }
 }

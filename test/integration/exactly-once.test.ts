@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROUTINE_ITEMS } from "../../src/domain/report-form.ts";
 import { currentWeek, localDate } from "../../src/domain/time.ts";
 import { D1_FACADE } from "../support/d1-facade.ts";
 import { seedRoster } from "../support/roster.ts";
@@ -115,24 +114,24 @@ describe("exactly once", () => {
       Date.now(),
     );
     const form = (overrides: Record<string, unknown>) => {
+      // form v2: only the exceptions are picked (a problem in hygiene); the other items count as normal
       const base: Record<string, unknown> = { visit_date: `${today} +0800`, visit_kind: "routine", m_class_observation: "2", m_walkthrough: "1", findings: "整体良好" };
-      for (const item of ROUTINE_ITEMS) base[`item_${item}`] = "normal";
-      return { ...base, item_hygiene: "problem", ...overrides };
+      return { ...base, items_problem: ["hygiene"], ...overrides };
     };
     const serious = { p1_item: "hygiene", p1_desc: "食堂使用过期食材", p1_severity: "serious", p1_fixed: true };
     const alerts = () => worker.count("outbox", "ref LIKE 'problem:%:serious:%:M001'");
-    const first = await worker.click("ou_sup_3", { action: "submit_report", form: 1, assignment_id: assignment!.id }, form(serious));
+    const first = await worker.click("ou_sup_3", { action: "submit_report", form: 2, assignment_id: assignment!.id }, form(serious));
     expect(first.answer.toast?.type).toBe("success");
     expect(await alerts()).toBe(1);
     const [report] = await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?", assignment!.id);
     // Edited twice, the same problem entered again (spaces aside): no new alert.
-    const edit1 = await worker.click("ou_sup_3", { action: "submit_report", form: 1, report_id: report!.id, version: 1 }, form({ ...serious, findings: "补充一" }));
+    const edit1 = await worker.click("ou_sup_3", { action: "submit_report", form: 2, report_id: report!.id, version: 1 }, form({ ...serious, findings: "补充一" }));
     expect(edit1.answer.toast?.type).toBe("success");
-    const edit2 = await worker.click("ou_sup_3", { action: "submit_report", form: 1, report_id: report!.id, version: 2 }, form({ ...serious, p1_desc: " 食堂使用过期食材 ", findings: "补充二" }));
+    const edit2 = await worker.click("ou_sup_3", { action: "submit_report", form: 2, report_id: report!.id, version: 2 }, form({ ...serious, p1_desc: " 食堂使用过期食材 ", findings: "补充二" }));
     expect(edit2.answer.toast?.type).toBe("success");
     expect(await alerts()).toBe(1);
     // A different serious problem is news.
-    await worker.click("ou_sup_3", { action: "submit_report", form: 1, report_id: report!.id, version: 3 }, form({ ...serious, p1_desc: "消防通道堵塞", findings: "补充三" }));
+    await worker.click("ou_sup_3", { action: "submit_report", form: 2, report_id: report!.id, version: 3 }, form({ ...serious, p1_desc: "消防通道堵塞", findings: "补充三" }));
     expect(await alerts()).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
-import { messageEvent, TestWorker } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, messageEvent, TestWorker } from "../support/worker.ts";
 
 /** Bounded input: too many schools, too big or too long files, over-long form fields get a clear answer and change nothing. */
 describe("bounded input", () => {
@@ -36,7 +36,7 @@ describe("bounded input", () => {
       messageEvent({
         eventId: worker.nextEventId(),
         messageId,
-        openId: "ou_mgr_1",
+        openId: ADMIN_OPEN_ID, // roster files are an admin's
         chatType: "p2p",
         messageType: "file",
         content: { file_key: fileKey, file_name: fileName, ...(declaredSize !== undefined ? { file_size: declaredSize } : {}) },

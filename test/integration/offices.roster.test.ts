@@ -93,7 +93,7 @@ describe("roster imports: admins only, removals confirmed, every import recorded
     expect(text).toContain("名册导入记录");
     expect(text).toContain("孙主任（A001） · people.csv");
     expect(text).toContain("停用 1 · 已确认停用");
-    expect(text).toMatch(/Admin|admin:/);
+    expect(text).toMatch(/Admin|admin(:|&#58;)/);
     expect(await worker.count("roster_imports")).toBe(4);
     const [row] = await worker.query<{ file_hash: string; added: number }>("SELECT file_hash, added FROM roster_imports WHERE kind = 'people' ORDER BY id LIMIT 1");
     expect(row!.file_hash).toMatch(/^[0-9a-f]{64}$/);

@@ -117,13 +117,13 @@ describe("offices: a city's office and its district offices in one deployment", 
     const lanshanList = await worker.say(LANSHAN_MANAGER, "督办单 全部");
     expect(lanshanList.texts.join("\n")).not.toContain("督办〔");
 
-    const exported = await worker.say(DONGGANG_MANAGER, "导出 督办单");
+    const exported = await worker.say(DONGGANG_MANAGER, "导出 督办单 csv");
     expect(exported.texts[0]).toMatch(/^已导出督导文书 3 行/);
     const file = worker.fake.messages.filter((m) => m.msgType === "file").at(-1)!;
     const csv = new TextDecoder().decode(worker.fake.uploadOf(file)!.bytes);
     expect(csv).toContain(donggang.name);
     expect(csv).not.toContain(citySchool.name);
-    const cityExport = await worker.say(CITY_MANAGER, "导出 督办单");
+    const cityExport = await worker.say(CITY_MANAGER, "导出 督办单 csv");
     expect(cityExport.texts[0]).toMatch(/^已导出督导文书 4 行/);
   });
 

@@ -143,10 +143,13 @@ describe("orders: reminders, overdue and escalation by the daily cron; list coun
     for (const { number: n } of all.slice(10)) expect(page2).toContain(n);
     for (const { number: n } of all.slice(0, 10)) expect(page2).not.toContain(n);
 
-    // In a group the list is one card everyone there sees: paging it sends the page to the clicker alone.
+    // Asked in a group, the list goes to the asker by direct message and the group gets one short line.
+    const sentBefore = worker.fake.messages.length;
     const inGroup = await worker.say(MANAGER, "督办单 全部", { chatType: "group" });
-    const groupCard = inGroup.replies.at(-1)!;
-    expect(JSON.stringify(groupCard.content)).toContain('"shared":true');
+    expect(inGroup.texts.join("\n")).toContain("已私信发送给您");
+    const groupCard = worker.fake.messages.slice(sentBefore).find((m) => m.chatId === `oc_p2p_${MANAGER}` && JSON.stringify(m.content).includes("1/2"))!;
+    expect(groupCard).toBeDefined();
+    // A list card that a group shares (its buttons carry `shared`) pages by sending the page to the clicker alone.
     const before = worker.fake.messages.length;
     const privately = await worker.click(MANAGER, { action: "orders_page", filter: "all", scope: { kind: "all" }, page: 1, shared: true }, undefined, groupCard.messageId);
     expect(privately.answer.card).toBeUndefined();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROUTINE_ITEMS } from "../../src/domain/report-form.ts";
 import { currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, postImage, postPost, sha256, toChat } from "../support/photos.ts";
@@ -22,8 +21,7 @@ describe("photo evidence", () => {
       Date.now(),
     );
     const form: Record<string, unknown> = { visit_date: `${localDate(Date.now(), TZ)} +0800`, visit_kind: "routine", m_walkthrough: "1", findings: "整体良好" };
-    for (const item of ROUTINE_ITEMS) form[`item_${item}`] = "normal";
-    const { answer } = await worker.click(openId, { action: "submit_report", form: 1, assignment_id: row!.id }, form);
+    const { answer } = await worker.click(openId, { action: "submit_report", form: 2, assignment_id: row!.id }, form);
     expect(answer.toast?.type).toBe("success");
     const [report] = await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?", row!.id);
     return report!.id;

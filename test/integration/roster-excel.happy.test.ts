@@ -91,9 +91,9 @@ describe("roster import from Excel", () => {
     const upload = worker.fake.uploadOf(message)!;
     expect(upload.name).toBe("督学名册模板.xlsx");
     const template = await readWorkbook(upload.bytes);
-    expect(template.map((s) => s.name)).toEqual(["责任区", "人员", "学校"]);
-    expect(template[1]!.rows[0]).toEqual(["编号", "姓名", "角色", "责任区编号", "学校编号", "手机", "邮箱", "open_id", "语言"]);
-    expect(template[2]!.rows).toHaveLength(2);
+    expect(template.map((s) => s.name)).toEqual(["督导室", "责任区", "人员", "学校"]);
+    expect(template[2]!.rows[0]).toEqual(["编号", "姓名", "角色", "责任区编号", "学校编号", "手机", "邮箱", "open_id", "语言", "所属督导室"]);
+    expect(template[3]!.rows).toHaveLength(2);
 
     // as it comes: the example rows import
     expect(await sendFile("督学名册模板.xlsx", upload.bytes)).toContain("✅ 已导入 督学名册模板.xlsx 工作表「学校」（学校）：新增 1 行");
