@@ -126,8 +126,9 @@ export function seedDevDatabase(): { persistTo: string; supervisors: string[]; c
   const folder = join(persistTo, "demo-roster");
   mkdirSync(folder, { recursive: true });
   const demo = generateDemoRoster();
-  for (const kind of ["zones", "people", "schools"] as const) writeFileSync(join(folder, `${kind}.csv`), demo[kind]);
-  importRosterFolder(folder, target);
+  for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(folder, `${kind}.csv`), demo[kind]);
+  const report = importRosterFolder(folder, target);
+  if (!report.ok) throw new Error(`the demo roster did not import:\n${report.lines.slice(0, 10).join("\n")}`);
   const [rows = []] = d1Query<{ open_id: string }>("SELECT open_id FROM people WHERE role = 'supervisor' AND open_id IS NOT NULL ORDER BY code LIMIT 200", target);
   return { persistTo, supervisors: rows.map((row) => row.open_id), cleanup: () => rmSync(persistTo, { recursive: true, force: true }) };
 }
