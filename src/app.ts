@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { dispatchCardAction } from "./actions/dispatch.ts";
-import { alreadyClaimed, claimStatement, isClaimConflict } from "./db/dedupe.ts";
+import { claimedStatement, claimStatement, isClaimConflict } from "./db/dedupe.ts";
+import { actorOf, senderStatement } from "./db/people.ts";
 import { assertIngressConfigured, ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
 import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
 import { messageReceivedSchema, type CardAnswer, type Envelope } from "./feishu/payloads.ts";
@@ -17,16 +18,21 @@ export const VERSION = "0.1.0";
 
 /** How long event handling waits after the 200, so that a burst of acknowledgements goes out before the work starts. */
 const ACK_FIRST_DELAY_MS = 1;
-/** After that, it also waits while this isolate is still answering requests, but never longer than this in all. */
-const ACK_FIRST_MAX_WAIT_MS = 1_000;
+/**
+ * After that, it also waits while this isolate is still answering requests, but never longer than this in all:
+ * during a burst of events the acknowledgements (Feishu redelivers what it has not seen answered within 3 s) go
+ * out first, and the replies, which Feishu's 50/s would spread over seconds anyway, follow.
+ */
+const ACK_FIRST_MAX_WAIT_MS = 2_500;
 
 let requestsInFlight = 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Acknowledgements first: Feishu retries an event it has not seen answered within 3 s, and a burst shares one isolate. */
 async function afterPendingAcknowledgements(): Promise<void> {
+  const until = Date.now() + ACK_FIRST_MAX_WAIT_MS;
   await sleep(ACK_FIRST_DELAY_MS);
-  for (let waited = ACK_FIRST_DELAY_MS; requestsInFlight > 0 && waited < ACK_FIRST_MAX_WAIT_MS; waited += 5) await sleep(5);
+  while (requestsInFlight > 0 && Date.now() < until) await sleep(5);
 }
 
 export const app = new Hono<AppEnv>();
@@ -103,11 +109,14 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
   }
   const keys = [`event:${envelope.header.event_id}`, `message:${parsed.data.message.message_id}`];
   try {
-    if (await alreadyClaimed(env.DB, keys)) {
+    // Who sent it is read in the same batch as the redelivery check: one D1 round trip before the command runs, not two.
+    const openId = parsed.data.sender.sender_id.open_id;
+    const [claimed, person] = await env.DB.batch([claimedStatement(env.DB, keys), senderStatement(env.DB, openId)]);
+    if ((claimed?.results.length ?? 0) > 0) {
       logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
       return;
     }
-    const outcome = await onMessageReceived(services, envelope.event);
+    const outcome = await onMessageReceived(services, envelope.event, await actorOf(services.db, person, openId, services.config.ADMIN_OPEN_IDS));
     // An event we ignore (bad content, chatter, a bot) leaves no trace: no claim, no row.
     if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
       logger.info({ ...fields, outcome, ms: Date.now() - started });

@@ -1,4 +1,4 @@
-import { findActor } from "../db/people.ts";
+import { findActor, type Actor } from "../db/people.ts";
 import type { BatchCondition, OutboundMessage } from "../delivery/outbox.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import { textContent } from "../feishu/cards/kit.ts";
@@ -25,14 +25,17 @@ export interface TextMessage {
   mentionKeys: string[];
 }
 
-/** Identifies the sender, matches the command, checks the role, runs it. Returns the command's name for the log. */
-export async function dispatchCommand(services: Services, message: TextMessage): Promise<string> {
+/**
+ * Identifies the sender (unless `sender` says who it is, already looked up), matches the command, checks the role, runs it.
+ * Returns the command's name for the log.
+ */
+export async function dispatchCommand(services: Services, message: TextMessage, sender?: Actor | null): Promise<string> {
   let replies = 0;
   let replyChat = message.chat;
   const reply = (content: { text: string } | Card, onlyIf?: BatchCondition) => {
     services.uow.send({ ...replyMessage(replyChat, replies++, content), ...(onlyIf ? { onlyIf } : {}) });
   };
-  const actor = await findActor(services.db, message.senderOpenId, services.config.ADMIN_OPEN_IDS);
+  const actor = sender !== undefined ? sender : await findActor(services.db, message.senderOpenId, services.config.ADMIN_OPEN_IDS);
   if (!actor) {
     reply(textContent(messages("zh").common.notRegistered("")));
     return "not_registered";

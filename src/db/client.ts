@@ -3,8 +3,14 @@ import * as schema from "./schema.ts";
 
 export type Db = ReturnType<typeof openDb>;
 
+const opened = new WeakMap<D1Database, ReturnType<typeof open>>();
+const open = (d1: D1Database) => drizzle(d1, { schema });
+
+/** drizzle over the binding, built once per isolate and binding (building it walks the whole schema: measurable CPU per request). */
 export function openDb(d1: D1Database) {
-  return drizzle(d1, { schema });
+  let db = opened.get(d1);
+  if (!db) opened.set(d1, (db = open(d1)));
+  return db;
 }
 
 /**

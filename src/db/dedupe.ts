@@ -5,10 +5,9 @@
  */
 export const DEDUPE_KEEP_MS = 24 * 60 * 60 * 1000;
 
-/** Whether any of the keys was claimed already (a redelivery whose first delivery committed). */
-export async function alreadyClaimed(d1: D1Database, keys: readonly string[]): Promise<boolean> {
-  const row = await d1.prepare(`SELECT 1 AS hit FROM processed_events WHERE key IN (${keys.map(() => "?").join(", ")}) LIMIT 1`).bind(...keys).first();
-  return row !== null;
+/** Whether any of the keys was claimed already (a redelivery whose first delivery committed): a row in the statement's result. */
+export function claimedStatement(d1: D1Database, keys: readonly string[]): D1PreparedStatement {
+  return d1.prepare(`SELECT 1 AS hit FROM processed_events WHERE key IN (${keys.map(() => "?").join(", ")}) LIMIT 1`).bind(...keys);
 }
 
 /**

@@ -25,12 +25,21 @@ export interface Actor {
   scope: OfficeScope;
 }
 
-export async function findActor(db: Db, openId: string, adminOpenIds: readonly string[]): Promise<Actor | null> {
-  const person = await db.query.people.findFirst({ where: and(eq(people.openId, openId), eq(people.active, true)) });
+/** What an Actor is made of: the person's row without personal data (no mobile, no email). */
+type SenderRow = { code: string; name: string; role: Role; lang: "zh" | "en"; zone_code: string | null; school_code: string | null; office_code: string | null };
+
+/** The active person with this open_id, as one statement that can ride in another batch (see actorOf). */
+export function senderStatement(d1: D1Database, openId: string): D1PreparedStatement {
+  return d1.prepare("SELECT code, name, role, lang, zone_code, school_code, office_code FROM people WHERE open_id = ?1 AND active = 1 LIMIT 1").bind(openId);
+}
+
+/** The actor from senderStatement's result: the person, or a bootstrap admin; managers' and admins' office scopes are read here. */
+export async function actorOf(db: Db, read: D1Result | undefined, openId: string, adminOpenIds: readonly string[]): Promise<Actor | null> {
+  const person = (read?.results[0] as SenderRow | undefined) ?? undefined;
   const isBootstrapAdmin = adminOpenIds.includes(openId);
   if (person) {
     const role = isBootstrapAdmin ? "admin" : person.role;
-    const officeCode = isBootstrapAdmin ? null : person.officeCode;
+    const officeCode = isBootstrapAdmin ? null : person.office_code;
     const scope = role === "manager" || role === "admin" ? scopeOf(await loadOffices(db), officeCode) : WHOLE_SCOPE;
     return {
       code: person.code,
@@ -38,8 +47,8 @@ export async function findActor(db: Db, openId: string, adminOpenIds: readonly s
       role,
       openId,
       lang: person.lang,
-      zoneCode: person.zoneCode,
-      schoolCode: person.schoolCode,
+      zoneCode: person.zone_code,
+      schoolCode: person.school_code,
       bootstrap: false,
       officeCode,
       scope,
@@ -50,6 +59,11 @@ export async function findActor(db: Db, openId: string, adminOpenIds: readonly s
     return { code: `admin:${openId}`, name: "Admin", role: "admin", openId, lang: "zh", zoneCode: null, schoolCode: null, bootstrap: true, officeCode: null, scope };
   }
   return null;
+}
+
+export async function findActor(db: Db, openId: string, adminOpenIds: readonly string[]): Promise<Actor | null> {
+  const [read] = await db.$client.batch([senderStatement(db.$client, openId)]);
+  return actorOf(db, read, openId, adminOpenIds);
 }
 
 export const isManager = (actor: Pick<Actor, "role">) => actor.role === "manager" || actor.role === "admin";

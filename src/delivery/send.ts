@@ -1,5 +1,5 @@
 import type { Bindings } from "../env.ts";
-import { FeishuApiError, FeishuClient } from "../feishu/client.ts";
+import { abortingWith, FeishuApiError, FeishuClient } from "../feishu/client.ts";
 import type { Config } from "../env.ts";
 import { logger } from "../log.ts";
 import { APP_SPACING_MS, bumpAppTatStatement, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
@@ -177,18 +177,6 @@ function pool(limit: number) {
   };
 }
 
-/** fetch that also gives up when `signal` aborts (the invocation's straggler deadline). */
-function abortableFetch(signal: AbortSignal): typeof fetch {
-  return (input, init) => {
-    const controller = new AbortController();
-    const abort = () => controller.abort(signal.reason);
-    if (signal.aborted) abort();
-    signal.addEventListener("abort", abort, { once: true });
-    init?.signal?.addEventListener("abort", () => controller.abort(init.signal?.reason), { once: true });
-    return fetch(input, { ...init, signal: controller.signal }).finally(() => signal.removeEventListener("abort", abort));
-  };
-}
-
 /**
  * Sends claimed rows under the shared rate limiter and records every outcome in one statement:
  * reserve slots (2 D1 round trips), send each no earlier than its slot with at most 6 in flight,
@@ -205,7 +193,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
       return [];
     });
   const stragglers = new AbortController();
-  const client = new FeishuClient(config, env.DB, abortableFetch(stragglers.signal));
+  const client = new FeishuClient(config, env.DB);
   const records: OutcomeRecord[] = [];
   const results: RowResult[] = [];
   const inFlight = pool(MAX_IN_FLIGHT);
@@ -257,7 +245,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
       const dispatchedAt = Date.now();
       lastDispatch = dispatchedAt;
       lastToRecipient.set(recipient, dispatchedAt);
-      const send = deliver(client, row)
+      const send = abortingWith(stragglers.signal, () => deliver(client, row))
         .then(
           (messageId) => {
             const now = Date.now();

@@ -1,6 +1,6 @@
 import { dispatchCommand, replyMessage } from "../commands/dispatch.ts";
 import type { Services } from "../commands/types.ts";
-import { findActor } from "../db/people.ts";
+import { findActor, type Actor } from "../db/people.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { fileContentSchema, messageReceivedSchema, textContentSchema } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
@@ -10,12 +10,15 @@ import { receivePhotos } from "../photos/receive.ts";
 
 export const MAX_COMMAND_CHARS = 4_000;
 
-/** `im.message.receive_v1`: a text command, a roster file, or photos (image / post with images). Returns the outcome for the log. */
-export async function onMessageReceived(services: Services, event: unknown): Promise<string> {
+/**
+ * `im.message.receive_v1`: a text command, a roster file, or photos (image / post with images). Returns the outcome for the log.
+ * `sender`: the sender as already looked up by the caller (undefined: look it up here).
+ */
+export async function onMessageReceived(services: Services, event: unknown, sender?: Actor | null): Promise<string> {
   const parsed = messageReceivedSchema.safeParse(event);
   if (!parsed.success) return "ignored_bad_event";
-  const { sender, message } = parsed.data;
-  if (sender.sender_type && sender.sender_type !== "user") return "ignored_not_user";
+  const { sender: from, message } = parsed.data;
+  if (from.sender_type && from.sender_type !== "user") return "ignored_not_user";
   const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
   const mentions = message.mentions ?? [];
   // In groups only messages that @-mention someone (the bot) are commands.
@@ -32,10 +35,10 @@ export async function onMessageReceived(services: Services, event: unknown): Pro
     const text = textContentSchema.safeParse(content);
     if (!text.success) return "ignored_bad_content";
     const body = text.data.text.slice(0, MAX_COMMAND_CHARS);
-    return dispatchCommand(services, { chat, senderOpenId: sender.sender_id.open_id, text: body, mentionKeys: mentions.map((m) => m.key) });
+    return dispatchCommand(services, { chat, senderOpenId: from.sender_id.open_id, text: body, mentionKeys: mentions.map((m) => m.key) }, sender);
   }
 
-  const actor = await findActor(services.db, sender.sender_id.open_id, services.config.ADMIN_OPEN_IDS);
+  const actor = sender !== undefined ? sender : await findActor(services.db, from.sender_id.open_id, services.config.ADMIN_OPEN_IDS);
   if (!actor) {
     services.uow.send(replyMessage(chat, 0, textContent(messages("zh").common.notRegistered(""))));
     return "not_registered";
