@@ -1,7 +1,7 @@
 import type { Bindings } from "../env.ts";
 import { sha256Hex } from "../feishu/crypto.ts";
 import { chunkForJson } from "../db/client.ts";
-import { parseState, readStateStatements, type LimiterState } from "./rate-limit.ts";
+import { parseState, readStateStatements, reservationsMade, type LimiterState } from "./rate-limit.ts";
 import { recipientOf, type OutboxRow } from "./send.ts";
 
 /**
@@ -249,6 +249,7 @@ export class UnitOfWork {
       // the limiter's state for the fast sends rides in the same batch (one round trip fewer before the send)
       const limiterRead = fastPath && fastRecipients.length > 0 ? readStateStatements(this.d1, fastRecipients, this.nowMs) : [];
       const all = [...writes, ...outboxInserts, ...limiterRead];
+      const generation = reservationsMade();
       const results = all.length > 0 ? await this.d1.batch(all) : [];
       this.writes.length = 0;
       this.messages.length = 0;
@@ -256,7 +257,7 @@ export class UnitOfWork {
       const claimed = fastStatements.flatMap((index) => (results[writes.length + index]?.results ?? []) as OutboxRow[]).sort((a, b) => a.id - b.id);
       if (fastPath && claimed.length > 0) {
         handedOver = true;
-        const sending = fastPath.deliver(claimed, parseState(results.at(-1)));
+        const sending = fastPath.deliver(claimed, parseState(results.at(-1), generation));
         if (fastPath.waitUntil) fastPath.waitUntil(sending);
         else await sending;
       }

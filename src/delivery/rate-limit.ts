@@ -6,9 +6,13 @@
  * next invocation starts right after, and per-minute limits span many of them.
  * So the limiter's state lives in D1's `rate_counters` table:
  *
- * - `app:tat`          the app's "theoretical arrival time" (GCRA): the earliest
- *                      ms at which the next send may go out. Every send pushes it
- *                      forward by APP_SPACING_MS (a little over 1000/50 ms).
+ * - `app:tat`          the app's "theoretical arrival time" (GCRA): every send pushes it
+ *                      forward by APP_SPACING_MS (a little over 1000/50 ms); a send may go
+ *                      out BURST_TOLERANCE_MS before it, so a burst of BURST_SIZE (ten
+ *                      people asking at once) goes out together instead of 20 ms apart.
+ * - `app:w:<epoch/50ms>` how many sends were scheduled in each 50 ms. Feishu counts 50/s
+ *                      over any second, bursts included, so the sum over the 21 buckets
+ *                      that cover the second before a send must stay under SECOND_BUDGET.
  * - `app:s:<epochSec>` how many sends were scheduled in that second. The sum over
  *                      the last 61 buckets must stay under MINUTE_BUDGET, which is a
  *                      sliding-window limit (not a smoothed rate), so a 349-card
@@ -30,6 +34,15 @@
  */
 
 export const APP_SPACING_MS = 1000 / 48;
+/** sends that may go out at the same moment when the app has been quiet */
+export const BURST_SIZE = 10;
+/** (the arrival time is kept in whole ms, rounded up at every send) */
+export const BURST_TOLERANCE_MS = (BURST_SIZE - 1) * Math.ceil(APP_SPACING_MS);
+/** at most this many sends in any second (Feishu: 50), whatever the bursts */
+export const SECOND_BUDGET = 48;
+export const SECOND_BUCKET_MS = 50;
+/** 50 ms buckets summed for the second window: the send's own and the 20 before it (≥ 1 s) */
+export const SECOND_BUCKETS = 1000 / SECOND_BUCKET_MS + 1;
 export const RECIPIENT_SPACING_MS = 334;
 export const MINUTE_BUDGET = 990;
 /** buckets summed for the minute window: the current second and the 60 before it */
@@ -37,12 +50,17 @@ export const WINDOW_BUCKETS = 61;
 
 const APP_TAT = "app:tat";
 const bucketKey = (second: number) => `app:s:${String(second).padStart(11, "0")}`;
+const slotKey = (bucket: number) => `app:w:${String(bucket).padStart(12, "0")}`;
 const recipientKey = (recipient: string) => `to:${recipient}`;
 
 export interface LimiterState {
+  /** this isolate's reservation count when the state was read (see reservationsMade): a later reservation of ours makes it stale */
+  generation?: number;
   appTat: number;
   /** epoch second → sends scheduled in it */
   buckets: Map<number, number>;
+  /** 50 ms bucket (epoch ms / 50) → sends scheduled in it; absent in states from before these buckets existed */
+  slots?: Map<number, number>;
   /** recipient → earliest next send (ms) */
   recipients: Map<string, number>;
 }
@@ -61,26 +79,39 @@ export interface Slot {
  */
 export function planSlots(state: LimiterState, recipients: readonly string[], nowMs: number, maxWaitMs: number): Slot[] {
   const slots: Slot[] = [];
-  for (let index = 0; index < recipients.length; index++) {
-    const recipient = recipients[index]!;
-    let at = Math.max(Math.ceil(nowMs), state.appTat, state.recipients.get(recipient) ?? 0);
+  const perSlot = (state.slots ??= new Map());
+  /** the earliest time from `at` on at which `buckets` summed over `count` buckets of `size` ms has room under `budget` */
+  const roomFrom = (at: number, buckets: Map<number, number>, size: number, count: number, budget: number) => {
     for (let guard = 0; guard < 1_000; guard++) {
-      const second = Math.floor(at / 1000);
+      const current = Math.floor(at / size);
       let used = 0;
       let oldest: number | undefined;
-      for (let s = second - WINDOW_BUCKETS + 1; s <= second; s++) {
-        const count = state.buckets.get(s) ?? 0;
-        if (count > 0 && oldest === undefined) oldest = s;
-        used += count;
+      for (let b = current - count + 1; b <= current; b++) {
+        const n = buckets.get(b) ?? 0;
+        if (n > 0 && oldest === undefined) oldest = b;
+        used += n;
       }
-      if (used < MINUTE_BUDGET || oldest === undefined) break;
-      // wait until the oldest busy second leaves the window
-      at = Math.max(at, (oldest + WINDOW_BUCKETS) * 1000);
+      if (used < budget || oldest === undefined) return at;
+      // wait until the oldest busy bucket leaves the window
+      at = Math.max(at, (oldest + count) * size);
+    }
+    return at;
+  };
+  for (let index = 0; index < recipients.length; index++) {
+    const recipient = recipients[index]!;
+    let at = Math.ceil(Math.max(nowMs, state.appTat - BURST_TOLERANCE_MS, state.recipients.get(recipient) ?? 0));
+    // both windows: moving past one may fill the other
+    for (let guard = 0; guard < 100; guard++) {
+      const next = roomFrom(roomFrom(at, state.buckets, 1000, WINDOW_BUCKETS, MINUTE_BUDGET), perSlot, SECOND_BUCKET_MS, SECOND_BUCKETS, SECOND_BUDGET);
+      if (next === at) break;
+      at = next;
     }
     if (at > nowMs + maxWaitMs) break;
     const second = Math.floor(at / 1000);
     state.buckets.set(second, (state.buckets.get(second) ?? 0) + 1);
-    state.appTat = Math.ceil(at + APP_SPACING_MS);
+    const bucket = Math.floor(at / SECOND_BUCKET_MS);
+    perSlot.set(bucket, (perSlot.get(bucket) ?? 0) + 1);
+    state.appTat = Math.ceil(Math.max(state.appTat, at) + APP_SPACING_MS);
     state.recipients.set(recipient, Math.ceil(at + RECIPIENT_SPACING_MS));
     slots.push({ index, at });
   }
@@ -90,22 +121,24 @@ export function planSlots(state: LimiterState, recipients: readonly string[], no
 /** The two statements that read the limiter's state for `recipients` (they can ride in another batch: see UnitOfWork). */
 export function readStateStatements(d1: D1Database, recipients: readonly string[], nowMs: number): D1PreparedStatement[] {
   const from = bucketKey(Math.floor(nowMs / 1000) - WINDOW_BUCKETS);
+  const fromSlot = slotKey(Math.floor(nowMs / SECOND_BUCKET_MS) - SECOND_BUCKETS);
   return [
     d1.prepare("INSERT INTO rate_counters (key, count, expires_at) VALUES (?1, 0, 9007199254740991) ON CONFLICT(key) DO NOTHING").bind(APP_TAT),
     d1
       .prepare(
-        "SELECT key, count FROM rate_counters WHERE key = ?1 OR (key >= ?2 AND key < 'app:t') OR key IN (SELECT 'to:' || value FROM json_each(?3))",
+        "SELECT key, count FROM rate_counters WHERE key = ?1 OR (key >= ?2 AND key < 'app:t') OR (key >= ?4 AND key < 'app:x') OR key IN (SELECT 'to:' || value FROM json_each(?3))",
       )
-      .bind(APP_TAT, from, JSON.stringify([...new Set(recipients)])),
+      .bind(APP_TAT, from, JSON.stringify([...new Set(recipients)]), fromSlot),
   ];
 }
 
-/** The state from the second statement's result of readStateStatements. */
-export function parseState(read: D1Result<{ key: string; count: number }> | D1Result | undefined): LimiterState {
-  const state: LimiterState = { appTat: 0, buckets: new Map(), recipients: new Map() };
+/** The state from the second statement's result of readStateStatements (`generation`: reservationsMade() before the read was sent). */
+export function parseState(read: D1Result<{ key: string; count: number }> | D1Result | undefined, generation?: number): LimiterState {
+  const state: LimiterState = { generation, appTat: 0, buckets: new Map(), slots: new Map(), recipients: new Map() };
   for (const row of (read?.results ?? []) as { key: string; count: number }[]) {
     if (row.key === APP_TAT) state.appTat = row.count;
     else if (row.key.startsWith("app:s:")) state.buckets.set(Number(row.key.slice(6)), row.count);
+    else if (row.key.startsWith("app:w:")) state.slots!.set(Number(row.key.slice(6)), row.count);
     else if (row.key.startsWith("to:")) state.recipients.set(row.key.slice(3), row.count);
   }
   return state;
@@ -117,26 +150,96 @@ async function readState(d1: D1Database, recipients: readonly string[], nowMs: n
 }
 
 /**
+ * Reservations of this isolate are made together: while one compare-and-set is in flight, the
+ * requests that arrive (a burst of chat commands, each answered by its own fast path) wait and are
+ * then planned and written as one group, with one read and one compare-and-set. Each on its own would
+ * read the same state and all but one would lose the compare-and-set, again and again. Across
+ * isolates the compare-and-set still decides. A group's D1 calls are made by one of its own members
+ * (whose invocation is alive while it waits for its slots), never by an invocation that has finished.
+ */
+interface Request {
+  d1: D1Database;
+  recipients: readonly string[];
+  /** no slot later than this (ms) */
+  deadline: number;
+  preRead: LimiterState | undefined;
+  outcome?: { slots: Slot[] } | { error: unknown };
+}
+let waiting: Request[] = [];
+let inFlight: Promise<void> | undefined;
+let reservationsDone = 0;
+/** a member waits this long at most for a group in flight before reserving alone (its maker's invocation may have died) */
+const GROUP_WAIT_MS = 3_000;
+
+/** How many reservations this isolate has made: a state read before the count moved is stale (its compare-and-set would fail). */
+export const reservationsMade = () => reservationsDone;
+
+/**
  * Reserves send slots for `recipients` (one per message, in order) across
  * invocations. Returns the slots granted (a prefix of the list: the rest would
  * wait longer than `maxWaitMs` and should be deferred).
  */
 export async function reserveSlots(d1: D1Database, recipients: readonly string[], nowMs: number, maxWaitMs: number, preRead?: LimiterState): Promise<Slot[]> {
   if (recipients.length === 0) return [];
+  const request: Request = { d1, recipients, deadline: nowMs + maxWaitMs, preRead };
+  waiting.push(request);
+  while (!request.outcome) {
+    if (inFlight) {
+      const settled = await Promise.race([inFlight.then(() => true, () => true), new Promise<false>((resolve) => setTimeout(resolve, GROUP_WAIT_MS, false))]);
+      if (settled || request.outcome) continue;
+      waiting = waiting.filter((other) => other !== request);
+      await reserveTogether([request]);
+      break;
+    }
+    const group = waiting;
+    waiting = [];
+    // cleared before any member waiting on it resumes
+    const running: Promise<void> = reserveTogether(group).finally(() => {
+      if (inFlight === running) inFlight = undefined;
+    });
+    inFlight = running;
+    await running;
+  }
+  const outcome = request.outcome!;
+  if ("error" in outcome) throw outcome.error;
+  return outcome.slots;
+}
+
+/** Plans and writes the requests' slots, one compare-and-set per database; every request gets its outcome. */
+async function reserveTogether(requests: Request[]): Promise<void> {
+  const byDatabase = new Map<D1Database, Request[]>();
+  for (const request of requests) byDatabase.set(request.d1, [...(byDatabase.get(request.d1) ?? []), request]);
+  for (const [d1, group] of byDatabase) {
+    try {
+      const granted = await reserveGroup(d1, group);
+      group.forEach((request, i) => (request.outcome = { slots: granted[i]! }));
+    } catch (error) {
+      for (const request of group) request.outcome = { error };
+    }
+  }
+}
+
+async function reserveGroup(d1: D1Database, group: Request[]): Promise<Slot[][]> {
+  const recipients = group.flatMap((request) => request.recipients);
+  // a state read in the caller's own batch saves the first round trip (it is as good as any: the CAS checks it),
+  // unless this isolate has reserved since it was read; a group needs one read covering all its recipients
+  const preRead = group.length === 1 ? group[0]!.preRead : undefined;
+  const fresh = preRead && (preRead.generation === undefined || preRead.generation === reservationsDone) ? preRead : undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
-    // a state read in the caller's own batch saves the first round trip (it is as good as any: the CAS checks it)
-    const state = attempt === 0 && preRead ? preRead : await readState(d1, recipients, nowMs);
+    const nowMs = Date.now();
+    const state = attempt === 0 && fresh ? fresh : await readState(d1, recipients, nowMs);
     const before = state.appTat;
     const bucketsBefore = new Map(state.buckets);
-    const slots = planSlots(state, recipients, nowMs, maxWaitMs);
-    if (slots.length === 0) return [];
-    const touchedBuckets = [...state.buckets].filter(([second, count]) => count !== (bucketsBefore.get(second) ?? 0));
-    const bucketRows = touchedBuckets.map(([second, count]) => ({
-      key: bucketKey(second),
-      add: count - (bucketsBefore.get(second) ?? 0),
-      expires: (second + WINDOW_BUCKETS + 1) * 1000,
-    }));
-    const used = new Set(slots.map((slot) => recipients[slot.index]!));
+    const slotsBefore = new Map(state.slots);
+    const granted = group.map((request) => planSlots(state, request.recipients, nowMs, request.deadline - nowMs));
+    if (granted.every((slots) => slots.length === 0)) return granted;
+    const added = (after: Map<number, number>, previous: Map<number, number>) =>
+      [...after].filter(([bucket, count]) => count !== (previous.get(bucket) ?? 0)).map(([bucket, count]) => [bucket, count - (previous.get(bucket) ?? 0)] as const);
+    const bucketRows = [
+      ...added(state.buckets, bucketsBefore).map(([second, add]) => ({ key: bucketKey(second), add, expires: (second + WINDOW_BUCKETS + 1) * 1000 })),
+      ...added(state.slots!, slotsBefore).map(([bucket, add]) => ({ key: slotKey(bucket), add, expires: (bucket + SECOND_BUCKETS + 1) * SECOND_BUCKET_MS })),
+    ];
+    const used = new Set(group.flatMap((request, i) => granted[i]!.map((slot) => request.recipients[slot.index]!)));
     const recipientRows = [...used].map((recipient) => ({ key: recipientKey(recipient), at: state.recipients.get(recipient)! }));
     const after = state.appTat;
     // Only when the compare-and-set took effect (app:tat now holds our value) do the other rows change.
@@ -159,10 +262,13 @@ export async function reserveSlots(d1: D1Database, recipients: readonly string[]
         .bind(APP_TAT, after, JSON.stringify(recipientRows)),
       d1.prepare("DELETE FROM rate_counters WHERE expires_at < ?1").bind(nowMs),
     ]);
-    if ((cas?.meta.changes ?? 0) === 1) return slots;
+    if ((cas?.meta.changes ?? 0) === 1) {
+      reservationsDone++;
+      return granted;
+    }
   }
-  // Heavy contention: let the caller defer everything (the queue redelivers later).
-  return [];
+  // Heavy contention: let the callers defer everything (the queue redelivers later).
+  return group.map(() => []);
 }
 
 /** After dispatching late (slow connections), push the app's arrival time past the last real send. */

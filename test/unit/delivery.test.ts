@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf } from "../../src/delivery/consumer.ts";
-import { APP_SPACING_MS, MINUTE_BUDGET, planSlots, RECIPIENT_SPACING_MS, type LimiterState } from "../../src/delivery/rate-limit.ts";
+import { APP_SPACING_MS, BURST_SIZE, MINUTE_BUDGET, planSlots, RECIPIENT_SPACING_MS, SECOND_BUDGET, type LimiterState } from "../../src/delivery/rate-limit.ts";
 import { FeishuApiError } from "../../src/feishu/client.ts";
 
 const fresh = (): LimiterState => ({ appTat: 0, buckets: new Map(), recipients: new Map() });
@@ -52,6 +52,25 @@ describe("rate limiter planning", () => {
     const second = planSlots(state, Array.from({ length: 40 }, (_, i) => `b${i}`), T0 + 100, 60_000);
     expect(second[0]!.at).toBeGreaterThanOrEqual(first.at(-1)!.at + APP_SPACING_MS - 1);
     expect(maxInWindow([...first, ...second].map((slot) => slot.at), 1000)).toBeLessThan(50);
+  });
+
+  it("answers ten people who ask at the same moment together, then paces what follows", () => {
+    const state = fresh();
+    const burst = planSlots(state, Array.from({ length: BURST_SIZE }, (_, i) => `oc_p2p_${i}`), T0, 1_500);
+    expect(burst.map((slot) => slot.at)).toEqual(Array.from({ length: BURST_SIZE }, () => T0));
+    const next = planSlots(state, ["oc_p2p_late"], T0 + 1, 1_500);
+    expect(next[0]!.at).toBeGreaterThanOrEqual(T0 + APP_SPACING_MS - 1);
+  });
+
+  it("keeps bursts and steady sending together under Feishu's 50 in any second", () => {
+    const state = fresh();
+    // bursts of ten every 150 ms for ten seconds, from several invocations sharing the state
+    const times: number[] = [];
+    for (let k = 0; k < 66; k++) times.push(...planSlots(state, Array.from({ length: 10 }, (_, i) => `ou_${k}_${i}`), T0 + k * 150, 60_000).map((slot) => slot.at));
+    expect(times).toHaveLength(660);
+    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(SECOND_BUDGET);
+    // and still near Feishu's rate: 660 at 50/s would take 13.2 s
+    expect((Math.max(...times) - T0) / 1000).toBeLessThan(13.2 * 1.15);
   });
 
   it("stops planning at the first message that would wait longer than allowed (deferred to the queue)", () => {
