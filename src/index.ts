@@ -26,7 +26,7 @@ export default {
     void ctx;
   },
 
-  async queue(batch, env, ctx) {
-    await consumeOutbox(batch, env, ctx);
+  async queue(batch, env) {
+    await consumeOutbox(batch, env);
   },
 } satisfies ExportedHandler<Bindings, OutboxQueueMessage>;

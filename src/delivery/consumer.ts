@@ -1,6 +1,6 @@
 import { loadConfig, type Bindings } from "../env.ts";
 import { logger } from "../log.ts";
-import { enqueueDelivery, type OutboxQueueMessage } from "./outbox.ts";
+import type { OutboxQueueMessage } from "./outbox.ts";
 import { claimRows, DEFAULT_BACKOFF_BASE_MS, sendClaimed } from "./send.ts";
 
 export { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf, type Outcome } from "./send.ts";
@@ -12,10 +12,9 @@ export { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf, type Outcome } f
  * of D1 round trips:
  *   1. claim the rows (pending/failed → sending) in one statement,
  *   2. reserve send slots in the shared rate limiter (rate-limit.ts: 2 round trips),
- *   3. send each message no earlier than its slot, at most 6 in flight (send.ts),
- *   4. record the outcomes in one statement as soon as the last message is dispatched;
- *      answers still outstanding then (a slow recipient) are awaited in waitUntil and
- *      recorded there, so they do not hold up the next batch.
+ *   3. send each message no earlier than its slot, at most 6 in flight, giving up
+ *      on an answer slower than its attempt allows (0.5 s on the first, doubling; send.ts),
+ *   4. record every outcome in one statement.
  * A failed row goes back to the queue with the delay Feishu asked for (or at once
  * for a first 5xx), so no retry waits inside an invocation and holds up the next
  * batch. A batch of 40 stays under the free plan's 50 subrequests per invocation
@@ -37,7 +36,7 @@ export function backoffBase(env: Bindings): number {
 }
 
 /** The queue consumer: claims the batch's rows, sends them under the shared rate limiter, records the outcomes. */
-export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env: Bindings, ctx?: Pick<ExecutionContext, "waitUntil">): Promise<void> {
+export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env: Bindings): Promise<void> {
   const started = Date.now();
   const config = loadConfig(env);
   const byUuid = new Map<string, Message<OutboxQueueMessage>[]>();
@@ -61,17 +60,12 @@ export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env
   for (const uuid of mine) if (!claimedUuids.has(uuid)) for (const message of byUuid.get(uuid)!) message.ack();
   if (claimed.length === 0) return;
 
-  const background = ctx ? { waitUntil: (work: Promise<unknown>) => ctx.waitUntil(work), requeue: (uuids: string[], delaySeconds: number) => enqueueDelivery(env, uuids, delaySeconds) } : undefined;
-  const { results, counts } = await sendClaimed(env, config, claimed, { maxHoldMs: MAX_HOLD_MS, backoffBaseMs: backoffBase(env), route: "queue", background });
-  const reported = new Set<string>();
+  const { results, counts } = await sendClaimed(env, config, claimed, { maxHoldMs: MAX_HOLD_MS, backoffBaseMs: backoffBase(env), route: "queue" });
   for (const result of results) {
-    reported.add(result.uuid);
     for (const message of byUuid.get(result.uuid) ?? []) {
       if (result.done) message.ack();
       else message.retry({ delaySeconds: Math.ceil(result.delayMs / 1000) });
     }
   }
-  // Rows whose answer is still awaited in the background: that task records them and queues them again if they failed.
-  for (const row of claimed) if (!reported.has(row.uuid)) for (const message of byUuid.get(row.uuid) ?? []) message.ack();
   logger.info({ route: "queue", outcome: "batch", messages: batch.messages.length, claimed: claimed.length, ...counts, ms: Date.now() - started });
 }

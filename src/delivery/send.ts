@@ -2,7 +2,7 @@ import type { Bindings } from "../env.ts";
 import { abortingWith, FeishuApiError, FeishuClient } from "../feishu/client.ts";
 import type { Config } from "../env.ts";
 import { logger } from "../log.ts";
-import { bumpAppTatStatement, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
+import { bumpAppTatStatement, lateSendsStatement, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
 
 /**
  * Sending claimed outbox rows, shared by the queue consumer (consumer.ts) and
@@ -20,13 +20,16 @@ const RATE_LIMIT_DEFAULT_WAIT_MS = 1_000;
 /** Workers allow 6 simultaneous open connections per invocation. */
 const MAX_IN_FLIGHT = 6;
 /**
- * After its last dispatch an invocation waits this long for answers still outstanding, then gives
- * them up (aborted, retried later with the same uuid: Feishu drops a repeat within an hour). So one
- * slow answer costs a batch at most this (1 s), not the 8 s request timeout.
+ * How long one attempt waits for Feishu's answer before it is given up (aborted, retried later with the
+ * same uuid: Feishu drops a repeat within an hour): 500 ms on the first attempt, doubling with each
+ * attempt up to the 8 s request timeout. So one slow answer holds its batch (and, locally, the next
+ * batch) for at most half a second, while a recipient that is slow every time still gets longer and
+ * longer to answer instead of running out of attempts.
  */
-export const STRAGGLER_GRACE_MS = 1_000;
-/** with a background to hand them to, answers still outstanding this long after the last dispatch are awaited there */
-export const BACKGROUND_AFTER_MS = 300;
+export function attemptTimeoutMs(attempts: number): number {
+  return Math.min(FIRST_ATTEMPT_TIMEOUT_MS * 2 ** Math.max(0, attempts - 1), 8_000);
+}
+export const FIRST_ATTEMPT_TIMEOUT_MS = 500;
 /** a send this much later than its slot is planned again */
 const LATE_MS = 250;
 
@@ -150,19 +153,11 @@ export interface SendOptions {
    * its sends and does not: a re-planned slot is spent budget, which a fan-out cannot afford.
    */
   replanLate?: boolean;
-  /**
-   * Where answers still outstanding after the last dispatch are awaited (the invocation's waitUntil), so a
-   * slow recipient does not hold up the caller's next batch: their outcomes are recorded there, and a failed
-   * one is handed to `requeue` with its delay. Without it they are waited for up to STRAGGLER_GRACE_MS, then
-   * given up (aborted, retried later with the same uuid).
-   */
-  background?: { waitUntil(work: Promise<unknown>): void; requeue(uuids: string[], delaySeconds: number): Promise<void> };
 }
 
 export interface SendReport {
-  /** every claimed row's fate, except those still awaited in the background (acknowledge their queue messages: the row is theirs) */
   results: RowResult[];
-  counts: { sent: number; failed: number; dead: number; deferred: number; abandoned: number; background: number };
+  counts: { sent: number; failed: number; dead: number; deferred: number; abandoned: number };
 }
 
 const errorText = (error: unknown) => String(error instanceof Error ? error.message : error).slice(0, 300);
@@ -190,10 +185,10 @@ function pool(limit: number) {
 /**
  * Sends claimed rows under the shared rate limiter and records every outcome in one statement:
  * reserve slots (2 D1 round trips), send each no earlier than its slot with at most 6 in flight,
- * give up on answers still outstanding STRAGGLER_GRACE_MS after the last dispatch, record.
+ * give up on an answer that takes longer than its attempt allows (attemptTimeoutMs), record.
  */
 export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, claimed: readonly OutboxRow[], options: SendOptions): Promise<SendReport> {
-  const counts = { sent: 0, failed: 0, dead: 0, deferred: 0, abandoned: 0, background: 0 };
+  const counts = { sent: 0, failed: 0, dead: 0, deferred: 0, abandoned: 0 };
   if (claimed.length === 0) return { results: [], counts };
   let preRead = options.limiter;
   const reserve = (rows: readonly OutboxRow[]) =>
@@ -202,17 +197,15 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
       logger.error({ route: options.route, outcome: "limiter_unavailable", claimed: rows.length }, error);
       return [];
     });
-  const stragglers = new AbortController();
-  const client = new FeishuClient(config, env.DB);
+  const client = new FeishuClient(config, env.DB, { resendAfterExpiredToken: false });
   const records: OutcomeRecord[] = [];
   const results: RowResult[] = [];
   const inFlight = pool(MAX_IN_FLIGHT);
   const lastToRecipient = new Map<string, number>();
   let lastDispatch = 0;
   let lastSlotAt = 0;
+  const dispatches: { plannedAt: number; sentAt: number }[] = [];
   const sends: Promise<void>[] = [];
-  /** rows whose answer has not come yet */
-  const outstanding = new Set<number>();
 
   const failed = (row: OutboxRow, error: unknown, abandoned: boolean) => {
     const now = Date.now();
@@ -258,10 +251,10 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
       const dispatchedAt = Date.now();
       lastDispatch = dispatchedAt;
       lastSlotAt = slot.at;
+      dispatches.push({ plannedAt: slot.at, sentAt: dispatchedAt });
       lastToRecipient.set(recipient, dispatchedAt);
-      outstanding.add(row.id);
-      const send = abortingWith(stragglers.signal, () => deliver(client, row))
-        .finally(() => outstanding.delete(row.id))
+      const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts));
+      const send = abortingWith(timeout, () => deliver(client, row))
         .then(
           (messageId) => {
             const now = Date.now();
@@ -270,70 +263,29 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
             counts.sent++;
             logger.info({ route: "delivery", outcome: "sent", uuid: row.uuid, operation: row.operation, attempts: row.attempts, ms: now - dispatchedAt, via: options.route });
           },
-          (error: unknown) => failed(row, error, stragglers.signal.aborted),
+          (error: unknown) => failed(row, error, timeout.aborted),
         )
         .finally(() => inFlight.release());
       sends.push(send);
     }
     toPlan = late;
   }
-  let inBackground: { records: number; results: number } | undefined;
-  if (options.background) await Promise.race([Promise.all(sends), sleep(lastDispatch + BACKGROUND_AFTER_MS - Date.now())]);
-  if (options.background && outstanding.size > 0) {
-    // The answers in by now are recorded with the batch; the rest are awaited after it returns.
-    inBackground = { records: records.length, results: results.length };
-    counts.background = outstanding.size;
-    const { waitUntil, requeue } = options.background;
-    const settled = Promise.all(sends).then(() => recordLate(env, records.slice(inBackground!.records), results.slice(inBackground!.results), requeue, options.route));
-    waitUntil(settled);
-  } else {
-    // Wait for the answers, but not for a straggler: past the grace it is given up and retried later.
-    let graceTimer: ReturnType<typeof setTimeout> | undefined;
-    const grace = new Promise<void>((resolve) => {
-      graceTimer = setTimeout(() => {
-        stragglers.abort(new Error("straggler"));
-        resolve();
-      }, Math.max(0, lastDispatch + STRAGGLER_GRACE_MS - Date.now()));
-    });
-    await Promise.race([Promise.all(sends), grace]);
-    // after an abort every outstanding send rejects promptly; wait for those records too
-    await Promise.all(sends);
-    clearTimeout(graceTimer);
-  }
-  const recorded = inBackground ? records.slice(0, inBackground.records) : records;
-  const reported = inBackground ? results.slice(0, inBackground.results) : results;
+  // every attempt ends by its own timeout
+  await Promise.all(sends);
 
   // Rows with no slot within maxHoldMs go back untouched (the claim's attempt is refunded).
   const deferMs = Math.max(0, Math.min(options.maxHoldMs / 2, 35_000));
   claimed.forEach((row) => {
     if (granted.has(row.id)) return;
-    recorded.push({ id: row.id, state: "pending", messageId: null, sentAt: null, error: null, next: Date.now() + deferMs, refund: 1 });
-    reported.push({ uuid: row.uuid, done: false, delayMs: deferMs });
+    records.push({ id: row.id, state: "pending", messageId: null, sentAt: null, error: null, next: Date.now() + deferMs, refund: 1 });
+    results.push({ uuid: row.uuid, done: false, delayMs: deferMs });
     counts.deferred++;
   });
 
-  const statements = [env.DB.prepare(RECORD_SQL).bind(Date.now(), JSON.stringify(recorded))];
+  const statements = [env.DB.prepare(RECORD_SQL).bind(Date.now(), JSON.stringify(records))];
   if (lastDispatch > 0) statements.push(bumpAppTatStatement(env.DB, lastDispatch));
+  const late = lateSendsStatement(env.DB, dispatches);
+  if (late) statements.push(late);
   await env.DB.batch(statements);
-  return { results: reported, counts };
-}
-
-/** The outcomes of answers that came after their batch returned: recorded, and the failed rows queued again with their delays. */
-async function recordLate(
-  env: Pick<Bindings, "DB">,
-  records: OutcomeRecord[],
-  results: RowResult[],
-  requeue: (uuids: string[], delaySeconds: number) => Promise<void>,
-  route: string,
-): Promise<void> {
-  try {
-    await env.DB.prepare(RECORD_SQL).bind(Date.now(), JSON.stringify(records)).run();
-    const byDelay = new Map<number, string[]>();
-    for (const result of results) if (!result.done) byDelay.set(Math.ceil(result.delayMs / 1000), [...(byDelay.get(Math.ceil(result.delayMs / 1000)) ?? []), result.uuid]);
-    for (const [delaySeconds, uuids] of byDelay) await requeue(uuids, delaySeconds);
-    logger.info({ route: "delivery", outcome: "late_answers", via: route, recorded: records.length, requeued: results.filter((r) => !r.done).length });
-  } catch (error) {
-    // rows left `sending` are released by the sweeper; a failed one not queued again is found by it too
-    logger.error({ route: "delivery", outcome: "late_answers_error", via: route, rows: records.length }, error);
-  }
+  return { results, counts };
 }
