@@ -305,6 +305,7 @@ async function fanout(n: number, withFaults = false) {
     await worker.say("ou_warmup", "help").catch(() => undefined);
     fake.reset();
     fake.limitRefusals = 0;
+    fake.limitRefusalReasons.clear();
     if (withFaults) fake.faults = { ...FAULTS };
     let expiredAt = -1;
     const stopWatching = fake.onMessage(() => {
@@ -333,6 +334,12 @@ async function fanout(n: number, withFaults = false) {
     }
     stopWatching();
     process.stderr.write("\n");
+    if (process.env.BENCH_LOG) {
+      writeFileSync(process.env.BENCH_LOG, logs.slice(from).map((line) => JSON.stringify(line)).join("\n"));
+      const perSecond = new Map<number, number>();
+      for (const m of fake.messages) perSecond.set(Math.floor((m.at - started) / 1000), (perSecond.get(Math.floor((m.at - started) / 1000)) ?? 0) + 1);
+      console.error(`accepted per second: ${[...perSecond].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(" ")}`);
+    }
     const delivered = fake.messages.filter((m) => m.receiveId?.startsWith("ou_fan_"));
     const lastAt = Math.max(...delivered.map((m) => m.at));
     const wall = (lastAt - started) / 1000;
@@ -351,7 +358,7 @@ async function fanout(n: number, withFaults = false) {
     const target = n > 1000 ? (withFaults ? "≤ 1.2× the per-minute bound; 0 lost, 0 duplicated, limits kept" : "≤ 1.2× ideal; 0 lost, 0 duplicated") : withFaults ? "≤ 1.5× fault-adjusted ideal; 0 lost, 0 duplicated, limits kept" : "≤ 1.2× ideal; 0 lost, 0 duplicated";
     add(
       `Fan-out ${n.toLocaleString("en")} cards${withFaults ? ", fault mix" : ""} (fake enforcing 50/s, 1,000/min, 5/s per user)`,
-      `${wall.toFixed(1)} s = ${(wall / ideal.sliding).toFixed(2)}× ${withFaults ? "fault-adjusted " : ""}ideal ${ideal.sliding.toFixed(1)} s (${(wall / ideal.smoothed).toFixed(2)}× the per-minute bound ${ideal.smoothed.toFixed(1)} s); lost ${lost}, duplicated ${duplicated}, dead ${dead}; ${sends.length} attempts, ${rejected} answered 429${withFaults ? " (injected)" : ""}, ${fake.limitRefusals} over Feishu's limits; commit ${committed - started} ms`,
+      `${wall.toFixed(1)} s = ${(wall / ideal.sliding).toFixed(2)}× ${withFaults ? "fault-adjusted " : ""}ideal ${ideal.sliding.toFixed(1)} s (${(wall / ideal.smoothed).toFixed(2)}× the per-minute bound ${ideal.smoothed.toFixed(1)} s); lost ${lost}, duplicated ${duplicated}, dead ${dead}; ${sends.length} attempts, ${rejected} answered 429${withFaults ? " (injected)" : ""}, ${fake.limitRefusals} over Feishu's limits${fake.limitRefusals ? ` (${[...fake.limitRefusalReasons].map(([reason, n]) => `${reason}: ${n}`).join(", ")})` : ""}; commit ${committed - started} ms`,
       target,
       `UnitOfWork commit (one D1 batch + queue) → queue consumer → fake; wall = commit start → last card accepted; ideal = attempts at 50/s with at most 1,000 in any 60 s (the fake's sliding windows), per-minute bound = max(attempts/50, attempts/1000·60)${withFaults ? `; fault mix: ${FAULTS.rate429 * 100}% 429 (reset 1 s), ${FAULTS.rate500 * 100}% 500, ${FAULTS.slowRate * 100}% answered after ${FAULTS.slowMs / 1000} s, every token expired after ${expiredAt} cards; ideal attempts = n ÷ ${(1 - FAILING_SHARE).toFixed(2)} = ${Math.round(attemptsIdeal)}` : ""}; ${uuids.size} distinct uuids; ${batches.length} consumer batches, ${avg(batches.map((b) => b.roundTrips)).toFixed(1)} D1 round trips each`,
     );

@@ -271,7 +271,33 @@ async function reserveGroup(d1: D1Database, group: Request[]): Promise<Slot[][]>
   return group.map(() => []);
 }
 
-/** After dispatching late (slow connections), push the app's arrival time past the last real send. */
+/**
+ * Sends that went out in a later 50 ms bucket than planned are counted again at their real time (the planned
+ * count stays: over-counting for a second only slows the next sends a little, under-counting would let a
+ * burst land on top of them).
+ */
+export function lateSendsStatement(d1: D1Database, sends: readonly { plannedAt: number; sentAt: number }[]): D1PreparedStatement | undefined {
+  const late = new Map<number, number>();
+  for (const { plannedAt, sentAt } of sends) {
+    const bucket = Math.floor(sentAt / SECOND_BUCKET_MS);
+    if (bucket !== Math.floor(plannedAt / SECOND_BUCKET_MS)) late.set(bucket, (late.get(bucket) ?? 0) + 1);
+  }
+  if (late.size === 0) return undefined;
+  const rows = [...late].map(([bucket, add]) => ({ key: slotKey(bucket), add, expires: (bucket + SECOND_BUCKETS + 1) * SECOND_BUCKET_MS }));
+  return d1
+    .prepare(
+      `INSERT INTO rate_counters (key, count, expires_at)
+       SELECT json_extract(value, '$.key'), json_extract(value, '$.add'), json_extract(value, '$.expires') FROM json_each(?1) WHERE true
+       ON CONFLICT(key) DO UPDATE SET count = count + excluded.count`,
+    )
+    .bind(JSON.stringify(rows));
+}
+
+/**
+ * After dispatching, push the app's arrival time past the last real send with no burst allowance left:
+ * sends that went out later than planned (busy connections) are counted in the windows at their planned
+ * times, so the next invocation must not burst right behind them.
+ */
 export function bumpAppTatStatement(d1: D1Database, lastDispatchMs: number): D1PreparedStatement {
-  return d1.prepare("UPDATE rate_counters SET count = MAX(count, ?1) WHERE key = ?2").bind(Math.ceil(lastDispatchMs + APP_SPACING_MS), APP_TAT);
+  return d1.prepare("UPDATE rate_counters SET count = MAX(count, ?1) WHERE key = ?2").bind(Math.ceil(lastDispatchMs + APP_SPACING_MS + BURST_TOLERANCE_MS), APP_TAT);
 }

@@ -258,11 +258,19 @@ export class FeishuClient {
   private tokenGeneration = 0;
   private refreshing: Promise<void> | undefined;
 
-  constructor(config: Config, d1: D1Database) {
+  /**
+   * `resendAfterExpiredToken: false` (the outbox's sends): an invalid-token answer drops the cached token
+   * and fails the call, so that its retry takes a rate-limit slot like any other send (an immediate resend
+   * of every send in flight would be a burst the limiter never planned).
+   */
+  constructor(config: Config, d1: D1Database, options: { resendAfterExpiredToken?: boolean } = {}) {
     ({ sdk: this.sdk, cache: this.cache } = sharedClient(config, d1));
+    this.resendAfterExpiredToken = options.resendAfterExpiredToken ?? true;
   }
 
-  /** Runs a call; on an invalid-token answer drops the cached token and tries once more. */
+  private readonly resendAfterExpiredToken: boolean;
+
+  /** Runs a call; on an invalid-token answer drops the cached token and tries once more (unless told not to). */
   private async withFreshToken<T>(call: () => Promise<T>): Promise<T> {
     const generation = this.tokenGeneration;
     try {
@@ -277,6 +285,7 @@ export class FeishuClient {
             .finally(() => (this.refreshing = undefined));
           await this.refreshing;
         }
+        if (!this.resendAfterExpiredToken) throw error;
         return call();
       }
       throw error;

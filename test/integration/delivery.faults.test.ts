@@ -16,13 +16,14 @@ describe("delivery under faults", () => {
   let worker: TestWorker;
 
   beforeAll(async () => {
-    const fake = await new FakeFeishu({ seed: 7 }).start();
+    // Feishu's own limits enforced too (50 in any second, 1,000 in any minute, 5 per second to one user): the sender must keep them while it retries
+    const fake = await new FakeFeishu({ seed: 7, enforceRateLimits: true }).start();
     // Test-only: shorter exponential backoff base (production default 2 s); Feishu's reset header still applies.
     worker = await TestWorker.start({ fake, vars: { DELIVERY_BACKOFF_BASE_MS: "250" } });
   });
   afterAll(() => worker.stop());
 
-  it("delivers all 349 cards of a fan-out exactly once despite 429s, 500s, slow answers and an expired token", async () => {
+  it("delivers all 349 cards of a fan-out exactly once despite 429s, 500s, slow answers and an expired token, within Feishu's limits", async () => {
     const fake = worker.fake;
     fake.faults = { rate429: 0.2, rate500: 0.05, slowRate: 0.02, slowMs: 10_000 };
     let expiredAt = -1;
@@ -66,6 +67,9 @@ describe("delivery under faults", () => {
     // the faults really happened
     const sends = fake.calls.filter((call) => call.path === "/open-apis/im/v1/messages");
     expect(sends.filter((call) => call.status === 429).length).toBeGreaterThan(20);
+    // every 429 was an injected fault: none for going over Feishu's limits, bursts and retries included
+    expect(Object.fromEntries(fake.limitRefusalReasons)).toEqual({});
+    expect(fake.limitRefusals).toBe(0);
     expect(sends.filter((call) => call.status === 500).length).toBeGreaterThan(3);
     expect(expiredAt).toBeGreaterThan(0);
     expect(sends.filter((call) => call.status === 400 && (call.body as { uuid?: string })?.uuid).length).toBeGreaterThan(0);

@@ -93,6 +93,8 @@ export class FakeFeishu {
   private readonly groupTimes = new Map<string, number[]>();
   /** sends refused because the app or a recipient went over Feishu's limits (enforceRateLimits), not injected faults */
   limitRefusals = 0;
+  /** which limit each of those went over */
+  readonly limitRefusalReasons = new Map<string, number>();
   /** refusals of the per-group limit (5/s per chat), by chat */
   readonly groupRefusals = new Map<string, number>();
   private readonly enforceRateLimits: boolean;
@@ -484,6 +486,8 @@ export class FakeFeishu {
       const times = (this.recipientTimes.get(recipient) ?? []).filter((t) => t > now - 1000);
       if (lastSecond >= 50 || this.sendTimes.length >= 1000 || times.length >= 5) {
         this.limitRefusals++;
+        const reason = lastSecond >= 50 ? "app: 50 in a second" : this.sendTimes.length >= 1000 ? "app: 1,000 in a minute" : "recipient: 5 in a second";
+        this.limitRefusalReasons.set(reason, (this.limitRefusalReasons.get(reason) ?? 0) + 1);
         const reset = this.sendTimes.length >= 1000 ? Math.ceil((this.sendTimes[0]! + 60_000 - now) / 1000) : 1;
         return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(reset) } };
       }
