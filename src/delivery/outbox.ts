@@ -83,7 +83,7 @@ ON CONFLICT(uuid) DO NOTHING`;
 
 /** Fast-path rows are born claimed (`sending`, first attempt) and returned, so the committing invocation sends them without a claim. */
 const INSERT_CLAIMED_OUTBOX_SQL = `${INSERT_OUTBOX_SQL.replace("'pending', 0, ?1", "'sending', 1, ?1")}
-RETURNING id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts`;
+RETURNING id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts, last_error`;
 
 /**
  * Statements that add the messages to the outbox (a handful, whatever the count; more for each condition), plus their uuids.

@@ -21,12 +21,13 @@ const RATE_LIMIT_DEFAULT_WAIT_MS = 1_000;
 const MAX_IN_FLIGHT = 6;
 /**
  * How long one attempt waits for Feishu's answer before it is given up (aborted, retried later with the
- * same uuid: Feishu drops a repeat within an hour): 500 ms on the first attempt, doubling with each
- * attempt up to the 8 s request timeout. So one slow answer holds its batch (and, locally, the next
- * batch) for at most half a second, while a recipient that is slow every time still gets longer and
- * longer to answer instead of running out of attempts.
+ * same uuid: Feishu drops a repeat within an hour): 500 ms, or after an attempt that timed out or failed
+ * on the network (`previousError`), twice as long per attempt up to the 8 s request timeout. So one slow
+ * answer holds its batch (and, locally, the next batch) for at most half a second, while a recipient that
+ * is slow every time still gets longer and longer to answer instead of running out of attempts.
  */
-export function attemptTimeoutMs(attempts: number): number {
+export function attemptTimeoutMs(attempts: number, previousError: string | null = null): number {
+  if (previousError === null || !previousError.startsWith("network:")) return FIRST_ATTEMPT_TIMEOUT_MS;
   return Math.min(FIRST_ATTEMPT_TIMEOUT_MS * 2 ** Math.max(0, attempts - 1), 8_000);
 }
 export const FIRST_ATTEMPT_TIMEOUT_MS = 500;
@@ -43,6 +44,8 @@ export interface OutboxRow {
   msg_type: "text" | "interactive" | "file";
   content: string;
   attempts: number;
+  /** the error of the row's previous attempt, if it failed */
+  last_error: string | null;
 }
 
 /**
@@ -51,12 +54,15 @@ export interface OutboxRow {
  *   per-second windows) when it says nothing; the shared limiter spaces the retries, so no jitter;
  * - an expired token: at once (the client already fetched a new one);
  * - 5xx and network errors: the first retry at once (the next batch), then exponential with
- *   "equal jitter" (half fixed, half random) from `baseMs`, capped at 10 minutes.
+ *   "equal jitter" (half fixed, half random) from `baseMs`, capped at 10 minutes. Only a run of server
+ *   errors backs off: a 5xx after a rate-limit answer (`previousError`, the row's last error) is
+ *   retried at once like a first one, not after the 429s' attempts counted as server failures.
  */
-export function backoffMs(attempts: number, error: unknown, baseMs = DEFAULT_BACKOFF_BASE_MS, random: () => number = Math.random): number {
+export function backoffMs(attempts: number, error: unknown, baseMs = DEFAULT_BACKOFF_BASE_MS, random: () => number = Math.random, previousError?: string | null): number {
   if (error instanceof FeishuApiError && error.rateLimited) return Math.min(error.retryAfterMs ?? RATE_LIMIT_DEFAULT_WAIT_MS, BACKOFF_CAP_MS);
   if (error instanceof FeishuApiError && error.tokenInvalid) return 0;
   if (attempts <= 1) return 0;
+  if (previousError !== undefined && !isServerErrorText(previousError)) return 0;
   const exponential = Math.min(baseMs * 2 ** (attempts - 2), BACKOFF_CAP_MS);
   return exponential / 2 + (exponential / 2) * random();
 }
@@ -66,11 +72,14 @@ export type Outcome =
   | { kind: "failed"; error: unknown; delayMs: number }
   | { kind: "dead"; error: unknown };
 
-/** What to do after a failed attempt (pure). */
-export function classifyFailure(error: unknown, attempts: number, baseMs: number, random: () => number = Math.random): Outcome {
+/** Whether a stored error text (errorText) was a server or network failure. */
+const isServerErrorText = (text: string | null) => text !== null && /^(feishu 5\d\d|network:)/.test(text);
+
+/** What to do after a failed attempt (pure). `previousError`: the row's last error before this attempt. */
+export function classifyFailure(error: unknown, attempts: number, baseMs: number, random: () => number = Math.random, previousError?: string | null): Outcome {
   const retryable = !(error instanceof FeishuApiError) || error.retryable;
   if (!retryable || attempts >= MAX_ATTEMPTS) return { kind: "dead", error };
-  return { kind: "failed", error, delayMs: backoffMs(attempts, error, baseMs, random) };
+  return { kind: "failed", error, delayMs: backoffMs(attempts, error, baseMs, random, previousError) };
 }
 
 /**
@@ -104,7 +113,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 
 const CLAIM_SQL = `UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?1
 WHERE uuid IN (SELECT value FROM json_each(?2)) AND state IN ('pending', 'failed')
-RETURNING id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts`;
+RETURNING id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts, last_error`;
 
 /** Moves the rows that are still to be sent to `sending` (one statement; only one claimant wins a row). */
 export async function claimRows(d1: D1Database, uuids: readonly string[], nowMs: number): Promise<OutboxRow[]> {
@@ -209,7 +218,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
 
   const failed = (row: OutboxRow, error: unknown, abandoned: boolean) => {
     const now = Date.now();
-    const outcome = classifyFailure(error, row.attempts, options.backoffBaseMs);
+    const outcome = classifyFailure(error, row.attempts, options.backoffBaseMs, Math.random, row.last_error);
     if (outcome.kind === "dead") {
       records.push({ id: row.id, state: "dead", messageId: null, sentAt: null, error: errorText(error), next: now, refund: 0 });
       results.push({ uuid: row.uuid, done: true });
@@ -253,7 +262,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
       lastSlotAt = slot.at;
       dispatches.push({ plannedAt: slot.at, sentAt: dispatchedAt });
       lastToRecipient.set(recipient, dispatchedAt);
-      const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts));
+      const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts, row.last_error));
       const send = abortingWith(timeout, () => deliver(client, row))
         .then(
           (messageId) => {

@@ -94,6 +94,10 @@ describe("retry policy", () => {
     expect(backoffMs(2, serverError, 2_000, half)).toBe(1_500);
     expect(backoffMs(4, serverError, 2_000, half)).toBe(6_000);
     expect(backoffMs(20, serverError, 2_000, () => 1)).toBe(10 * 60 * 1000);
+    // only a run of server errors backs off: after three 429s, a 5xx is retried at once; after a 5xx, it waits
+    expect(backoffMs(4, serverError, 2_000, half, "feishu 429 code 99991400: request trigger frequency limit")).toBe(0);
+    expect(backoffMs(4, serverError, 2_000, half, "feishu 502 code 1: bad gateway")).toBe(6_000);
+    expect(backoffMs(4, serverError, 2_000, half, "network: The operation was aborted due to timeout")).toBe(6_000);
     // Feishu's reset, no more and no less, whatever the attempt
     expect(backoffMs(1, rateLimited, 2_000, half)).toBe(7_000);
     expect(backoffMs(5, rateLimited, 2_000, () => 1)).toBe(7_000);
