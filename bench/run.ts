@@ -182,7 +182,7 @@ async function requestBenchmarks() {
     await waitForLogs(logs, from, (r) => r === "/feishu/events", N);
     const eventD1 = d1Lines(logs, from, (r) => r === "/feishu/events");
     const queueD1 = d1Lines(logs, from, (r) => r.startsWith("queue:"));
-    // delivery alone: a batch of 40 messages through the consumer
+    // delivery alone: 200 messages through the consumer (batches of up to 100)
     from = logs.length;
     const d1 = (await worker.d1()) as unknown as D1Database;
     const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
@@ -222,9 +222,9 @@ async function requestBenchmarks() {
     );
     add(
       "Queue consumer per delivered message (CPU) / per batch (D1)",
-      `${cpuText(perDelivery)} per message${perDelivery === undefined ? "" : ` (≤ ${ms(perDelivery * 40)} per full batch of 40)`}; ${avg(deliveryBatches.map((l) => l.statements)).toFixed(1)} statements in ${avg(deliveryBatches.map((l) => l.roundTrips)).toFixed(1)} round trips per batch (${deliveryBatches.length} batches for ${deliveries} messages)`,
+      `${cpuText(perDelivery)} per message${perDelivery === undefined ? "" : ` (≤ ${ms(perDelivery * 100)} per full batch of 100)`}; ${avg(deliveryBatches.map((l) => l.statements)).toFixed(1)} statements in ${avg(deliveryBatches.map((l) => l.roundTrips)).toFixed(1)} round trips per batch (${deliveryBatches.length} batches for ${deliveries} messages)`,
       "bounded per batch",
-      `${deliveries} cards through the consumer (batches of ≤ 40), fake answering at once; D1 includes the token read; event-route replies earlier: ${queueD1.length} batches`,
+      `${deliveries} cards through the consumer (batches of ≤ 100), fake answering at once; D1 includes the token read; event-route replies earlier: ${queueD1.length} batches`,
     );
 
     await cronRows(worker, logs, "city", roster.counts);

@@ -8,7 +8,7 @@ export { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf, type Outcome } f
 /**
  * The outbox queue consumer: bulk sends (weekly plan, digest, reminders) and
  * every answer the fast path (fast-path.ts) could not send. One invocation
- * handles one queue batch (≤ 40 messages, see wrangler.toml) in a fixed handful
+ * handles one queue batch (≤ 100 messages, see wrangler.toml) in a fixed handful
  * of D1 round trips:
  *   1. claim the rows (pending/failed → sending) in one statement,
  *   2. reserve send slots in the shared rate limiter (rate-limit.ts: 2 round trips),
@@ -17,15 +17,15 @@ export { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf, type Outcome } f
  *   4. record every outcome in one statement.
  * A failed row goes back to the queue with the delay Feishu asked for (or at once
  * for a first 5xx), so no retry waits inside an invocation and holds up the next
- * batch. A batch of 40 stays under the free plan's 50 subrequests per invocation
- * (40 sends + token refreshes). Rows without a slot within MAX_HOLD_MS are deferred
+ * batch. A batch of 100 sends (and a token refresh) needs Workers Paid's subrequest
+ * budget per invocation. Rows without a slot within MAX_HOLD_MS are deferred
  * back to the queue (no attempt used).
  */
 
 /** the longest an invocation waits for a rate-limit slot before deferring to the queue */
 export const MAX_HOLD_MS = 70_000;
 /** at most this many sends per invocation, whatever the batch size (subrequest budget) */
-export const SEND_CAP = 40;
+export const SEND_CAP = 100;
 
 /** Optional test-only tuning (bound by test/support/worker.ts); production uses the defaults. */
 type DeliveryVars = { DELIVERY_BACKOFF_BASE_MS?: string };

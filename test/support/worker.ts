@@ -36,6 +36,14 @@ function compatibilityDate(): string {
   return toml.match(/compatibility_date\s*=\s*"([^"]+)"/)![1]!;
 }
 
+/** The outbox consumer's settings as wrangler.toml gives them, so tests and the bench deliver as production does. */
+function queueConsumerSettings() {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const consumer = toml.slice(toml.indexOf("[[queues.consumers]]"));
+  const number = (key: string) => Number(consumer.match(new RegExp(`^${key}\\s*=\\s*(\\d+)`, "m"))![1]);
+  return { maxBatchSize: number("max_batch_size"), maxBatchTimeout: number("max_batch_timeout"), maxRetries: number("max_retries") };
+}
+
 export class TestWorker {
   readonly logs: Record<string, unknown>[] = [];
   private eventCounter = 0;
@@ -72,7 +80,7 @@ export class TestWorker {
       d1Databases: { DB: "duxue-test" },
       r2Buckets: { PHOTOS: "duxue-photos-test" },
       queueProducers: { OUTBOX: { queueName: "duxue-outbox" } },
-      queueConsumers: options.queueConsumer === false ? {} : { "duxue-outbox": { maxBatchSize: 40, maxBatchTimeout: 0.05, maxRetries: 20 } },
+      queueConsumers: options.queueConsumer === false ? {} : { "duxue-outbox": queueConsumerSettings() },
       bindings: {
         FEISHU_APP_ID: fake.appId,
         FEISHU_APP_SECRET: fake.appSecret,
