@@ -13,6 +13,7 @@ import { FakeFeishu } from "../test/support/fake-feishu.ts";
 import { feishuRequest } from "../test/support/feishu-signing.ts";
 import { ENCRYPT_KEY, messageEvent, TestWorker } from "../test/support/worker.ts";
 import { BurstClient } from "./ack-latency.ts";
+import { profileWhile } from "./inspector-profile.ts";
 
 const INSPECTOR_PORT = 9339;
 const eventType = process.argv[2] ?? "im.chat.member.bot.added_v1";
@@ -30,37 +31,13 @@ try {
   };
   for (let i = 0; i < 300; i++) await client.burst(url, [signed(i)]);
 
-  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json()) as { title: string; webSocketDebuggerUrl: string }[];
-  const target = targets.find((candidate) => candidate.title.includes("core:user"));
-  if (!target) throw new Error(`no user worker among the inspector's targets: ${targets.map((t) => t.title).join(", ")}`);
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => {
-    socket.addEventListener("open", resolve);
-    socket.addEventListener("error", reject);
+  const profile = await profileWhile(INSPECTOR_PORT, async () => {
+    for (let burst = 0; burst < 40; burst++) {
+      await client.burst(url, Array.from({ length: 50 }, (_, i) => signed(1_000 + burst * 50 + i)));
+      // replies are delivered between bursts; an ignored event has none (and idle time blurs workerd's profile)
+      if (eventType === "im.message.receive_v1") await worker.settle(60_000);
+    }
   });
-  let lastId = 0;
-  const answers = new Map<number, (result: unknown) => void>();
-  socket.addEventListener("message", (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) answers.get(message.id)?.(message.result);
-  });
-  const call = <T>(method: string, params: object = {}) =>
-    new Promise<T>((resolve) => {
-      const id = ++lastId;
-      answers.set(id, resolve as (result: unknown) => void);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-
-  await call("Profiler.enable");
-  await call("Profiler.setSamplingInterval", { interval: 50 });
-  await call("Profiler.start");
-  for (let burst = 0; burst < 40; burst++) {
-    await client.burst(url, Array.from({ length: 50 }, (_, i) => signed(1_000 + burst * 50 + i)));
-    // replies are delivered between bursts; an ignored event has none (and idle time blurs workerd's profile)
-    if (eventType === "im.message.receive_v1") await worker.settle(60_000);
-  }
-  const { profile } = await call<{ profile: unknown }>("Profiler.stop");
-  socket.close();
   writeFileSync(out, JSON.stringify(profile));
   console.log(`CPU profile of 2,000 acknowledgements (${eventType}) written to ${out}`);
 } finally {

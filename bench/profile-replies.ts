@@ -14,6 +14,7 @@ import { feishuRequest } from "../test/support/feishu-signing.ts";
 import { seedRoster } from "../test/support/roster.ts";
 import { ENCRYPT_KEY, messageEvent, TestWorker } from "../test/support/worker.ts";
 import { BurstClient } from "./ack-latency.ts";
+import { profileWhile, topFunctions } from "./inspector-profile.ts";
 
 const INSPECTOR_PORT = 9340;
 const out = join(ROOT, ".test-dist", "replies.cpuprofile");
@@ -41,44 +42,15 @@ try {
     await worker.settle(60_000);
   }
 
-  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json()) as { title: string; webSocketDebuggerUrl: string }[];
-  const target = targets.find((candidate) => candidate.title.includes("core:user"));
-  if (!target) throw new Error(`no user worker among the inspector's targets: ${targets.map((t) => t.title).join(", ")}`);
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => {
-    socket.addEventListener("open", resolve);
-    socket.addEventListener("error", reject);
+  const profile = await profileWhile(INSPECTOR_PORT, async () => {
+    for (let i = 0; i < 30; i++) {
+      await client.burst(url, round(10));
+      await worker.settle(60_000);
+    }
   });
-  let lastId = 0;
-  const answers = new Map<number, (result: unknown) => void>();
-  socket.addEventListener("message", (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) answers.get(message.id)?.(message.result);
-  });
-  const call = <T>(method: string, params: object = {}) =>
-    new Promise<T>((resolve) => {
-      const id = ++lastId;
-      answers.set(id, resolve as (result: unknown) => void);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  await call("Profiler.enable");
-  await call("Profiler.setSamplingInterval", { interval: 50 });
-  await call("Profiler.start");
-  for (let i = 0; i < 30; i++) {
-    await client.burst(url, round(10));
-    await worker.settle(60_000);
-  }
-  const { profile } = await call<{ profile: { nodes: { id: number; hitCount: number; callFrame: { functionName: string; url: string; lineNumber: number } }[] } }>("Profiler.stop");
-  socket.close();
   writeFileSync(out, JSON.stringify(profile));
-  const total = profile.nodes.reduce((sum, node) => sum + node.hitCount, 0);
-  const bySelf = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const key = `${node.callFrame.functionName || "(anonymous)"} ${node.callFrame.url.split("/").pop()}:${node.callFrame.lineNumber}`;
-    bySelf.set(key, (bySelf.get(key) ?? 0) + node.hitCount);
-  }
   console.log(`CPU profile of 300 replies written to ${out}; most samples (self):`);
-  for (const [key, hits] of [...bySelf].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${((100 * hits) / total).toFixed(1).padStart(6)}%  ${key}`);
+  for (const line of topFunctions(profile)) console.log(line);
 } finally {
   client.close();
   await worker.stop();
