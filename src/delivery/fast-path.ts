@@ -50,7 +50,8 @@ async function deliverNow(env: Bindings, claimed: OutboxRow[], limiter: LimiterS
       await enqueueDelivery(env, uuids, delaySeconds);
       queued += uuids.length;
     }
-    logger.info({ route: "fast_path", outcome: "done", claimed: claimed.length, ...counts, queued, ms: Date.now() - started });
+    // each send has its own delivery line; this one only when something was left to the queue
+    if (queued > 0 || counts.sent < claimed.length) logger.info({ route: "fast_path", outcome: "queued", claimed: claimed.length, ...counts, queued, ms: Date.now() - started });
   } catch (error) {
     // Rows still `sending` wait for the sweeper (it releases rows stuck in `sending`); failed ones not yet queued are found by it too.
     logger.error({ route: "fast_path", outcome: "error", claimed: claimed.length, queued, ms: Date.now() - started }, error);

@@ -65,7 +65,7 @@ describe("fast path for answers", () => {
         ["retry", "fast_path"],
         ["sent", "queue"],
       ]);
-      const fast = worker.logs.filter((line) => line.route === "fast_path" && line.outcome === "done");
+      const fast = worker.logs.filter((line) => line.route === "fast_path" && line.outcome === "queued");
       expect(fast.at(-1)).toMatchObject({ claimed: 1, failed: 1, queued: 1 });
       const batches = worker.logs.filter((line) => line.route === "queue" && line.outcome === "batch");
       expect(batches.map((line) => line.claimed)).toEqual([1]);
