@@ -25,14 +25,25 @@ const ACK_FIRST_DELAY_MS = 1;
  */
 const ACK_FIRST_MAX_WAIT_MS = 2_500;
 
+/**
+ * Two requests that arrive this close together mean a burst is coming in: then the work waits until no
+ * request has arrived for BURST_QUIET_MS, since between two of its requests none may be in flight. A lone
+ * message's work starts at once.
+ */
+const BURST_GAP_MS = 10;
+const BURST_QUIET_MS = 10;
+
 let requestsInFlight = 0;
+let lastArrivalAt = 0;
+let arrivalBefore = 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Acknowledgements first: Feishu retries an event it has not seen answered within 3 s, and a burst shares one isolate. */
 async function afterPendingAcknowledgements(): Promise<void> {
   const until = Date.now() + ACK_FIRST_MAX_WAIT_MS;
   await sleep(ACK_FIRST_DELAY_MS);
-  while (requestsInFlight > 0 && Date.now() < until) await sleep(5);
+  const busy = () => requestsInFlight > 0 || (lastArrivalAt - arrivalBefore < BURST_GAP_MS && Date.now() - lastArrivalAt < BURST_QUIET_MS);
+  while (busy() && Date.now() < until) await sleep(5);
 }
 
 export const app = new Hono<AppEnv>();
@@ -43,6 +54,8 @@ app.use("*", async (c, next) => {
   c.set("ref", ref);
   c.set("log", {});
   requestsInFlight++;
+  arrivalBefore = lastArrivalAt;
+  lastArrivalAt = started;
   try {
     await next();
   } finally {

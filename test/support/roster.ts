@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { messages } from "../../src/i18n/index.ts";
-import { parseRoster, ROSTER_ORDER } from "../../src/roster/parse.ts";
+import { MAX_ROWS, parseRoster, ROSTER_ORDER } from "../../src/roster/parse.ts";
 import { buildRosterContext, CONTEXT_QUERIES, rosterUpserts, type RosterRow } from "../../src/roster/store.ts";
 import { ROOT } from "./build.ts";
 import type { TestWorker } from "./worker.ts";
@@ -19,8 +19,13 @@ export async function seedRoster(worker: TestWorker, dir = FIXTURE_ROSTER, nowMs
       worker.query<{ code: string; open_id: string }>(CONTEXT_QUERIES.openIds),
       worker.query<{ code: string }>(CONTEXT_QUERIES.officeCodes),
     ]);
-    const parsed = parseRoster(kind, readFileSync(join(dir, `${kind}.csv`), "utf8"), buildRosterContext(zones, supervisors, openIds, [], offices), messages("en"));
-    if (parsed.errors.length) throw new Error(`fixture ${kind}.csv: ${JSON.stringify(parsed.errors)}`);
-    for (const upsert of rosterUpserts(kind, parsed.rows as RosterRow[], nowMs)) await d1.prepare(upsert.sql).bind(...upsert.params).run();
+    // A province's schools are more rows than one file may hold (MAX_ROWS): seeded in parts, as an office would import them.
+    const [header, ...lines] = readFileSync(join(dir, `${kind}.csv`), "utf8").split("\n");
+    for (let from = 0; from < lines.length; from += MAX_ROWS) {
+      const text = [header, ...lines.slice(from, from + MAX_ROWS)].join("\n");
+      const parsed = parseRoster(kind, text, buildRosterContext(zones, supervisors, openIds, [], offices), messages("en"));
+      if (parsed.errors.length) throw new Error(`fixture ${kind}.csv: ${JSON.stringify(parsed.errors)}`);
+      for (const upsert of rosterUpserts(kind, parsed.rows as RosterRow[], nowMs)) await d1.prepare(upsert.sql).bind(...upsert.params).run();
+    }
   }
 }
