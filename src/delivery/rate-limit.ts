@@ -272,25 +272,35 @@ async function reserveGroup(d1: D1Database, group: Request[]): Promise<Slot[][]>
 }
 
 /**
- * Sends that went out in a later 50 ms bucket than planned are counted again at their real time (the planned
- * count stays: over-counting for a second only slows the next sends a little, under-counting would let a
- * burst land on top of them).
+ * Sends that went out in a later 50 ms bucket than planned are moved to the bucket of their real time, so the
+ * next reservation sees the last second as Feishu counted it (a burst must not land on top of late sends).
  */
-export function lateSendsStatement(d1: D1Database, sends: readonly { plannedAt: number; sentAt: number }[]): D1PreparedStatement | undefined {
-  const late = new Map<number, number>();
+export function lateSendsStatements(d1: D1Database, sends: readonly { plannedAt: number; sentAt: number }[]): D1PreparedStatement[] {
+  const moved = new Map<number, number>();
   for (const { plannedAt, sentAt } of sends) {
-    const bucket = Math.floor(sentAt / SECOND_BUCKET_MS);
-    if (bucket !== Math.floor(plannedAt / SECOND_BUCKET_MS)) late.set(bucket, (late.get(bucket) ?? 0) + 1);
+    const planned = Math.floor(plannedAt / SECOND_BUCKET_MS);
+    const real = Math.floor(sentAt / SECOND_BUCKET_MS);
+    if (real === planned) continue;
+    moved.set(real, (moved.get(real) ?? 0) + 1);
+    moved.set(planned, (moved.get(planned) ?? 0) - 1);
   }
-  if (late.size === 0) return undefined;
-  const rows = [...late].map(([bucket, add]) => ({ key: slotKey(bucket), add, expires: (bucket + SECOND_BUCKETS + 1) * SECOND_BUCKET_MS }));
-  return d1
-    .prepare(
-      `INSERT INTO rate_counters (key, count, expires_at)
-       SELECT json_extract(value, '$.key'), json_extract(value, '$.add'), json_extract(value, '$.expires') FROM json_each(?1) WHERE true
-       ON CONFLICT(key) DO UPDATE SET count = count + excluded.count`,
-    )
-    .bind(JSON.stringify(rows));
+  const rows = [...moved].filter(([, add]) => add !== 0).map(([bucket, add]) => ({ key: slotKey(bucket), add, expires: (bucket + SECOND_BUCKETS + 1) * SECOND_BUCKET_MS }));
+  if (rows.length === 0) return [];
+  return [
+    d1
+      .prepare(
+        `INSERT INTO rate_counters (key, count, expires_at)
+         SELECT json_extract(value, '$.key'), json_extract(value, '$.add'), json_extract(value, '$.expires') FROM json_each(?1) WHERE json_extract(value, '$.add') > 0
+         ON CONFLICT(key) DO UPDATE SET count = count + excluded.count`,
+      )
+      .bind(JSON.stringify(rows)),
+    d1
+      .prepare(
+        `UPDATE rate_counters SET count = MAX(0, rate_counters.count + json_extract(j.value, '$.add'))
+         FROM json_each(?1) AS j WHERE rate_counters.key = json_extract(j.value, '$.key') AND json_extract(j.value, '$.add') < 0`,
+      )
+      .bind(JSON.stringify(rows)),
+  ];
 }
 
 /**

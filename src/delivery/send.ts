@@ -2,7 +2,7 @@ import type { Bindings } from "../env.ts";
 import { abortingWith, FeishuApiError, FeishuClient } from "../feishu/client.ts";
 import type { Config } from "../env.ts";
 import { logger } from "../log.ts";
-import { bumpAppTatStatement, lateSendsStatement, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
+import { bumpAppTatStatement, lateSendsStatements, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
 
 /**
  * Sending claimed outbox rows, shared by the queue consumer (consumer.ts) and
@@ -293,8 +293,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
 
   const statements = [env.DB.prepare(RECORD_SQL).bind(Date.now(), JSON.stringify(records))];
   if (lastDispatch > 0) statements.push(bumpAppTatStatement(env.DB, lastDispatch));
-  const late = lateSendsStatement(env.DB, dispatches);
-  if (late) statements.push(late);
+  statements.push(...lateSendsStatements(env.DB, dispatches));
   await env.DB.batch(statements);
   return { results, counts };
 }
