@@ -500,7 +500,8 @@ function writeReadme(text: string) {
     .filter((line) => line.startsWith("| ") && !line.startsWith("| Metric") && !line.startsWith("| ---"))
     .filter((line) => {
       const metric = line.slice(2, line.indexOf(" | ")).replace(/ †( \(.*\))?$/, "");
-      return !measured.has(metric) && !SUPERSEDED.some((prefix) => metric.startsWith(prefix) && rows.some((row) => row.metric.startsWith(prefix) && row.metric !== metric));
+      const byScale = /, (city|province)$/.test(metric);
+      return !measured.has(metric) && (byScale || !SUPERSEDED.some((prefix) => metric.startsWith(prefix) && rows.some((row) => row.metric.startsWith(prefix) && row.metric !== metric)));
     })
     .map((line) => (line.includes(" † ") || /^\| [^|]* † /.test(line) ? line : line.replace(/^\| ([^|]*?) \|/, `| $1 † (${previousDate}) |`)));
   const merged = kept.length ? `${text}\n${kept.join("\n")}\n\n† not measured in this run: the figure of the run named.` : text;
