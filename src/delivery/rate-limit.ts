@@ -185,7 +185,9 @@ export async function reserveSlots(d1: D1Database, recipients: readonly string[]
   waiting.push(request);
   while (!request.outcome) {
     if (inFlight) {
-      const settled = await Promise.race([inFlight.then(() => true, () => true), new Promise<false>((resolve) => setTimeout(resolve, GROUP_WAIT_MS, false))]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settled = await Promise.race([inFlight.then(() => true, () => true), new Promise<false>((resolve) => (timer = setTimeout(resolve, GROUP_WAIT_MS, false)))]);
+      clearTimeout(timer);
       if (settled || request.outcome) continue;
       waiting = waiting.filter((other) => other !== request);
       await reserveTogether([request]);

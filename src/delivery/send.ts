@@ -52,7 +52,7 @@ export interface OutboxRow {
  * How long to wait before the next attempt after a failure:
  * - rate limited (429 / 99991400 / 230020): exactly what `x-ogw-ratelimit-reset` says, or 1 s (the
  *   per-second windows) when it says nothing; the shared limiter spaces the retries, so no jitter;
- * - an expired token: at once (the client already fetched a new one);
+ * - an expired token: at once (the client dropped the cached token; the next attempt fetches a new one);
  * - 5xx and network errors: the first retry at once (the next batch), then exponential with
  *   "equal jitter" (half fixed, half random) from `baseMs`, capped at 10 minutes. Only a run of server
  *   errors backs off: a 5xx after a rate-limit answer (`previousError`, the row's last error) is
