@@ -129,7 +129,8 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
       logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
       return;
     }
-    const outcome = await onMessageReceived(services, envelope.event, await actorOf(services.db, person, openId, services.config.ADMIN_OPEN_IDS));
+    // the actor (a manager's office scope is one more read) only once a command or a file needs it: chatter costs nothing
+    const outcome = await onMessageReceived(services, envelope.event, () => actorOf(services.db, person, openId, services.config.ADMIN_OPEN_IDS));
     // An event we ignore (bad content, chatter, a bot) leaves no trace: no claim, no row.
     if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
       logger.info({ ...fields, outcome, ms: Date.now() - started });

@@ -26,16 +26,16 @@ export interface TextMessage {
 }
 
 /**
- * Identifies the sender (unless `sender` says who it is, already looked up), matches the command, checks the role, runs it.
+ * Identifies the sender (by `sender` when the caller already read it), matches the command, checks the role, runs it.
  * Returns the command's name for the log.
  */
-export async function dispatchCommand(services: Services, message: TextMessage, sender?: Actor | null): Promise<string> {
+export async function dispatchCommand(services: Services, message: TextMessage, sender?: () => Promise<Actor | null>): Promise<string> {
   let replies = 0;
   let replyChat = message.chat;
   const reply = (content: { text: string } | Card, onlyIf?: BatchCondition) => {
     services.uow.send({ ...replyMessage(replyChat, replies++, content), ...(onlyIf ? { onlyIf } : {}) });
   };
-  const actor = sender !== undefined ? sender : await findActor(services.db, message.senderOpenId, services.config.ADMIN_OPEN_IDS);
+  const actor = sender ? await sender() : await findActor(services.db, message.senderOpenId, services.config.ADMIN_OPEN_IDS);
   if (!actor) {
     reply(textContent(messages("zh").common.notRegistered("")));
     return "not_registered";

@@ -12,9 +12,9 @@ export const MAX_COMMAND_CHARS = 4_000;
 
 /**
  * `im.message.receive_v1`: a text command, a roster file, or photos (image / post with images). Returns the outcome for the log.
- * `sender`: the sender as already looked up by the caller (undefined: look it up here).
+ * `sender`: who sent it, from what the caller already read (called only when a command or file needs it; undefined: look it up here).
  */
-export async function onMessageReceived(services: Services, event: unknown, sender?: Actor | null): Promise<string> {
+export async function onMessageReceived(services: Services, event: unknown, sender?: () => Promise<Actor | null>): Promise<string> {
   const parsed = messageReceivedSchema.safeParse(event);
   if (!parsed.success) return "ignored_bad_event";
   const { sender: from, message } = parsed.data;
@@ -38,7 +38,7 @@ export async function onMessageReceived(services: Services, event: unknown, send
     return dispatchCommand(services, { chat, senderOpenId: from.sender_id.open_id, text: body, mentionKeys: mentions.map((m) => m.key) }, sender);
   }
 
-  const actor = sender !== undefined ? sender : await findActor(services.db, from.sender_id.open_id, services.config.ADMIN_OPEN_IDS);
+  const actor = sender ? await sender() : await findActor(services.db, from.sender_id.open_id, services.config.ADMIN_OPEN_IDS);
   if (!actor) {
     services.uow.send(replyMessage(chat, 0, textContent(messages("zh").common.notRegistered(""))));
     return "not_registered";
