@@ -1,11 +1,15 @@
 /**
- * `npm run doctor [-- --url https://duxue.example.workers.dev] [--env .dev.vars] [--app-id … --app-secret … …]`:
+ * `npm run doctor [-- --url https://duxue.example.workers.dev] [--env .dev.vars] [--app-id … --app-secret … …]
+ *   [--probe <mobile|email> [--send-test]] [--roster <people.csv|folder>]`:
  * checks a deployment against the real Feishu with the real credentials, one line each with a fix,
- * and prints the URLs and names to enter in the developer console. Sends nothing to anyone.
+ * and prints the URLs and names to enter in the developer console. Sends nothing to anyone, except
+ * the one test message `--send-test` asks for.
+ * `npm run doctor -- --whois <mobile|email>`: the open_id of that person (for ADMIN_OPEN_IDS).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatLine, runDoctor, subscriptionLines } from "./lib/doctor-checks.ts";
+import { formatLine, rosterProbesFromCsv, runDoctor, subscriptionLines, whois, type RosterProbe } from "./lib/doctor-checks.ts";
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +21,11 @@ const { values } = parseArgs({
     "encrypt-key": { type: "string" },
     "base-url": { type: "string" },
     "digest-chat-id": { type: "string" },
+    "admin-open-ids": { type: "string" },
+    probe: { type: "string" },
+    "send-test": { type: "boolean", default: false },
+    roster: { type: "string" },
+    whois: { type: "string" },
   },
 });
 
@@ -31,6 +40,16 @@ function readVars(path: string): Record<string, string> {
   return vars;
 }
 
+/** people.csv (or 人员.csv) of a roster folder, or the CSV file given. */
+function readRoster(path: string): RosterProbe[] {
+  const file = existsSync(path) && statSync(path).isDirectory() ? ["people.csv", "人员.csv"].map((name) => join(path, name)).find((p) => existsSync(p)) : path;
+  if (!file || !existsSync(file) || !file.toLowerCase().endsWith(".csv")) {
+    console.error(`--roster: ${path} is not a people.csv or a folder holding one (for a workbook, save its 人员 sheet as CSV).`);
+    process.exit(2);
+  }
+  return rosterProbesFromCsv(readFileSync(file, "utf8"));
+}
+
 const vars = readVars(values.env!);
 const pick = (flag: string | undefined, name: string) => flag ?? process.env[name] ?? vars[name] ?? "";
 const options = {
@@ -40,11 +59,24 @@ const options = {
   encryptKey: pick(values["encrypt-key"], "FEISHU_ENCRYPT_KEY") || undefined,
   baseUrl: pick(values["base-url"], "FEISHU_BASE_URL") || "https://open.feishu.cn",
   digestChatId: pick(values["digest-chat-id"], "DIGEST_CHAT_ID") || undefined,
+  adminOpenIds: pick(values["admin-open-ids"], "ADMIN_OPEN_IDS")
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean),
+  probe: values.probe,
+  sendTest: values["send-test"],
+  rosterPeople: values.roster ? readRoster(values.roster) : undefined,
   workerUrl: values.url,
 };
 if (!options.appId || !options.appSecret) {
   console.error(`No credentials: put FEISHU_APP_ID and FEISHU_APP_SECRET in ${values.env} (see .dev.vars.example) or pass --app-id and --app-secret.`);
   process.exit(2);
+}
+
+if (values.whois !== undefined) {
+  const line = await whois(options, values.whois);
+  console.log(formatLine(line));
+  process.exit(line.ok ? 0 : 1);
 }
 
 const lines = await runDoctor(options);

@@ -1,10 +1,15 @@
 import { encryptFeishu, feishuSignature } from "../../src/feishu/crypto.ts";
+import Papa from "papaparse";
+import { FEISHU_CALLBACKS, FEISHU_EVENTS, FEISHU_SCOPES } from "../../src/feishu/scopes.ts";
+import { ROSTER_HEADERS } from "../../src/roster/parse.ts";
 
 /**
  * The deployment checks of `npm run doctor`: one line each, with a fix when it
- * fails. Only harmless calls: a token, the bot's own info, an id look-up of an
- * address nobody has, a membership question about the digest group, and the
- * Worker's /healthz and URL challenge. Nothing is sent to anyone.
+ * fails. Only harmless calls: a token, the bot's own info, id look-ups (an
+ * address nobody has, then the --probe address or the --roster people), a
+ * membership question about the digest group, and the Worker's /healthz and URL
+ * challenge. Nothing is sent to anyone, except the one test message that
+ * `--send-test` asks for (to the --probe person).
  */
 
 export interface DoctorOptions {
@@ -14,9 +19,23 @@ export interface DoctorOptions {
   encryptKey?: string;
   baseUrl: string;
   digestChatId?: string;
+  /** ADMIN_OPEN_IDS as configured: a bootstrap, to be removed once the roster has an administrator */
+  adminOpenIds?: string[];
+  /** a mobile or email of someone in the tenant (usually the operator's own) */
+  probe?: string;
+  /** people of a roster file with a mobile or email, to see whether their ids resolve */
+  rosterPeople?: RosterProbe[];
+  /** send the probe person one short text message, to see whether they are within the availability range */
+  sendTest?: boolean;
   /** the deployed Worker, e.g. https://duxue.example.workers.dev */
   workerUrl?: string;
   fetch?: typeof fetch;
+}
+
+export interface RosterProbe {
+  code: string;
+  mobile?: string;
+  email?: string;
 }
 
 export interface CheckLine {
@@ -26,14 +45,36 @@ export interface CheckLine {
   fix?: string;
 }
 
-/** Events and callbacks the Worker handles (src/app.ts): what to subscribe to in the developer console. */
+/** Events, callbacks and scopes to enter in the developer console: the one list in src/feishu/scopes.ts. */
 export const SUBSCRIPTIONS = {
-  events: ["im.message.receive_v1"],
-  callbacks: ["card.action.trigger"],
-  scopes: ["im:message.p2p_msg", "im:message.group_at_msg", "im:message:send_as_bot", "im:message:readonly", "im:resource", "contact:user.id:readonly"],
+  events: FEISHU_EVENTS.map((e) => e.name),
+  callbacks: FEISHU_CALLBACKS.map((c) => c.name),
+  scopes: FEISHU_SCOPES.map((s) => s.scope),
 };
 
+/** Feishu's console paths, as the fixes name them. */
+const CONTACT_RANGE = "开发者后台 → 开发配置 → 权限管理 → 数据权限 → 通讯录权限范围";
+const AVAILABILITY = "开发者后台 → 应用发布 → 版本管理与发布 → 创建版本 → 可用范围";
+/** batch_get_id takes at most 50 mobiles and 50 emails per call */
+const LOOKUP_CHUNK = 50;
+/** the roster people the doctor looks up at most */
+export const MAX_ROSTER_PROBES = 200;
+
 type Json = Record<string, unknown>;
+
+/** The people of a people.csv (English or Chinese headers) who have a mobile or an email and no open_id yet. */
+export function rosterProbesFromCsv(text: string): RosterProbe[] {
+  const [header, ...rows] = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
+  if (!header) return [];
+  const column = (name: keyof typeof ROSTER_HEADERS.people) =>
+    header.findIndex((cell) => cell.trim().toLowerCase() === name || ROSTER_HEADERS.people[name]!.includes(cell.trim()));
+  const [code, mobile, email, openId] = [column("code"), column("mobile"), column("email"), column("open_id")];
+  const cell = (row: string[], at: number) => (at >= 0 ? (row[at] ?? "").trim() : "");
+  return rows
+    .map((row) => ({ code: cell(row, code), mobile: cell(row, mobile) || undefined, email: cell(row, email) || undefined, openId: cell(row, openId) }))
+    .filter((p) => p.code && !p.openId && (p.mobile || p.email))
+    .map(({ code: c, mobile: m, email: e }) => ({ code: c, ...(m ? { mobile: m } : {}), ...(e ? { email: e } : {}) }));
+}
 
 async function callJson(f: typeof fetch, url: string, init: RequestInit = {}): Promise<{ status: number; body: Json }> {
   try {
@@ -103,7 +144,24 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckLine[]> {
           },
     );
 
-    // 4. DIGEST_CHAT_ID is a group the bot is in
+    // 4. the contact data range: batch_get_id answers ids only for people inside it, and nothing for the rest
+    if (lookup.body.code === 0) {
+      const { line, probeOpenId } = await contactRangeLine(authed, o);
+      lines.push(line);
+      // 5. the availability range: people outside it cannot be messaged (230013)
+      lines.push(await availabilityLine(authed, o, probeOpenId));
+    }
+
+    // 6. ADMIN_OPEN_IDS is a bootstrap for the first roster import
+    if (o.adminOpenIds?.length)
+      lines.push({
+        ok: null,
+        label: "ADMIN_OPEN_IDS",
+        detail: `set (${o.adminOpenIds.length} open_id${o.adminOpenIds.length === 1 ? "" : "s"}): administrators only until the roster has an active administrator`,
+        fix: "after the first roster import (people.csv with role admin), remove it: npx wrangler secret delete ADMIN_OPEN_IDS (and from .dev.vars)",
+      });
+
+    // 7. DIGEST_CHAT_ID is a group the bot is in
     if (!o.digestChatId) lines.push({ ok: false, label: "DIGEST_CHAT_ID", detail: "not set", fix: "add the bot to the office group, then set DIGEST_CHAT_ID to its chat_id (oc_…): npx wrangler secret put DIGEST_CHAT_ID" });
     else {
       const member = await authed(`/open-apis/im/v1/chats/${encodeURIComponent(o.digestChatId)}/members/is_in_chat`);
@@ -172,7 +230,131 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckLine[]> {
   return lines;
 }
 
-/** The console settings to enter, with the exact URLs. */
+type Authed = (path: string, init?: RequestInit) => Promise<{ status: number; body: Json }>;
+
+/** A mobile or an email, as batch_get_id takes them. */
+export function splitAddresses(addresses: readonly string[]): { mobiles: string[]; emails: string[] } {
+  const mobiles: string[] = [];
+  const emails: string[] = [];
+  for (const address of addresses.map((a) => a.trim()).filter(Boolean)) (address.includes("@") ? emails : mobiles).push(address);
+  return { mobiles, emails };
+}
+
+/** open_ids for mobiles and emails (absent: not found), or Feishu's answer when a call fails. */
+export async function lookUpOpenIds(authed: Authed, addresses: readonly string[]): Promise<{ found: Map<string, string>; error?: Json }> {
+  const { mobiles, emails } = splitAddresses(addresses);
+  const found = new Map<string, string>();
+  for (let i = 0; i < Math.max(mobiles.length, emails.length); i += LOOKUP_CHUNK) {
+    const answer = await authed("/open-apis/contact/v3/users/batch_get_id?user_id_type=open_id", {
+      method: "POST",
+      body: JSON.stringify({ mobiles: mobiles.slice(i, i + LOOKUP_CHUNK), emails: emails.slice(i, i + LOOKUP_CHUNK) }),
+    });
+    if (answer.body.code !== 0) return { found, error: answer.body };
+    const users = ((answer.body.data as Json | undefined)?.user_list ?? []) as { mobile?: string; email?: string; user_id?: string }[];
+    for (const user of users) {
+      const key = user.mobile ?? user.email;
+      if (key && user.user_id) found.set(key, user.user_id);
+    }
+  }
+  return { found };
+}
+
+/** Whether the --probe address and the --roster people resolve to open_ids. Names codes, never mobiles or emails. */
+async function contactRangeLine(authed: Authed, o: DoctorOptions): Promise<{ line: CheckLine; probeOpenId?: string }> {
+  const label = "contact range (通讯录权限范围)";
+  const people = (o.rosterPeople ?? []).filter((p) => p.mobile || p.email).slice(0, MAX_ROSTER_PROBES);
+  if (!o.probe && people.length === 0)
+    return {
+      line: {
+        ok: null,
+        label,
+        detail: "not checked: an id look-up answers the same for someone outside the range as for an unknown address",
+        fix: "pass --probe <mobile|email> of someone in your tenant, or --roster <people.csv|folder> to look up the roster's people",
+      },
+    };
+  const addresses = [...(o.probe ? [o.probe] : []), ...people.map((p) => (p.mobile || p.email)!)];
+  const { found, error } = await lookUpOpenIds(authed, addresses);
+  if (error) return { line: { ok: false, label, detail: describe(error), fix: "see the code above in Feishu's error code list" } };
+  const probeOpenId = o.probe ? found.get(o.probe.trim()) : undefined;
+  const missing = people.filter((p) => !found.has((p.mobile || p.email)!)).map((p) => p.code);
+  const parts: string[] = [];
+  if (o.probe) parts.push(probeOpenId ? `--probe resolves to ${probeOpenId}` : "--probe does not resolve");
+  if (people.length) parts.push(`${people.length - missing.length} of ${people.length} roster people resolve`);
+  if (missing.length) parts.push(`not found: ${missing.slice(0, 20).join(", ")}${missing.length > 20 ? ` and ${missing.length - 20} more` : ""}`);
+  const ok = (!o.probe || Boolean(probeOpenId)) && missing.length === 0;
+  return {
+    probeOpenId,
+    line: {
+      ok,
+      label,
+      detail: parts.join("; "),
+      ...(ok
+        ? {}
+        : {
+            fix: `people outside the app's contact range get no id (mobiles and emails of the roster stay unresolved, and they get no messages): ${CONTACT_RANGE} → add their departments (or 全部成员), then publish a new version; otherwise check the mobile / email on the roster`,
+          }),
+    },
+  };
+}
+
+/**
+ * People outside the availability range cannot be messaged: message send answers 230013 "Bot has NO
+ * availability to this user" (发送消息 page, error codes). No API short of sending (or an extra admin scope) tells,
+ * so only `--send-test` checks it, with one message to the --probe person.
+ */
+async function availabilityLine(authed: Authed, o: DoctorOptions, probeOpenId: string | undefined): Promise<CheckLine> {
+  const label = "availability (可用范围)";
+  const explain = `the bot can message only people within the app's availability range (Feishu answers 230013 for others): ${AVAILABILITY} → 全部成员, or every roster person's department, then publish the version`;
+  if (!o.sendTest || !probeOpenId)
+    return {
+      ok: null,
+      label,
+      detail: o.sendTest ? "not checked: --send-test needs a --probe that resolves" : "not checked (it takes a message): pass --probe <your mobile|email> --send-test to send yourself one",
+      fix: explain,
+    };
+  const content = JSON.stringify({ text: "督学 npm run doctor: 测试消息，无需回复。(a test message from the bot's setup check; no action needed)" });
+  const answer = await authed("/open-apis/im/v1/messages?receive_id_type=open_id", {
+    method: "POST",
+    body: JSON.stringify({ receive_id: probeOpenId, msg_type: "text", content, uuid: `doctor-${crypto.randomUUID()}` }),
+  });
+  if (answer.body.code === 0) return { ok: true, label, detail: `a test message reached ${probeOpenId}` };
+  if (answer.body.code === 230013) return { ok: false, label, detail: `${probeOpenId} is outside it: ${describe(answer.body)}`, fix: explain };
+  return {
+    ok: false,
+    label,
+    detail: describe(answer.body),
+    fix: scopeDenied(answer.body) ? "开发者后台 → 权限管理: add im:message:send_as_bot, then publish a new version" : "see the code above in Feishu's error code list",
+  };
+}
+
+/** `npm run doctor -- --whois <mobile|email>`: the open_id to put in ADMIN_OPEN_IDS. */
+export async function whois(o: Pick<DoctorOptions, "appId" | "appSecret" | "baseUrl" | "fetch">, address: string): Promise<CheckLine> {
+  const f = o.fetch ?? fetch;
+  const api = (path: string) => `${o.baseUrl.replace(/\/$/, "")}${path}`;
+  const tokenAnswer = await callJson(f, api("/open-apis/auth/v3/tenant_access_token/internal"), {
+    method: "POST",
+    headers: { "content-type": "application/json; charset=utf-8" },
+    body: JSON.stringify({ app_id: o.appId, app_secret: o.appSecret }),
+  });
+  const token = tokenAnswer.body.code === 0 ? String(tokenAnswer.body.tenant_access_token ?? "") : "";
+  if (!token) return { ok: false, label: "whois", detail: describe(tokenAnswer.body), fix: "check FEISHU_APP_ID / FEISHU_APP_SECRET and FEISHU_BASE_URL" };
+  const authed: Authed = (path, init = {}) =>
+    callJson(f, api(path), { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json; charset=utf-8", ...(init.headers ?? {}) } });
+  const { found, error } = await lookUpOpenIds(authed, [address]);
+  if (error)
+    return {
+      ok: false,
+      label: "whois",
+      detail: describe(error),
+      fix: scopeDenied(error) ? "开发者后台 → 权限管理: add contact:user.id:readonly, then publish a new version" : "see the code above in Feishu's error code list",
+    };
+  const openId = found.get(address.trim());
+  return openId
+    ? { ok: true, label: "whois", detail: openId, fix: `for the first administrator: npx wrangler secret put ADMIN_OPEN_IDS (value ${openId}), until the roster names an admin` }
+    : { ok: false, label: "whois", detail: "no user with that mobile or email is visible to the app", fix: `check the address (a mobile as in Feishu, e.g. +8613800000000 or 13800000000), and that the person is within ${CONTACT_RANGE}` };
+}
+
+/** The console settings to enter, with the exact URLs: the list of src/feishu/scopes.ts, as the README's setup gives it. */
 export function subscriptionLines(workerUrl: string | undefined): string[] {
   const base = (workerUrl ?? "https://<your-worker>.workers.dev").replace(/\/$/, "");
   return [
@@ -181,6 +363,7 @@ export function subscriptionLines(workerUrl: string | undefined): string[] {
     `回调配置 (Callbacks) → 请求地址: ${base}/feishu/cards`,
     `  subscribe: ${SUBSCRIPTIONS.callbacks.join(", ")}`,
     `scopes (权限管理): ${SUBSCRIPTIONS.scopes.join(", ")}`,
+    `可用范围 (${AVAILABILITY.split(" → ").slice(-1)[0]}) and 通讯录权限范围: everyone on the roster, or their departments`,
   ];
 }
 

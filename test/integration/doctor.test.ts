@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDoctor, type DoctorOptions } from "../../scripts/lib/doctor-checks.ts";
+import { rosterProbesFromCsv, runDoctor, whois, type DoctorOptions } from "../../scripts/lib/doctor-checks.ts";
 import { ENCRYPT_KEY, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
 
 /** `npm run doctor` against the fake Feishu and the Worker on workerd: every line a deployer would read. */
@@ -14,6 +14,9 @@ describe("npm run doctor", () => {
   beforeAll(async () => {
     worker = await TestWorker.start({ directSocket: true });
     worker.fake.botChats.add("oc_office_group");
+    // the operator, and a roster person the app can see; anyone else is outside the contact range
+    worker.fake.directory.set("13800000001", "ou_operator");
+    worker.fake.directory.set("wang@school.example", "ou_wang");
     options = {
       appId: worker.fake.appId,
       appSecret: worker.fake.appSecret,
@@ -32,11 +35,66 @@ describe("npm run doctor", () => {
       ["tenant token", true],
       ["bot capability", true],
       ["scope contact:user.id:readonly", true],
+      ["contact range (通讯录权限范围)", null],
+      ["availability (可用范围)", null],
       ["DIGEST_CHAT_ID", true],
       ["worker /healthz", true],
       ["challenge /feishu/events", true],
       ["challenge /feishu/cards", true],
     ]);
+    expect(worker.fake.messages).toEqual([]);
+    // what cannot be told without a probe is said, with where to set it
+    const byLabel = Object.fromEntries(lines.map((l) => [l.label, l]));
+    expect(byLabel["contact range (通讯录权限范围)"]).toMatchObject({ detail: expect.stringContaining("not checked"), fix: expect.stringContaining("--probe") });
+    expect(byLabel["availability (可用范围)"]).toMatchObject({ detail: expect.stringContaining("--send-test"), fix: expect.stringContaining("可用范围") });
+  });
+
+  it("--probe and --roster say whose ids resolve, by code only; --send-test reaches the operator, or explains 230013", async () => {
+    const roster = rosterProbesFromCsv("\uFEFF编号,姓名,角色,手机,邮箱,open_id\nM001,刘主任,admin,13800000001,,\nS0001,王建国,supervisor,,wang@school.example,\nS0002,李秀英,supervisor,13900000002,,\nS0003,张伟,supervisor,13900000003,,ou_known\nS0004,赵敏,supervisor,,,\n");
+    expect(roster).toEqual([
+      { code: "M001", mobile: "13800000001" },
+      { code: "S0001", email: "wang@school.example" },
+      { code: "S0002", mobile: "13900000002" },
+    ]);
+    const lines = await runDoctor({ ...options, probe: "13800000001", sendTest: true, rosterPeople: roster, adminOpenIds: ["ou_operator"], workerUrl: undefined });
+    const byLabel = Object.fromEntries(lines.map((l) => [l.label, l]));
+    const range = byLabel["contact range (通讯录权限范围)"]!;
+    expect(range).toMatchObject({ ok: false, detail: expect.stringContaining("2 of 3 roster people resolve; not found: S0002"), fix: expect.stringContaining("通讯录权限范围") });
+    expect(range.detail).toContain("--probe resolves to ou_operator");
+    expect(range.detail).not.toContain("13900000002");
+    expect(byLabel["availability (可用范围)"]).toMatchObject({ ok: true, detail: expect.stringContaining("ou_operator") });
+    expect(worker.fake.messagesTo("ou_operator").map((m) => m.msgType)).toEqual(["text"]);
+    expect(byLabel["ADMIN_OPEN_IDS"]).toMatchObject({ ok: null, fix: expect.stringContaining("npx wrangler secret delete ADMIN_OPEN_IDS") });
+
+    // the operator outside the availability range: Feishu answers 230013 and nothing arrives
+    worker.fake.unavailableTo.add("ou_operator");
+    try {
+      const refused = await runDoctor({ ...options, probe: "13800000001", sendTest: true, workerUrl: undefined });
+      const availability = refused.find((l) => l.label === "availability (可用范围)");
+      expect(availability).toMatchObject({ ok: false, detail: expect.stringContaining("230013"), fix: expect.stringContaining("版本管理与发布") });
+      expect(refused.find((l) => l.label === "contact range (通讯录权限范围)")).toMatchObject({ ok: true });
+      expect(worker.fake.messagesTo("ou_operator")).toHaveLength(1);
+    } finally {
+      worker.fake.unavailableTo.clear();
+    }
+
+    // a probe nobody has: not resolved, and so no test message
+    const unknown = await runDoctor({ ...options, probe: "nobody@school.example", sendTest: true, workerUrl: undefined });
+    expect(unknown.find((l) => l.label === "contact range (通讯录权限范围)")).toMatchObject({ ok: false, detail: "--probe does not resolve" });
+    expect(unknown.find((l) => l.label === "availability (可用范围)")).toMatchObject({ ok: null, detail: expect.stringContaining("needs a --probe that resolves") });
+    expect(worker.fake.messages).toHaveLength(1);
+    worker.fake.reset();
+  });
+
+  it("--whois gives the open_id for ADMIN_OPEN_IDS, or says why not", async () => {
+    expect(await whois(options, "wang@school.example")).toMatchObject({ ok: true, detail: "ou_wang", fix: expect.stringContaining("ADMIN_OPEN_IDS") });
+    expect(await whois(options, "13900000002")).toMatchObject({ ok: false, fix: expect.stringContaining("通讯录权限范围") });
+    worker.fake.deniedScopes.add("contact:user.id:readonly");
+    try {
+      expect(await whois(options, "wang@school.example")).toMatchObject({ ok: false, fix: expect.stringContaining("contact:user.id:readonly") });
+    } finally {
+      worker.fake.deniedScopes.clear();
+    }
     expect(worker.fake.messages).toEqual([]);
   });
 
@@ -68,12 +126,16 @@ describe("npm run doctor", () => {
     try {
       const vars = join(dir, ".dev.vars");
       writeFileSync(
+        join(dir, "people.csv"),
+        "code,name,role,mobile,email\nS0001,王建国,supervisor,,wang@school.example\nS0002,李秀英,supervisor,13900000002,\n",
+      );
+      writeFileSync(
         vars,
         [`FEISHU_APP_ID=${options.appId}`, `FEISHU_APP_SECRET="${options.appSecret}"`, `FEISHU_VERIFICATION_TOKEN=${VERIFICATION_TOKEN}`, `FEISHU_ENCRYPT_KEY=${ENCRYPT_KEY}`, `FEISHU_BASE_URL=${options.baseUrl}`, "DIGEST_CHAT_ID=oc_not_a_group_of_the_bot"].join("\n"),
       );
       // asynchronously: the fake Feishu answers from this process
       const run = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
-        execFile(process.execPath, ["scripts/doctor.ts", "--env", vars, "--url", options.workerUrl!], { encoding: "utf8", timeout: 60_000 }, (error, stdout) =>
+        execFile(process.execPath, ["scripts/doctor.ts", "--env", vars, "--url", options.workerUrl!, "--roster", dir], { encoding: "utf8", timeout: 60_000 }, (error, stdout) =>
           resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout }),
         );
       });
@@ -82,7 +144,17 @@ describe("npm run doctor", () => {
       expect(run.stdout).toContain(`请求地址: ${options.workerUrl!.replace(/\/$/, "")}/feishu/events`);
       expect(run.stdout).toContain("subscribe: im.message.receive_v1");
       expect(run.stdout).toContain("subscribe: card.action.trigger");
+      expect(run.stdout).toContain("scopes (权限管理): im:message.p2p_msg:readonly, im:message.group_at_msg:readonly,");
+      expect(run.stdout).toMatch(/^✗ contact range \(通讯录权限范围\)\s+1 of 2 roster people resolve; not found: S0002\n {4}fix: /m);
       expect(run.status).toBe(1);
+
+      const who = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        execFile(process.execPath, ["scripts/doctor.ts", "--env", vars, "--whois", "wang@school.example"], { encoding: "utf8", timeout: 60_000 }, (error, stdout) =>
+          resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout }),
+        );
+      });
+      expect(who.stdout).toMatch(/^✓ whois\s+ou_wang\n {4}fix: .*npx wrangler secret put ADMIN_OPEN_IDS/m);
+      expect(who.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -83,6 +83,11 @@ export class FakeFeishu {
   readonly botChats = new Set<string>();
   /** scopes the app was not granted: calls needing them answer 99991672 */
   readonly deniedScopes = new Set<string>();
+  /**
+   * open_ids outside the app's availability range (可用范围): a send to them answers HTTP 400, code 230013
+   * "Bot has NO availability to this user." (message send / reply pages' error codes), and nothing is delivered.
+   */
+  readonly unavailableTo = new Set<string>();
   private readonly validTokens = new Set<string>();
   private tokenCounter = 0;
   private messageCounter = 0;
@@ -283,6 +288,7 @@ export class FakeFeishu {
         return json(400, { code: 234003, msg: "file_key not found" });
       }
       const recipient = data.receive_id ?? replyMatch?.[1] ?? "";
+      if (receiveIdType === "open_id" && this.unavailableTo.has(recipient)) return json(400, { code: 230013, msg: "Bot has NO availability to this user." });
       const chatLimited = this.groupChatLimit(receiveIdType, data.receive_id ?? null, replyMatch?.[1] ?? null);
       if (chatLimited) return json(chatLimited.status, chatLimited.body, chatLimited.headers);
       const fault = await this.injectFault(recipient);
