@@ -4,12 +4,13 @@
  * checks a deployment against the real Feishu with the real credentials, one line each with a fix,
  * and prints the URLs and names to enter in the developer console. Sends nothing to anyone, except
  * the one test message `--send-test` asks for.
- * `npm run doctor -- --whois <mobile|email>`: the open_id of that person (for ADMIN_OPEN_IDS).
+ * `npm run doctor -- --whois <mobile|email>`: the open_id of that person (for ADMIN_OPEN_IDS);
+ * `npm run doctor -- --chats`: the group chats the bot is in, with their chat_ids (for DIGEST_CHAT_ID).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatLine, rosterProbesFromCsv, runDoctor, subscriptionLines, whois, type RosterProbe } from "./lib/doctor-checks.ts";
+import { botChats, formatLine, rosterProbesFromCsv, runDoctor, subscriptionLines, whois, type RosterProbe } from "./lib/doctor-checks.ts";
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     "send-test": { type: "boolean", default: false },
     roster: { type: "string" },
     whois: { type: "string" },
+    chats: { type: "boolean", default: false },
   },
 });
 
@@ -77,6 +79,12 @@ if (values.whois !== undefined) {
   const line = await whois(options, values.whois);
   console.log(formatLine(line));
   process.exit(line.ok ? 0 : 1);
+}
+
+if (values.chats) {
+  const chats = await botChats(options);
+  for (const line of chats) console.log(formatLine(line));
+  process.exit(chats.some((line) => line.ok === false) ? 1 : 0);
 }
 
 const lines = await runDoctor(options);

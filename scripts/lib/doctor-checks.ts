@@ -162,7 +162,7 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckLine[]> {
       });
 
     // 7. DIGEST_CHAT_ID is a group the bot is in
-    if (!o.digestChatId) lines.push({ ok: false, label: "DIGEST_CHAT_ID", detail: "not set", fix: "add the bot to the office group, then set DIGEST_CHAT_ID to its chat_id (oc_…): npx wrangler secret put DIGEST_CHAT_ID" });
+    if (!o.digestChatId) lines.push({ ok: false, label: "DIGEST_CHAT_ID", detail: "not set", fix: "add the bot to the office group, find its chat_id (oc_…) with npm run doctor -- --chats, then: npx wrangler secret put DIGEST_CHAT_ID (a secret survives every deploy)" });
     else {
       const member = await authed(`/open-apis/im/v1/chats/${encodeURIComponent(o.digestChatId)}/members/is_in_chat`);
       const data = member.body.data as Json | undefined;
@@ -327,8 +327,8 @@ async function availabilityLine(authed: Authed, o: DoctorOptions, probeOpenId: s
   };
 }
 
-/** `npm run doctor -- --whois <mobile|email>`: the open_id to put in ADMIN_OPEN_IDS. */
-export async function whois(o: Pick<DoctorOptions, "appId" | "appSecret" | "baseUrl" | "fetch">, address: string): Promise<CheckLine> {
+/** A tenant token's authorised calls, or the line saying why there is no token. */
+async function authorise(o: Pick<DoctorOptions, "appId" | "appSecret" | "baseUrl" | "fetch">, label: string): Promise<Authed | CheckLine> {
   const f = o.fetch ?? fetch;
   const api = (path: string) => `${o.baseUrl.replace(/\/$/, "")}${path}`;
   const tokenAnswer = await callJson(f, api("/open-apis/auth/v3/tenant_access_token/internal"), {
@@ -337,9 +337,38 @@ export async function whois(o: Pick<DoctorOptions, "appId" | "appSecret" | "base
     body: JSON.stringify({ app_id: o.appId, app_secret: o.appSecret }),
   });
   const token = tokenAnswer.body.code === 0 ? String(tokenAnswer.body.tenant_access_token ?? "") : "";
-  if (!token) return { ok: false, label: "whois", detail: describe(tokenAnswer.body), fix: "check FEISHU_APP_ID / FEISHU_APP_SECRET and FEISHU_BASE_URL" };
-  const authed: Authed = (path, init = {}) =>
+  if (!token) return { ok: false, label, detail: describe(tokenAnswer.body), fix: "check FEISHU_APP_ID / FEISHU_APP_SECRET and FEISHU_BASE_URL" };
+  return (path, init = {}) =>
     callJson(f, api(path), { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json; charset=utf-8", ...(init.headers ?? {}) } });
+}
+
+/** `npm run doctor -- --chats`: the group chats the bot is in, for DIGEST_CHAT_ID and offices.csv's digest_chat_id. */
+export async function botChats(o: Pick<DoctorOptions, "appId" | "appSecret" | "baseUrl" | "fetch">): Promise<CheckLine[]> {
+  const authed = await authorise(o, "chats");
+  if (typeof authed !== "function") return [authed];
+  const answer = await authed("/open-apis/im/v1/chats?page_size=100");
+  if (answer.body.code !== 0)
+    return [
+      {
+        ok: false,
+        label: "chats",
+        detail: describe(answer.body),
+        fix: scopeDenied(answer.body) ? "开发者后台 → 权限管理: add im:chat:readonly, then publish a new version" : "see the code above in Feishu's error code list",
+      },
+    ];
+  const data = answer.body.data as { items?: { chat_id?: string; name?: string }[]; has_more?: boolean } | undefined;
+  const items = data?.items ?? [];
+  if (items.length === 0) return [{ ok: false, label: "chats", detail: "the bot is in no group chat", fix: "群设置 → 群机器人 → 添加机器人 (add this app's bot to the office group), then run this again" }];
+  return [
+    ...items.map((chat) => ({ ok: true, label: String(chat.chat_id ?? "?"), detail: String(chat.name ?? "") })),
+    ...(data?.has_more ? [{ ok: null, label: "…", detail: "more than 100 groups: only the first 100 are listed" }] : []),
+  ];
+}
+
+/** `npm run doctor -- --whois <mobile|email>`: the open_id to put in ADMIN_OPEN_IDS. */
+export async function whois(o: Pick<DoctorOptions, "appId" | "appSecret" | "baseUrl" | "fetch">, address: string): Promise<CheckLine> {
+  const authed = await authorise(o, "whois");
+  if (typeof authed !== "function") return authed;
   const { found, error } = await lookUpOpenIds(authed, [address]);
   if (error)
     return {

@@ -56,7 +56,11 @@ export const FEISHU_SCOPES: readonly FeishuScope[] = [
   {
     scope: "im:chat:readonly",
     label: "获取群组信息",
-    neededBy: ["GET /open-apis/im/v1/chats/:chat_id/members/is_in_chat (npm run doctor)", "event im.chat.member.bot.added_v1", "event im.chat.member.bot.deleted_v1"],
+    neededBy: [
+      "GET /open-apis/im/v1/chats/:chat_id/members/is_in_chat and GET /open-apis/im/v1/chats (npm run doctor)",
+      "event im.chat.member.bot.added_v1",
+      "event im.chat.member.bot.deleted_v1",
+    ],
   },
 ];
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rosterProbesFromCsv, runDoctor, whois, type DoctorOptions } from "../../scripts/lib/doctor-checks.ts";
+import { botChats, rosterProbesFromCsv, runDoctor, whois, type DoctorOptions } from "../../scripts/lib/doctor-checks.ts";
 import { ENCRYPT_KEY, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
 
 /** `npm run doctor` against the fake Feishu and the Worker on workerd: every line a deployer would read. */
@@ -96,6 +96,17 @@ describe("npm run doctor", () => {
       worker.fake.deniedScopes.clear();
     }
     expect(worker.fake.messages).toEqual([]);
+  });
+
+  it("--chats lists the groups the bot is in with their chat_ids, or says how to add it", async () => {
+    worker.fake.chatNames.set("oc_office_group", "日照市教育督导室工作群");
+    expect(await botChats(options)).toEqual([{ ok: true, label: "oc_office_group", detail: "日照市教育督导室工作群" }]);
+    worker.fake.botChats.clear();
+    try {
+      expect(await botChats(options)).toEqual([expect.objectContaining({ ok: false, detail: "the bot is in no group chat", fix: expect.stringContaining("添加机器人") })]);
+    } finally {
+      worker.fake.botChats.add("oc_office_group");
+    }
   });
 
   it("each broken part is named with its fix", async () => {

@@ -79,8 +79,10 @@ export class FakeFeishu {
   /** the bot capability (bot/v3/info): off answers as an app without a bot */
   botEnabled = true;
   readonly botOpenId = "ou_fake_bot";
-  /** group chats the bot is in (im/v1/chats/:chat_id/members/is_in_chat) */
+  /** group chats the bot is in (im/v1/chats/:chat_id/members/is_in_chat, and the list im/v1/chats) */
   readonly botChats = new Set<string>();
+  /** names of those group chats, for im/v1/chats (the chat_id when none is set) */
+  readonly chatNames = new Map<string, string>();
   /** scopes the app was not granted: calls needing them answer 99991672 */
   readonly deniedScopes = new Set<string>();
   /**
@@ -365,6 +367,14 @@ export class FakeFeishu {
     if (inChatMatch && req.method === "GET") {
       if (denied("im:chat:readonly")) return;
       return json(200, { code: 0, msg: "success", data: { is_in_chat: this.botChats.has(decodeURIComponent(inChatMatch[1]!)) } });
+    }
+
+    if (url.pathname === "/open-apis/im/v1/chats" && req.method === "GET") {
+      // the groups the bot is in, one page (page_size 1–100, default 20)
+      if (denied("im:chat:readonly")) return;
+      const size = Math.min(Math.max(Number(query.page_size ?? 20) || 20, 1), 100);
+      const items = [...this.botChats].slice(0, size).map((chatId) => ({ chat_id: chatId, name: this.chatNames.get(chatId) ?? chatId, chat_status: "normal" }));
+      return json(200, { code: 0, msg: "success", data: { items, has_more: this.botChats.size > size } });
     }
 
     if (url.pathname === "/open-apis/contact/v3/users/batch_get_id" && req.method === "POST") {
