@@ -392,7 +392,7 @@ export function subscriptionLines(workerUrl: string | undefined): string[] {
     `回调配置 (Callbacks) → 请求地址: ${base}/feishu/cards`,
     `  subscribe: ${SUBSCRIPTIONS.callbacks.join(", ")}`,
     `scopes (权限管理): ${SUBSCRIPTIONS.scopes.join(", ")}`,
-    `可用范围 (${AVAILABILITY.split(" → ").slice(-1)[0]}) and 通讯录权限范围: everyone on the roster, or their departments`,
+    `可用范围 (版本管理与发布) and 通讯录权限范围 (权限管理 → 数据权限): everyone on the roster, or their departments`,
   ];
 }
 
