@@ -131,7 +131,10 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckLine[]> {
         fix: "开发者后台 → 应用能力 → 添加应用能力 → 机器人, then publish a version (版本管理与发布) and have the tenant admin enable it",
       });
 
-    // 3. the scopes work: an id look-up of an address nobody has (contact:user.id:readonly)
+    // 3. every scope of src/feishu/scopes.ts is granted (查询租户授权状态, which needs no scope)
+    lines.push(await scopesLine(authed));
+
+    // the id look-up works: an address nobody has (contact:user.id:readonly)
     const lookup = await authed("/open-apis/contact/v3/users/batch_get_id?user_id_type=open_id", { method: "POST", body: JSON.stringify({ emails: ["duxue-doctor@example.invalid"] }) });
     lines.push(
       lookup.body.code === 0
@@ -228,6 +231,43 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckLine[]> {
     }
   }
   return lines;
+}
+
+/** Scopes the console lists as 历史版本, with the name that replaces each: an app holding only the old one gets no message events. */
+const WITHDRAWN: Record<string, string> = {
+  "im:message.p2p_msg": "im:message.p2p_msg:readonly",
+  "im:message.group_at_msg": "im:message.group_at_msg:readonly",
+};
+
+/**
+ * The app's scopes as the tenant granted them (`GET /open-apis/application/v6/scopes`, 查询租户授权状态: no scope
+ * needed; grant_status 1 granted, 2 not yet). Its example names a scope without the part before the first colon,
+ * so both spellings are accepted.
+ */
+async function scopesLine(authed: Authed): Promise<CheckLine> {
+  const label = "scopes (权限管理)";
+  const answer = await authed("/open-apis/application/v6/scopes");
+  if (answer.body.code !== 0) return { ok: null, label, detail: `cannot list them: ${describe(answer.body)}`, fix: "compare 开发者后台 → 权限管理 with the list printed below" };
+  const granted = new Map<string, number>();
+  for (const s of ((answer.body.data as Json | undefined)?.scopes ?? []) as { scope_name?: string; grant_status?: number }[]) {
+    if (s.scope_name) granted.set(s.scope_name, s.grant_status ?? 0);
+  }
+  const statusOf = (scope: string) => granted.get(scope) ?? granted.get(scope.slice(scope.indexOf(":") + 1));
+  const missing = FEISHU_SCOPES.map((s) => s.scope).filter((scope) => statusOf(scope) === undefined);
+  const pending = FEISHU_SCOPES.map((s) => s.scope).filter((scope) => statusOf(scope) !== undefined && statusOf(scope) !== 1);
+  const withdrawn = Object.keys(WITHDRAWN).filter((old) => statusOf(old) !== undefined && missing.includes(WITHDRAWN[old]!));
+  if (missing.length === 0 && pending.length === 0) return { ok: true, label, detail: `all ${FEISHU_SCOPES.length} granted` };
+  const parts = [
+    ...(missing.length ? [`not added: ${missing.join(", ")}`] : []),
+    ...(pending.length ? [`added, not yet granted: ${pending.join(", ")}`] : []),
+    ...withdrawn.map((old) => `${old} is a withdrawn 历史版本 name: add ${WITHDRAWN[old]} instead`),
+  ];
+  return {
+    ok: false,
+    label,
+    detail: parts.join("; "),
+    fix: "开发者后台 → 开发配置 → 权限管理: add each (the names are listed below), then publish a version (版本管理与发布) and have the tenant administrator approve it",
+  };
 }
 
 type Authed = (path: string, init?: RequestInit) => Promise<{ status: number; body: Json }>;

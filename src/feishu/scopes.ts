@@ -84,8 +84,8 @@ export const FEISHU_EVENTS: readonly FeishuSubscription[] = [
 /** 回调配置: the callbacks (request URL /feishu/cards). */
 export const FEISHU_CALLBACKS: readonly FeishuSubscription[] = [{ name: "card.action.trigger", label: "卡片回传交互", scopes: [] }];
 
-/** APIs called without any scope: `bot/v3/info` (npm run doctor) and the tenant token. */
-export const SCOPELESS_APIS = ["GET /open-apis/bot/v3/info", "POST /open-apis/auth/v3/tenant_access_token/internal"] as const;
+/** APIs called without any scope: `bot/v3/info` and 查询租户授权状态 (npm run doctor), and the tenant token. */
+export const SCOPELESS_APIS = ["GET /open-apis/bot/v3/info", "GET /open-apis/application/v6/scopes", "POST /open-apis/auth/v3/tenant_access_token/internal"] as const;
 
 /** The README's block between `<!-- feishu-scopes:start -->` and `<!-- feishu-scopes:end -->`. */
 export function feishuSetupMarkdown(): string {

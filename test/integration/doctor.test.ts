@@ -34,6 +34,7 @@ describe("npm run doctor", () => {
     expect(lines.map((l) => [l.label, l.ok])).toEqual([
       ["tenant token", true],
       ["bot capability", true],
+      ["scopes (权限管理)", true],
       ["scope contact:user.id:readonly", true],
       ["contact range (通讯录权限范围)", null],
       ["availability (可用范围)", null],
@@ -98,6 +99,26 @@ describe("npm run doctor", () => {
     expect(worker.fake.messages).toEqual([]);
   });
 
+  it("an app with the withdrawn message scopes is told the names that replace them", async () => {
+    worker.fake.appScopes.delete("im:message.p2p_msg:readonly");
+    worker.fake.appScopes.delete("im:message.group_at_msg:readonly");
+    worker.fake.appScopes.add("im:message.p2p_msg");
+    worker.fake.appScopes.add("im:message.group_at_msg");
+    try {
+      const line = (await runDoctor({ ...options, workerUrl: undefined })).find((l) => l.label === "scopes (权限管理)");
+      expect(line).toMatchObject({
+        ok: false,
+        detail:
+          "not added: im:message.p2p_msg:readonly, im:message.group_at_msg:readonly; im:message.p2p_msg is a withdrawn 历史版本 name: add im:message.p2p_msg:readonly instead; im:message.group_at_msg is a withdrawn 历史版本 name: add im:message.group_at_msg:readonly instead",
+      });
+    } finally {
+      worker.fake.appScopes.delete("im:message.p2p_msg");
+      worker.fake.appScopes.delete("im:message.group_at_msg");
+      worker.fake.appScopes.add("im:message.p2p_msg:readonly");
+      worker.fake.appScopes.add("im:message.group_at_msg:readonly");
+    }
+  });
+
   it("--chats lists the groups the bot is in with their chat_ids, or says how to add it", async () => {
     worker.fake.chatNames.set("oc_office_group", "日照市教育督导室工作群");
     expect(await botChats(options)).toEqual([{ ok: true, label: "oc_office_group", detail: "日照市教育督导室工作群" }]);
@@ -120,6 +141,7 @@ describe("npm run doctor", () => {
       const lines = await runDoctor({ ...options, verificationToken: "not-the-token" });
       const byLabel = Object.fromEntries(lines.map((l) => [l.label, l]));
       expect(byLabel["bot capability"]).toMatchObject({ ok: false, fix: expect.stringContaining("机器人") });
+      expect(byLabel["scopes (权限管理)"]).toMatchObject({ ok: false, detail: "added, not yet granted: contact:user.id:readonly", fix: expect.stringContaining("权限管理") });
       expect(byLabel["scope contact:user.id:readonly"]).toMatchObject({ ok: false, fix: expect.stringContaining("权限管理") });
       expect(byLabel["DIGEST_CHAT_ID"]).toMatchObject({ ok: false, detail: expect.stringContaining("not in"), fix: expect.stringContaining("添加机器人") });
       expect(byLabel["worker /healthz"]).toMatchObject({ ok: true });

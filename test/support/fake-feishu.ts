@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { seededRandom } from "../../scripts/lib/seeded-random.ts";
 import { checkCard, checkMessageBody, MAX_CARD_BODY_BYTES, violationMessage, type Violation } from "../../src/feishu/conformance.ts";
+import { FEISHU_SCOPES } from "../../src/feishu/scopes.ts";
 
 /**
  * A fake Feishu Open Platform on loopback, faithful to ../shared/docs/feishu.md:
@@ -83,8 +84,10 @@ export class FakeFeishu {
   readonly botChats = new Set<string>();
   /** names of those group chats, for im/v1/chats (the chat_id when none is set) */
   readonly chatNames = new Map<string, string>();
-  /** scopes the app was not granted: calls needing them answer 99991672 */
+  /** scopes the app was not granted: calls needing them answer 99991672 (application/v6/scopes: grant_status 2) */
   readonly deniedScopes = new Set<string>();
+  /** scopes added in the developer console (application/v6/scopes lists them): by default those Duxue needs */
+  readonly appScopes = new Set<string>(FEISHU_SCOPES.map((s) => s.scope));
   /**
    * open_ids outside the app's availability range (可用范围): a send to them answers HTTP 400, code 230013
    * "Bot has NO availability to this user." (message send / reply pages' error codes), and nothing is delivered.
@@ -367,6 +370,12 @@ export class FakeFeishu {
     if (inChatMatch && req.method === "GET") {
       if (denied("im:chat:readonly")) return;
       return json(200, { code: 0, msg: "success", data: { is_in_chat: this.botChats.has(decodeURIComponent(inChatMatch[1]!)) } });
+    }
+
+    if (url.pathname === "/open-apis/application/v6/scopes" && req.method === "GET") {
+      // 查询租户授权状态: no scope needed; 1 granted, 2 not granted
+      const scopes = [...this.appScopes].map((scope) => ({ scope_name: scope, grant_status: this.deniedScopes.has(scope) ? 2 : 1 }));
+      return json(200, { code: 0, msg: "success", data: { scopes } });
     }
 
     if (url.pathname === "/open-apis/im/v1/chats" && req.method === "GET") {
