@@ -134,7 +134,7 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckLine[]> {
     // 3. every scope of src/feishu/scopes.ts is granted (查询租户授权状态, which needs no scope)
     lines.push(await scopesLine(authed));
 
-    // the id look-up works: an address nobody has (contact:user.id:readonly)
+    // 4. the id look-up works: an address nobody has (contact:user.id:readonly)
     const lookup = await authed("/open-apis/contact/v3/users/batch_get_id?user_id_type=open_id", { method: "POST", body: JSON.stringify({ emails: ["duxue-doctor@example.invalid"] }) });
     lines.push(
       lookup.body.code === 0
@@ -147,15 +147,15 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckLine[]> {
           },
     );
 
-    // 4. the contact data range: batch_get_id answers ids only for people inside it, and nothing for the rest
+    // 5. the contact data range: batch_get_id answers ids only for people inside it, and nothing for the rest
     if (lookup.body.code === 0) {
       const { line, probeOpenId } = await contactRangeLine(authed, o);
       lines.push(line);
-      // 5. the availability range: people outside it cannot be messaged (230013)
+      // 6. the availability range: people outside it cannot be messaged (230013)
       lines.push(await availabilityLine(authed, o, probeOpenId));
     }
 
-    // 6. ADMIN_OPEN_IDS is a bootstrap for the first roster import
+    // 7. ADMIN_OPEN_IDS is a bootstrap for the first roster import
     if (o.adminOpenIds?.length)
       lines.push({
         ok: null,
@@ -164,7 +164,7 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckLine[]> {
         fix: "after the first roster import (people.csv with role admin), remove it: npx wrangler secret delete ADMIN_OPEN_IDS (and from .dev.vars)",
       });
 
-    // 7. DIGEST_CHAT_ID is a group the bot is in
+    // 8. DIGEST_CHAT_ID is a group the bot is in
     if (!o.digestChatId) lines.push({ ok: false, label: "DIGEST_CHAT_ID", detail: "not set", fix: "add the bot to the office group, find its chat_id (oc_…) with npm run doctor -- --chats, then: npx wrangler secret put DIGEST_CHAT_ID (a secret survives every deploy)" });
     else {
       const member = await authed(`/open-apis/im/v1/chats/${encodeURIComponent(o.digestChatId)}/members/is_in_chat`);
@@ -178,13 +178,13 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckLine[]> {
           label: "DIGEST_CHAT_ID",
           detail: describe(member.body),
           fix: scopeDenied(member.body)
-            ? "cannot tell without im:chat:readonly (only this check needs it): add the scope, or make sure by hand that the bot is in the group"
+            ? "cannot tell without im:chat:readonly (see the scopes line): add it and publish a version, or make sure by hand that the bot is in the group"
             : "check that DIGEST_CHAT_ID is the group's chat_id (oc_…) of this tenant",
         });
     }
   }
 
-  // 5. the deployed Worker: /healthz and the URL challenge on both URLs
+  // 9. the deployed Worker: /healthz and the URL challenge on both URLs
   if (o.workerUrl) {
     const base = o.workerUrl.replace(/\/$/, "");
     const health = await callJson(f, `${base}/healthz`);
