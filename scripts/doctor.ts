@@ -1,15 +1,16 @@
 /**
  * `npm run doctor [-- --url https://duxue.example.workers.dev] [--env .dev.vars] [--app-id … --app-secret … …]
- *   [--probe <mobile|email> [--send-test]] [--roster <people.csv|folder>]`:
+ *   [--probe <mobile|email> [--send-test]] [--roster <people.csv|roster.xlsx|folder>]`:
  * checks a deployment against the real Feishu with the real credentials, one line each with a fix,
  * and prints the URLs and names to enter in the developer console. Sends nothing to anyone, except
  * the one test message `--send-test` asks for.
  * `npm run doctor -- --whois <mobile|email>`: the open_id of that person (for ADMIN_OPEN_IDS);
  * `npm run doctor -- --chats`: the group chats the bot is in, with their chat_ids (for DIGEST_CHAT_ID).
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
+import { isWorkbookFile, rosterSheets } from "../src/roster/workbook.ts";
 import { botChats, formatLine, rosterProbesFromCsv, runDoctor, subscriptionLines, whois, type RosterProbe } from "./lib/doctor-checks.ts";
 
 const { values } = parseArgs({
@@ -42,14 +43,25 @@ function readVars(path: string): Record<string, string> {
   return vars;
 }
 
-/** people.csv (or 人员.csv) of a roster folder, or the CSV file given. */
-function readRoster(path: string): RosterProbe[] {
-  const file = existsSync(path) && statSync(path).isDirectory() ? ["people.csv", "人员.csv"].map((name) => join(path, name)).find((p) => existsSync(p)) : path;
-  if (!file || !existsSync(file) || !file.toLowerCase().endsWith(".csv")) {
-    console.error(`--roster: ${path} is not a people.csv or a folder holding one (for a workbook, save its 人员 sheet as CSV).`);
+/**
+ * The people of a roster: people.csv (or 人员.csv) of a folder, the CSV file given, or the people sheet
+ * (people / 人员) of a workbook given or of the .xlsx files in a folder.
+ */
+async function readRoster(path: string): Promise<RosterProbe[]> {
+  const folder = existsSync(path) && statSync(path).isDirectory();
+  const csv = folder ? ["people.csv", "人员.csv"].map((name) => join(path, name)).find((p) => existsSync(p)) : path.toLowerCase().endsWith(".csv") ? path : undefined;
+  if (csv && existsSync(csv)) return rosterProbesFromCsv(readFileSync(csv, "utf8"));
+  const workbooks = folder ? readdirSync(path).filter((name) => isWorkbookFile(name) && !name.startsWith("~$")).map((name) => join(path, name)) : isWorkbookFile(path) && existsSync(path) ? [path] : [];
+  const people: RosterProbe[] = [];
+  for (const file of workbooks) {
+    const { sheets } = await rosterSheets(readFileSync(file), basename(file));
+    for (const sheet of sheets) if (sheet.kind === "people") people.push(...rosterProbesFromCsv(sheet.text));
+  }
+  if (workbooks.length === 0) {
+    console.error(`--roster: ${path} is not a people.csv, a roster workbook (.xlsx) or a folder holding one.`);
     process.exit(2);
   }
-  return rosterProbesFromCsv(readFileSync(file, "utf8"));
+  return people;
 }
 
 const vars = readVars(values.env!);
@@ -67,7 +79,7 @@ const options = {
     .filter(Boolean),
   probe: values.probe,
   sendTest: values["send-test"],
-  rosterPeople: values.roster ? readRoster(values.roster) : undefined,
+  rosterPeople: values.roster ? await readRoster(values.roster) : undefined,
   workerUrl: values.url,
 };
 if (!options.appId || !options.appSecret) {

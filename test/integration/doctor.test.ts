@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botChats, rosterProbesFromCsv, runDoctor, whois, type DoctorOptions } from "../../scripts/lib/doctor-checks.ts";
+import { rosterTemplateSheets } from "../../src/xlsx/roster-template.ts";
+import { writeWorkbook } from "../../src/xlsx/workbook.ts";
 import { ENCRYPT_KEY, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
 
 /** `npm run doctor` against the fake Feishu and the Worker on workerd: every line a deployer would read. */
@@ -188,6 +190,14 @@ describe("npm run doctor", () => {
       });
       expect(who.stdout).toMatch(/^✓ whois\s+ou_wang\n {4}fix: .*npx wrangler secret put ADMIN_OPEN_IDS/m);
       expect(who.status).toBe(0);
+
+      // a roster workbook: its people sheet (人员), here the template's example person (13800000001, the operator)
+      const book = join(dir, "roster.xlsx");
+      writeFileSync(book, await writeWorkbook(rosterTemplateSheets("zh")));
+      const fromBook = await new Promise<{ stdout: string }>((resolve) => {
+        execFile(process.execPath, ["scripts/doctor.ts", "--env", vars, "--roster", book], { encoding: "utf8", timeout: 60_000 }, (_error, stdout) => resolve({ stdout }));
+      });
+      expect(fromBook.stdout).toMatch(/^✓ contact range \(通讯录权限范围\)\s+1 of 1 roster people resolve$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
