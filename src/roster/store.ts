@@ -136,7 +136,7 @@ const STORED_IN_SCOPE: Record<RosterKind, { sql: string; params: number }> = {
 
 /**
  * The upserts as (sql, params) pairs: one statement per chunk of rows, whatever the roster size. With the scope of
- * an office below the top, each statement carries the store's guard (STORED_IN_SCOPE) and two more parameters.
+ * an office below the top, each statement carries the store's guard (STORED_IN_SCOPE) and the parameters it reads.
  */
 export function rosterUpserts(kind: RosterKind, rows: RosterRow[], nowMs: number, maxChunkBytes?: number, scope?: OfficeScope): { sql: string; params: [number, string, ...(string | null)[]] }[] {
   const guard = scope && scope.districts !== null ? STORED_IN_SCOPE[kind] : null;
