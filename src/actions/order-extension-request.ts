@@ -1,6 +1,6 @@
 /** 申请延期: the extension form on the order card; every manager gets an approve / deny card. */
 import { notifyPeople } from "../usecases/orders.ts";
-import { managersWithOpenId } from "../db/people.ts";
+import { managersInChain } from "../db/people.ts";
 import { checkDueDate, datePart, MAX_NOTE_TEXT } from "../domain/orders.ts";
 import { localDate, parseDate } from "../domain/time.ts";
 import { extensionDecisionCard } from "../feishu/cards/order-card.ts";
@@ -44,7 +44,7 @@ export const orderExtensionRequest: CardActionHandler = {
       d1.prepare(INSERT_REQUEST_SQL).bind(order.id, actor.code, requested, reason, nowMs, ordinal - 1),
       d1.prepare(REQUEST_EVENT_SQL).bind(order.id, nowMs, actor.code, `${order.dueDate} → ${requested}：${reason}`, ordinal, requested, reason),
     );
-    notifyPeople(ctx, await managersWithOpenId(ctx.db, { level: order.zoneLevel, district: order.zoneDistrict }), (p) => `order:${order.number}:extension:${ordinal}:${p.code}`, (pt) =>
+    notifyPeople(ctx, await managersInChain(ctx.db, { zone: { level: order.zoneLevel, district: order.zoneDistrict } }), (p) => `order:${order.number}:extension:${ordinal}:${p.code}`, (pt) =>
       extensionDecisionCard(pt, order, { ordinal, requesterName: actor.name, requestedDue: requested, reason }, { today, timeZone }),
     );
     return toast("success", t.orders.extensionRequestedToast);

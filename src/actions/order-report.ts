@@ -30,7 +30,7 @@ export const orderReport: CardActionHandler = {
     const timeZone = ctx.config.TIMEZONE;
     const today = localDate(ctx.nowMs, timeZone);
     const reported = { ...order, status: "reported" as const };
-    notifyChange(ctx, order, await issuerOrManagers(ctx, order.issuedBy, { level: order.zoneLevel, district: order.zoneDistrict }), (pt) =>
+    notifyChange(ctx, order, await issuerOrManagers(ctx, order.issuedBy, { zone: { level: order.zoneLevel, district: order.zoneDistrict } }), (pt) =>
       orderCard(pt, reported, {
         today,
         timeZone,

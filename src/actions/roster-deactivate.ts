@@ -1,9 +1,6 @@
 /** The confirm / keep buttons of a people.csv import that leaves people out (events/roster-file.ts). */
-import { findPendingImport } from "../db/roster-imports.ts";
-import { OFFICES_SQL } from "../db/offices.ts";
-import { EXISTING_QUERIES } from "../roster/store.ts";
-import { topAdmins, type StoredPerson } from "../roster/review.ts";
-import type { Office } from "../domain/offices.ts";
+import { findPendingImport, loadStoredRoster } from "../db/roster-imports.ts";
+import { personInScope, topAdmins } from "../roster/review.ts";
 import { ROSTER_DEACTIVATE_ACTION } from "../feishu/cards/roster-card.ts";
 import { noteCard } from "../feishu/cards/order-card.ts";
 import { toast } from "./order-common.ts";
@@ -36,8 +33,11 @@ export const rosterDeactivate: CardActionHandler = {
     const { d1, nowMs } = ctx;
     const confirm = decision === "confirm";
     if (confirm) {
-      const [peopleRows, officeRows] = await d1.batch([d1.prepare(EXISTING_QUERIES.people), d1.prepare(OFFICES_SQL)]);
-      const admins = topAdmins(peopleRows!.results as unknown as StoredPerson[], [], new Set(codes), officeRows!.results as unknown as Office[]);
+      const roster = await loadStoredRoster(d1);
+      // checked again now, against the roster as it is: nobody outside the confirming admin's scope (a higher office's person, one moved away since)
+      const outside = codes.map((code) => roster.people.get(code)).filter((person) => person && !personInScope(actor.scope, person, roster));
+      if (outside.length > 0) return toast("error", t.offices.deactivateOutOfScope(outside.map((person) => `${person!.name}（${person!.code}）`).join(t.common.and)));
+      const admins = topAdmins([...roster.people.values()], [], new Set(codes), roster.offices);
       if (admins.before.length > 0 && admins.after.length === 0)
         return toast("error", t.offices.lastTopAdmin(admins.before.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and)));
     }

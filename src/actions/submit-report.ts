@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Services } from "../commands/types.ts";
 import { issueOrders } from "../usecases/orders.ts";
-import { isManager, managersWithOpenId, type Actor } from "../db/people.ts";
+import { isManager, managersInChain, type Actor } from "../db/people.ts";
 import {
   digestSent,
   editReportStatements,
@@ -283,7 +283,7 @@ async function queueProblems(
   }
   const serious = problems.map((p, i) => ({ p, n: input.already + i + 1 })).filter(({ p }) => p.severity === "serious");
   if (serious.length) {
-    const managers = await managersWithOpenId(services.db);
+    const managers = await managersInChain(services.db, { schoolCode: input.schoolCode });
     for (const manager of managers) {
       const mt = messages(manager.lang);
       for (const { p, n } of serious) services.uow.send(seriousAlert(mt, manager.code, manager.openId!, input, p, n));

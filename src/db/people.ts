@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { scopeOf, WHOLE_SCOPE, zoneInScope, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
+import { inChainOfZone, scopeOf, WHOLE_SCOPE, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
 import { loadOffices } from "./offices.ts";
 import { people, schools, zones, type Role } from "./schema.ts";
 
@@ -87,17 +87,45 @@ export async function zoneByCode(db: Db, code: string): Promise<Zone | undefined
   return db.query.zones.findFirst({ where: eq(zones.code, code) });
 }
 
-/** Active managers and admins who can receive messages; with `zone`, only those whose office scope holds it. */
-export async function managersWithOpenId(db: Db, zone?: ZoneLike): Promise<Person[]> {
-  const managers = await db
+/** Active managers and admins who can receive messages, whatever their office (callers sort them by scope). */
+export async function managersWithOpenId(db: Db): Promise<Person[]> {
+  return db
     .select()
     .from(people)
     .where(and(inArray(people.role, ["manager", "admin"]), eq(people.active, true)))
     .then((rows) => rows.filter((p) => p.openId));
-  if (!zone) return managers;
-  const offices = await loadOffices(db);
-  if (offices.length === 0) return managers;
-  return managers.filter((manager) => zoneInScope(scopeOf(offices, manager.officeCode), zone));
+}
+
+/** A school (by code) or a zone, for `managersInChain`. */
+export type ChainOf = { zone: ZoneLike } | { schoolCode: string };
+
+/**
+ * "Managers in the chain of office X": the active managers and admins with an open_id of the office that owns the
+ * zone (or the school's zone) and of the offices above it; never a sibling's or another district's. An unknown
+ * school counts as the top office's. Every alert about a school finds its managers here.
+ */
+export async function managersInChain(db: Db, of: ChainOf): Promise<Person[]> {
+  const [managers, offices, zone] = await Promise.all([managersWithOpenId(db), loadOffices(db), "zone" in of ? of.zone : zoneOfSchool(db, of.schoolCode)]);
+  return managers.filter((manager) => inChainOfZone(offices, manager.officeCode, zone));
+}
+
+/** `managersInChain` for many items at once: each manager with the items whose zone has them in its chain (managers with none left out). */
+export async function managersInChainOfEach<T>(db: Db, items: readonly T[], zoneOf: (item: T) => ZoneLike): Promise<{ manager: Person; items: T[] }[]> {
+  if (items.length === 0) return [];
+  const [managers, offices] = await Promise.all([managersWithOpenId(db), loadOffices(db)]);
+  return managers
+    .map((manager) => ({ manager, items: items.filter((item) => inChainOfZone(offices, manager.officeCode, zoneOf(item))) }))
+    .filter((entry) => entry.items.length > 0);
+}
+
+async function zoneOfSchool(db: Db, schoolCode: string): Promise<ZoneLike> {
+  const [row] = await db
+    .select({ level: zones.level, district: zones.district })
+    .from(schools)
+    .innerJoin(zones, eq(zones.code, schools.zoneCode))
+    .where(eq(schools.code, schoolCode))
+    .limit(1);
+  return row ? { level: row.level as ZoneLike["level"], district: row.district ?? "" } : { level: "city", district: "" };
 }
 
 /** Code and name of every active school, for matching what users type (one query). */

@@ -1,4 +1,8 @@
 /** The roster import log and the deactivations waiting for an admin's confirmation. */
+import type { Office, ZoneLike } from "../domain/offices.ts";
+import type { StoredRoster, StoredPerson } from "../roster/review.ts";
+import { OFFICES_SQL } from "./offices.ts";
+import { EXISTING_QUERIES } from "../roster/store.ts";
 
 export interface ImportRecord {
   at: number;
@@ -79,4 +83,20 @@ export async function importLog(d1: D1Database, limit: number): Promise<ImportLo
     .bind(limit)
     .all<ImportLogRow>();
   return results;
+}
+
+/** What the roster holds now, for re-checking a decision against it: offices, zones, schools' zones and people (one batch). */
+export async function loadStoredRoster(d1: D1Database): Promise<StoredRoster> {
+  const [officeRows, zoneRows, schoolRows, peopleRows] = await d1.batch([
+    d1.prepare(OFFICES_SQL),
+    d1.prepare("SELECT code, level, district FROM zones"),
+    d1.prepare("SELECT code, zone_code AS zoneCode FROM schools"),
+    d1.prepare(EXISTING_QUERIES.people),
+  ]);
+  return {
+    offices: officeRows!.results as unknown as Office[],
+    zones: new Map((zoneRows!.results as unknown as (ZoneLike & { code: string })[]).map((zone) => [zone.code, { level: zone.level, district: zone.district }])),
+    schoolZones: new Map((schoolRows!.results as { code: string; zoneCode: string }[]).map((school) => [school.code, school.zoneCode])),
+    people: new Map((peopleRows!.results as unknown as StoredPerson[]).map((person) => [person.code, person])),
+  };
 }

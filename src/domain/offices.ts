@@ -86,6 +86,33 @@ export function officeOfZone(offices: readonly Office[], zone: ZoneLike): Office
   return topOffice(offices);
 }
 
+/** The office and every office above it, nearest first (cycles are cut: each office is visited once). */
+export function officeChain(offices: readonly Office[], code: string): Office[] {
+  const byCode = new Map(offices.map((office) => [office.code, office]));
+  const chain: Office[] = [];
+  const seen = new Set<string>();
+  let at = byCode.get(code);
+  while (at && !seen.has(at.code)) {
+    seen.add(at.code);
+    chain.push(at);
+    at = at.parentCode ? byCode.get(at.parentCode) : undefined;
+  }
+  return chain;
+}
+
+/**
+ * Does a manager of `managerOfficeCode` (empty or unknown: the top office) sit in the chain of the office that
+ * owns `zone`: that office or one above it, never a sibling or another district's? Everyone does without offices.
+ * The one rule for who hears about a school (serious problems, escalations, rectifications to verify).
+ */
+export function inChainOfZone(offices: readonly Office[], managerOfficeCode: string | null, zone: ZoneLike): boolean {
+  const top = topOffice(offices);
+  if (!top) return true;
+  const own = offices.find((office) => office.code === managerOfficeCode) ?? top;
+  const owner = officeOfZone(offices, zone) ?? top;
+  return officeChain(offices, owner.code).some((office) => office.code === own.code);
+}
+
 /** The offices right below the top one, for the city digest's per-district rows. */
 export function districtOffices(offices: readonly Office[]): Office[] {
   const top = topOffice(offices);

@@ -9,7 +9,7 @@ import { MAX_FILE_BYTES, parseRoster, rosterKindOf, type PersonRow } from "../ro
 import { parseCalendarCsv } from "../domain/calendar.ts";
 import { insertPeriods } from "../commands/calendar.ts";
 import { buildRosterContext, CONTEXT_QUERIES, diffRoster, EXISTING_QUERIES, rosterUpserts } from "../roster/store.ts";
-import { removedPeople, rowsOutOfScope, topAdmins, type ScopeLookup, type StoredPerson } from "../roster/review.ts";
+import { removedPeople, reviewScope, scopeRefusalText, topAdmins, type ScopeLookup, type StoredPerson } from "../roster/review.ts";
 import { sha256Hex } from "../feishu/crypto.ts";
 import { OFFICES_SQL } from "../db/offices.ts";
 import type { Office, ZoneLike } from "../domain/offices.ts";
@@ -129,11 +129,12 @@ export async function importRosterFile(
     zones: new Map((zoneInfoRows!.results as unknown as (ZoneLike & { code: string })[]).map((zone) => [zone.code, zone])),
     schoolZones: new Map((schoolZoneRows!.results as { code: string; zoneCode: string }[]).map((school) => [school.code, school.zoneCode])),
   };
+  const stored = peopleRows!.results as unknown as StoredPerson[];
   if (parsed.errors.length === 0) {
-    // An office's admin imports only the rows of its own office and the offices below it.
+    // An office's admin imports only rows of its own office and those below, as stored and as changed (roster/review.ts).
     const lines = dataLines(text);
-    for (const index of rowsOutOfScope(parsed, actor.scope, lookup)) {
-      parsed.errors.push({ line: lines[index] ?? index + 2, reason: `${parsed.rows[index]!.code}：${t.offices.rowOutOfScope}` });
+    for (const { index, refusal } of reviewScope(parsed, actor.scope, { ...lookup, people: new Map(stored.map((p) => [p.code, p])) }, lookup)) {
+      parsed.errors.push({ line: lines[index] ?? index + 2, reason: scopeRefusalText(t, refusal) });
     }
   }
   if (parsed.errors.length > 0) {
@@ -147,7 +148,6 @@ export async function importRosterFile(
   const notes: string[] = [];
   let removed: StoredPerson[] = [];
   if (parsed.kind === "people") {
-    const stored = peopleRows!.results as unknown as StoredPerson[];
     removed = removedPeople(parsed.rows, stored, actor.scope, lookup);
     // the file's own changes (roles, offices) must leave an admin; removals are checked again when confirmed
     const admins = topAdmins(stored, parsed.rows, new Set(), offices);
@@ -162,7 +162,7 @@ export async function importRosterFile(
     if (missing.length) notes.push(t.roster.pendingSchools(missing.slice(0, 10).join(t.common.and) + (missing.length > 10 ? "…" : "")));
   }
   const diff = diffRoster(parsed, existing);
-  for (const upsert of rosterUpserts(kind, [...diff.added, ...diff.updated], services.nowMs)) {
+  for (const upsert of rosterUpserts(kind, [...diff.added, ...diff.updated], services.nowMs, undefined, actor.scope)) {
     services.uow.write(d1.prepare(upsert.sql).bind(...upsert.params));
   }
   const hash = await sha256Hex(new Uint8Array(bytes));

@@ -7,7 +7,7 @@ import { textContent, type Card } from "../feishu/cards/kit.ts";
 import { deactivationCard } from "../feishu/cards/roster-card.ts";
 import { FileTooLargeError } from "../feishu/client.ts";
 import { sha256Hex } from "../feishu/crypto.ts";
-import { removedPeople, rowsOutOfScope, topAdmins, type ScopeLookup, type StoredPerson } from "../roster/review.ts";
+import { removedPeople, reviewScope, scopeRefusalText, topAdmins, type ScopeLookup, type StoredPerson, type StoredRoster } from "../roster/review.ts";
 import type { Messages } from "../i18n/index.ts";
 import { logger } from "../log.ts";
 import { parseRosterFiles } from "../roster/batch.ts";
@@ -93,10 +93,17 @@ export async function importRosterWorkbook(
     },
     t,
   );
-  // the scope of every row is judged against the database and the sheets before it
-  let offices = officeRows!.results as unknown as Office[];
-  const zones = new Map((zoneInfoRows!.results as unknown as (ZoneLike & { code: string })[]).map((zone) => [zone.code, zone as ZoneLike]));
-  const schoolZones = new Map((schoolZoneRows!.results as { code: string; zoneCode: string }[]).map((school) => [school.code, school.zoneCode]));
+  // the scope of every row is judged as stored (the database) and as changed (the database and the sheets before it)
+  const storedPeople = peopleRows!.results as unknown as StoredPerson[];
+  const stored: StoredRoster = {
+    offices: officeRows!.results as unknown as Office[],
+    zones: new Map((zoneInfoRows!.results as unknown as (ZoneLike & { code: string })[]).map((zone) => [zone.code, zone as ZoneLike])),
+    schoolZones: new Map((schoolZoneRows!.results as { code: string; zoneCode: string }[]).map((school) => [school.code, school.zoneCode])),
+    people: new Map(storedPeople.map((person) => [person.code, person])),
+  };
+  let offices = stored.offices;
+  const zones = new Map(stored.zones);
+  const schoolZones = new Map(stored.schoolZones);
   for (const { parsed: sheet } of parsed) {
     if (sheet.kind === "offices") offices = sheet.rows as unknown as Office[];
     if (sheet.kind === "zones") for (const zone of sheet.rows) zones.set(zone.code, zone as unknown as ZoneLike);
@@ -104,11 +111,11 @@ export async function importRosterWorkbook(
   }
   const lookup: ScopeLookup = { offices, zones, schoolZones };
   if (errors.length === 0) {
-    // An office's admin imports only the rows of its own office and the offices below it.
+    // An office's admin imports only rows of its own office and those below, as stored and as changed (roster/review.ts).
     for (const { label, parsed: sheet } of parsed) {
       const lines = dataLines(label.text);
-      for (const index of rowsOutOfScope(sheet, actor.scope, lookup)) {
-        errors.push({ line: lines[index] ?? index + 2, reason: `${sheet.rows[index]!.code}：${t.offices.rowOutOfScope}`, label });
+      for (const { index, refusal } of reviewScope(sheet, actor.scope, stored, lookup)) {
+        errors.push({ line: lines[index] ?? index + 2, reason: scopeRefusalText(t, refusal), label });
       }
     }
   }
@@ -127,9 +134,9 @@ export async function importRosterWorkbook(
     const notes: string[] = [];
     let removed: StoredPerson[] = [];
     if (sheet.kind === "people") {
-      const stored = peopleRows!.results as unknown as StoredPerson[];
-      removed = removedPeople(sheet.rows, stored, actor.scope, lookup);
-      const admins = topAdmins(stored, sheet.rows, new Set(), offices);
+      // only people in the importer's scope as stored are offered for deactivation
+      removed = removedPeople(sheet.rows, storedPeople, actor.scope, stored);
+      const admins = topAdmins(storedPeople, sheet.rows, new Set(), offices);
       if (admins.before.length > 0 && admins.after.length === 0) {
         reply(t.offices.lastTopAdmin(admins.before.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and)));
         return "refused_last_admin";
@@ -142,7 +149,7 @@ export async function importRosterWorkbook(
       if (missing.length) notes.push(t.roster.pendingSchools(missing.slice(0, 10).join(t.common.and) + (missing.length > 10 ? "…" : "")));
     }
     const diff = diffRoster(sheet, existing);
-    for (const upsert of rosterUpserts(kind, [...diff.added, ...diff.updated], services.nowMs)) services.uow.write(d1.prepare(upsert.sql).bind(...upsert.params));
+    for (const upsert of rosterUpserts(kind, [...diff.added, ...diff.updated], services.nowMs, undefined, actor.scope)) services.uow.write(d1.prepare(upsert.sql).bind(...upsert.params));
     if (removed.length) pendingCodes = removed.map((person) => person.code);
     services.uow.write(
       recordImport(d1, {

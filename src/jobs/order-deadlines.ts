@@ -13,7 +13,7 @@
 import { chunkForJson } from "../db/client.ts";
 import { recipientsOf, SYSTEM_ACTOR, type OrderRecord } from "../db/orders.ts";
 import { notifyPeople } from "../usecases/orders.ts";
-import { managersWithOpenId } from "../db/people.ts";
+import { managersInChainOfEach } from "../db/people.ts";
 import { daysOverdue, ESCALATION_DAYS, needsReminder, REMINDER_DAYS } from "../domain/orders.ts";
 import { addDays, daysBetween, localDate } from "../domain/time.ts";
 import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
@@ -34,15 +34,17 @@ const CANDIDATES_SQL = `SELECT o.id, o.number, o.kind, o.school_code AS schoolCo
   o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
   o.reminded_for_due AS remindedForDue,
   EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'overdue' AND json_extract(e.data, '$.dueDate') = o.due_date) AS overdueNoted,
-  EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'escalated' AND json_extract(e.data, '$.dueDate') = o.due_date) AS escalationNoted
-FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by
+  EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'escalated' AND json_extract(e.data, '$.dueDate') = o.due_date) AS escalationNoted,
+  COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
+FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by LEFT JOIN zones z ON z.code = s.zone_code
 WHERE o.status IN ('issued', 'acknowledged', 'reported') AND o.due_date <= ?1
 ORDER BY o.due_date, o.id`;
 
 const REFRESH_SQL = `SELECT o.id, o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.text,
   o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
-  o.reminded_for_due AS remindedForDue, 0 AS overdueNoted, 0 AS escalationNoted
-FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by
+  o.reminded_for_due AS remindedForDue, 0 AS overdueNoted, 0 AS escalationNoted,
+  COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
+FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by LEFT JOIN zones z ON z.code = s.zone_code
 WHERE o.status IN ('issued', 'acknowledged')
   AND MAX(o.issued_at, COALESCE((SELECT MAX(e.at) FROM order_events e WHERE e.order_id = o.id AND e.action IN (SELECT value FROM json_each(?2))), 0)) <= ?1
 ORDER BY o.due_date, o.id`;
@@ -99,13 +101,12 @@ export const orderDeadlines: Job = {
     }
 
     events(escalate, "escalated");
-    if (escalate.length > 0) {
-      notifyPeople(services, await managersWithOpenId(services.db), (p) => `orders:escalation:${today}:${p.code}`, (t) => {
-        const lines = escalate.slice(0, MAX_LISTED).map(
-          (o) => `- **${o.number}** ${escapeMarkdown(o.schoolName)} · ${o.dueDate}${t.orders.overdueTag(daysOverdue(o, today))}`,
-        );
-        if (escalate.length > MAX_LISTED) lines.push(`- …（+${escalate.length - MAX_LISTED}）`);
-        return card({ title: t.orders.escalationTitle(today), template: "red", elements: [markdown(t.orders.escalationIntro(escalate.length)), markdown(lines.join("\n"))] });
+    // each manager hears of the orders of their office's chain only (the school's office and those above it)
+    for (const { manager, items } of await managersInChainOfEach(services.db, escalate, (o) => ({ level: o.zoneLevel, district: o.zoneDistrict }))) {
+      notifyPeople(services, [manager], (p) => `orders:escalation:${today}:${p.code}`, (t) => {
+        const lines = items.slice(0, MAX_LISTED).map((o) => `- **${o.number}** ${escapeMarkdown(o.schoolName)} · ${o.dueDate}${t.orders.overdueTag(daysOverdue(o, today))}`);
+        if (items.length > MAX_LISTED) lines.push(`- …（+${items.length - MAX_LISTED}）`);
+        return card({ title: t.orders.escalationTitle(today), template: "red", elements: [markdown(t.orders.escalationIntro(items.length)), markdown(lines.join("\n"))] });
       });
     }
     return `reminded=${remind.length} overdue=${overdue.length} escalated=${escalate.length} refreshed=${refresh.length}`;

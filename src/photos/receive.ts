@@ -187,7 +187,7 @@ async function answerForPlace(
     if (!order) return;
     const timeZone = services.config.TIMEZONE;
     const today = localDate(services.nowMs, timeZone);
-    const verifiers = await issuerOrManagers(services, order.issuedBy);
+    const verifiers = await issuerOrManagers(services, order.issuedBy, { zone: { level: order.zoneLevel, district: order.zoneDistrict } });
     notifyPeople(
       services,
       verifiers,

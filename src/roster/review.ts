@@ -1,5 +1,6 @@
 import type { Role } from "../db/schema.ts";
-import { topOffice, zoneInScope, type Office, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
+import type { Messages } from "../i18n/index.ts";
+import { officeOfZone, topOffice, zoneInScope, type Office, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
 import type { ParsedRoster, PersonRow } from "./parse.ts";
 
 /**
@@ -54,6 +55,87 @@ export function rowsOutOfScope(parsed: ParsedRoster, scope: OfficeScope, lookup:
     if (!ok) out.push(index);
   });
   return out;
+}
+
+/** What the database holds before an import: the scope lookup, and the people by code. */
+export interface StoredRoster extends ScopeLookup {
+  people: ReadonlyMap<string, StoredPerson>;
+}
+
+export type ScopeRefusal =
+  /** the row, as the file would leave it, is outside the importer's scope */
+  | { kind: "out_of_scope"; code: string }
+  /** the code exists and belongs, as stored, to an office outside the importer's scope */
+  | { kind: "owned_elsewhere"; what: "zone" | "school" | "person"; code: string; owner: string; importer: string }
+  /** the row would move from one office to another: only the top office's admins move zones or people between offices */
+  | { kind: "move_not_top"; what: "zone" | "school" | "person"; code: string; from: string; to: string; top: string };
+
+type Owned = { what: "zone" | "school" | "person"; code: string; owner: Office | null; inScope: boolean };
+
+/** The office a person belongs to: managers and admins by office (none or unknown: the top office), supervisors by zone, contacts by school. */
+function officeOfPerson(person: Pick<PersonRow, "role" | "zoneCode" | "schoolCode" | "officeCode">, lookup: ScopeLookup): Office | null {
+  const top = topOffice(lookup.offices);
+  if (person.role === "manager" || person.role === "admin") return lookup.offices.find((o) => o.code === person.officeCode) ?? top;
+  const zoneCode = person.role === "school_contact" ? lookup.schoolZones.get(person.schoolCode ?? "") : person.zoneCode;
+  const zone = zoneCode ? lookup.zones.get(zoneCode) : undefined;
+  return zone ? officeOfZone(lookup.offices, zone) : top;
+}
+
+function ownedByZone(what: "zone" | "school", code: string, zone: ZoneLike | undefined, scope: OfficeScope, lookup: ScopeLookup): Owned {
+  return { what, code, owner: zone ? officeOfZone(lookup.offices, zone) : topOffice(lookup.offices), inScope: !!zone && zoneInScope(scope, zone) };
+}
+
+/**
+ * The scope review of a roster file, before anything is stored. A row whose code exists must be in the importer's
+ * scope as stored (a code another office owns is refused, naming both offices) and as the file changes it; a new
+ * row as the file gives it. Only the top office's admins move a zone, a school or a person from one office to
+ * another. `stored` is the database; `changed` the lookup with the file (and the sheets before it) applied.
+ * Returns each refused row's index with the reason.
+ */
+export function reviewScope(parsed: ParsedRoster, scope: OfficeScope, stored: StoredRoster, changed: ScopeLookup): { index: number; refusal: ScopeRefusal }[] {
+  if (scope.districts === null) return [];
+  const importer = scope.office?.name ?? "";
+  const top = topOffice(stored.offices);
+  const out: { index: number; refusal: ScopeRefusal }[] = [];
+  parsed.rows.forEach((row, index) => {
+    const code = row.code;
+    if (parsed.kind === "offices") {
+      out.push({ index, refusal: { kind: "out_of_scope", code } });
+      return;
+    }
+    let before: Owned | null = null;
+    let after: Owned;
+    if (parsed.kind === "zones") {
+      const zone = stored.zones.get(code);
+      if (zone) before = ownedByZone("zone", code, zone, scope, stored);
+      after = ownedByZone("zone", code, row as ZoneLike, scope, changed);
+    } else if (parsed.kind === "schools") {
+      const zoneCode = stored.schoolZones.get(code);
+      if (zoneCode !== undefined) before = ownedByZone("school", code, stored.zones.get(zoneCode), scope, stored);
+      after = ownedByZone("school", code, changed.zones.get((row as { zoneCode: string }).zoneCode), scope, changed);
+    } else {
+      const person = stored.people.get(code);
+      if (person) before = { what: "person", code, owner: officeOfPerson(person, stored), inScope: personInScope(scope, person, stored) };
+      after = { what: "person", code, owner: officeOfPerson(row as PersonRow, changed), inScope: personInScope(scope, row as PersonRow, changed) };
+    }
+    if (before && !before.inScope) {
+      out.push({ index, refusal: { kind: "owned_elsewhere", what: before.what, code, owner: before.owner?.name ?? "", importer } });
+    } else if (!after.inScope) {
+      out.push({ index, refusal: { kind: "out_of_scope", code } });
+    } else if (before && before.owner?.code !== after.owner?.code) {
+      out.push({ index, refusal: { kind: "move_not_top", what: after.what, code, from: before.owner?.name ?? "", to: after.owner?.name ?? "", top: top?.name ?? "" } });
+    }
+  });
+  return out;
+}
+
+/** A refusal as the reason of a row error (the caller adds the file and line). */
+export function scopeRefusalText(t: Messages, refusal: ScopeRefusal): string {
+  const o = t.offices;
+  if (refusal.kind === "out_of_scope") return `${refusal.code}：${o.rowOutOfScope}`;
+  const what = o.scopeWhat[refusal.what] ?? refusal.what;
+  if (refusal.kind === "owned_elsewhere") return o.rowOwnedElsewhere(what, refusal.code, refusal.owner, refusal.importer);
+  return o.rowMoveNotTop(what, refusal.code, refusal.from, refusal.to, refusal.top);
 }
 
 /** Active people in the importer's scope whom the file no longer lists. */

@@ -1,4 +1,5 @@
 import { chunkForJson } from "../db/client.ts";
+import { scopeParam, type OfficeScope } from "../domain/offices.ts";
 import type { OfficeRow, ParsedRoster, PersonRow, RosterContext, RosterKind, SchoolRow, ZoneRow } from "./parse.ts";
 
 /**
@@ -109,7 +110,37 @@ ON CONFLICT(code) DO UPDATE SET name = excluded.name, zone_code = excluded.zone_
   visits_per_month = excluded.visits_per_month, active = 1, updated_at = excluded.updated_at`,
 };
 
-/** The upserts as (sql, params) pairs: one statement per chunk of rows, whatever the roster size. */
-export function rosterUpserts(kind: RosterKind, rows: RosterRow[], nowMs: number, maxChunkBytes?: number): { sql: string; params: [number, string] }[] {
-  return chunkForJson(rows, maxChunkBytes).map((chunk) => ({ sql: UPSERT_SQL[kind], params: [nowMs, JSON.stringify(chunk)] as [number, string] }));
+const rowCode = "json_extract(value, '$.code')";
+const zoneIn = (zoneExpr: string) => `${zoneExpr} IN (SELECT code FROM zones WHERE level = 'district' AND district IN (SELECT value FROM json_each(?3)))`;
+
+/**
+ * The store's own guard for an office's (not the top office's) import, ?3 the scope's districts as JSON, ?4 the
+ * office's code (people only): a row whose code exists is written only if the stored row is in that scope, so an
+ * upsert can never take over another office's zone, school or person, whatever the review before it. Offices: never.
+ */
+const STORED_IN_SCOPE: Record<RosterKind, { sql: string; params: number }> = {
+  offices: { sql: "false", params: 0 },
+  zones: {
+    sql: `NOT EXISTS (SELECT 1 FROM zones z WHERE z.code = ${rowCode} AND NOT COALESCE(z.level = 'district' AND z.district IN (SELECT value FROM json_each(?3)), 0))`,
+    params: 1,
+  },
+  schools: { sql: `NOT EXISTS (SELECT 1 FROM schools s WHERE s.code = ${rowCode} AND NOT COALESCE(${zoneIn("s.zone_code")}, 0))`, params: 1 },
+  people: {
+    sql: `NOT EXISTS (SELECT 1 FROM people p LEFT JOIN schools s ON s.code = p.school_code LEFT JOIN offices o ON o.code = p.office_code
+    WHERE p.code = ${rowCode} AND NOT COALESCE(
+      (p.role = 'supervisor' AND ${zoneIn("p.zone_code")}) OR (p.role = 'school_contact' AND ${zoneIn("s.zone_code")})
+      OR (p.role IN ('manager', 'admin') AND (o.district IN (SELECT value FROM json_each(?3)) OR o.code = ?4)), 0))`,
+    params: 2,
+  },
+};
+
+/**
+ * The upserts as (sql, params) pairs: one statement per chunk of rows, whatever the roster size. With the scope of
+ * an office below the top, each statement carries the store's guard (STORED_IN_SCOPE) and the parameters it reads.
+ */
+export function rosterUpserts(kind: RosterKind, rows: RosterRow[], nowMs: number, maxChunkBytes?: number, scope?: OfficeScope): { sql: string; params: [number, string, ...(string | null)[]] }[] {
+  const guard = scope && scope.districts !== null ? STORED_IN_SCOPE[kind] : null;
+  const sql = guard ? UPSERT_SQL[kind].replace("FROM json_each(?2) WHERE true", `FROM json_each(?2) WHERE ${guard.sql}`) : UPSERT_SQL[kind];
+  const extra = guard ? [scopeParam(scope!), scope!.office?.code ?? null].slice(0, guard.params) : [];
+  return chunkForJson(rows, maxChunkBytes).map((chunk) => ({ sql, params: [nowMs, JSON.stringify(chunk), ...extra] }));
 }

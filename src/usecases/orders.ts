@@ -18,9 +18,8 @@ import {
   transitionStatements,
   type OrderRecord,
 } from "../db/orders.ts";
-import { managersWithOpenId, type Person } from "../db/people.ts";
+import { managersInChain, type ChainOf, type Person } from "../db/people.ts";
 import type { BatchCondition } from "../delivery/outbox.ts";
-import type { ZoneLike } from "../domain/offices.ts";
 import { formatOrderNumber, type OrderKind, type OrderStatus, type OrderView } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
 import type { Card } from "../feishu/cards/kit.ts";
@@ -167,9 +166,12 @@ export function queueTransition(
   return applied;
 }
 
-/** Who verifies a report: the issuer if a manager on the roster with an open_id; otherwise (a supervisor's rectification item, a bootstrap admin) every manager. */
-export async function issuerOrManagers(services: Pick<Services, "db">, issuedBy: string, zone?: ZoneLike): Promise<Person[]> {
-  const managers = await managersWithOpenId(services.db, zone);
+/**
+ * Who verifies a report: the issuer if a manager in the chain of the school's office with an open_id; otherwise (a
+ * supervisor's rectification item, a bootstrap admin, an issuer since moved away) every manager in that chain.
+ */
+export async function issuerOrManagers(services: Pick<Services, "db">, issuedBy: string, of: ChainOf): Promise<Person[]> {
+  const managers = await managersInChain(services.db, of);
   const issuer = managers.filter((person) => person.code === issuedBy);
   return issuer.length > 0 ? issuer : managers;
 }

@@ -27,4 +27,9 @@ export const offices: typeof zh = {
   logRow: (at: string, who: string, file: string, hash: string, added: number, updated: number, deactivated: number, status: string) =>
     `- ${at} · ${who} · ${file} (${hash}) · added ${added} · changed ${updated} · deactivated ${deactivated}${status ? ` · ${status}` : ""}`,
   logStatuses: { done: "", pending: "awaiting confirmation", confirmed: "deactivation confirmed", discarded: "not deactivated" },
+  scopeWhat: { zone: "zone", school: "school", person: "person" },
+  rowOwnedElsewhere: (what: string, code: string, owner: string, importer: string) => `${what} ${code} belongs to 〈${owner}〉 and cannot be changed by 〈${importer}〉`,
+  rowMoveNotTop: (what: string, code: string, from: string, to: string, top: string) =>
+    `${what} ${code} would move from 〈${from}〉 to 〈${to}〉: only an administrator of 〈${top}〉 moves things between offices`,
+  deactivateOutOfScope: (names: string) => `${names} are outside your office's scope; nobody was deactivated.`,
 };

@@ -26,4 +26,9 @@ export const offices = {
   logRow: (at: string, who: string, file: string, hash: string, added: number, updated: number, deactivated: number, status: string) =>
     `- ${at} · ${who} · ${file}（${hash}）· 新增 ${added} · 更新 ${updated} · 停用 ${deactivated}${status ? ` · ${status}` : ""}`,
   logStatuses: { done: "", pending: "待确认停用", confirmed: "已确认停用", discarded: "未停用" } as Record<string, string>,
+  scopeWhat: { zone: "责任区", school: "学校", person: "人员" } as Record<string, string>,
+  rowOwnedElsewhere: (what: string, code: string, owner: string, importer: string) => `${what} ${code} 属于〈${owner}〉，不能由〈${importer}〉修改`,
+  rowMoveNotTop: (what: string, code: string, from: string, to: string, top: string) =>
+    `${what} ${code} 将从〈${from}〉调到〈${to}〉：督导室之间的调动只能由〈${top}〉的系统管理员导入`,
+  deactivateOutOfScope: (names: string) => `${names} 不属于您所在督导室的管辖范围，未停用任何人。`,
 };
