@@ -102,7 +102,7 @@ export const orderDeadlines: Job = {
     if (escalate.length > 0) {
       notifyPeople(services, await managersWithOpenId(services.db), (p) => `orders:escalation:${today}:${p.code}`, (t) => {
         const lines = escalate.slice(0, MAX_LISTED).map(
-          (o) => `- **${o.number}** ${escapeMarkdown(o.schoolName)} · ${o.dueDate}${t.orders.overdueTag(daysOverdue(o, today))}`,
+          (o) => `- **${escapeMarkdown(o.number)}** ${escapeMarkdown(o.schoolName)} · ${o.dueDate}${t.orders.overdueTag(daysOverdue(o, today))}`,
         );
         if (escalate.length > MAX_LISTED) lines.push(`- …（+${escalate.length - MAX_LISTED}）`);
         return card({ title: t.orders.escalationTitle(today), template: "red", elements: [markdown(t.orders.escalationIntro(escalate.length)), markdown(lines.join("\n"))] });
