@@ -5,7 +5,8 @@ import { actorOf, senderStatement } from "./db/people.ts";
 import { assertIngressConfigured, ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
 import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
 import { messageReceivedSchema, type CardAnswer, type Envelope } from "./feishu/payloads.ts";
-import { onMessageReceived } from "./events/message-received.ts";
+import { addressedToBot, onMessageReceived, useKey, USE_WINDOW_MS } from "./events/message-received.ts";
+import { countUseStatement } from "./db/usage.ts";
 import { replyMessage } from "./commands/dispatch.ts";
 import { textContent } from "./feishu/cards/kit.ts";
 import { messages } from "./i18n/index.ts";
@@ -122,15 +123,27 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
   }
   const keys = [`event:${envelope.header.event_id}`, `message:${parsed.data.message.message_id}`];
   try {
-    // Who sent it is read in the same batch as the redelivery check: one D1 round trip before the command runs, not two.
+    // Chatter, other bots and group messages that do not @-mention this bot cost no D1 round trip.
+    const addressed = await addressedToBot(services, parsed.data);
+    if (addressed !== true) {
+      logger.info({ ...fields, outcome: addressed, ms: Date.now() - started });
+      return;
+    }
+    // Who sent it and how often they wrote this minute are read in the same batch as the redelivery check:
+    // one D1 round trip before the command runs, not three.
     const openId = parsed.data.sender.sender_id.open_id;
-    const [claimed, person] = await env.DB.batch([claimedStatement(env.DB, keys), senderStatement(env.DB, openId)]);
+    const [claimed, person, used] = await env.DB.batch([
+      claimedStatement(env.DB, keys),
+      senderStatement(env.DB, openId),
+      countUseStatement(env.DB, useKey(openId), nowMs, USE_WINDOW_MS, keys),
+    ]);
     if ((claimed?.results.length ?? 0) > 0) {
       logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
       return;
     }
-    // the actor (a manager's office scope is one more read) only once a command or a file needs it: chatter costs nothing
-    const outcome = await onMessageReceived(services, envelope.event, () => actorOf(services.db, person, openId, services.config.ADMIN_OPEN_IDS));
+    const uses = (used?.results[0] as { count?: number } | undefined)?.count ?? 1;
+    // the actor (a manager's office scope is one more read) only once a command or a file needs it
+    const outcome = await onMessageReceived(services, envelope.event, () => actorOf(services.db, person, openId, services.config.ADMIN_OPEN_IDS), uses);
     // An event we ignore (bad content, chatter, a bot) leaves no trace: no claim, no row.
     if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
       logger.info({ ...fields, outcome, ms: Date.now() - started });

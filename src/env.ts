@@ -17,6 +17,7 @@ export interface Bindings {
   ADMIN_OPEN_IDS?: string;
   TIMEZONE?: string;
   PHOTO_RETENTION_DAYS?: string;
+  COMMANDS_PER_MINUTE?: string;
   VERSION?: string;
 }
 
@@ -74,6 +75,13 @@ const configSchema = z.object({
     .min(1, "PHOTO_RETENTION_DAYS must be at least 1")
     .max(36_500, "PHOTO_RETENTION_DAYS must be at most 36500")
     .default(730),
+  /** messages one person may send the bot in a minute; the next is told to wait, the rest of that minute is not answered */
+  COMMANDS_PER_MINUTE: z.coerce
+    .number({ error: "COMMANDS_PER_MINUTE must be a whole number" })
+    .int("COMMANDS_PER_MINUTE must be a whole number")
+    .min(1, "COMMANDS_PER_MINUTE must be at least 1")
+    .max(10_000, "COMMANDS_PER_MINUTE must be at most 10000")
+    .default(20),
   VERSION: z.string().default("dev"),
 });
 
@@ -101,7 +109,7 @@ const parsed = new WeakMap<object, Config>();
 export function loadConfig(env: Bindings): Config {
   const cached = parsed.get(env);
   if (cached) return cached;
-  const result = configSchema.safeParse({ ...env, FEISHU_BASE_URL: env.FEISHU_BASE_URL || undefined, TIMEZONE: env.TIMEZONE || undefined, PHOTO_RETENTION_DAYS: env.PHOTO_RETENTION_DAYS || undefined });
+  const result = configSchema.safeParse({ ...env, FEISHU_BASE_URL: env.FEISHU_BASE_URL || undefined, TIMEZONE: env.TIMEZONE || undefined, PHOTO_RETENTION_DAYS: env.PHOTO_RETENTION_DAYS || undefined, COMMANDS_PER_MINUTE: env.COMMANDS_PER_MINUTE || undefined });
   if (!result.success) {
     const problems = result.error.issues.map((issue) => issue.message).join("; ");
     throw new ConfigError(`Invalid configuration: ${problems}`);

@@ -214,7 +214,7 @@ export class Simulator {
           chat_type: chat,
           message_type: message.type,
           content: JSON.stringify(content),
-          mentions: chat === "group" && message.type === "text" ? [{ key: "@_user_1", id: { open_id: "ou_bot" }, name: "督学助手" }] : [],
+          mentions: chat === "group" && message.type === "text" ? [{ key: "@_user_1", id: { open_id: this.options.fake.botOpenId }, name: "督学助手" }] : [],
         },
       },
     });

@@ -1,5 +1,5 @@
 import { findActor, type Actor } from "../db/people.ts";
-import type { BatchCondition, OutboundMessage } from "../delivery/outbox.ts";
+import type { BatchCondition, OutboundMessage, Recipient } from "../delivery/outbox.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { messages } from "../i18n/index.ts";
@@ -16,6 +16,11 @@ export function replyMessage(chat: IncomingChat, index: number, content: { text:
     msgType: isCard ? "interactive" : "text",
     content,
   };
+}
+
+/** Where a file answer goes: the asker's direct chat for a private command asked in a group, else the chat it was asked in. */
+export function fileRecipient(chat: IncomingChat): Recipient {
+  return chat.directTo ? { openId: chat.directTo } : { chatId: chat.chatId };
 }
 
 export interface TextMessage {
@@ -62,7 +67,8 @@ export async function dispatchCommand(services: Services, message: TextMessage, 
     replies = 1;
     replyChat = chat;
   }
-  const ctx: CommandContext = { ...services, actor, t, chat, args: parsed.args, argv: parsed.argv, reply };
+  const replyFile: CommandContext["replyFile"] = (key, content) => services.uow.send({ key, to: fileRecipient(chat), msgType: "file", content });
+  const ctx: CommandContext = { ...services, actor, t, chat, args: parsed.args, argv: parsed.argv, reply, replyFile };
   await command.run(ctx);
   return command.name;
 }

@@ -79,23 +79,13 @@ export const exportCsv: Command = {
       const base64 = toBase64(await writeWorkbook([sheet]));
       if (base64.length > MAX_CSV_BYTES) return ctx.reply(textContent(t.exports.tooLarge(rows.length)));
       ctx.reply(textContent(t.exports.sent(kindName, rows.length, from, to)));
-      ctx.uow.send({
-        key: `export:${ctx.chat.messageId}`,
-        to: { chatId: ctx.chat.chatId },
-        msgType: "file",
-        content: { file_name: `${t.exports.fileNames[kind]}_${from}_${to}.xlsx`, xlsx_base64: base64 },
-      });
+      ctx.replyFile(`export:${ctx.chat.messageId}`, { file_name: `${t.exports.fileNames[kind]}_${from}_${to}.xlsx`, xlsx_base64: base64 });
       return;
     }
     const csv = toCsv(t.exports.headers[kind], rows.map((row) => labelled(kind, row, t)));
     if (new TextEncoder().encode(csv).byteLength > MAX_CSV_BYTES) return ctx.reply(textContent(t.exports.tooLarge(rows.length)));
 
     ctx.reply(textContent(t.exports.sent(kindName, rows.length, from, to)));
-    ctx.uow.send({
-      key: `export:${ctx.chat.messageId}`,
-      to: ctx.chat.directTo ? { openId: ctx.chat.directTo } : { chatId: ctx.chat.chatId },
-      msgType: "file",
-      content: { file_name: `${t.exports.fileNames[kind]}_${from}_${to}.csv`, csv },
-    });
+    ctx.replyFile(`export:${ctx.chat.messageId}`, { file_name: `${t.exports.fileNames[kind]}_${from}_${to}.csv`, csv });
   },
 };

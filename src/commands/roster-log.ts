@@ -10,6 +10,7 @@ export const rosterLog: Command = {
   // `roster log` (two words) reaches this through rosterTemplate, which owns the English word `roster`
   name: "roster-log",
   aliases: ["名册记录", "rosterlog"],
+  private: true,
   roles: ["admin"],
   help: (t) => t.offices.logLine,
   async run(ctx) {

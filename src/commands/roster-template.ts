@@ -6,6 +6,7 @@ import { MANAGERS, type Command } from "./types.ts";
 export const rosterTemplate: Command = {
   name: "roster",
   aliases: ["名册模板", "名册", "template"],
+  private: true,
   roles: MANAGERS,
   help: (t) => t.excel.templateLine,
   async run(ctx) {
@@ -21,11 +22,6 @@ export const rosterTemplate: Command = {
     const [{ rosterTemplateSheets }, { toBase64, writeWorkbook }] = await Promise.all([import("../xlsx/roster-template.ts"), import("../xlsx/workbook.ts")]);
     const base64 = toBase64(await writeWorkbook(rosterTemplateSheets(ctx.actor.lang)));
     ctx.reply(textContent(t.excel.templateSent));
-    ctx.uow.send({
-      key: `roster-template:${ctx.chat.messageId}`,
-      to: { chatId: ctx.chat.chatId },
-      msgType: "file",
-      content: { file_name: t.excel.templateFileName, xlsx_base64: base64 },
-    });
+    ctx.replyFile(`roster-template:${ctx.chat.messageId}`, { file_name: t.excel.templateFileName, xlsx_base64: base64 });
   },
 };

@@ -37,6 +37,7 @@ function periodError(t: Messages, error: { error: string; from?: string; spec?: 
 export const stats: Command = {
   name: "stats",
   aliases: ["统计", "督导统计", "statistics"],
+  private: true,
   roles: MANAGERS,
   help: (t) => t.stats.line,
   async run(ctx: CommandContext) {
@@ -75,11 +76,6 @@ export const stats: Command = {
     const label = periodLabel(t, period) + (scope.kind === "zones" ? `_${scope.codes.join("-")}` : "");
     if (base64.length > MAX_WORKBOOK_BASE64) return ctx.reply(textContent(t.exports.tooLarge(figures.supervisors.length + figures.zones.length)));
     ctx.reply(textContent(t.stats.exportSent(periodLabel(t, period))));
-    ctx.uow.send({
-      key: `stats-export:${ctx.chat.messageId}`,
-      to: { chatId: ctx.chat.chatId },
-      msgType: "file",
-      content: { file_name: t.stats.fileName(label), xlsx_base64: base64 },
-    });
+    ctx.replyFile(`stats-export:${ctx.chat.messageId}`, { file_name: t.stats.fileName(label), xlsx_base64: base64 });
   },
 };

@@ -8,13 +8,19 @@
 export const EXPORT_KINDS = ["orders", "reports", "visits"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A cell that starts a formula, also behind leading spaces or separators: Excel in locales whose list
+ * separator is `;` splits an unquoted `;=HYPERLINK(…)` into an empty cell and a formula.
+ */
+const FORMULA_START = /^[\s,;\u3000]*[=+\-@]|^[\t\r]/;
+/** Quoted: the separators of either convention (`,` and `;`), quotes and line breaks. */
+const NEEDS_QUOTES = /[",;\r\n]/;
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
   let text = String(value);
   if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {

@@ -1,28 +1,63 @@
 import { dispatchCommand, replyMessage } from "../commands/dispatch.ts";
 import type { Services } from "../commands/types.ts";
 import { findActor, type Actor } from "../db/people.ts";
+import { countUse } from "../db/usage.ts";
 import { textContent } from "../feishu/cards/kit.ts";
-import { fileContentSchema, messageReceivedSchema, textContentSchema } from "../feishu/payloads.ts";
+import { fileContentSchema, messageReceivedSchema, textContentSchema, type MessageReceived } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
+import { botOpenId } from "../usecases/bot-identity.ts";
 import { importRosterFile } from "./roster-file.ts";
 import { imageKeysOf } from "../domain/photos.ts";
 import { receivePhotos } from "../photos/receive.ts";
 
 export const MAX_COMMAND_CHARS = 4_000;
+/** The window of COMMANDS_PER_MINUTE: it starts with a person's first message and lasts a minute. */
+export const USE_WINDOW_MS = 60_000;
+/** Someone not on the roster is answered once in this long (the answer shows them their open_id). */
+const STRANGER_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** The counter of a person's messages to the bot (rate_counters key). */
+export const useKey = (openId: string) => `use:${openId}`;
+
+/**
+ * Whether a message is for the bot at all: every direct message from a person; in a group only one that
+ * @-mentions the bot itself (its open_id from bot/v3/info). Anything else is an outcome to log ("ignored_…").
+ */
+export async function addressedToBot(services: Services, data: MessageReceived): Promise<true | string> {
+  if (data.sender.sender_type && data.sender.sender_type !== "user") return "ignored_not_user";
+  if (data.message.chat_type !== "group") return true;
+  const mentions = data.message.mentions ?? [];
+  if (mentions.length === 0) return "ignored_group_chatter";
+  const bot = await botOpenId(services);
+  // Fail closed: when the bot cannot know who it is, a mention of someone else must not become a command.
+  if (!bot) return "ignored_bot_unknown";
+  return mentions.some((mention) => mention.id?.open_id === bot) ? true : "ignored_not_for_bot";
+}
+
+/**
+ * Someone not on the roster: answered at most once a day, in their own direct chat, with their open_id so an
+ * office can add them (roster or ADMIN_OPEN_IDS). Returns the outcome for the log.
+ */
+async function answerStranger(services: Services, openId: string): Promise<string> {
+  const uses = await countUse(services.d1, `stranger:${openId}`, services.nowMs, STRANGER_WINDOW_MS);
+  if (uses > 1) return "ignored_not_registered";
+  services.uow.send({ key: `stranger:${openId}:${services.nowMs}`, to: { openId }, msgType: "text", content: textContent(messages("zh").common.notRegisteredWithId(openId)) });
+  return "not_registered";
+}
 
 /**
  * `im.message.receive_v1`: a text command, a roster file, or photos (image / post with images). Returns the outcome for the log.
  * `sender`: who sent it, from what the caller already read (called only when a command or file needs it; undefined: look it up here).
+ * `usesThisMinute`: this message's number among the sender's messages of the minute (the caller counts it with its first batch).
  */
-export async function onMessageReceived(services: Services, event: unknown, sender?: () => Promise<Actor | null>): Promise<string> {
+export async function onMessageReceived(services: Services, event: unknown, sender?: () => Promise<Actor | null>, usesThisMinute = 1): Promise<string> {
   const parsed = messageReceivedSchema.safeParse(event);
   if (!parsed.success) return "ignored_bad_event";
   const { sender: from, message } = parsed.data;
-  if (from.sender_type && from.sender_type !== "user") return "ignored_not_user";
+  const addressed = await addressedToBot(services, parsed.data);
+  if (addressed !== true) return addressed;
   const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
   const mentions = message.mentions ?? [];
-  // In groups only messages that @-mention someone (the bot) are commands.
-  if (chat.chatType === "group" && mentions.length === 0) return "ignored_group_chatter";
 
   let content: unknown;
   try {
@@ -31,19 +66,25 @@ export async function onMessageReceived(services: Services, event: unknown, send
     return "ignored_bad_content";
   }
 
+  const openId = from.sender_id.open_id;
+  const actor = sender ? await sender() : await findActor(services.db, openId, services.config.ADMIN_OPEN_IDS);
+  if (!actor) return answerStranger(services, openId);
+  const t = messages(actor.lang);
+  const perMinute = services.config.COMMANDS_PER_MINUTE;
+  if (usesThisMinute > perMinute) {
+    // One short answer when the limit is passed; nothing more until the minute is over.
+    if (usesThisMinute > perMinute + 1) return "ignored_rate_limited";
+    services.uow.send(replyMessage(chat, 0, textContent(t.common.tooManyMessages(perMinute))));
+    return "rate_limited";
+  }
+
   if (message.message_type === "text") {
     const text = textContentSchema.safeParse(content);
     if (!text.success) return "ignored_bad_content";
     const body = text.data.text.slice(0, MAX_COMMAND_CHARS);
-    return dispatchCommand(services, { chat, senderOpenId: from.sender_id.open_id, text: body, mentionKeys: mentions.map((m) => m.key) }, sender);
+    return dispatchCommand(services, { chat, senderOpenId: openId, text: body, mentionKeys: mentions.map((m) => m.key) }, async () => actor);
   }
 
-  const actor = sender ? await sender() : await findActor(services.db, from.sender_id.open_id, services.config.ADMIN_OPEN_IDS);
-  if (!actor) {
-    services.uow.send(replyMessage(chat, 0, textContent(messages("zh").common.notRegistered(""))));
-    return "not_registered";
-  }
-  const t = messages(actor.lang);
   if (message.message_type === "file") {
     const file = fileContentSchema.safeParse(content);
     if (!file.success) return "ignored_bad_content";

@@ -389,6 +389,16 @@ export class FeishuClient {
     return uploaded.image_key;
   }
 
+  /**
+   * The bot's own open_id (`GET /open-apis/bot/v3/info`, tenant token, no scope; the answer's `bot` sits
+   * beside `code`, not under `data`). Undefined when Feishu names none (no bot capability answers an error).
+   */
+  async botOpenId(): Promise<string | undefined> {
+    const body = (await this.withFreshToken(() => this.sdk.request({ method: "GET", url: "/open-apis/bot/v3/info" }))) as { bot?: { open_id?: unknown } } | undefined;
+    const openId = body?.bot?.open_id;
+    return typeof openId === "string" && openId ? openId : undefined;
+  }
+
   /** open_ids for mobiles and emails; unknown ones are simply absent from the map. */
   async openIdsFor(mobiles: string[], emails: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();

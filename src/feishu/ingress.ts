@@ -16,14 +16,23 @@ export type IngressResult =
 
 const reject = (status: 400 | 401 | 413, reason: string): IngressResult => ({ kind: "rejected", status, reason });
 
-/** Past this we stop reading and let the connection drop; below it an oversized body is drained so the client sees a clean 413. */
+/**
+ * A body without a declared length (chunked): past this we stop reading and let the connection drop; below
+ * it an oversized body is drained so the client sees a clean 413.
+ */
 const MAX_DRAIN_BYTES = 4 * MAX_BODY_BYTES;
 
 async function readLimited(request: Request): Promise<Uint8Array | null> {
   if (!request.body) return new Uint8Array();
   // A declared length the runtime holds the body to: one read instead of a loop over chunks.
-  const declared = Number(request.headers.get("content-length") ?? NaN);
+  const declaredText = request.headers.get("content-length");
+  const declared = declaredText === null ? NaN : Number(declaredText);
   if (Number.isInteger(declared) && declared >= 0 && declared <= MAX_BODY_BYTES) return new Uint8Array(await request.arrayBuffer());
+  // Declared over the cap: refused before a byte of it is read.
+  if (Number.isInteger(declared) && declared > MAX_BODY_BYTES) {
+    await request.body.cancel().catch(() => {});
+    return null;
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

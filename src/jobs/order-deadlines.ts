@@ -104,7 +104,7 @@ export const orderDeadlines: Job = {
     // each manager hears of the orders of their office's chain only (the school's office and those above it)
     for (const { manager, items } of await managersInChainOfEach(services.db, escalate, (o) => ({ level: o.zoneLevel, district: o.zoneDistrict }))) {
       notifyPeople(services, [manager], (p) => `orders:escalation:${today}:${p.code}`, (t) => {
-        const lines = items.slice(0, MAX_LISTED).map((o) => `- **${o.number}** ${escapeMarkdown(o.schoolName)} · ${o.dueDate}${t.orders.overdueTag(daysOverdue(o, today))}`);
+        const lines = items.slice(0, MAX_LISTED).map((o) => `- **${escapeMarkdown(o.number)}** ${escapeMarkdown(o.schoolName)} · ${o.dueDate}${t.orders.overdueTag(daysOverdue(o, today))}`);
         if (items.length > MAX_LISTED) lines.push(`- …（+${items.length - MAX_LISTED}）`);
         return card({ title: t.orders.escalationTitle(today), template: "red", elements: [markdown(t.orders.escalationIntro(items.length)), markdown(lines.join("\n"))] });
       });

@@ -24,7 +24,7 @@ describe("roster import through chat", () => {
         chatType,
         messageType: "file",
         content: { file_key: fileKey, file_name: fileName },
-        mentions: chatType === "group" ? [{ key: "@_user_1", id: { open_id: "ou_bot" } }] : [],
+        mentions: chatType === "group" ? [{ key: "@_user_1", id: { open_id: worker.fake.botOpenId } }] : [],
       }),
     );
     expect(response.status).toBe(200);

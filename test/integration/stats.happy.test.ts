@@ -258,7 +258,8 @@ describe("stats", () => {
     expect((await worker.say("ou_mgr_1", "统计 2026-04-30~2026-03-01")).texts[0]).toBe("开始日期晚于结束日期。");
     expect((await worker.say("ou_mgr_1", "统计 2026春 Z99")).texts[0]).toBe("没有编号为「Z99」的责任区。");
     expect((await worker.say("ou_mgr_1", "统计 明年")).texts[0]).toContain("无法识别「明年」");
-    expect((await worker.say("ou_mgr_1", "统计", { chatType: "group" })).texts[0]).toContain("单聊");
+    // asked in a group, the figures go to the manager's direct chat; the group hears only that they did
+    expect((await worker.say("ou_mgr_1", "统计", { chatType: "group" })).texts).toEqual(["已私信发送给您。"]);
     // the latest term that has started (the spring term: the calendar has no later one)
     expect(FakeFeishu.textOf((await worker.say("ou_mgr_1", "stats")).replies[0]!)).toContain("督导统计 · 2026年春季学期");
   });

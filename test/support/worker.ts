@@ -90,6 +90,8 @@ export class TestWorker {
         DIGEST_CHAT_ID: "oc_office_group",
         ADMIN_OPEN_IDS: ADMIN_OPEN_ID,
         TIMEZONE: "Asia/Shanghai",
+        // the per-person limit (20 a minute in production) is tested on its own (walls.private.security.test.ts)
+        COMMANDS_PER_MINUTE: "10000",
         ...options.vars,
       },
       log: new Log(LogLevel.WARN),
@@ -181,7 +183,7 @@ export class TestWorker {
       chatType,
       messageType: "text",
       content: { text: group ? `@_user_1 ${text}` : text },
-      mentions: group ? [{ key: "@_user_1", id: { open_id: "ou_bot" }, name: "督学助手" }] : [],
+      mentions: group ? [{ key: "@_user_1", id: { open_id: this.fake.botOpenId }, name: "督学助手" }] : [],
     });
     const before = this.fake.messages.length;
     const response = await this.post("/feishu/events", payload);

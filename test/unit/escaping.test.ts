@@ -151,3 +151,27 @@ describe("every card builder with hostile user and roster text", () => {
     expectInert(digestCard(zh, buildDigest(data, { kind: "zone", code: "Z01" })));
   });
 });
+
+describe("order numbers (an office's prefix is roster text) in card markdown", () => {
+  const zh = messages("zh");
+  const number = `${ALL}〔2026〕1号`;
+  const order = {
+    number,
+    kind: "order" as const,
+    schoolCode: "SCH001",
+    schoolName: "日照市实验小学",
+    text: "围墙破损",
+    dueDate: "2026-12-01",
+    status: "issued" as const,
+    issuedByName: "刘主任",
+    issuedAt: Date.parse("2026-11-01T00:00:00Z"),
+  };
+
+  it("the order card, the issued card and the orders list keep a hostile number inert", () => {
+    expectInert(orderCard(zh, order, { today: "2026-11-02", timeZone: "Asia/Shanghai", actions: true }));
+    expectInert(issuedCard(zh, "order", "2026-12-01", [{ number, schoolCode: "SCH001", schoolName: "日照市实验小学", recipients: 1 }]));
+    const counts = { total: 1, open: 1, overdue: 0, escalation: 0, closed: 0, cancelled: 0 };
+    const list = { counts, rows: [{ number, kind: "order" as const, schoolCode: "SCH001", schoolName: "日照市实验小学", dueDate: "2026-12-01", status: "issued" as const }], matching: 1 };
+    expectInert(ordersListCard(zh, list as never, "open", { kind: "school", code: "SCH001", name: "日照市实验小学" }, 0, "2026-11-02"));
+  });
+});

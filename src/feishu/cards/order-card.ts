@@ -178,7 +178,7 @@ export function issueFormCard(t: Messages, kind: OrderKind): Card {
 
 /** The answer to an issue: every number made, one per school. */
 export function issuedCard(t: Messages, kind: OrderKind, due: string, results: readonly { number: string; schoolCode: string; schoolName: string; recipients: number }[], note?: string): Card {
-  const lines = results.map((r) => `- ${t.orders.issuedLine(r.number, escapeMarkdown(`${r.schoolName}（${r.schoolCode}）`), r.recipients)}`);
+  const lines = results.map((r) => `- ${t.orders.issuedLine(escapeMarkdown(r.number), escapeMarkdown(`${r.schoolName}（${r.schoolCode}）`), r.recipients)}`);
   return card({
     title: t.orders.issuedTitle(t.orders.kinds[kind]),
     template: "green",

@@ -18,7 +18,7 @@ export function ordersListCard(t: Messages, list: OrderList, filter: OrderFilter
   const lines = list.rows.map((row) => {
     const overdue = daysOverdue(row, today);
     const status = t.orders.statuses[row.status] + (overdue > 0 ? t.orders.overdueTag(overdue) : "");
-    return `- ${t.orders.listLine(row.number, escapeMarkdown(row.schoolName), row.dueDate, status)}`;
+    return `- ${t.orders.listLine(escapeMarkdown(row.number), escapeMarkdown(row.schoolName), row.dueDate, status)}`;
   });
   const elements: CardElement[] = [
     markdown(t.orders.counts(list.counts)),

@@ -17,4 +17,7 @@ export const common: typeof zh = {
   cardStranger: "This card was not sent to you, so you cannot act on it.",
   none: "none",
   and: ", ",
+  notRegisteredWithId: (openId: string) =>
+    `Hello! You are not on Duxue's roster yet, so the bot cannot serve you. Your open_id is: ${openId}\nSend it to the supervision office's manager: once they add you to the roster (or add it to ADMIN_OPEN_IDS) you can use the bot. The bot will not answer your other messages today.`,
+  tooManyMessages: (perMinute: number) => `You are sending too fast (at most ${perMinute} messages a minute); please try again in a minute. Your other messages this minute get no answer.`,
 };

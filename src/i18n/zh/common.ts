@@ -16,4 +16,8 @@ export const common = {
   cardStranger: "这张卡片不是发给您的，无法操作。",
   none: "无",
   and: "、",
+  /** sent once a day, only in the stranger's own direct chat */
+  notRegisteredWithId: (openId: string) =>
+    `您好！您还不在督学助手的名册中，暂时无法使用。您的 open_id 是：${openId}\n请把它发给督导室管理员：管理员把您加入名册（或把它加入 ADMIN_OPEN_IDS）后即可使用。今天内您再发消息，督学助手不再回复。`,
+  tooManyMessages: (perMinute: number) => `您发得太快了（每分钟最多 ${perMinute} 条），请一分钟后再试。这一分钟内的其余消息不再回复。`,
 };
