@@ -22,7 +22,9 @@ const reject = (status: 400 | 401 | 413, reason: string): IngressResult => ({ ki
  */
 const MAX_DRAIN_BYTES = 4 * MAX_BODY_BYTES;
 
-async function readLimited(request: Request): Promise<Uint8Array | null> {
+type BodyRead = Uint8Array | "declared over the cap" | "over the cap";
+
+async function readLimited(request: Request): Promise<BodyRead> {
   if (!request.body) return new Uint8Array();
   // A declared length the runtime holds the body to: one read instead of a loop over chunks.
   const declaredText = request.headers.get("content-length");
@@ -30,8 +32,8 @@ async function readLimited(request: Request): Promise<Uint8Array | null> {
   if (Number.isInteger(declared) && declared >= 0 && declared <= MAX_BODY_BYTES) return new Uint8Array(await request.arrayBuffer());
   // Declared over the cap: refused before a byte of it is read.
   if (Number.isInteger(declared) && declared > MAX_BODY_BYTES) {
-    await request.body.cancel().catch(() => {});
-    return null;
+    void request.body.cancel().catch(() => {});
+    return "declared over the cap";
   }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -42,11 +44,11 @@ async function readLimited(request: Request): Promise<Uint8Array | null> {
     total += value.byteLength;
     if (total > MAX_DRAIN_BYTES) {
       await reader.cancel();
-      return null;
+      return "over the cap";
     }
     if (total <= MAX_BODY_BYTES) chunks.push(value);
   }
-  if (total > MAX_BODY_BYTES) return null;
+  if (total > MAX_BODY_BYTES) return "over the cap";
   const body = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -77,7 +79,8 @@ async function verifySignature(request: Request, raw: Uint8Array, encryptKey: st
 
 export async function openFeishuRequest(request: Request, config: Config, nowMs: number): Promise<IngressResult> {
   const raw = await readLimited(request);
-  if (!raw) return reject(413, "body over 1 MiB");
+  if (raw === "declared over the cap") return reject(413, "body declared over 1 MiB, not read");
+  if (raw === "over the cap") return reject(413, "body over 1 MiB");
 
   const hasSignature = request.headers.has("x-lark-signature");
   const encryptKey = config.FEISHU_ENCRYPT_KEY;
