@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FakeFeishu, type DeliveredMessage } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
 import { messageEvent, TestWorker } from "../support/worker.ts";
@@ -181,17 +181,19 @@ describe("a body declared over the cap", () => {
     // The whole body is sent: whether workerd answers before a half-sent body arrives is the runtime's
     // business (it did only some of the time); what is ours is that the Worker refuses on the header alone.
     const url = await worker.directUrl("/feishu/events");
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const answer = await new Promise<{ status: number }>((resolve, reject) => {
+      let answered = false;
       const req = request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(2 * 1024 * 1024) } }, (res) => {
-        let body = "";
-        res.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        answered = true;
+        resolve({ status: res.statusCode ?? 0 });
+        res.resume();
       });
-      req.on("error", reject);
+      // Once answered, the server may close before the rest of the body is written (EPIPE): that changes nothing.
+      req.on("error", (error) => (answered ? undefined : reject(error)));
       req.end("x".repeat(2 * 1024 * 1024));
     });
     expect(answer.status).toBe(413);
-    expect(worker.logs.some((line) => line.status === 413 && String(line.reason).includes("declared over 1 MiB, not read"))).toBe(true);
+    await vi.waitFor(() => expect(worker.logs.some((line) => line.status === 413 && String(line.reason).includes("declared over 1 MiB, not read"))).toBe(true));
     expect(await worker.count("outbox")).toBe(0);
   });
 });
