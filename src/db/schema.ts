@@ -407,6 +407,27 @@ export const digests = sqliteTable(
   (t) => [primaryKey({ columns: [t.week, t.scope] })],
 );
 
+// ---------------------------------------------------------------- scheduled jobs
+
+/**
+ * The weekly jobs' runs (mark_missed, weekly_plan, weekly_digest, report_reminders) by the ISO week they
+ * work on: `done` once a run committed, `failed` (with the error) when it threw. The 5-minute cron reruns
+ * a job due this week and not `done` (jobs/runner.ts, domain/jobs.ts).
+ */
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    job: text("job").notNull(),
+    period: text("period").notNull(),
+    state: text("state", { enum: ["done", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    outcome: text("outcome"),
+    lastError: text("last_error"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.period] })],
+);
+
 
 // ---------------------------------------------------------------- roster imports
 

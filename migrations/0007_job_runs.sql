@@ -1,0 +1,10 @@
+CREATE TABLE `job_runs` (
+	`job` text NOT NULL,
+	`period` text NOT NULL,
+	`state` text NOT NULL,
+	`attempts` integer DEFAULT 1 NOT NULL,
+	`outcome` text,
+	`last_error` text,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`job`, `period`)
+);
