@@ -38,7 +38,7 @@ import type { CardAnswer } from "../feishu/payloads.ts";
 import { messages, type Messages } from "../i18n/index.ts";
 import type { ActionContext, CardActionHandler } from "./types.ts";
 import { withPhotos } from "../feishu/cards/photo-block.ts";
-import { cardImagesOf } from "../photos/images.ts";
+import { cardImagesOf, updateCardLater } from "../photos/images.ts";
 
 /**
  * `submit_report`: the report form's submit button. Three kinds of form, told
@@ -111,8 +111,12 @@ const toExisting = (p: { item: string; description: string; severity: ExistingPr
   fixedOnSpot: Boolean(p.fixedOnSpot),
 });
 
-/** The report's read-only summary, as stored. */
-export async function summaryCard(services: Services, t: Messages, reportId: number): Promise<Card | null> {
+/** The report's read-only summary, as stored (a card callback's: `upload` false, only the photos already uploaded). */
+export async function summaryCard(services: Services, t: Messages, reportId: number, upload = false): Promise<Card | null> {
+  return (await summaryWithPhotos(services, t, reportId, upload))?.card ?? null;
+}
+
+async function summaryWithPhotos(services: Services, t: Messages, reportId: number, upload: boolean): Promise<{ card: Card; pending: number } | null> {
   const report = await reportById(services.d1, reportId);
   if (!report) return null;
   const content = storedContent(report);
@@ -121,7 +125,7 @@ export async function summaryCard(services: Services, t: Messages, reportId: num
     problemsOfReport(services.d1, reportId),
     latestEntry(services.d1, reportId),
     digestSent(services.d1, report.week),
-    cardImagesOf(services, { kind: "report", id: reportId }),
+    cardImagesOf(services, { kind: "report", id: reportId }, upload),
   ]);
   const summary = reportSummaryCard({
     t,
@@ -134,11 +138,13 @@ export async function summaryCard(services: Services, t: Messages, reportId: num
     problems: problems.map(toExisting),
     locked,
   });
-  return withPhotos(summary, t, images.imageKeys, images.total);
+  return { card: withPhotos(summary, t, images.imageKeys, images.total), pending: images.pending };
 }
 
-async function summaryAnswer(services: Services, t: Messages, reportId: number, toast: string): Promise<CardAnswer> {
-  const summary = await summaryCard(services, t, reportId);
+async function summaryAnswer(ctx: ActionContext, t: Messages, reportId: number, toast: string): Promise<CardAnswer> {
+  const found = await summaryWithPhotos(ctx, t, reportId, false);
+  const summary = found?.card;
+  if (found?.pending) updateCardLater(ctx, ctx.callbackToken, `report-summary:${reportId}:${ctx.eventId}`, () => summaryCard(ctx, t, reportId, true));
   return { toast: { type: "success", content: toast }, ...(summary ? { card: { type: "raw" as const, data: summary } } : {}) };
 }
 
@@ -333,7 +339,7 @@ function seriousAlert(
 }
 
 /** A resent form: the same answers as stored mean "already done"; different ones are refused. */
-async function answerExisting(services: Services, t: Messages, report: ReportRecord, content: ReportContent, differentText: string): Promise<CardAnswer> {
+async function answerExisting(services: ActionContext, t: Messages, report: ReportRecord, content: ReportContent, differentText: string): Promise<CardAnswer> {
   const stored = storedContent(report);
   if (stored && canonicalContent(stored) === canonicalContent(content)) return summaryAnswer(services, t, report.id, t.reports.alreadySubmitted);
   return error(differentText);

@@ -310,3 +310,12 @@ export async function attachChoices(
     orders: (orders?.results ?? []) as (OrderLabel & { photos: number })[],
   };
 }
+
+/** Stored photos (attached or held) whose upload to Feishu failed so far, oldest first. */
+export async function photosWithoutImageKey(d1: D1Database, limit: number): Promise<PhotoRow[]> {
+  const { results } = await d1
+    .prepare(`SELECT ${PHOTO_COLUMNS} FROM photos WHERE image_key IS NULL AND r2_key IS NOT NULL AND state IN ('attached', 'held') ORDER BY id LIMIT ?1`)
+    .bind(limit)
+    .all<PhotoRow>();
+  return results;
+}

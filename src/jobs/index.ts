@@ -1,5 +1,6 @@
 import { housekeeping } from "./housekeeping.ts";
 import { photoRetention } from "./photo-retention.ts";
+import { photoUploads } from "./photo-uploads.ts";
 import { resolveOpenIds } from "./resolve-open-ids.ts";
 import { markMissed } from "./mark-missed.ts";
 import { reportReminders } from "./report-reminders.ts";
@@ -18,7 +19,7 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   // Thursday 16:00 Asia/Shanghai
   "0 8 * * 4": [reportReminders],
   // every 5 minutes; then the weekly jobs due and not done are caught up (runner.ts)
-  "*/5 * * * *": [housekeeping, resolveOpenIds, photoRetention],
+  "*/5 * * * *": [housekeeping, resolveOpenIds, photoRetention, photoUploads],
 };
 
 /** The cron that also catches up the weekly jobs. */
