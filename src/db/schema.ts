@@ -407,6 +407,20 @@ export const digests = sqliteTable(
   (t) => [primaryKey({ columns: [t.week, t.scope] })],
 );
 
+// ---------------------------------------------------------------- photo bytes to delete
+
+/**
+ * R2 originals no photo row refers to any more, waiting to be deleted (jobs/photo-retention.ts): `marked` when
+ * retention deleted their last row; a receive of the same bytes removes the mark; the sweep a grace period later
+ * claims a mark still unreferenced (`deleting`), deletes the object, then the mark. A receive that finds its key
+ * `deleting` stores its bytes under a key of its own.
+ */
+export const photoDeletions = sqliteTable("photo_deletions", {
+  r2Key: text("r2_key").primaryKey(),
+  state: text("state", { enum: ["marked", "deleting"] }).notNull(),
+  markedAt: integer("marked_at").notNull(),
+});
+
 // ---------------------------------------------------------------- scheduled jobs
 
 /**

@@ -8,3 +8,9 @@ CREATE TABLE `job_runs` (
 	`updated_at` integer NOT NULL,
 	PRIMARY KEY(`job`, `period`)
 );
+--> statement-breakpoint
+CREATE TABLE `photo_deletions` (
+	`r2_key` text PRIMARY KEY NOT NULL,
+	`state` text NOT NULL,
+	`marked_at` integer NOT NULL
+);
