@@ -38,7 +38,7 @@ import type { CardAnswer } from "../feishu/payloads.ts";
 import { messages, type Messages } from "../i18n/index.ts";
 import type { ActionContext, CardActionHandler } from "./types.ts";
 import { withPhotos } from "../feishu/cards/photo-block.ts";
-import { cardImagesOf, updateCardLater } from "../photos/images.ts";
+import { cardImagesOf } from "../photos/images.ts";
 
 /**
  * `submit_report`: the report form's submit button. Three kinds of form, told
@@ -111,12 +111,8 @@ const toExisting = (p: { item: string; description: string; severity: ExistingPr
   fixedOnSpot: Boolean(p.fixedOnSpot),
 });
 
-/** The report's read-only summary, as stored (a card callback's: `upload` false, only the photos already uploaded). */
-export async function summaryCard(services: Services, t: Messages, reportId: number, upload = false): Promise<Card | null> {
-  return (await summaryWithPhotos(services, t, reportId, upload))?.card ?? null;
-}
-
-async function summaryWithPhotos(services: Services, t: Messages, reportId: number, upload: boolean): Promise<{ card: Card; pending: number } | null> {
+/** The report's summary as stored; `photos`: those uploaded (a callback's answer never uploads), "upload" the rest now, or the rest in a delayed update. */
+export async function summaryCard(services: Services, t: Messages, reportId: number, photos: "uploaded" | "upload" | { callbackToken?: string; key: string } = "uploaded"): Promise<Card | null> {
   const report = await reportById(services.d1, reportId);
   if (!report) return null;
   const content = storedContent(report);
@@ -125,7 +121,7 @@ async function summaryWithPhotos(services: Services, t: Messages, reportId: numb
     problemsOfReport(services.d1, reportId),
     latestEntry(services.d1, reportId),
     digestSent(services.d1, report.week),
-    cardImagesOf(services, { kind: "report", id: reportId }, upload),
+    cardImagesOf(services, { kind: "report", id: reportId }, typeof photos === "object" ? { ...photos, rebuild: () => summaryCard(services, t, reportId, "upload") } : photos === "upload"),
   ]);
   const summary = reportSummaryCard({
     t,
@@ -138,13 +134,11 @@ async function summaryWithPhotos(services: Services, t: Messages, reportId: numb
     problems: problems.map(toExisting),
     locked,
   });
-  return { card: withPhotos(summary, t, images.imageKeys, images.total), pending: images.pending };
+  return withPhotos(summary, t, images.imageKeys, images.total);
 }
 
 async function summaryAnswer(ctx: ActionContext, t: Messages, reportId: number, toast: string): Promise<CardAnswer> {
-  const found = await summaryWithPhotos(ctx, t, reportId, false);
-  const summary = found?.card;
-  if (found?.pending) updateCardLater(ctx, ctx.callbackToken, `report-summary:${reportId}:${ctx.eventId}`, () => summaryCard(ctx, t, reportId, true));
+  const summary = await summaryCard(ctx, t, reportId, { callbackToken: ctx.callbackToken, key: `report-summary:${reportId}:${ctx.eventId}` });
   return { toast: { type: "success", content: toast }, ...(summary ? { card: { type: "raw" as const, data: summary } } : {}) };
 }
 

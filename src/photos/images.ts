@@ -51,11 +51,23 @@ export async function imageKeysFor(services: Services, photos: readonly ShownPho
   return keys;
 }
 
-/** What a card shows of a report's or order's photos (`upload: false` in a card callback's answer). */
-export async function cardImagesOf(services: Services, subject: Subject, upload = true): Promise<CardImages> {
+/** After a card callback's answer: the card again (`rebuild`, which uploads) replaces the clicked one. */
+export interface LaterUpdate {
+  callbackToken?: string | undefined;
+  key: string;
+  rebuild: () => Promise<Card | null>;
+}
+
+/**
+ * What a card shows of a report's or order's photos. `upload` false, or a later update (a card callback's answer):
+ * only those already uploaded; with a later update, the others follow in it when there are any.
+ */
+export async function cardImagesOf(services: Services, subject: Subject, upload: boolean | LaterUpdate = true): Promise<CardImages> {
   const photos = await photosOf(services.d1, subject);
-  const imageKeys = await imageKeysFor(services, photos, upload);
-  return { imageKeys, total: photos.length, pending: photos.length - imageKeys.length };
+  const imageKeys = await imageKeysFor(services, photos, upload === true);
+  const pending = photos.length - imageKeys.length;
+  if (pending && typeof upload === "object") updateCardLater(services, upload.callbackToken, upload.key, upload.rebuild);
+  return { imageKeys, total: photos.length, pending };
 }
 
 /**
