@@ -7,7 +7,7 @@
 import { jobDoneStatement, jobFailedStatement, jobRunsSince } from "../db/job-runs.ts";
 import { dueJobs, oldestRelevantWeek } from "../domain/jobs.ts";
 import type { IsoWeek } from "../domain/time.ts";
-import type { Bindings } from "../env.ts";
+import { loadConfig, type Bindings } from "../env.ts";
 import { logger, newRequestId } from "../log.ts";
 import { buildServices } from "../services.ts";
 import { CATCH_UP_CRON, jobsByCron, weeklyJobs } from "./index.ts";
@@ -49,7 +49,7 @@ async function runJob(env: Bindings, cron: string, scheduledTime: number, job: J
 
 export async function runScheduled(env: Bindings, cron: string, scheduledTime: number): Promise<void> {
   const failures: { job: string; error: unknown }[] = [];
-  const timeZone = buildServices(env, scheduledTime, "").config.TIMEZONE;
+  const timeZone = loadConfig(env).TIMEZONE;
   for (const job of jobsByCron[cron] ?? []) {
     // A weekly job on its own cron: recorded by the week it worked on (the digest on another day than Monday: nothing to record).
     const week = isWeekly(job) ? job.period(scheduledTime, timeZone) : null;
