@@ -79,6 +79,49 @@ describe("photo uploads never hold a card callback's answer", () => {
     expect(await worker.count("photos", "subject_kind = 'report' AND subject_id = ? AND image_key IS NOT NULL", report!.id)).toBe(2);
   });
 
+  it("a report's summary in a callback's answer (a form sent again) shows what is uploaded; the rest follows in a delayed update", async () => {
+    const [assignment] = await worker.query<{ id: number }>(
+      "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?, 'S001', 'SCH001', 'routine', 'planned', ?, ?) RETURNING id",
+      currentWeek(Date.now(), TZ),
+      Date.now(),
+      Date.now(),
+    );
+    const form: Record<string, unknown> = { visit_date: `${localDate(Date.now(), TZ)} +0800`, visit_kind: "routine", m_walkthrough: "1", findings: "整体良好" };
+    const submit = () => cardActionEvent({ openId: "ou_sup_1", value: { action: "submit_report", form: 2, assignment_id: assignment!.id }, formValue: form });
+    const first = (await (await worker.post("/feishu/cards", submit())).json()) as { toast?: { type: string } };
+    expect(first.toast?.type).toBe("success");
+    await worker.settle();
+    // a photo right after the report attaches to it; Feishu's upload fails then (at receipt and for the batch's answer)
+    worker.fake.failNextImageUploads = 2;
+    await postPost(worker, "ou_sup_1", [jpegBytes(41)]);
+    await worker.settle();
+    const [report] = await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?", assignment!.id);
+    expect(await worker.count("photos", "subject_kind = 'report' AND subject_id = ? AND image_key IS NULL", report!.id)).toBe(1);
+
+    const updatesBefore = worker.fake.calls.filter((c) => c.path === CARD_UPDATE).length;
+    const uploads = () => worker.fake.calls.filter((c) => c.path === "/open-apis/im/v1/images").length;
+    const uploadsBefore = uploads();
+    const release = worker.fake.holdImageUploads();
+    let released = false;
+    try {
+      const again = (await (await worker.post("/feishu/cards", submit())).json()) as { toast?: { type: string; content: string }; card?: { data: unknown } };
+      expect(again.toast?.type).toBe("success");
+      expect(FakeFeishu.textOf({ content: again.card?.data, updates: [] } as never)).toContain("照片（1 张）");
+      expect(FakeFeishu.imageKeysOf(again.card?.data)).toEqual([]);
+      await until("the upload reached Feishu", () => worker.fake.heldUploads > 0);
+      release();
+      released = true;
+    } finally {
+      if (!released) release();
+    }
+    await until("the summary was updated", () => worker.fake.calls.filter((c) => c.path === CARD_UPDATE && c.status === 200).length > updatesBefore);
+    const update = worker.fake.calls.filter((c) => c.path === CARD_UPDATE).at(-1)!;
+    const keys = FakeFeishu.imageKeysOf((update.body as { card: unknown }).card);
+    expect(keys).toHaveLength(1);
+    expect(worker.fake.uploadedImages.has(keys[0]!)).toBe(true);
+    expect(uploads() - uploadsBefore).toBe(1); // once, after the answer: none started (and given up) inside it
+  });
+
   it("a photo whose upload keeps failing is uploaded by the 5-minute job, and the next card shows it", async () => {
     const [row] = await worker.query<{ id: number }>("SELECT id FROM photos WHERE image_key IS NOT NULL ORDER BY id LIMIT 1");
     await worker.query("UPDATE photos SET image_key = NULL WHERE id = ?", row!.id);
