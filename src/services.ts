@@ -23,6 +23,7 @@ export function buildServices(env: Bindings, nowMs: number, ref: string, answeri
     nowMs,
     ref,
     feishu: () => (client ??= new FeishuClient(config, env.DB)),
+    ...(answering?.waitUntil ? { waitUntil: answering.waitUntil } : {}),
     uow: answering
       ? new UnitOfWork(env.DB, env, nowMs).answering(fastPath(env, answering.waitUntil))
       : new UnitOfWork(env.DB, env, nowMs),

@@ -4,7 +4,7 @@ import { attachedSha256s, attachHeldStatements, heldPhotos, photosOf } from "../
 import { HELD_TTL_MS, MAX_PHOTOS_PER_SUBJECT, planAttach } from "../domain/photos.ts";
 import { escapeMarkdown } from "../feishu/cards/kit.ts";
 import { photosAddedCard } from "../feishu/cards/photo-block.ts";
-import { imageKeysFor } from "../photos/images.ts";
+import { imageKeysFor, updateCardLater } from "../photos/images.ts";
 import { loadPlace, mayAddPhotos, placeName } from "../photos/places.ts";
 import { cardId } from "./submit-report.ts";
 import { toast } from "./order-common.ts";
@@ -39,10 +39,18 @@ export const photoAttach: CardActionHandler = {
       duplicate ? t.photos.refusedDuplicate(duplicate) : "",
     ].filter(Boolean);
     const shown = [...(await photosOf(ctx.d1, subject)), ...held.filter((photo) => plan.attach.includes(photo.id))];
-    const imageKeys = await imageKeysFor(ctx, shown);
-    return {
+    // No upload inside the answer (3 s): photos not uploaded yet follow, once the attach committed, in a delayed update of this card.
+    const imageKeys = await imageKeysFor(ctx, shown, false);
+    const answer = {
       ...toast(plan.attach.length ? "success" : "warning", t.photos.attachedToast(plan.attach.length)),
-      card: { type: "raw", data: photosAddedCard(t, lines, imageKeys, shown.length) },
+      card: { type: "raw" as const, data: photosAddedCard(t, lines, imageKeys, shown.length) },
+    };
+    if (imageKeys.length === shown.length) return answer;
+    return {
+      afterCommit: () => {
+        updateCardLater(ctx, ctx.callbackToken, `photos:attach-card:${ctx.eventId}`, async () => photosAddedCard(t, lines, await imageKeysFor(ctx, shown), shown.length));
+        return answer;
+      },
     };
   },
 };

@@ -111,8 +111,8 @@ const toExisting = (p: { item: string; description: string; severity: ExistingPr
   fixedOnSpot: Boolean(p.fixedOnSpot),
 });
 
-/** The report's read-only summary, as stored. */
-export async function summaryCard(services: Services, t: Messages, reportId: number): Promise<Card | null> {
+/** The report's summary as stored; `photos`: those uploaded (a callback's answer never uploads), "upload" the rest now, or the rest in a delayed update. */
+export async function summaryCard(services: Services, t: Messages, reportId: number, photos: "uploaded" | "upload" | { callbackToken?: string; key: string } = "uploaded"): Promise<Card | null> {
   const report = await reportById(services.d1, reportId);
   if (!report) return null;
   const content = storedContent(report);
@@ -121,7 +121,7 @@ export async function summaryCard(services: Services, t: Messages, reportId: num
     problemsOfReport(services.d1, reportId),
     latestEntry(services.d1, reportId),
     digestSent(services.d1, report.week),
-    cardImagesOf(services, { kind: "report", id: reportId }),
+    cardImagesOf(services, { kind: "report", id: reportId }, typeof photos === "object" ? { ...photos, rebuild: () => summaryCard(services, t, reportId, "upload") } : photos === "upload"),
   ]);
   const summary = reportSummaryCard({
     t,
@@ -137,8 +137,8 @@ export async function summaryCard(services: Services, t: Messages, reportId: num
   return withPhotos(summary, t, images.imageKeys, images.total);
 }
 
-async function summaryAnswer(services: Services, t: Messages, reportId: number, toast: string): Promise<CardAnswer> {
-  const summary = await summaryCard(services, t, reportId);
+async function summaryAnswer(ctx: ActionContext, t: Messages, reportId: number, toast: string): Promise<CardAnswer> {
+  const summary = await summaryCard(ctx, t, reportId, { callbackToken: ctx.callbackToken, key: `report-summary:${reportId}:${ctx.eventId}` });
   return { toast: { type: "success", content: toast }, ...(summary ? { card: { type: "raw" as const, data: summary } } : {}) };
 }
 
@@ -333,7 +333,7 @@ function seriousAlert(
 }
 
 /** A resent form: the same answers as stored mean "already done"; different ones are refused. */
-async function answerExisting(services: Services, t: Messages, report: ReportRecord, content: ReportContent, differentText: string): Promise<CardAnswer> {
+async function answerExisting(services: ActionContext, t: Messages, report: ReportRecord, content: ReportContent, differentText: string): Promise<CardAnswer> {
   const stored = storedContent(report);
   if (stored && canonicalContent(stored) === canonicalContent(content)) return summaryAnswer(services, t, report.id, t.reports.alreadySubmitted);
   return error(differentText);

@@ -19,6 +19,8 @@ export interface Services {
   ref: string;
   feishu(): FeishuClient;
   uow: UnitOfWork;
+  /** the invocation's waitUntil when it answers a card callback: work after the answer (photos/images.ts) */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 export interface IncomingChat {

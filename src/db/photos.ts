@@ -54,6 +54,8 @@ export interface IncomingPhoto {
   receivedAt: number;
   /** the bot's own upload of it (im/v1/images), when that went through at once */
   imageKey?: string | null;
+  /** where its bytes are in R2 (default `photos/<sha256>`; see `claimR2Key`) */
+  r2Key?: string;
 }
 
 const INSERT_SQL = `INSERT INTO photos (dedupe_key, subject_kind, subject_id, state, refusal, sender_code, message_id, file_key, sha256, size, content_type, r2_key, received_at)`;
@@ -75,10 +77,10 @@ export function storedPhotoStatements(d1: D1Database, photo: IncomingPhoto, subj
            WHERE (SELECT COUNT(*) FROM photos WHERE subject_kind = ?2 AND subject_id = ?3 AND state = 'attached') < ?12
            ON CONFLICT DO NOTHING`,
         )
-        .bind(dedupeKey, subject.kind, subject.id, ...common.slice(0, 6), r2KeyOf(photo.sha256), photo.receivedAt, MAX_PHOTOS_PER_SUBJECT, photo.imageKey ?? null)
+        .bind(dedupeKey, subject.kind, subject.id, ...common.slice(0, 6), photo.r2Key ?? r2KeyOf(photo.sha256), photo.receivedAt, MAX_PHOTOS_PER_SUBJECT, photo.imageKey ?? null)
     : d1
         .prepare(`${INSERT_WITH_IMAGE_SQL} VALUES (?1, 'held', NULL, 'held', NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING`)
-        .bind(dedupeKey, ...common.slice(0, 6), r2KeyOf(photo.sha256), photo.receivedAt, photo.imageKey ?? null);
+        .bind(dedupeKey, ...common.slice(0, 6), photo.r2Key ?? r2KeyOf(photo.sha256), photo.receivedAt, photo.imageKey ?? null);
   const refusedIfNotIn = d1
     .prepare(
       `${INSERT_SQL} SELECT 'refused:' || ?3 || ':' || ?4, ?5, ?6, 'refused',
@@ -216,14 +218,56 @@ export async function expiredPhotos(d1: D1Database, retainedSince: number, heldS
   return results;
 }
 
-/** Of these R2 keys, the ones no remaining row refers to (bytes are shared by every row with the same sha256). */
-export async function unreferencedKeys(d1: D1Database, keys: readonly string[]): Promise<string[]> {
-  if (keys.length === 0) return [];
-  const { results } = await d1
-    .prepare("SELECT value AS key FROM json_each(?1) WHERE value NOT IN (SELECT r2_key FROM photos WHERE r2_key IS NOT NULL)")
-    .bind(JSON.stringify([...new Set(keys)]))
-    .all<{ key: string }>();
-  return results.map((row) => row.key);
+// ---------------------------------------------------------------- R2 objects to delete (mark, then sweep)
+
+const UNREFERENCED = "NOT EXISTS (SELECT 1 FROM photos WHERE photos.r2_key = photo_deletions.r2_key)";
+
+/** Marks for deletion those of these R2 keys no remaining row refers to (a key already marked or being deleted stays as it is). */
+export function markUnreferencedStatement(d1: D1Database, keys: readonly string[], nowMs: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `INSERT INTO photo_deletions (r2_key, state, marked_at)
+       SELECT value, 'marked', ?2 FROM json_each(?1) WHERE value NOT IN (SELECT r2_key FROM photos WHERE r2_key IS NOT NULL)
+       ON CONFLICT(r2_key) DO NOTHING`,
+    )
+    .bind(JSON.stringify([...new Set(keys)]), nowMs);
+}
+
+/**
+ * Claims the marks older than `markedBefore` whose key is still unreferenced (and claims left `deleting` that
+ * long by a sweep that did not finish): they become `deleting`, and their keys are returned to delete from R2.
+ * Marks whose key is referenced again are dropped.
+ */
+export async function claimDeletions(d1: D1Database, markedBefore: number, nowMs: number, limit: number): Promise<string[]> {
+  const [, claimed] = await d1.batch([
+    d1.prepare(`DELETE FROM photo_deletions WHERE state = 'marked' AND NOT ${UNREFERENCED}`),
+    d1
+      .prepare(
+        `UPDATE photo_deletions SET state = 'deleting', marked_at = ?2
+         WHERE r2_key IN (SELECT r2_key FROM photo_deletions WHERE marked_at < ?1 AND ${UNREFERENCED} ORDER BY marked_at LIMIT ?3)
+         RETURNING r2_key AS key`,
+      )
+      .bind(markedBefore, nowMs, limit),
+  ]);
+  return ((claimed?.results ?? []) as { key: string }[]).map((row) => row.key);
+}
+
+export function deletionsDoneStatement(d1: D1Database, keys: readonly string[]): D1PreparedStatement {
+  return d1.prepare("DELETE FROM photo_deletions WHERE state = 'deleting' AND r2_key IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(keys));
+}
+
+/**
+ * The R2 key a received photo may store its bytes under: `photos/<sha256>` (its mark for deletion, if any, removed),
+ * unless a sweep is deleting that object right now; then a key of its own (`photos/<sha256>/<suffix>`), so the sweep
+ * cannot delete the bytes this photo's row will point at.
+ */
+export async function claimR2Key(d1: D1Database, sha256: string, suffix: string): Promise<string> {
+  const key = r2KeyOf(sha256);
+  const [, left] = await d1.batch([
+    d1.prepare("DELETE FROM photo_deletions WHERE r2_key = ?1 AND state = 'marked'").bind(key),
+    d1.prepare("SELECT 1 AS deleting FROM photo_deletions WHERE r2_key = ?1").bind(key),
+  ]);
+  return (left?.results ?? []).length ? `${key}/${suffix}` : key;
 }
 
 export function deletePhotosStatement(d1: D1Database, ids: readonly number[]): D1PreparedStatement {
@@ -309,4 +353,13 @@ export async function attachChoices(
     reports: (reports?.results ?? []) as (ReportLabel & { photos: number })[],
     orders: (orders?.results ?? []) as (OrderLabel & { photos: number })[],
   };
+}
+
+/** Stored photos (attached or held) whose upload to Feishu failed so far, oldest first. */
+export async function photosWithoutImageKey(d1: D1Database, limit: number): Promise<PhotoRow[]> {
+  const { results } = await d1
+    .prepare(`SELECT ${PHOTO_COLUMNS} FROM photos WHERE image_key IS NULL AND r2_key IS NOT NULL AND state IN ('attached', 'held') ORDER BY id LIMIT ?1`)
+    .bind(limit)
+    .all<PhotoRow>();
+  return results;
 }

@@ -407,6 +407,41 @@ export const digests = sqliteTable(
   (t) => [primaryKey({ columns: [t.week, t.scope] })],
 );
 
+// ---------------------------------------------------------------- photo bytes to delete
+
+/**
+ * R2 originals no photo row refers to any more, waiting to be deleted (jobs/photo-retention.ts): `marked` when
+ * retention deleted their last row; a receive of the same bytes removes the mark; the sweep a grace period later
+ * claims a mark still unreferenced (`deleting`), deletes the object, then the mark. A receive that finds its key
+ * `deleting` stores its bytes under a key of its own.
+ */
+export const photoDeletions = sqliteTable("photo_deletions", {
+  r2Key: text("r2_key").primaryKey(),
+  state: text("state", { enum: ["marked", "deleting"] }).notNull(),
+  markedAt: integer("marked_at").notNull(),
+});
+
+// ---------------------------------------------------------------- scheduled jobs
+
+/**
+ * The weekly jobs' runs (mark_missed, weekly_plan, weekly_digest, report_reminders) by the ISO week they
+ * work on: `done` once a run committed, `failed` (with the error) when it threw. The 5-minute cron reruns
+ * a job due this week and not `done` (jobs/runner.ts, domain/jobs.ts).
+ */
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    job: text("job").notNull(),
+    period: text("period").notNull(),
+    state: text("state", { enum: ["done", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    outcome: text("outcome"),
+    lastError: text("last_error"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.period] })],
+);
+
 
 // ---------------------------------------------------------------- roster imports
 

@@ -1,9 +1,11 @@
 import { housekeeping } from "./housekeeping.ts";
 import { photoRetention } from "./photo-retention.ts";
+import { photoUploads } from "./photo-uploads.ts";
 import { resolveOpenIds } from "./resolve-open-ids.ts";
 import { markMissed } from "./mark-missed.ts";
 import { reportReminders } from "./report-reminders.ts";
-import type { Job } from "./types.ts";
+import type { WeeklyJobName } from "../domain/jobs.ts";
+import type { Job, WeeklyJob } from "./types.ts";
 import { weeklyDigest } from "./weekly-digest.ts";
 import { orderDeadlines } from "./order-deadlines.ts";
 import { weeklyPlan } from "./weekly-plan.ts";
@@ -16,5 +18,16 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   "0 1 * * *": [orderDeadlines, weeklyDigest],
   // Thursday 16:00 Asia/Shanghai
   "0 8 * * 4": [reportReminders],
-  "*/5 * * * *": [housekeeping, resolveOpenIds, photoRetention],
+  // every 5 minutes; then the weekly jobs due and not done are caught up (runner.ts)
+  "*/5 * * * *": [housekeeping, resolveOpenIds, photoRetention, photoUploads],
+};
+
+/** The cron that also catches up the weekly jobs. */
+export const CATCH_UP_CRON = "*/5 * * * *";
+
+export const weeklyJobs: Record<WeeklyJobName, WeeklyJob> = {
+  mark_missed: markMissed,
+  weekly_plan: weeklyPlan,
+  weekly_digest: weeklyDigest,
+  report_reminders: reportReminders,
 };

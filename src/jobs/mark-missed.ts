@@ -1,6 +1,6 @@
 import { countPlannedUpTo, markMissedStatement } from "../db/reports.ts";
-import { addWeeks, currentWeek } from "../domain/time.ts";
-import type { Job } from "./types.ts";
+import { targetWeek } from "../domain/jobs.ts";
+import type { WeeklyJob } from "./types.ts";
 
 /**
  * Monday 08:00 Asia/Shanghai ("0 0 * * 1"), before the new week is planned and
@@ -8,10 +8,13 @@ import type { Job } from "./types.ts";
  * becomes `missed`, so the digest counts it. One statement; re-running finds nothing left.
  * A missed visit can still be reported (it turns `reported`) until that week's office digest is sent.
  */
-export const markMissed: Job = {
+export const markMissed: WeeklyJob = {
   name: "mark_missed",
-  async run(services) {
-    const lastWeek = addWeeks(currentWeek(services.nowMs, services.config.TIMEZONE), -1);
+  period: (nowMs, timeZone) => targetWeek("mark_missed", nowMs, timeZone),
+  run(services) {
+    return markMissed.runFor(services, targetWeek("mark_missed", services.nowMs, services.config.TIMEZONE));
+  },
+  async runFor(services, lastWeek) {
     const count = await countPlannedUpTo(services.d1, lastWeek);
     services.uow.write(markMissedStatement(services.d1, lastWeek, services.nowMs));
     services.uow.write(services.d1.prepare("UPDATE plan_runs SET misses_marked_at = ?2 WHERE week = ?1").bind(lastWeek, services.nowMs));

@@ -1,18 +1,21 @@
 import { unreportedVisits, type UnreportedVisit } from "../db/reports.ts";
-import { currentWeek } from "../domain/time.ts";
+import { targetWeek } from "../domain/jobs.ts";
 import { reminderCard } from "../feishu/cards/report-card.ts";
 import { messages } from "../i18n/index.ts";
-import type { Job } from "./types.ts";
+import type { WeeklyJob } from "./types.ts";
 
 /**
  * Thursday 16:00 Asia/Shanghai ("0 8 * * 4"): one direct message per
  * supervisor listing each visit of the week still unreported, each with its
  * "report" button. Keyed `report-reminder:<week>:<supervisor>`: a re-run sends nothing twice.
  */
-export const reportReminders: Job = {
+export const reportReminders: WeeklyJob = {
   name: "report_reminders",
-  async run(services) {
-    const week = currentWeek(services.nowMs, services.config.TIMEZONE);
+  period: (nowMs, timeZone) => targetWeek("report_reminders", nowMs, timeZone),
+  run(services) {
+    return reportReminders.runFor(services, targetWeek("report_reminders", services.nowMs, services.config.TIMEZONE));
+  },
+  async runFor(services, week) {
     const visits = await unreportedVisits(services.d1, week);
     const bySupervisor = new Map<string, UnreportedVisit[]>();
     for (const visit of visits) {

@@ -1,10 +1,11 @@
 import type { Services } from "../commands/types.ts";
 import { loadPlanning, MARK_SENT_SQL, planInsertStatements, type PlanningData } from "../db/planning.ts";
 import { COUNTING_STATUSES, planWeek, REASON_ORDER, type PlanResult, type Reason, type StoredAssignment } from "../domain/planner.ts";
-import { currentWeek, type IsoWeek } from "../domain/time.ts";
+import type { IsoWeek } from "../domain/time.ts";
 import { weekCard, weekRange, type WeekCardVisit } from "../feishu/cards/week-card.ts";
 import { messages } from "../i18n/index.ts";
-import type { Job } from "./types.ts";
+import { targetWeek } from "../domain/jobs.ts";
+import type { WeeklyJob } from "./types.ts";
 
 /**
  * Monday 08:00: plan the week, store it, send each supervisor one card. Also used by `plan` (preview) and
@@ -102,10 +103,13 @@ export async function sendPlan(services: Services, prepared: PreparedPlan): Prom
   return outcome;
 }
 
-export const weeklyPlan: Job = {
+export const weeklyPlan: WeeklyJob = {
   name: "weekly_plan",
-  async run(services) {
-    const week = currentWeek(services.nowMs, services.config.TIMEZONE);
+  period: (nowMs, timeZone) => targetWeek("weekly_plan", nowMs, timeZone),
+  run(services) {
+    return weeklyPlan.runFor(services, targetWeek("weekly_plan", services.nowMs, services.config.TIMEZONE));
+  },
+  async runFor(services, week) {
     const prepared = await preparePlan(services, week);
     if (prepared.data.run?.sentAt) return `week=${week} already_sent`;
     if (prepared.plan.schoolDays.length === 0) return `week=${week} no_school_days`;

@@ -18,7 +18,7 @@ import {
   markAnsweredStatement,
   newestOfMessage,
   uploadedImageKey,
-  r2KeyOf,
+  claimR2Key,
   recentSubmissions,
   refusedPhotoStatement,
   storedPhotoStatements,
@@ -98,9 +98,11 @@ export async function receivePhotos(services: Services, actor: Actor, t: Message
       continue;
     }
     const sha256 = await sha256Hex(new Uint8Array(bytes));
-    // Bytes first, then the row: a row never points at missing bytes. Same bytes, same key: stored once.
-    if (!(await bucket.head(r2KeyOf(sha256)))) {
-      await bucket.put(r2KeyOf(sha256), bytes, { httpMetadata: { contentType }, sha256, customMetadata: { sender: actor.code } });
+    // Bytes first, then the row: a row never points at missing bytes. Same bytes, same key: stored once (the key's
+    // mark for deletion removed first; a key retention is deleting right now is not used: jobs/photo-retention.ts).
+    const r2Key = await claimR2Key(d1, sha256, `${chat.messageId}-${fileKey}`);
+    if (!(await bucket.head(r2Key))) {
+      await bucket.put(r2Key, bytes, { httpMetadata: { contentType }, sha256, customMetadata: { sender: actor.code } });
     }
     // Uploaded for cards now, while nobody waits (a card callback must answer within 3 s), unless these bytes already were;
     // retried lazily if it fails.
@@ -113,7 +115,7 @@ export async function receivePhotos(services: Services, actor: Actor, t: Message
           logger.error({ ref: services.ref, route: "photos", outcome: "upload_failed" }, error);
           return null;
         }));
-    services.uow.write(...storedPhotoStatements(d1, { ...base, size, sha256, contentType, imageKey }, subject));
+    services.uow.write(...storedPhotoStatements(d1, { ...base, size, sha256, contentType, imageKey, r2Key }, subject));
     stored++;
   }
   await services.uow.commit();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jpegBytes, sha256 } from "../support/photos.ts";
+import { jpegBytes, postImage, sha256 } from "../support/photos.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
 
@@ -7,6 +7,7 @@ import { TestWorker } from "../support/worker.ts";
 describe("photo retention", () => {
   let worker: TestWorker;
   const DAY = 86_400_000;
+  const HOUR = 3_600_000;
 
   beforeAll(async () => {
     worker = await TestWorker.start({ vars: { PHOTO_RETENTION_DAYS: "30" } });
@@ -43,12 +44,52 @@ describe("photo retention", () => {
     await worker.runCron("*/5 * * * *", new Date());
     const rows = await worker.query<{ message_id: string }>("SELECT message_id FROM photos ORDER BY id");
     expect(rows.map((r) => r.message_id)).toEqual(["om_ret_2_5", "om_ret_3_5", "om_ret_5_0"]);
+    expect(worker.logs.some((line) => line.route === "job:photo-retention" && line.outcome === "expired=3 objects_deleted=0")).toBe(true);
+    // the unreferenced originals are marked, and deleted an hour later
     const bucket = await worker.photos();
+    expect(await bucket.head(oldOnly)).not.toBeNull();
+    await worker.runCron("*/5 * * * *", new Date(Date.now() + HOUR + 60_000));
     expect(await bucket.head(oldOnly)).toBeNull();
     expect(await bucket.head(heldOld)).toBeNull();
     expect(await bucket.head(shared)).not.toBeNull();
     expect(await bucket.head(recent)).not.toBeNull();
     expect(await bucket.head(heldNew)).not.toBeNull();
-    expect(worker.logs.some((line) => line.route === "job:photo-retention" && line.outcome === "expired=3 objects_deleted=2")).toBe(true);
+    expect(worker.logs.some((line) => line.route === "job:photo-retention" && line.outcome === "expired=0 objects_deleted=2")).toBe(true);
+    expect(await worker.count("photo_deletions")).toBe(0);
+  });
+
+  it("the same bytes received after retention deleted their last row keep their original", async () => {
+    const bytes = jpegBytes(60);
+    const key = await photo(60, 40);
+    await worker.runCron("*/5 * * * *", new Date());
+    expect(await worker.count("photo_deletions", "r2_key = ? AND state = 'marked'", key)).toBe(1);
+    // between the rows' deletion and the objects' sweep, the same picture arrives again
+    const { response } = await postImage(worker, "ou_sup_1", bytes);
+    expect(response.status).toBe(200);
+    await worker.settle();
+    const [row] = await worker.query<{ r2_key: string }>("SELECT r2_key FROM photos WHERE sha256 = ?", sha256(bytes));
+    expect(row!.r2_key).toBe(key);
+    await worker.runCron("*/5 * * * *", new Date(Date.now() + HOUR + 60_000));
+    expect(await (await worker.photos()).head(key)).not.toBeNull();
+    expect(await worker.count("photo_deletions")).toBe(0);
+  });
+
+  it("bytes received while the sweep is deleting their object go under a key of their own", async () => {
+    const bytes = jpegBytes(61);
+    const key = await photo(61, 40);
+    await worker.runCron("*/5 * * * *", new Date());
+    // the sweep has claimed the object and not yet deleted it (its two steps, with the receive between them)
+    await worker.query("UPDATE photo_deletions SET state = 'deleting' WHERE r2_key = ?", key);
+    await postImage(worker, "ou_sup_2", bytes);
+    await worker.settle();
+    const [row] = await worker.query<{ r2_key: string }>("SELECT r2_key FROM photos WHERE sha256 = ?", sha256(bytes));
+    expect(row!.r2_key).not.toBe(key);
+    expect(row!.r2_key.startsWith(`${key}/`)).toBe(true);
+    // the sweep finishes (a claim left unfinished is taken up again): the old object goes, the new row's bytes stay
+    await worker.runCron("*/5 * * * *", new Date(Date.now() + HOUR + 60_000));
+    const bucket = await worker.photos();
+    expect(await bucket.head(key)).toBeNull();
+    const kept = await bucket.get(row!.r2_key);
+    expect(new Uint8Array(await kept!.arrayBuffer())).toEqual(bytes);
   });
 });

@@ -74,6 +74,10 @@ export class FakeFeishu {
   /** images the bot uploaded (im/v1/images), by image_key */
   readonly uploadedImages = new Map<string, { bytes: Uint8Array; contentType: string; imageType: string }>();
   private imageCounter = 0;
+  /** the next this-many image uploads (im/v1/images) answer HTTP 500, as Feishu on a bad day (counts down) */
+  failNextImageUploads = 0;
+  /** while set, image uploads wait for it (`holdImageUploads`) */
+  private imageUploadGate: Promise<void> | null = null;
   /** mobile or email → open_id, for batch_get_id */
   readonly directory = new Map<string, string>();
   faults: Faults = {};
@@ -197,6 +201,18 @@ export class FakeFeishu {
     walk(content);
     return strings.join("\n");
   }
+
+  /** Holds every image upload (a slow Feishu) until the returned function is called; `heldUploads` counts those waiting. */
+  holdImageUploads(): () => void {
+    let release!: () => void;
+    this.imageUploadGate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.imageUploadGate = null;
+      release();
+    };
+  }
+
+  heldUploads = 0;
 
   reset(): void {
     this.calls.length = 0;
@@ -438,6 +454,16 @@ export class FakeFeishu {
       return true;
     }
     if (url.pathname === "/open-apis/im/v1/images" && req.method === "POST") {
+      if (this.imageUploadGate) {
+        this.heldUploads++;
+        await this.imageUploadGate;
+        this.heldUploads--;
+      }
+      if (this.failNextImageUploads > 0) {
+        this.failNextImageUploads--;
+        json(500, { code: 2200, msg: "Internal Error" });
+        return true;
+      }
       if (!((body as object) instanceof FormData)) {
         json(400, { code: 234001, msg: "Invalid request param: multipart/form-data expected" });
         return true;

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { currentWeek, localDate } from "../../src/domain/time.ts";
+import { FakeFeishu } from "../support/fake-feishu.ts";
+import { jpegBytes, postPost } from "../support/photos.ts";
+import { seedRoster } from "../support/roster.ts";
+import { cardActionEvent, TestWorker } from "../support/worker.ts";
+
+/**
+ * A card callback answers without waiting for Feishu's image upload (Feishu shows an error after 3 s):
+ * the fake holds every upload until the test lets it go, and the answer has already come.
+ */
+describe("photo uploads never hold a card callback's answer", () => {
+  let worker: TestWorker;
+  const TZ = "Asia/Shanghai";
+  const CARD_UPDATE = "/open-apis/interactive/v1/card/update";
+
+  async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  beforeAll(async () => {
+    worker = await TestWorker.start({ vars: { PHOTO_BATCH_QUIET_MS: "300" } });
+    await seedRoster(worker);
+  });
+  afterAll(() => worker.stop());
+
+  it("attaching held photos whose upload failed at receipt: the click is answered at once, the card is updated with them after the upload", async () => {
+    // S003's report from an hour ago: photos sent now are held for S003 to choose where they go
+    const hourAgo = Date.now() - 3_600_000;
+    const [report] = await worker.query<{ id: number }>(
+      `INSERT INTO reports (school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, submission_key, created_at, updated_at)
+       VALUES ('SCH005', 'S003', ?, ?, 'routine', '{}', 1, 'S003', 'callback-visit', ?, ?) RETURNING id`,
+      currentWeek(hourAgo, TZ),
+      localDate(hourAgo, TZ),
+      hourAgo,
+      hourAgo,
+    );
+    await worker.query("INSERT INTO report_versions (report_id, version, data, submitted_by, submitted_at) VALUES (?, 1, '{}', 'S003', ?)", report!.id, hourAgo);
+
+    // Feishu's image upload fails while the photos are received: they are stored and held without an image key
+    worker.fake.failNextImageUploads = 2;
+    await postPost(worker, "ou_sup_3", [jpegBytes(31), jpegBytes(32)]);
+    await worker.settle();
+    expect(await worker.count("photos", "sender_code = 'S003' AND state = 'held' AND image_key IS NULL")).toBe(2);
+
+    // Now Feishu is slow: every upload waits until released
+    const uploads = () => worker.fake.calls.filter((c) => c.path === "/open-apis/im/v1/images").length;
+    const uploadsBefore = uploads();
+    const release = worker.fake.holdImageUploads();
+    let released = false;
+    try {
+      const response = await worker.post("/feishu/cards", cardActionEvent({ openId: "ou_sup_3", value: { action: "photo_attach", kind: "report", id: report!.id } }));
+      const answer = (await response.json()) as { toast?: { type: string; content: string }; card?: { data: unknown } };
+      // the answer came while the upload is still held (it started after the attach committed)
+      expect(answer.toast).toMatchObject({ type: "success", content: "已添加 2 张照片" });
+      expect(FakeFeishu.textOf({ content: answer.card?.data, updates: [] } as never)).toContain("照片（2 张）");
+      expect(FakeFeishu.imageKeysOf(answer.card?.data)).toEqual([]);
+      expect(await worker.count("photos", "subject_kind = 'report' AND subject_id = ? AND state = 'attached'", report!.id)).toBe(2);
+      await until("the upload reached Feishu", () => worker.fake.heldUploads > 0);
+      expect(worker.fake.calls.filter((c) => c.path === CARD_UPDATE)).toHaveLength(0);
+      release();
+      released = true;
+    } finally {
+      if (!released) release();
+    }
+
+    // the upload finishes: the clicked card is replaced with the photos (delayed update by the callback's token)
+    await until("the card was updated", () => worker.fake.calls.some((c) => c.path === CARD_UPDATE && c.status === 200));
+    const update = worker.fake.calls.find((c) => c.path === CARD_UPDATE)!;
+    const keys = FakeFeishu.imageKeysOf((update.body as { card: unknown }).card);
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(worker.fake.uploadedImages.has(key)).toBe(true);
+    // each photo was uploaded once, by the held requests: none was started (and given up) inside the answer
+    expect(uploads() - uploadsBefore).toBe(2);
+    expect(await worker.count("photos", "subject_kind = 'report' AND subject_id = ? AND image_key IS NOT NULL", report!.id)).toBe(2);
+  });
+
+  it("a report's summary in a callback's answer (a form sent again) shows what is uploaded; the rest follows in a delayed update", async () => {
+    const [assignment] = await worker.query<{ id: number }>(
+      "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?, 'S001', 'SCH001', 'routine', 'planned', ?, ?) RETURNING id",
+      currentWeek(Date.now(), TZ),
+      Date.now(),
+      Date.now(),
+    );
+    const form: Record<string, unknown> = { visit_date: `${localDate(Date.now(), TZ)} +0800`, visit_kind: "routine", m_walkthrough: "1", findings: "整体良好" };
+    const submit = () => cardActionEvent({ openId: "ou_sup_1", value: { action: "submit_report", form: 2, assignment_id: assignment!.id }, formValue: form });
+    const first = (await (await worker.post("/feishu/cards", submit())).json()) as { toast?: { type: string } };
+    expect(first.toast?.type).toBe("success");
+    await worker.settle();
+    // a photo right after the report attaches to it; Feishu's upload fails then (at receipt and for the batch's answer)
+    worker.fake.failNextImageUploads = 2;
+    await postPost(worker, "ou_sup_1", [jpegBytes(41)]);
+    await worker.settle();
+    const [report] = await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?", assignment!.id);
+    expect(await worker.count("photos", "subject_kind = 'report' AND subject_id = ? AND image_key IS NULL", report!.id)).toBe(1);
+
+    const updatesBefore = worker.fake.calls.filter((c) => c.path === CARD_UPDATE).length;
+    const uploads = () => worker.fake.calls.filter((c) => c.path === "/open-apis/im/v1/images").length;
+    const uploadsBefore = uploads();
+    const release = worker.fake.holdImageUploads();
+    let released = false;
+    try {
+      const again = (await (await worker.post("/feishu/cards", submit())).json()) as { toast?: { type: string; content: string }; card?: { data: unknown } };
+      expect(again.toast?.type).toBe("success");
+      expect(FakeFeishu.textOf({ content: again.card?.data, updates: [] } as never)).toContain("照片（1 张）");
+      expect(FakeFeishu.imageKeysOf(again.card?.data)).toEqual([]);
+      await until("the upload reached Feishu", () => worker.fake.heldUploads > 0);
+      release();
+      released = true;
+    } finally {
+      if (!released) release();
+    }
+    await until("the summary was updated", () => worker.fake.calls.filter((c) => c.path === CARD_UPDATE && c.status === 200).length > updatesBefore);
+    const update = worker.fake.calls.filter((c) => c.path === CARD_UPDATE).at(-1)!;
+    const keys = FakeFeishu.imageKeysOf((update.body as { card: unknown }).card);
+    expect(keys).toHaveLength(1);
+    expect(worker.fake.uploadedImages.has(keys[0]!)).toBe(true);
+    expect(uploads() - uploadsBefore).toBe(1); // once, after the answer: none started (and given up) inside it
+  });
+
+  it("a photo whose upload keeps failing is uploaded by the 5-minute job, and the next card shows it", async () => {
+    const [row] = await worker.query<{ id: number }>("SELECT id FROM photos WHERE image_key IS NOT NULL ORDER BY id LIMIT 1");
+    await worker.query("UPDATE photos SET image_key = NULL WHERE id = ?", row!.id);
+    await worker.runCron("*/5 * * * *", new Date());
+    expect(await worker.count("photos", "id = ? AND image_key IS NOT NULL", row!.id)).toBe(1);
+    expect(worker.logs.some((line) => line.route === "job:photo-uploads" && line.outcome === "pending=1 uploaded=1")).toBe(true);
+  });
+});
