@@ -3,7 +3,7 @@ import { logger } from "../log.ts";
 import type { OutboxQueueMessage } from "./outbox.ts";
 import { claimRows, DEFAULT_BACKOFF_BASE_MS, sendClaimed } from "./send.ts";
 
-export { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf, type Outcome } from "./send.ts";
+export { backoffMs, classifyFailure, recipientOf, type Outcome } from "./send.ts";
 
 /**
  * The outbox queue consumer: bulk sends (weekly plan, digest, reminders) and

@@ -1,3 +1,4 @@
+import { deliveryAlerts } from "./delivery-alerts.ts";
 import { housekeeping } from "./housekeeping.ts";
 import { photoRetention } from "./photo-retention.ts";
 import { resolveOpenIds } from "./resolve-open-ids.ts";
@@ -16,5 +17,5 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   "0 1 * * *": [orderDeadlines, weeklyDigest],
   // Thursday 16:00 Asia/Shanghai
   "0 8 * * 4": [reportReminders],
-  "*/5 * * * *": [housekeeping, resolveOpenIds, photoRetention],
+  "*/5 * * * *": [housekeeping, deliveryAlerts, resolveOpenIds, photoRetention],
 };
