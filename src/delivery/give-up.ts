@@ -63,11 +63,14 @@ export function isTransientErrorText(text: string): boolean {
 }
 
 /**
- * Whether an attempt that failed this way may nevertheless have reached Feishu: it was given up while
- * waiting (timeout) or the connection failed with the request possibly sent. A refused connection (nothing
- * was sent) and any answer from Feishu (it said what it did) are not.
+ * Whether an attempt that failed this way may nevertheless have reached Feishu: the message request was
+ * given up while waiting (timeout) or its connection failed, possibly after the request went out. Not:
+ * any answer from Feishu (it said what it did), a failure of another request before the message's own
+ * (the tenant token, a file upload: `path`), a connection refused or a name not resolved. workerd reports
+ * a refused connection as "Network connection lost." too, so such a failure counts as possibly arrived.
  */
-export function mayHaveArrived(errorMessage: string, status: number): boolean {
+export function mayHaveArrived(errorMessage: string, status: number, path?: string): boolean {
   if (status !== 0) return false;
+  if (path !== undefined && !/^\/open-apis\/(im\/v1\/messages|interactive\/)/.test(path)) return false;
   return !/refused|ECONNREFUSED|ENOTFOUND|DNS/i.test(errorMessage);
 }

@@ -112,7 +112,7 @@ export function classifyFailure(
   if (!retryable) return { kind: "dead", error, reason: text };
   let delayMs = backoffMs(attempts, error, baseMs, random, previousError);
   if (!limits) return { kind: "failed", error, delayMs, maybeSentAt: null };
-  const maybeSentAt = limits.maybeSentAt ?? (error instanceof FeishuApiError && mayHaveArrived(error.message, error.status) ? limits.nowMs : null);
+  const maybeSentAt = limits.maybeSentAt ?? (error instanceof FeishuApiError && mayHaveArrived(error.message, error.status, error.path) ? limits.nowMs : null);
   if (limits.nowMs >= limits.giveUpAt - LAST_CHANCE_MS) return { kind: "dead", error, reason: `${EXPIRED_PREFIX}${text}` };
   if (maybeSentAt !== null && limits.nowMs >= maybeSentAt + DEDUPE_WINDOW_MS - LAST_CHANCE_MS) return { kind: "dead", error, reason: `${UNSURE_PREFIX}${text}` };
   delayMs = Math.min(delayMs, limits.giveUpAt - LAST_CHANCE_MS - limits.nowMs);

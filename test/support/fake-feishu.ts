@@ -46,6 +46,10 @@ export interface Faults {
   slowMs?: number;
   /** answer this many of the next sends 500, whatever the shares above (counts down) */
   failNextSends?: number;
+  /** answer every send and reply 500: Feishu is down (see also `refuseConnections`) */
+  down?: boolean;
+  /** answer this many of the next sends 429 / 99991400 with `x-ogw-ratelimit-reset: resetSeconds` (counts down) */
+  rateLimitNext?: { count: number; resetSeconds: number };
 }
 
 export interface FakeFeishuOptions {
@@ -83,6 +87,11 @@ export class FakeFeishu {
   readonly botChats = new Set<string>();
   /** scopes the app was not granted: calls needing them answer 99991672 */
   readonly deniedScopes = new Set<string>();
+  /**
+   * People outside the app's availability range (可用范围), or who left: a send to them answers HTTP 400,
+   * code 230013 "Bot has NO availability to this user." (message send API's error table).
+   */
+  readonly unavailable = new Set<string>();
   private readonly validTokens = new Set<string>();
   private tokenCounter = 0;
   private messageCounter = 0;
@@ -125,8 +134,22 @@ export class FakeFeishu {
     return this;
   }
 
+  /** Stops accepting connections (a send fails with "connection refused") until `acceptConnections`. */
+  async refuseConnections(): Promise<void> {
+    if (!this.server?.listening) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** Listens again on the same port after `refuseConnections`. */
+  async acceptConnections(): Promise<void> {
+    if (!this.server || this.server.listening) return;
+    const port = Number(new URL(this.url).port);
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+  }
+
   async stop(): Promise<void> {
-    if (!this.server) return;
+    if (!this.server?.listening) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
@@ -282,6 +305,8 @@ export class FakeFeishu {
       if (data.msg_type === "file" && !this.uploads.has((content as { file_key?: string })?.file_key ?? "")) {
         return json(400, { code: 234003, msg: "file_key not found" });
       }
+      if (this.faults.down) return json(500, { code: 1, msg: "internal error" });
+      if (receiveIdType === "open_id" && this.unavailable.has(data.receive_id!)) return json(400, { code: 230013, msg: "Bot has NO availability to this user." });
       const recipient = data.receive_id ?? replyMatch?.[1] ?? "";
       const chatLimited = this.groupChatLimit(receiveIdType, data.receive_id ?? null, replyMatch?.[1] ?? null);
       if (chatLimited) return json(chatLimited.status, chatLimited.body, chatLimited.headers);
@@ -494,6 +519,11 @@ export class FakeFeishu {
       this.sendTimes.push(now);
       times.push(now);
       this.recipientTimes.set(recipient, times);
+    }
+    const limited = this.faults.rateLimitNext;
+    if (limited && limited.count > 0) {
+      limited.count--;
+      return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(limited.resetSeconds) } };
     }
     if (this.faults.failNextSends) {
       this.faults.failNextSends--;
