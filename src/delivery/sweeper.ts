@@ -26,7 +26,8 @@ export interface SweepReport {
 
 /**
  * Every 5 minutes, with the cron's time as "now":
- * - releases rows stuck in `sending` (their sender died) and re-queues them;
+ * - releases rows stuck in `sending` (their sender died, perhaps after sending: Feishu's uuid hour starts at
+ *   its claim) and re-queues them;
  * - gives up rows past their deadline (give-up.ts: answers 2 h, others 24 h) and rows whose attempt may
  *   have arrived once Feishu's one-hour uuid window is over — neither is sent again; the office's admins
  *   are told (usecases/delivery-alerts.ts);
@@ -41,7 +42,9 @@ export async function sweepOutbox(env: Pick<Bindings, "DB" | "OUTBOX">, nowMs: n
   const [stuck, expired, unsure, due, deadWithinAge] = await d1.batch<{ id: number; uuid: string; last_error?: string | null }>([
     d1
       .prepare(
-        "UPDATE outbox SET state = 'pending', updated_at = ?1 WHERE id IN (SELECT id FROM outbox WHERE state = 'sending' AND updated_at < ?2 ORDER BY id LIMIT ?3) RETURNING id, uuid",
+        // the dead sender may have sent it: its claim (updated_at) starts Feishu's uuid hour, as a timed-out attempt does
+        `UPDATE outbox SET state = 'pending', maybe_sent_at = COALESCE(maybe_sent_at, updated_at), updated_at = ?1
+         WHERE id IN (SELECT id FROM outbox WHERE state = 'sending' AND updated_at < ?2 ORDER BY id LIMIT ?3) RETURNING id, uuid`,
       )
       .bind(nowMs, nowMs - STUCK_SENDING_MS, SWEEP_LIMIT),
     d1
