@@ -269,4 +269,34 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
     await worker.settle();
     expect(fake.messages.filter((m) => m.uuid === unsure.uuid)).toHaveLength(1);
   });
+
+  it("a district office's admins hear about their own district's people, in their language; the top office about the rest", async () => {
+    const now = Date.now();
+    await worker.query(
+      "INSERT INTO offices (code, name, short_name, parent_code, district, digest_chat_id, created_at, updated_at) VALUES ('CITY', '市督导室', '市', NULL, '', NULL, ?1, ?1), ('DG', '东港区督导室', '东港', 'CITY', '东港区', NULL, ?1, ?1)",
+      now,
+    );
+    await worker.query(
+      "INSERT INTO people (code, name, role, office_code, open_id, lang, active, created_at, updated_at) VALUES ('A_DG', 'Dong Admin', 'admin', 'DG', 'ou_admin_dg', 'en', 1, ?1, ?1)",
+      now,
+    );
+    // 张伟 supervises a district zone of 东港区 (Z02); 王建国 a city zone (Z01)
+    fake.unavailable.add("ou_sup_3");
+    fake.unavailable.add("ou_sup_1");
+    await commit([cardTo("plan:district:S003", "ou_sup_3"), cardTo("plan:district:S001", "ou_sup_1")]);
+    await worker.settle();
+    fake.unavailable.clear();
+    // the earlier alerts went out on the fake clock, hours ahead of these deaths: a new day, as far as alerts go
+    await worker.query("DELETE FROM outbox WHERE ref LIKE 'delivery-alert:%'");
+    const before = alerts().length;
+    await sweepAt(now + 10 * MINUTE);
+    await until("both offices' alerts", () => alerts().length === before + 1 && fake.messagesTo("ou_admin_dg").length === 1);
+    const district = shown(fake.messagesTo("ou_admin_dg")[0]!);
+    expect(district).toContain("张伟");
+    expect(district).toContain("availability range");
+    expect(district).not.toContain("王建国");
+    const top = shown(alerts().at(-1)!);
+    expect(top).toContain("王建国");
+    expect(top).not.toContain("张伟");
+  });
 });
