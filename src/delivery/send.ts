@@ -30,9 +30,9 @@ const MAX_IN_FLIGHT = 6;
  * answer holds its batch (and, locally, the next batch) for at most half a second, while a recipient that
  * is slow every time still gets longer and longer to answer instead of running out of attempts.
  */
-export function attemptTimeoutMs(attempts: number, previousError: string | null = null): number {
-  if (previousError === null || !previousError.startsWith("network:")) return FIRST_ATTEMPT_TIMEOUT_MS;
-  return Math.min(FIRST_ATTEMPT_TIMEOUT_MS * 2 ** Math.max(0, attempts - 1), 8_000);
+export function attemptTimeoutMs(attempts: number, previousError: string | null = null, firstMs = FIRST_ATTEMPT_TIMEOUT_MS): number {
+  if (previousError === null || !previousError.startsWith("network:")) return firstMs;
+  return Math.min(firstMs * 2 ** Math.max(0, attempts - 1), Math.max(8_000, firstMs));
 }
 export const FIRST_ATTEMPT_TIMEOUT_MS = 500;
 /** a send this much later than its slot is planned again */
@@ -202,6 +202,8 @@ export interface SendOptions {
   maxHoldMs: number;
   /** backoff base for 5xx / network errors (DEFAULT_BACKOFF_BASE_MS in production) */
   backoffBaseMs: number;
+  /** how long a first attempt waits for Feishu's answer (FIRST_ATTEMPT_TIMEOUT_MS in production) */
+  firstAttemptTimeoutMs?: number;
   /** the log line's route */
   route: string;
   /** the limiter's state, read in the caller's own batch (saves the first round trip) */
@@ -313,7 +315,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
       lastSlotAt = slot.at;
       dispatches.push({ plannedAt: slot.at, sentAt: dispatchedAt });
       lastToRecipient.set(recipient, dispatchedAt);
-      const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts, row.last_error));
+      const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts, row.last_error, options.firstAttemptTimeoutMs));
       const send = abortingWith(timeout, () => deliver(client, row))
         .then(
           (messageId) => {

@@ -58,7 +58,11 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
 
   beforeAll(async () => {
     fake = await new FakeFeishu().start();
-    worker = await TestWorker.start({ fake, vars: { DELIVERY_BACKOFF_BASE_MS: "250" } });
+    // The real clock must stay out of the fake hour's way: backoffs from 30 s (the sweeps drive the retries), and on a
+    // loaded machine the fake's 500 can take longer than the first attempt's 500 ms, which would make it a possible
+    // arrival (a timeout). A row caught `sending` by a sweep minutes ahead on the fake clock would count as a dead
+    // sender's, which may have sent it; the loop below sweeps only when no row is being sent.
+    worker = await TestWorker.start({ fake, vars: { DELIVERY_BACKOFF_BASE_MS: "60000", DELIVERY_ATTEMPT_TIMEOUT_MS: "5000" } });
     await seedRoster(worker);
   });
   afterAll(() => worker.stop());
@@ -88,6 +92,7 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
         await fake.acceptConnections();
       }
       const before = await attempts();
+      await until("no row being sent", async () => (await worker.count("outbox", "state = 'sending'")) === 0);
       await sweepAt(t0 + minute * MINUTE);
       await until(`the sweep at +${minute} min re-queued everything and the consumer failed again`, async () => {
         const states = await rows("ref LIKE 'plan:outage:%' OR ref LIKE 'reply:om_in_outage%'");
@@ -205,8 +210,8 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
 
   it("an attempt that may have arrived is repeated only within Feishu's uuid hour: after it, the row dies unsure and arrives once", async () => {
     const before = alerts().length;
-    // Feishu takes the message but answers too late: the sender gives up waiting, not knowing it arrived
-    fake.faults = { slowRate: 1, slowMs: 2_000 };
+    // Feishu takes the message but the connection is cut before its answer: the sender cannot know it arrived
+    fake.faults = { cutAfterAccept: 1 };
     await commit([cardTo("plan:maybe:S001", "ou_sup_1", "可能已送达")]);
     const [row] = await rows("ref = 'plan:maybe:S001'");
     await until("the message arrived, unbeknown to the sender", async () => fake.messages.some((m) => m.uuid === row!.uuid) && (await worker.count("outbox", "uuid = ? AND maybe_sent_at IS NOT NULL", row!.uuid)) === 1);

@@ -51,6 +51,8 @@ export interface Faults {
   down?: boolean;
   /** answer this many of the next sends 429 / 99991400 with `x-ogw-ratelimit-reset: resetSeconds` (counts down) */
   rateLimitNext?: { count: number; resetSeconds: number };
+  /** take this many of the next sends (the message is delivered) and then cut the connection without answering (counts down) */
+  cutAfterAccept?: number;
 }
 
 export interface FakeFeishuOptions {
@@ -315,7 +317,15 @@ export class FakeFeishu {
       if (fault) return json(fault.status, fault.body, fault.headers);
       if (data.uuid) this.attemptsByUuid.set(data.uuid, (this.attemptsByUuid.get(data.uuid) ?? 0) + 1);
       const existing = data.uuid ? this.uuidToMessage.get(data.uuid) : undefined;
-      if (existing) return json(200, { code: 0, msg: "success", data: { message_id: existing.messageId } });
+      /** the message went in; the answer is lost with the connection */
+      const cut = () => {
+        if (!this.faults.cutAfterAccept) return false;
+        this.faults.cutAfterAccept--;
+        record.status = 0;
+        req.socket.destroy();
+        return true;
+      };
+      if (existing) return cut() ? undefined : json(200, { code: 0, msg: "success", data: { message_id: existing.messageId } });
       const replyTo = replyMatch?.[1] ?? null;
       const original = replyTo ? this.messages.find((m) => m.messageId === replyTo) : undefined;
       const message: DeliveredMessage = {
@@ -334,6 +344,7 @@ export class FakeFeishu {
       this.messages.push(message);
       if (data.uuid) this.uuidToMessage.set(data.uuid, message);
       for (const listener of this.listeners) listener(message);
+      if (cut()) return;
       return json(200, { code: 0, msg: "success", data: { message_id: message.messageId, chat_id: message.chatId } });
     }
 
