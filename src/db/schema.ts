@@ -150,6 +150,10 @@ export const outbox = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     sentAt: integer("sent_at"),
+    /** past this time the message is given up (dead, "expired"): answers 2 h after they were written, other messages 24 h */
+    giveUpAt: integer("give_up_at"),
+    /** the first attempt that may have reached Feishu (timed out / connection lost): Feishu's uuid dedupe lasts one hour from it */
+    maybeSentAt: integer("maybe_sent_at"),
   },
   (t) => [
     uniqueIndex("outbox_uuid_unique").on(t.uuid),

@@ -1,9 +1,9 @@
 import { loadConfig, type Bindings } from "../env.ts";
 import { logger } from "../log.ts";
 import type { OutboxQueueMessage } from "./outbox.ts";
-import { claimRows, DEFAULT_BACKOFF_BASE_MS, sendClaimed } from "./send.ts";
+import { claimRows, DEFAULT_BACKOFF_BASE_MS, FIRST_ATTEMPT_TIMEOUT_MS, sendClaimed } from "./send.ts";
 
-export { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf, type Outcome } from "./send.ts";
+export { backoffMs, classifyFailure, recipientOf, type Outcome } from "./send.ts";
 
 /**
  * The outbox queue consumer: bulk sends (weekly plan, digest, reminders) and
@@ -28,11 +28,17 @@ export const MAX_HOLD_MS = 70_000;
 export const SEND_CAP = 100;
 
 /** Optional test-only tuning (bound by test/support/worker.ts); production uses the defaults. */
-type DeliveryVars = { DELIVERY_BACKOFF_BASE_MS?: string };
+type DeliveryVars = { DELIVERY_BACKOFF_BASE_MS?: string; DELIVERY_ATTEMPT_TIMEOUT_MS?: string };
 
 export function backoffBase(env: Bindings): number {
   const value = Number((env as Bindings & DeliveryVars).DELIVERY_BACKOFF_BASE_MS);
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_BACKOFF_BASE_MS;
+}
+
+/** The first attempt's wait for an answer: FIRST_ATTEMPT_TIMEOUT_MS, unless a test on a loaded machine sets it longer. */
+export function firstAttemptTimeout(env: Bindings): number {
+  const value = Number((env as Bindings & DeliveryVars).DELIVERY_ATTEMPT_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : FIRST_ATTEMPT_TIMEOUT_MS;
 }
 
 /** The queue consumer: claims the batch's rows, sends them under the shared rate limiter, records the outcomes. */
@@ -60,7 +66,7 @@ export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env
   for (const uuid of mine) if (!claimedUuids.has(uuid)) for (const message of byUuid.get(uuid)!) message.ack();
   if (claimed.length === 0) return;
 
-  const { results, counts } = await sendClaimed(env, config, claimed, { maxHoldMs: MAX_HOLD_MS, backoffBaseMs: backoffBase(env), route: "queue" });
+  const { results, counts } = await sendClaimed(env, config, claimed, { maxHoldMs: MAX_HOLD_MS, backoffBaseMs: backoffBase(env), firstAttemptTimeoutMs: firstAttemptTimeout(env), route: "queue" });
   for (const result of results) {
     for (const message of byUuid.get(result.uuid) ?? []) {
       if (result.done) message.ack();

@@ -1,6 +1,6 @@
 import { loadConfig, type Bindings } from "../env.ts";
 import { logger } from "../log.ts";
-import { backoffBase } from "./consumer.ts";
+import { backoffBase, firstAttemptTimeout } from "./consumer.ts";
 import { enqueueDelivery, type FastPath } from "./outbox.ts";
 import type { LimiterState } from "./rate-limit.ts";
 import { sendClaimed, type OutboxRow } from "./send.ts";
@@ -39,7 +39,7 @@ async function deliverNow(env: Bindings, claimed: OutboxRow[], limiter: LimiterS
   const started = Date.now();
   let queued = 0;
   try {
-    const { results, counts } = await sendClaimed(env, loadConfig(env), claimed, { maxHoldMs: FAST_HOLD_MS, backoffBaseMs: backoffBase(env), route: "fast_path", limiter, replanLate: true });
+    const { results, counts } = await sendClaimed(env, loadConfig(env), claimed, { maxHoldMs: FAST_HOLD_MS, backoffBaseMs: backoffBase(env), firstAttemptTimeoutMs: firstAttemptTimeout(env), route: "fast_path", limiter, replanLate: true });
     const byDelay = new Map<number, string[]>();
     for (const result of results) {
       if (result.done) continue;

@@ -2,7 +2,8 @@ import type { Bindings } from "../env.ts";
 import { sha256Hex } from "../feishu/crypto.ts";
 import { chunkForJson } from "../db/client.ts";
 import { parseState, readStateStatements, reservationsMade, type LimiterState } from "./rate-limit.ts";
-import { recipientOf, type OutboxRow } from "./send.ts";
+import { maxAgeMs } from "./give-up.ts";
+import { CLAIMED_COLUMNS, recipientOf, type OutboxRow } from "./send.ts";
 
 /**
  * The transactional outbox: a change and the messages it causes are written
@@ -53,6 +54,8 @@ interface OutboxRowInput {
   msg_type: string;
   content: string;
   ref: string;
+  /** how long after it is written delivery gives up on it (give-up.ts) */
+  max_age: number;
 }
 
 async function toRow(message: OutboundMessage): Promise<OutboxRowInput> {
@@ -65,25 +68,26 @@ async function toRow(message: OutboundMessage): Promise<OutboxRowInput> {
     receive_id: null,
     target_message_id: null,
   };
+  const withAge = (row: Omit<OutboxRowInput, "max_age">): OutboxRowInput => ({ ...row, max_age: maxAgeMs(row) });
   const to = message.to;
-  if ("openId" in to) return { ...base, operation: "send", receive_id_type: "open_id", receive_id: to.openId };
-  if ("chatId" in to) return { ...base, operation: "send", receive_id_type: "chat_id", receive_id: to.chatId };
+  if ("openId" in to) return withAge({ ...base, operation: "send", receive_id_type: "open_id", receive_id: to.openId });
+  if ("chatId" in to) return withAge({ ...base, operation: "send", receive_id_type: "chat_id", receive_id: to.chatId });
   // A reply keeps its chat in receive_id (only the rate limiter reads it; Feishu gets the message id).
-  if ("replyTo" in to) return { ...base, operation: "reply", target_message_id: to.replyTo, ...(to.inChat ? { receive_id_type: "chat_id" as const, receive_id: to.inChat } : {}) };
-  if ("updateMessage" in to) return { ...base, operation: "update", target_message_id: to.updateMessage };
-  return { ...base, operation: "card_update", target_message_id: to.callbackToken };
+  if ("replyTo" in to) return withAge({ ...base, operation: "reply", target_message_id: to.replyTo, ...(to.inChat ? { receive_id_type: "chat_id" as const, receive_id: to.inChat } : {}) });
+  if ("updateMessage" in to) return withAge({ ...base, operation: "update", target_message_id: to.updateMessage });
+  return withAge({ ...base, operation: "card_update", target_message_id: to.callbackToken });
 }
 
-const INSERT_OUTBOX_SQL = `INSERT INTO outbox (uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, ref, state, attempts, next_attempt_at, created_at, updated_at)
+const INSERT_OUTBOX_SQL = `INSERT INTO outbox (uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, ref, give_up_at, state, attempts, next_attempt_at, created_at, updated_at)
 SELECT json_extract(value, '$.uuid'), json_extract(value, '$.operation'), json_extract(value, '$.receive_id_type'),
        json_extract(value, '$.receive_id'), json_extract(value, '$.target_message_id'), json_extract(value, '$.msg_type'),
-       json_extract(value, '$.content'), json_extract(value, '$.ref'), 'pending', 0, ?1, ?1, ?1
+       json_extract(value, '$.content'), json_extract(value, '$.ref'), ?1 + json_extract(value, '$.max_age'), 'pending', 0, ?1, ?1, ?1
 FROM json_each(?2) WHERE true
 ON CONFLICT(uuid) DO NOTHING`;
 
 /** Fast-path rows are born claimed (`sending`, first attempt) and returned, so the committing invocation sends them without a claim. */
 const INSERT_CLAIMED_OUTBOX_SQL = `${INSERT_OUTBOX_SQL.replace("'pending', 0, ?1", "'sending', 1, ?1")}
-RETURNING id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts, last_error`;
+RETURNING ${CLAIMED_COLUMNS}`;
 
 /**
  * Statements that add the messages to the outbox (a handful, whatever the count; more for each condition), plus their uuids.

@@ -2,6 +2,7 @@ import type { Bindings } from "../env.ts";
 import { abortingWith, FeishuApiError, FeishuClient } from "../feishu/client.ts";
 import type { Config } from "../env.ts";
 import { logger } from "../log.ts";
+import { DEDUPE_WINDOW_MS, EXPIRED_PREFIX, GIVE_UP_AT_SQL, mayHaveArrived, maxAgeMs, UNSURE_PREFIX } from "./give-up.ts";
 import { bumpAppTatStatement, lateSendsStatements, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
 
 /**
@@ -9,9 +10,12 @@ import { bumpAppTatStatement, lateSendsStatements, RECIPIENT_SPACING_MS, reserve
  * the fast path for answers (fast-path.ts). Exactly-once on our side is the
  * row's state: a row is sent only by whoever moved it pending/failed → sending
  * (one UPDATE, one winner); on Feishu's side a resend carries the same uuid.
+ *
+ * A row is retried until it is too old to be worth sending (give-up.ts: answers 2 h, anything else 24 h),
+ * not a number of times; an error Feishu will give again (bad receive_id, 230013, a card it refuses)
+ * kills it at once. A row whose attempt may have reached Feishu is not sent again once Feishu's one-hour
+ * uuid window is over (it could arrive twice): it dies with the cause `unsure`.
  */
-
-export const MAX_ATTEMPTS = 8;
 /** base of the exponential backoff for 5xx and network errors from the second retry on */
 export const DEFAULT_BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 10 * 60 * 1000;
@@ -26,9 +30,9 @@ const MAX_IN_FLIGHT = 6;
  * answer holds its batch (and, locally, the next batch) for at most half a second, while a recipient that
  * is slow every time still gets longer and longer to answer instead of running out of attempts.
  */
-export function attemptTimeoutMs(attempts: number, previousError: string | null = null): number {
-  if (previousError === null || !previousError.startsWith("network:")) return FIRST_ATTEMPT_TIMEOUT_MS;
-  return Math.min(FIRST_ATTEMPT_TIMEOUT_MS * 2 ** Math.max(0, attempts - 1), 8_000);
+export function attemptTimeoutMs(attempts: number, previousError: string | null = null, firstMs = FIRST_ATTEMPT_TIMEOUT_MS): number {
+  if (previousError === null || !previousError.startsWith("network:")) return firstMs;
+  return Math.min(firstMs * 2 ** Math.max(0, attempts - 1), Math.max(8_000, firstMs));
 }
 export const FIRST_ATTEMPT_TIMEOUT_MS = 500;
 /** a send this much later than its slot is planned again */
@@ -46,6 +50,10 @@ export interface OutboxRow {
   attempts: number;
   /** the error of the row's previous attempt, if it failed */
   last_error: string | null;
+  /** when delivery gives up on it (give-up.ts); null only for rows written before migration 0006 */
+  give_up_at: number | null;
+  /** the first attempt that may have reached Feishu (its uuid window starts there) */
+  maybe_sent_at: number | null;
 }
 
 /**
@@ -69,18 +77,51 @@ export function backoffMs(attempts: number, error: unknown, baseMs = DEFAULT_BAC
 
 export type Outcome =
   | { kind: "sent"; messageId: string | undefined }
-  | { kind: "failed"; error: unknown; delayMs: number }
-  | { kind: "dead"; error: unknown };
+  | { kind: "failed"; error: unknown; delayMs: number; maybeSentAt: number | null }
+  /** `reason`: the stored last_error, prefixed with why delivery gave up when it was not Feishu's refusal (give-up.ts) */
+  | { kind: "dead"; error: unknown; reason: string };
 
 /** Whether a stored error text (errorText) was a server or network failure. */
 const isServerErrorText = (text: string | null) => text !== null && /^(feishu 5\d\d|network:)/.test(text);
 
-/** What to do after a failed attempt (pure). `previousError`: the row's last error before this attempt. */
-export function classifyFailure(error: unknown, attempts: number, baseMs: number, random: () => number = Math.random, previousError?: string | null): Outcome {
-  const retryable = !(error instanceof FeishuApiError) || error.retryable;
-  if (!retryable || attempts >= MAX_ATTEMPTS) return { kind: "dead", error };
-  return { kind: "failed", error, delayMs: backoffMs(attempts, error, baseMs, random, previousError) };
+/** The row's time limits at the moment an attempt failed. */
+export interface Limits {
+  nowMs: number;
+  /** the row's give_up_at */
+  giveUpAt: number;
+  /** the first earlier attempt that may have reached Feishu, if any */
+  maybeSentAt: number | null;
 }
+
+/**
+ * What to do after a failed attempt (pure). `previousError`: the row's last error before this attempt.
+ * A refusal Feishu would repeat dies at once. Otherwise the row waits its backoff, but never past its
+ * deadline nor past the end of Feishu's uuid window when an attempt may have arrived (one last attempt
+ * is made just before either); a failure at or after them is the end.
+ */
+export function classifyFailure(
+  error: unknown,
+  attempts: number,
+  baseMs: number,
+  random: () => number = Math.random,
+  previousError?: string | null,
+  limits?: Limits,
+): Outcome {
+  const text = errorText(error);
+  const retryable = !(error instanceof FeishuApiError) || error.retryable;
+  if (!retryable) return { kind: "dead", error, reason: text };
+  let delayMs = backoffMs(attempts, error, baseMs, random, previousError);
+  if (!limits) return { kind: "failed", error, delayMs, maybeSentAt: null };
+  const maybeSentAt = limits.maybeSentAt ?? (error instanceof FeishuApiError && mayHaveArrived(error.message, error.status, error.path) ? limits.nowMs : null);
+  if (limits.nowMs >= limits.giveUpAt - LAST_CHANCE_MS) return { kind: "dead", error, reason: `${EXPIRED_PREFIX}${text}` };
+  if (maybeSentAt !== null && limits.nowMs >= maybeSentAt + DEDUPE_WINDOW_MS - LAST_CHANCE_MS) return { kind: "dead", error, reason: `${UNSURE_PREFIX}${text}` };
+  delayMs = Math.min(delayMs, limits.giveUpAt - LAST_CHANCE_MS - limits.nowMs);
+  if (maybeSentAt !== null) delayMs = Math.min(delayMs, maybeSentAt + DEDUPE_WINDOW_MS - LAST_CHANCE_MS - limits.nowMs);
+  return { kind: "failed", error, delayMs: Math.max(0, delayMs), maybeSentAt };
+}
+
+/** the last attempt before a deadline is planned this long before it */
+const LAST_CHANCE_MS = 1_000;
 
 /**
  * Whose 5-per-second limit a row counts against (Feishu: 5/s to one user, 5/s per group chat shared
@@ -111,11 +152,18 @@ async function deliver(client: FeishuClient, row: OutboxRow): Promise<string | u
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
+/** The columns a claimed row carries (OutboxRow). */
+export const CLAIMED_COLUMNS = "id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts, last_error, give_up_at, maybe_sent_at";
+
 const CLAIM_SQL = `UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?1
 WHERE uuid IN (SELECT value FROM json_each(?2)) AND state IN ('pending', 'failed')
-RETURNING id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts, last_error`;
+  AND ${GIVE_UP_AT_SQL} > ?1 AND (maybe_sent_at IS NULL OR maybe_sent_at + ${DEDUPE_WINDOW_MS} > ?1)
+RETURNING ${CLAIMED_COLUMNS}`;
 
-/** Moves the rows that are still to be sent to `sending` (one statement; only one claimant wins a row). */
+/**
+ * Moves the rows that are still to be sent to `sending` (one statement; only one claimant wins a row).
+ * A row past its deadline or its uuid window is not claimed: the sweeper gives it up (sweeper.ts).
+ */
 export async function claimRows(d1: D1Database, uuids: readonly string[], nowMs: number): Promise<OutboxRow[]> {
   if (uuids.length === 0) return [];
   const claimed = (await d1.prepare(CLAIM_SQL).bind(nowMs, JSON.stringify(uuids)).all<OutboxRow>()).results;
@@ -129,6 +177,7 @@ const RECORD_SQL = `UPDATE outbox SET
   sent_at = json_extract(j.value, '$.sentAt'),
   last_error = json_extract(j.value, '$.error'),
   next_attempt_at = json_extract(j.value, '$.next'),
+  maybe_sent_at = COALESCE(outbox.maybe_sent_at, json_extract(j.value, '$.maybeSentAt')),
   attempts = outbox.attempts - json_extract(j.value, '$.refund'),
   updated_at = ?1
 FROM json_each(?2) AS j
@@ -142,6 +191,7 @@ interface OutcomeRecord {
   error: string | null;
   next: number;
   refund: number;
+  maybeSentAt?: number | null;
 }
 
 /** What became of one claimed row: acknowledged (sent or dead), or to be tried again after `delayMs`. */
@@ -152,6 +202,8 @@ export interface SendOptions {
   maxHoldMs: number;
   /** backoff base for 5xx / network errors (DEFAULT_BACKOFF_BASE_MS in production) */
   backoffBaseMs: number;
+  /** how long a first attempt waits for Feishu's answer (FIRST_ATTEMPT_TIMEOUT_MS in production) */
+  firstAttemptTimeoutMs?: number;
   /** the log line's route */
   route: string;
   /** the limiter's state, read in the caller's own batch (saves the first round trip) */
@@ -218,13 +270,14 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
 
   const failed = (row: OutboxRow, error: unknown, abandoned: boolean) => {
     const now = Date.now();
-    const outcome = classifyFailure(error, row.attempts, options.backoffBaseMs, Math.random, row.last_error);
+    const limits = { nowMs: now, giveUpAt: row.give_up_at ?? now + maxAgeMs(row), maybeSentAt: row.maybe_sent_at };
+    const outcome = classifyFailure(error, row.attempts, options.backoffBaseMs, Math.random, row.last_error, limits);
     if (outcome.kind === "dead") {
-      records.push({ id: row.id, state: "dead", messageId: null, sentAt: null, error: errorText(error), next: now, refund: 0 });
+      records.push({ id: row.id, state: "dead", messageId: null, sentAt: null, error: outcome.reason.slice(0, 300), next: now, refund: 0 });
       results.push({ uuid: row.uuid, done: true });
       counts.dead++;
     } else if (outcome.kind === "failed") {
-      records.push({ id: row.id, state: "failed", messageId: null, sentAt: null, error: errorText(error), next: now + outcome.delayMs, refund: 0 });
+      records.push({ id: row.id, state: "failed", messageId: null, sentAt: null, error: errorText(error), next: now + outcome.delayMs, refund: 0, maybeSentAt: outcome.maybeSentAt });
       results.push({ uuid: row.uuid, done: false, delayMs: outcome.delayMs });
       if (abandoned) counts.abandoned++;
       else counts.failed++;
@@ -262,7 +315,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
       lastSlotAt = slot.at;
       dispatches.push({ plannedAt: slot.at, sentAt: dispatchedAt });
       lastToRecipient.set(recipient, dispatchedAt);
-      const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts, row.last_error));
+      const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts, row.last_error, options.firstAttemptTimeoutMs));
       const send = abortingWith(timeout, () => deliver(client, row))
         .then(
           (messageId) => {

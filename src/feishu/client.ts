@@ -15,12 +15,15 @@ export class FeishuApiError extends Error {
   readonly code: number | undefined;
   /** milliseconds until Feishu's rate-limit window resets, from x-ogw-ratelimit-reset */
   readonly retryAfterMs: number | undefined;
+  /** the path of the request that failed (e.g. the token request before a send), when known */
+  readonly path: string | undefined;
 
-  constructor(status: number, code: number | undefined, message: string, retryAfterMs?: number) {
+  constructor(status: number, code: number | undefined, message: string, retryAfterMs?: number, path?: string) {
     super(message);
     this.status = status;
     this.code = code;
     this.retryAfterMs = retryAfterMs;
+    this.path = path;
   }
 
   get rateLimited(): boolean {
@@ -127,7 +130,13 @@ export function fetchHttpInstance(fetcher: typeof fetch = fetch) {
         signal: AbortSignal.timeout(options.timeout ?? REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new FeishuApiError(0, undefined, `network: ${error instanceof Error ? error.message : String(error)}`);
+      let path: string | undefined;
+      try {
+        path = new URL(options.url ?? "", "http://unknown.invalid").pathname;
+      } catch {
+        path = undefined;
+      }
+      throw new FeishuApiError(0, undefined, `network: ${error instanceof Error ? error.message : String(error)}`, undefined, path);
     }
     const isJson = (response.headers.get("content-type") ?? "").includes("json");
     if (options.responseType === "arraybuffer" && response.ok && !isJson) {

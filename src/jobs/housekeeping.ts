@@ -7,10 +7,10 @@ import type { Job } from "./types.ts";
 export const housekeeping: Job = {
   name: "housekeeping",
   async run(services) {
-    const requeued = await sweepOutbox(services.env, services.nowMs);
+    const swept = await sweepOutbox(services.env, services.nowMs);
     const purged = await purgeDeliveries(services.d1, services.nowMs);
     await services.d1.prepare("DELETE FROM cache_entries WHERE expires_at < ?").bind(services.nowMs).run();
     const expired = await purgeDeliveredOutbox(services.d1, services.nowMs);
-    return `requeued=${requeued} purged=${purged} outbox_expired=${expired}`;
+    return `requeued=${swept.requeued} gave_up=${swept.expired + swept.unsure} revived=${swept.revived} purged=${purged} outbox_expired=${expired}`;
   },
 };

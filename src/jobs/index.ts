@@ -1,3 +1,4 @@
+import { deliveryAlerts } from "./delivery-alerts.ts";
 import { housekeeping } from "./housekeeping.ts";
 import { photoRetention } from "./photo-retention.ts";
 import { photoUploads } from "./photo-uploads.ts";
@@ -19,7 +20,7 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   // Thursday 16:00 Asia/Shanghai
   "0 8 * * 4": [reportReminders],
   // every 5 minutes; then the weekly jobs due and not done are caught up (runner.ts)
-  "*/5 * * * *": [housekeeping, resolveOpenIds, photoRetention, photoUploads],
+  "*/5 * * * *": [housekeeping, deliveryAlerts, resolveOpenIds, photoRetention, photoUploads],
 };
 
 /** The cron that also catches up the weekly jobs. */

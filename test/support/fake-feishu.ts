@@ -8,8 +8,9 @@ import { FEISHU_SCOPES } from "../../src/feishu/scopes.ts";
  * A fake Feishu Open Platform on loopback, faithful to ../shared/docs/feishu.md:
  * tenant tokens, message send / reply / patch, delayed card update, message
  * resources and batch_get_id. It records every call, rejects a wrong bearer
- * token, drops a repeated uuid, and can inject 429 / 5xx / slow answers and
- * expire tokens mid-run. Shared by the tests, `npm start` and the benchmarks.
+ * token, drops a repeated uuid, and can inject 429 / 5xx / slow answers,
+ * expire tokens mid-run, be down (every send 500) or refuse connections, and
+ * answer 230013 for people outside the app's availability range. Shared by the tests, `npm start` and the benchmarks.
  */
 
 export interface DeliveredMessage {
@@ -47,6 +48,12 @@ export interface Faults {
   slowMs?: number;
   /** answer this many of the next sends 500, whatever the shares above (counts down) */
   failNextSends?: number;
+  /** answer every send and reply 500: Feishu is down (see also `refuseConnections`) */
+  down?: boolean;
+  /** answer this many of the next sends 429 / 99991400 with `x-ogw-ratelimit-reset: resetSeconds` (counts down) */
+  rateLimitNext?: { count: number; resetSeconds: number };
+  /** take this many of the next sends (the message is delivered) and then cut the connection without answering (counts down) */
+  cutAfterAccept?: number;
 }
 
 export interface FakeFeishuOptions {
@@ -139,8 +146,22 @@ export class FakeFeishu {
     return this;
   }
 
+  /** Stops accepting connections (a send fails with "connection refused") until `acceptConnections`. */
+  async refuseConnections(): Promise<void> {
+    if (!this.server?.listening) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** Listens again on the same port after `refuseConnections`. */
+  async acceptConnections(): Promise<void> {
+    if (!this.server || this.server.listening) return;
+    const port = Number(new URL(this.url).port);
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+  }
+
   async stop(): Promise<void> {
-    if (!this.server) return;
+    if (!this.server?.listening) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
@@ -308,6 +329,7 @@ export class FakeFeishu {
       if (data.msg_type === "file" && !this.uploads.has((content as { file_key?: string })?.file_key ?? "")) {
         return json(400, { code: 234003, msg: "file_key not found" });
       }
+      if (this.faults.down) return json(500, { code: 1, msg: "internal error" });
       const recipient = data.receive_id ?? replyMatch?.[1] ?? "";
       if (receiveIdType === "open_id" && this.unavailableTo.has(recipient)) return json(400, { code: 230013, msg: "Bot has NO availability to this user." });
       const chatLimited = this.groupChatLimit(receiveIdType, data.receive_id ?? null, replyMatch?.[1] ?? null);
@@ -316,7 +338,15 @@ export class FakeFeishu {
       if (fault) return json(fault.status, fault.body, fault.headers);
       if (data.uuid) this.attemptsByUuid.set(data.uuid, (this.attemptsByUuid.get(data.uuid) ?? 0) + 1);
       const existing = data.uuid ? this.uuidToMessage.get(data.uuid) : undefined;
-      if (existing) return json(200, { code: 0, msg: "success", data: { message_id: existing.messageId } });
+      /** the message went in; the answer is lost with the connection */
+      const cut = () => {
+        if (!this.faults.cutAfterAccept) return false;
+        this.faults.cutAfterAccept--;
+        record.status = 0;
+        req.socket.destroy();
+        return true;
+      };
+      if (existing) return cut() ? undefined : json(200, { code: 0, msg: "success", data: { message_id: existing.messageId } });
       const replyTo = replyMatch?.[1] ?? null;
       const original = replyTo ? this.messages.find((m) => m.messageId === replyTo) : undefined;
       const message: DeliveredMessage = {
@@ -335,6 +365,7 @@ export class FakeFeishu {
       this.messages.push(message);
       if (data.uuid) this.uuidToMessage.set(data.uuid, message);
       for (const listener of this.listeners) listener(message);
+      if (cut()) return;
       return json(200, { code: 0, msg: "success", data: { message_id: message.messageId, chat_id: message.chatId } });
     }
 
@@ -545,6 +576,11 @@ export class FakeFeishu {
       this.sendTimes.push(now);
       times.push(now);
       this.recipientTimes.set(recipient, times);
+    }
+    const limited = this.faults.rateLimitNext;
+    if (limited && limited.count > 0) {
+      limited.count--;
+      return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(limited.resetSeconds) } };
     }
     if (this.faults.failNextSends) {
       this.faults.failNextSends--;

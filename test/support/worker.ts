@@ -36,12 +36,27 @@ function compatibilityDate(): string {
   return toml.match(/compatibility_date\s*=\s*"([^"]+)"/)![1]!;
 }
 
-/** The outbox consumer's settings as wrangler.toml gives them, so tests and the bench deliver as production does. */
-function queueConsumerSettings() {
+/**
+ * The queue consumers' settings as wrangler.toml gives them (the outbox queue and its dead-letter queue), by
+ * queue name, so tests and the bench deliver as production does.
+ */
+export function queueConsumerSettings() {
   const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
-  const consumer = toml.slice(toml.indexOf("[[queues.consumers]]"));
-  const number = (key: string) => Number(consumer.match(new RegExp(`^${key}\\s*=\\s*(\\d+)`, "m"))![1]);
-  return { maxBatchSize: number("max_batch_size"), maxBatchTimeout: number("max_batch_timeout"), maxRetries: number("max_retries") };
+  const blocks = toml.split("[[queues.consumers]]").slice(1).map((block) => block.split(/^\[/m)[0]!);
+  const settings: Record<string, { maxBatchSize?: number; maxBatchTimeout?: number; maxRetries?: number; retryDelay?: number; deadLetterQueue?: string }> = {};
+  for (const block of blocks) {
+    const value = (key: string) => block.match(new RegExp(`^${key}\\s*=\\s*"?([^"\\n]+)"?`, "m"))?.[1]?.trim();
+    const number = (key: string) => (value(key) === undefined ? undefined : Number(value(key)));
+    const queue = value("queue")!;
+    settings[queue] = {
+      maxBatchSize: number("max_batch_size"),
+      maxBatchTimeout: number("max_batch_timeout"),
+      maxRetries: number("max_retries"),
+      retryDelay: number("retry_delay"),
+      ...(value("dead_letter_queue") ? { deadLetterQueue: value("dead_letter_queue") } : {}),
+    };
+  }
+  return settings;
 }
 
 export class TestWorker {
@@ -79,8 +94,9 @@ export class TestWorker {
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       d1Databases: { DB: "duxue-test" },
       r2Buckets: { PHOTOS: "duxue-photos-test" },
-      queueProducers: { OUTBOX: { queueName: "duxue-outbox" } },
-      queueConsumers: options.queueConsumer === false ? {} : { "duxue-outbox": queueConsumerSettings() },
+      // OUTBOX_DEAD_LETTERS: test-only, to put a message on the dead-letter queue as the queue would
+      queueProducers: { OUTBOX: { queueName: "duxue-outbox" }, OUTBOX_DEAD_LETTERS: { queueName: "duxue-outbox-dlq" } },
+      queueConsumers: options.queueConsumer === false ? {} : queueConsumerSettings(),
       bindings: {
         FEISHU_APP_ID: fake.appId,
         FEISHU_APP_SECRET: fake.appSecret,

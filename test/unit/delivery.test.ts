@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, classifyFailure, MAX_ATTEMPTS, recipientOf } from "../../src/delivery/consumer.ts";
+import { backoffMs, classifyFailure, recipientOf } from "../../src/delivery/consumer.ts";
+import { ANSWER_MAX_AGE_MS, deathCause, DEDUPE_WINDOW_MS, maxAgeMs, SCHEDULED_MAX_AGE_MS } from "../../src/delivery/give-up.ts";
 import { APP_SPACING_MS, BURST_SIZE, MINUTE_BUDGET, planSlots, RECIPIENT_SPACING_MS, SECOND_BUDGET, type LimiterState } from "../../src/delivery/rate-limit.ts";
 import { FeishuApiError } from "../../src/feishu/client.ts";
 
@@ -107,12 +108,54 @@ describe("retry policy", () => {
     expect(backoffMs(3, new FeishuApiError(400, 99991663, "invalid token"), 2_000, half)).toBe(0);
   });
 
-  it("retries 429 / 99991400 / 230020 / 5xx / network errors, gives up on other refusals and after the last attempt", () => {
+  it("retries 429 / 99991400 / 230020 / 5xx / network errors, gives up on other refusals at once", () => {
     for (const error of [rateLimited, serverError, new FeishuApiError(400, 230020, "too fast"), new FeishuApiError(0, undefined, "network")]) {
       expect(classifyFailure(error, 1, 100).kind).toBe("failed");
     }
     expect(classifyFailure(badRequest, 1, 100).kind).toBe("dead");
-    expect(classifyFailure(serverError, MAX_ATTEMPTS, 100).kind).toBe("dead");
+    const unavailable = new FeishuApiError(400, 230013, "feishu 400 code 230013: Bot has NO availability to this user.");
+    const outcome = classifyFailure(unavailable, 1, 100, Math.random, null, { nowMs: T0, giveUpAt: T0 + 3_600_000, maybeSentAt: null });
+    expect(outcome.kind).toBe("dead");
+    expect(deathCause(outcome.kind === "dead" ? outcome.reason : null)).toBe("unavailable");
+  });
+
+  it("gives up by age, not by count: a 5xx on the 50th attempt is retried; past the deadline it is the end", () => {
+    const limits = { nowMs: T0, giveUpAt: T0 + ANSWER_MAX_AGE_MS, maybeSentAt: null };
+    expect(classifyFailure(serverError, 50, 1_000, () => 1, "feishu 500", limits)).toMatchObject({ kind: "failed", delayMs: 10 * 60 * 1000 });
+    // the last wait ends just before the deadline, so one more attempt is made
+    const late = classifyFailure(serverError, 50, 1_000, () => 1, "feishu 500", { ...limits, nowMs: limits.giveUpAt - 5 * 60 * 1000 });
+    expect(late.kind).toBe("failed");
+    expect(late.kind === "failed" && late.delayMs).toBeLessThan(5 * 60 * 1000);
+    const dead = classifyFailure(serverError, 51, 1_000, () => 1, "feishu 500", { ...limits, nowMs: limits.giveUpAt });
+    expect(dead.kind === "dead" && deathCause(dead.reason)).toBe("expired");
+    // answers live 2 hours, everything else a day
+    expect(maxAgeMs({ operation: "reply" })).toBe(ANSWER_MAX_AGE_MS);
+    expect(maxAgeMs({ operation: "send", ref: "reply:om_1:0" })).toBe(ANSWER_MAX_AGE_MS);
+    expect(maxAgeMs({ operation: "send", ref: "plan:2026-W48:S001" })).toBe(SCHEDULED_MAX_AGE_MS);
+  });
+
+  it("does not resend an attempt that may have arrived once Feishu's one-hour uuid window is over", () => {
+    const timeout = new FeishuApiError(0, undefined, "network: The operation was aborted due to timeout");
+    const limits = { nowMs: T0, giveUpAt: T0 + SCHEDULED_MAX_AGE_MS, maybeSentAt: null };
+    // the first ambiguous attempt starts the window; a refused connection (nothing sent) does not
+    expect(classifyFailure(timeout, 1, 1_000, () => 1, null, limits)).toMatchObject({ kind: "failed", maybeSentAt: T0 });
+    expect(classifyFailure(new FeishuApiError(0, undefined, "network: connect ECONNREFUSED 127.0.0.1:1"), 1, 1_000, () => 1, null, limits)).toMatchObject({ kind: "failed", maybeSentAt: null });
+    expect(classifyFailure(serverError, 1, 1_000, () => 1, null, limits)).toMatchObject({ kind: "failed", maybeSentAt: null });
+    // within the window, waits never cross its end
+    const near = classifyFailure(serverError, 20, 1_000, () => 1, "feishu 500", { ...limits, maybeSentAt: T0 - DEDUPE_WINDOW_MS + 120_000 });
+    expect(near.kind === "failed" && near.delayMs).toBeLessThan(120_000);
+    const over = classifyFailure(serverError, 20, 1_000, () => 1, "feishu 500", { ...limits, maybeSentAt: T0 - DEDUPE_WINDOW_MS });
+    expect(over.kind === "dead" && deathCause(over.reason)).toBe("unsure");
+  });
+
+  it("names why a dead row died, and revives only the transient causes", () => {
+    expect(deathCause("feishu 500 code 1: internal error")).toBe("retryable");
+    expect(deathCause("network: Network connection lost.")).toBe("retryable");
+    expect(deathCause("feishu 429 code 99991400: request trigger frequency limit")).toBe("retryable");
+    expect(deathCause("feishu 400 code 230001: invalid receive_id")).toBe("rejected");
+    expect(deathCause("feishu 400 code 99991672: Access denied")).toBe("rejected");
+    expect(deathCause("expired: feishu 500 code 1: internal error")).toBe("expired");
+    expect(deathCause("unsure: network: The operation was aborted due to timeout")).toBe("unsure");
   });
 
   it("counts a reply against its chat, a send against its user or chat, a card update against its message", () => {
