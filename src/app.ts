@@ -1,13 +1,10 @@
 import { Hono } from "hono";
 import { dispatchCardAction } from "./actions/dispatch.ts";
-import { claimedStatement, claimStatement, isClaimConflict } from "./db/dedupe.ts";
-import { actorOf, senderStatement } from "./db/people.ts";
+import { recordInboxStatement } from "./db/inbox.ts";
 import { assertIngressConfigured, ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
 import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
-import { messageReceivedSchema, type CardAnswer, type Envelope } from "./feishu/payloads.ts";
-import { onMessageReceived } from "./events/message-received.ts";
-import { replyMessage } from "./commands/dispatch.ts";
-import { textContent } from "./feishu/cards/kit.ts";
+import type { CardAnswer } from "./feishu/payloads.ts";
+import { handleMessageEvent } from "./events/inbound.ts";
 import { messages } from "./i18n/index.ts";
 import { logger, newRequestId, type LogFields } from "./log.ts";
 import { buildServices } from "./services.ts";
@@ -104,60 +101,24 @@ app.post("/feishu/events", async (c) => {
   }
   const ref = c.get("ref");
   const acceptedAt = Date.now();
+  // Durable before the 200: Feishu does not redeliver an event it got a 200 for, and the work below may be cut
+  // off (eviction, waitUntil's 30 s, D1 down past the retries); the recovery job runs whatever did not commit.
+  const recorded = await recordInboxStatement(c.env.DB, header.event_id, JSON.stringify(result.envelope), acceptedAt)
+    .run()
+    .then(
+      () => true,
+      (error: unknown) => (logger.error({ ref, route: c.req.path, ...log, outcome: "inbox_failed" }, error), false),
+    );
   c.executionCtx.waitUntil(afterPendingAcknowledgements().then(() => handleMessageEvent(c.env, result.envelope, ref, acceptedAt)));
+  if (!recorded) {
+    // Not durable: no 200, so Feishu delivers it again (after 15 s, 5 min …); this attempt still runs, and if it
+    // commits, the redelivery finds the claim and does nothing.
+    c.set("log", { ...log, outcome: "accepted_not_recorded" });
+    return c.json({ error: "unavailable" }, 503);
+  }
   c.set("log", { ...log, outcome: "accepted" });
   return c.json({});
 });
-
-/** Runs after the 200: dedupe, dispatch, commit writes and replies in one batch. One log line. */
-export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref: string, nowMs: number): Promise<void> {
-  const started = Date.now();
-  const fields: LogFields = { ref, route: "event", event_id: envelope.header.event_id, event_type: envelope.header.event_type };
-  // already after the 200 (waitUntil): the commit itself sends the answers
-  const services = buildServices(env, nowMs, ref, {});
-  const parsed = messageReceivedSchema.safeParse(envelope.event);
-  if (!parsed.success) {
-    logger.info({ ...fields, outcome: "ignored_bad_event", ms: Date.now() - started });
-    return;
-  }
-  const keys = [`event:${envelope.header.event_id}`, `message:${parsed.data.message.message_id}`];
-  try {
-    // Who sent it is read in the same batch as the redelivery check: one D1 round trip before the command runs, not two.
-    const openId = parsed.data.sender.sender_id.open_id;
-    const [claimed, person] = await env.DB.batch([claimedStatement(env.DB, keys), senderStatement(env.DB, openId)]);
-    if ((claimed?.results.length ?? 0) > 0) {
-      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
-      return;
-    }
-    // the actor (a manager's office scope is one more read) only once a command or a file needs it: chatter costs nothing
-    const outcome = await onMessageReceived(services, envelope.event, () => actorOf(services.db, person, openId, services.config.ADMIN_OPEN_IDS));
-    // An event we ignore (bad content, chatter, a bot) leaves no trace: no claim, no row.
-    if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
-      logger.info({ ...fields, outcome, ms: Date.now() - started });
-      return;
-    }
-    // The claim joins the command's final batch (after its writes, whose results handlers read by position):
-    // it commits with the effects, or a rival's earlier claim fails the whole batch.
-    services.uow.write(claimStatement(env.DB, keys, nowMs));
-    await services.uow.commit();
-    logger.info({ ...fields, outcome, ms: Date.now() - started });
-  } catch (error) {
-    if (isClaimConflict(error)) {
-      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
-      return;
-    }
-    logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
-    const { message } = parsed.data;
-    const fallback = buildServices(env, nowMs, ref, {});
-    const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
-    // The error answer claims the event too: a redelivery of a failed command is told once, not failed again.
-    fallback.uow.write(claimStatement(env.DB, keys, nowMs));
-    fallback.uow.send({ ...replyMessage(chat, 99, textContent(messages("zh").common.internalError(ref))) });
-    await fallback.uow.commit().catch((failure) => {
-      if (!isClaimConflict(failure)) logger.error({ ...fields, outcome: "error_reply_failed" }, failure);
-    });
-  }
-}
 
 app.post("/feishu/cards", async (c) => {
   const config = loadConfig(c.env);

@@ -1,15 +1,28 @@
 import { app } from "./app.ts";
 import { consumeOutbox } from "./delivery/consumer.ts";
 import type { OutboxQueueMessage } from "./delivery/outbox.ts";
+import { retryingD1 } from "./db/retry.ts";
 import type { Bindings } from "./env.ts";
 import { jobsByCron } from "./jobs/index.ts";
 import { logger, newRequestId } from "./log.ts";
 import { buildServices } from "./services.ts";
 
-export default {
-  fetch: app.fetch,
+/**
+ * The bindings every path sees: D1 with its transient errors retried (db/retry.ts). One wrapper per bindings
+ * object, so what is cached per binding (the config, drizzle, the SDK client) is built once per isolate.
+ */
+const resilient = new WeakMap<Bindings, Bindings>();
+function withRetries(env: Bindings): Bindings {
+  let wrapped = resilient.get(env);
+  if (!wrapped) resilient.set(env, (wrapped = { ...env, DB: retryingD1(env.DB) }));
+  return wrapped;
+}
 
-  async scheduled(controller, env, ctx) {
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, withRetries(env), ctx),
+
+  async scheduled(controller, rawEnv, ctx) {
+    const env = withRetries(rawEnv);
     const jobs = jobsByCron[controller.cron] ?? [];
     for (const job of jobs) {
       const ref = newRequestId();
@@ -27,6 +40,6 @@ export default {
   },
 
   async queue(batch, env) {
-    await consumeOutbox(batch, env);
+    await consumeOutbox(batch, withRetries(env));
   },
 } satisfies ExportedHandler<Bindings, OutboxQueueMessage>;

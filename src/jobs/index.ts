@@ -1,4 +1,5 @@
 import { housekeeping } from "./housekeeping.ts";
+import { inboxRecovery } from "./inbox-recovery.ts";
 import { photoRetention } from "./photo-retention.ts";
 import { resolveOpenIds } from "./resolve-open-ids.ts";
 import { markMissed } from "./mark-missed.ts";
@@ -17,4 +18,6 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   // Thursday 16:00 Asia/Shanghai
   "0 8 * * 4": [reportReminders],
   "*/5 * * * *": [housekeeping, resolveOpenIds, photoRetention],
+  // every minute: chat messages whose work after the 200 did not commit (db/inbox.ts)
+  "* * * * *": [inboxRecovery],
 };

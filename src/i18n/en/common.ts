@@ -17,4 +17,5 @@ export const common: typeof zh = {
   cardStranger: "This card was not sent to you, so you cannot act on it.",
   none: "none",
   and: ", ",
+  deferred: (ref: string) => `Sorry, the system is busy right now. Your message has been received and will be handled and answered automatically shortly; no need to send it again. Reference: ${ref}.`,
 };

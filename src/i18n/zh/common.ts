@@ -16,4 +16,5 @@ export const common = {
   cardStranger: "这张卡片不是发给您的，无法操作。",
   none: "无",
   and: "、",
+  deferred: (ref: string) => `抱歉，系统暂时繁忙，您的消息已经收到，稍后会自动处理并回复您，无需重发。编号 ${ref}。`,
 };
