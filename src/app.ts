@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { dispatchCardAction } from "./actions/dispatch.ts";
-import { recordInboxStatement } from "./db/inbox.ts";
+import { recordInbox } from "./db/inbox.ts";
 import { assertIngressConfigured, ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
 import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
 import type { CardAnswer } from "./feishu/payloads.ts";
@@ -103,12 +103,13 @@ app.post("/feishu/events", async (c) => {
   const acceptedAt = Date.now();
   // Durable before the 200: Feishu does not redeliver an event it got a 200 for, and the work below may be cut
   // off (eviction, waitUntil's 30 s, D1 down past the retries); the recovery job runs whatever did not commit.
-  const recorded = await recordInboxStatement(c.env.DB, header.event_id, JSON.stringify(result.envelope), acceptedAt)
-    .run()
-    .then(
-      () => true,
-      (error: unknown) => (logger.error({ ref, route: c.req.path, ...log, outcome: "inbox_failed" }, error), false),
-    );
+  const recorded = await recordInbox(c.env.DB, header.event_id, JSON.stringify(result.envelope), acceptedAt).then(
+    () => true,
+    (error: unknown) => {
+      logger.error({ ref, route: c.req.path, ...log, outcome: "inbox_failed" }, error);
+      return false;
+    },
+  );
   c.executionCtx.waitUntil(afterPendingAcknowledgements().then(() => handleMessageEvent(c.env, result.envelope, ref, acceptedAt)));
   if (!recorded) {
     // Not durable: no 200, so Feishu delivers it again (after 15 s, 5 min …); this attempt still runs, and if it
