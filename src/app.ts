@@ -103,7 +103,9 @@ app.post("/feishu/events", async (c) => {
   const acceptedAt = Date.now();
   // Durable before the 200: Feishu does not redeliver an event it got a 200 for, and the work below may be cut
   // off (eviction, waitUntil's 30 s, D1 down past the retries); the recovery job runs whatever did not commit.
-  const recorded = await recordInbox(c.env.DB, header.event_id, JSON.stringify(result.envelope), acceptedAt).then(
+  // the verified envelope without its Verification Token: no secret in a table
+  const payload = JSON.stringify({ ...result.envelope, header: { ...header, token: "" } });
+  const recorded = await recordInbox(c.env.DB, header.event_id, payload, acceptedAt).then(
     () => true,
     (error: unknown) => {
       logger.error({ ref, route: c.req.path, ...log, outcome: "inbox_failed" }, error);

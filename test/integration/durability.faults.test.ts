@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { D1_FAULTS_ENTRY, peekD1Faults, setD1Faults } from "../support/d1-faults.ts";
 import { seedRoster } from "../support/roster.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { messageEvent, TestWorker } from "../support/worker.ts";
+import { messageEvent, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
 
 /**
  * "A bad day loses nothing": D1 failing under the real Worker (workerd, local D1, the real SDK) through the
@@ -98,7 +98,9 @@ describe("durability under D1 faults", () => {
     await setD1Faults(worker, { hangFrom: 2 });
     expect((await worker.post("/feishu/events", event)).status).toBe(200);
     for (let i = 0; i < 400 && (await peekD1Faults(worker)).hung === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-    expect(await worker.count("inbox", "event_id = 'ev_killed'")).toBe(1);
+    const [row] = await worker.query<{ payload: string }>("SELECT payload FROM inbox WHERE event_id = 'ev_killed'");
+    expect(JSON.parse(row!.payload).event.message.message_id).toBe("om_killed");
+    expect(row!.payload).not.toContain(VERIFICATION_TOKEN);
     expect((await setD1Faults(worker, {})).hung).toBe(1);
     expect(worker.fake.messages).toHaveLength(0);
 
