@@ -65,6 +65,18 @@ describe("durability under D1 faults", () => {
     expect(await worker.count("processed_events", "key = 'form:om_issue_form_faults'")).toBe(1);
   });
 
+  it("D1 failing in a cron job and in the queue batch that delivers its card: the card goes out once", async () => {
+    // the digest job's commit (its outbox insert) fails once, then the queue consumer's claim of the row once
+    await setD1Faults(worker, { match: "outbox", failCalls: [1, 3] });
+    const logsBefore = worker.logs.length;
+    await worker.runCron("0 1 * * *", new Date("2025-12-15T01:00:00Z"));
+    expect((await setD1Faults(worker, {})).failed).toBe(2);
+    expect(worker.fake.messages.map((m) => m.receiveId ?? m.chatId)).toEqual(["oc_office_group"]);
+    expect(texts(worker)[0]).toContain("督导周报 · 2025-W50");
+    expect(await worker.count("digests", "week = '2025-W50' AND scope = 'office'")).toBe(1);
+    expect(worker.logs.slice(logsBefore).filter((line) => line.outcome === "error")).toEqual([]);
+  });
+
   it("D1 failing longer than the retries: one notice, then the recovery job runs the command exactly once", async () => {
     const event = whoamiEvent("d1_down");
     // the inbox row is written before the 200; every later call fails until the outage ends
