@@ -3,8 +3,9 @@ import { dispatchCardAction } from "./actions/dispatch.ts";
 import { recordInbox } from "./db/inbox.ts";
 import { assertIngressConfigured, ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
 import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
-import type { CardAnswer } from "./feishu/payloads.ts";
+import type { CardAnswer, Envelope } from "./feishu/payloads.ts";
 import { handleMessageEvent } from "./events/inbound.ts";
+import { ignoredUnread } from "./events/message-received.ts";
 import { messages } from "./i18n/index.ts";
 import { logger, newRequestId, type LogFields } from "./log.ts";
 import { buildServices } from "./services.ts";
@@ -88,6 +89,18 @@ async function openRequest(c: { req: { raw: Request }; env: Bindings; set: (k: "
   return result;
 }
 
+/** Records the verified envelope in the inbox (without its Verification Token: no secret in a table); false if D1 would not take it. */
+async function recordBefore200(env: Bindings, envelope: Envelope, acceptedAt: number, fields: LogFields): Promise<boolean> {
+  const payload = JSON.stringify({ ...envelope, header: { ...envelope.header, token: "" } });
+  try {
+    await recordInbox(env.DB, envelope.header.event_id, payload, acceptedAt);
+    return true;
+  } catch (error) {
+    logger.error({ ...fields, outcome: "inbox_failed" }, error);
+    return false;
+  }
+}
+
 app.post("/feishu/events", async (c) => {
   const config = loadConfig(c.env);
   const result = await openRequest(c, config);
@@ -103,15 +116,8 @@ app.post("/feishu/events", async (c) => {
   const acceptedAt = Date.now();
   // Durable before the 200: Feishu does not redeliver an event it got a 200 for, and the work below may be cut
   // off (eviction, waitUntil's 30 s, D1 down past the retries); the recovery job runs whatever did not commit.
-  // the verified envelope without its Verification Token: no secret in a table
-  const payload = JSON.stringify({ ...result.envelope, header: { ...header, token: "" } });
-  const recorded = await recordInbox(c.env.DB, header.event_id, payload, acceptedAt).then(
-    () => true,
-    (error: unknown) => {
-      logger.error({ ref, route: c.req.path, ...log, outcome: "inbox_failed" }, error);
-      return false;
-    },
-  );
+  // A bot's message or group chatter is ignored whatever happens: not worth a D1 write before the 200.
+  const recorded = ignoredUnread(result.envelope.event) || (await recordBefore200(c.env, result.envelope, acceptedAt, { ref, route: c.req.path, ...log }));
   c.executionCtx.waitUntil(afterPendingAcknowledgements().then(() => handleMessageEvent(c.env, result.envelope, ref, acceptedAt)));
   if (!recorded) {
     // Not durable: no 200, so Feishu delivers it again (after 15 s, 5 min …); this attempt still runs, and if it

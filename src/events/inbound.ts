@@ -11,7 +11,7 @@ import { envelopeSchema, messageReceivedSchema, type Envelope } from "../feishu/
 import { messages } from "../i18n/index.ts";
 import { logger, type LogFields } from "../log.ts";
 import { buildServices } from "../services.ts";
-import { onMessageReceived } from "./message-received.ts";
+import { ignoredUnread, onMessageReceived } from "./message-received.ts";
 
 /**
  * A chat message's work, after the 200: dedupe, dispatch, commit writes, replies, the claim and the inbox row's
@@ -37,6 +37,8 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
   const services = buildServices(env, nowMs, ref, {});
   const parsed = messageReceivedSchema.safeParse(envelope.event);
   if (!parsed.success) return forget("ignored_bad_event");
+  // not recorded in the inbox (app.ts): nothing to read, claim or forget
+  if (ignoredUnread(envelope.event)) return done(await onMessageReceived(services, envelope.event));
   const keys = [`event:${eventId}`, `message:${parsed.data.message.message_id}`];
   try {
     // Who sent it is read in the same batch as the redelivery check: one D1 round trip before the command runs, not two.

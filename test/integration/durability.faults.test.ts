@@ -131,6 +131,16 @@ describe("durability under D1 faults", () => {
     expect(texts(worker)).toHaveLength(1);
   });
 
+  it("group chatter (no @) is answered 200 without touching the inbox, and leaves nothing", async () => {
+    await setD1Faults(worker, { match: "inbox", failFrom: 1 });
+    const chatter = messageEvent({ eventId: "ev_chatter", messageId: "om_chatter", openId: "ou_sup_1", chatType: "group", messageType: "text", content: { text: "我是谁" } });
+    expect((await worker.post("/feishu/events", chatter)).status).toBe(200);
+    await worker.settle();
+    expect((await setD1Faults(worker, {})).seen).toBe(0);
+    expect(worker.fake.messages).toHaveLength(0);
+    expect(await worker.count("processed_events", "key = 'message:om_chatter'")).toBe(0);
+  });
+
   it("the inbox row cannot be written: no 200, so Feishu delivers again; the redelivery is answered once", async () => {
     const event = whoamiEvent("no_inbox");
     await setD1Faults(worker, { match: "INSERT INTO inbox", failFrom: 1 });
