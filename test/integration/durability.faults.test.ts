@@ -131,6 +131,25 @@ describe("durability under D1 faults", () => {
     expect(texts(worker)).toHaveLength(1);
   });
 
+  it("an event the recovery could not run for 12 hours is dropped, logged by its id alone", async () => {
+    const event = whoamiEvent("too_old");
+    const longAgo = Date.now() - 13 * 60 * MINUTE;
+    await worker.query(
+      "INSERT INTO inbox (event_id, payload, received_at, attempts, next_attempt_at) VALUES (?, ?, ?, 9, ?)",
+      "ev_too_old",
+      JSON.stringify(event),
+      longAgo,
+      longAgo + MINUTE,
+    );
+    const logsBefore = worker.logs.length;
+    await worker.runCron(RECOVERY, new Date());
+    expect(await worker.count("inbox")).toBe(0);
+    expect(worker.fake.messages).toHaveLength(0);
+    const dropped = worker.logs.slice(logsBefore).filter((line) => line.outcome === "expired_unprocessed");
+    expect(dropped).toEqual([expect.objectContaining({ event_id: "ev_too_old" })]);
+    expect(JSON.stringify(dropped)).not.toContain("我是谁");
+  });
+
   it("group chatter (no @) is answered 200 without touching the inbox, and leaves nothing", async () => {
     await setD1Faults(worker, { match: "inbox", failFrom: 1 });
     const chatter = messageEvent({ eventId: "ev_chatter", messageId: "om_chatter", openId: "ou_sup_1", chatType: "group", messageType: "text", content: { text: "我是谁" } });
