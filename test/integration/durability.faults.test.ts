@@ -89,8 +89,15 @@ describe("durability under D1 faults", () => {
     expect(await worker.count("inbox", "event_id = 'ev_d1_down'")).toBe(1);
     expect(await worker.count("processed_events", "key = 'message:om_d1_down'")).toBe(0);
 
-    // the outage is over: the next run of the recovery job answers the command
+    // a recovery run while the command's reads still fail: no second notice, the row waits for the next run
+    await setD1Faults(worker, { match: "processed_events", failFrom: 1 });
     await worker.runCron(RECOVERY, new Date(Date.now() + 2 * MINUTE));
+    expect((await setD1Faults(worker, {})).failed).toBe(5);
+    expect(texts(worker)).toHaveLength(1);
+    expect(await worker.count("inbox", "event_id = 'ev_d1_down' AND attempts = 1")).toBe(1);
+
+    // the outage is over: the next run of the recovery job answers the command
+    await worker.runCron(RECOVERY, new Date(Date.now() + 4 * MINUTE));
     expect(texts(worker)).toHaveLength(2);
     expect(texts(worker)[1]).toContain("王建国");
     expect(await worker.count("inbox")).toBe(0);
