@@ -1,14 +1,11 @@
 import { Hono } from "hono";
 import { dispatchCardAction } from "./actions/dispatch.ts";
-import { claimedStatement, claimStatement, isClaimConflict } from "./db/dedupe.ts";
-import { actorOf, senderStatement } from "./db/people.ts";
+import { recordInbox } from "./db/inbox.ts";
 import { assertIngressConfigured, ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
 import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
-import { messageReceivedSchema, type CardAnswer, type Envelope } from "./feishu/payloads.ts";
-import { addressedToBot, onMessageReceived, useKey, USE_WINDOW_MS } from "./events/message-received.ts";
-import { countUseStatement } from "./db/usage.ts";
-import { replyMessage } from "./commands/dispatch.ts";
-import { textContent } from "./feishu/cards/kit.ts";
+import type { CardAnswer, Envelope } from "./feishu/payloads.ts";
+import { handleMessageEvent } from "./events/inbound.ts";
+import { ignoredUnread } from "./events/message-received.ts";
 import { messages } from "./i18n/index.ts";
 import { logger, newRequestId, type LogFields } from "./log.ts";
 import { buildServices } from "./services.ts";
@@ -92,6 +89,18 @@ async function openRequest(c: { req: { raw: Request }; env: Bindings; set: (k: "
   return result;
 }
 
+/** Records the verified envelope in the inbox (without its Verification Token: no secret in a table); false if D1 would not take it. */
+async function recordBefore200(env: Bindings, envelope: Envelope, acceptedAt: number, fields: LogFields): Promise<boolean> {
+  const payload = JSON.stringify({ ...envelope, header: { ...envelope.header, token: "" } });
+  try {
+    await recordInbox(env.DB, envelope.header.event_id, payload, acceptedAt);
+    return true;
+  } catch (error) {
+    logger.error({ ...fields, outcome: "inbox_failed" }, error);
+    return false;
+  }
+}
+
 app.post("/feishu/events", async (c) => {
   const config = loadConfig(c.env);
   const result = await openRequest(c, config);
@@ -105,72 +114,20 @@ app.post("/feishu/events", async (c) => {
   }
   const ref = c.get("ref");
   const acceptedAt = Date.now();
+  // Durable before the 200: Feishu does not redeliver an event it got a 200 for, and the work below may be cut
+  // off (eviction, waitUntil's 30 s, D1 down past the retries); the recovery job runs whatever did not commit.
+  // A bot's message or group chatter is ignored whatever happens: not worth a D1 write before the 200.
+  const recorded = ignoredUnread(result.envelope.event) || (await recordBefore200(c.env, result.envelope, acceptedAt, { ref, route: c.req.path, ...log }));
   c.executionCtx.waitUntil(afterPendingAcknowledgements().then(() => handleMessageEvent(c.env, result.envelope, ref, acceptedAt)));
+  if (!recorded) {
+    // Not durable: no 200, so Feishu delivers it again (after 15 s, 5 min …); this attempt still runs, and if it
+    // commits, the redelivery finds the claim and does nothing.
+    c.set("log", { ...log, outcome: "accepted_not_recorded" });
+    return c.json({ error: "unavailable" }, 503);
+  }
   c.set("log", { ...log, outcome: "accepted" });
   return c.json({});
 });
-
-/** Runs after the 200: dedupe, dispatch, commit writes and replies in one batch. One log line. */
-export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref: string, nowMs: number): Promise<void> {
-  const started = Date.now();
-  const fields: LogFields = { ref, route: "event", event_id: envelope.header.event_id, event_type: envelope.header.event_type };
-  // already after the 200 (waitUntil): the commit itself sends the answers
-  const services = buildServices(env, nowMs, ref, {});
-  const parsed = messageReceivedSchema.safeParse(envelope.event);
-  if (!parsed.success) {
-    logger.info({ ...fields, outcome: "ignored_bad_event", ms: Date.now() - started });
-    return;
-  }
-  const keys = [`event:${envelope.header.event_id}`, `message:${parsed.data.message.message_id}`];
-  try {
-    // Chatter, other bots and group messages that do not @-mention this bot cost no D1 round trip.
-    const addressed = await addressedToBot(services, parsed.data);
-    if (addressed !== true) {
-      logger.info({ ...fields, outcome: addressed, ms: Date.now() - started });
-      return;
-    }
-    // Who sent it and how often they wrote this minute are read in the same batch as the redelivery check:
-    // one D1 round trip before the command runs, not three.
-    const openId = parsed.data.sender.sender_id.open_id;
-    const [claimed, person, used] = await env.DB.batch([
-      claimedStatement(env.DB, keys),
-      senderStatement(env.DB, openId),
-      countUseStatement(env.DB, useKey(openId), nowMs, USE_WINDOW_MS, keys),
-    ]);
-    if ((claimed?.results.length ?? 0) > 0) {
-      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
-      return;
-    }
-    const uses = (used?.results[0] as { count?: number } | undefined)?.count ?? 1;
-    // the actor (a manager's office scope is one more read) only once a command or a file needs it
-    const outcome = await onMessageReceived(services, envelope.event, () => actorOf(services.db, person, openId, services.config.ADMIN_OPEN_IDS), uses);
-    // An event we ignore (bad content, chatter, a bot) leaves no trace: no claim, no row.
-    if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
-      logger.info({ ...fields, outcome, ms: Date.now() - started });
-      return;
-    }
-    // The claim joins the command's final batch (after its writes, whose results handlers read by position):
-    // it commits with the effects, or a rival's earlier claim fails the whole batch.
-    services.uow.write(claimStatement(env.DB, keys, nowMs));
-    await services.uow.commit();
-    logger.info({ ...fields, outcome, ms: Date.now() - started });
-  } catch (error) {
-    if (isClaimConflict(error)) {
-      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
-      return;
-    }
-    logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
-    const { message } = parsed.data;
-    const fallback = buildServices(env, nowMs, ref, {});
-    const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
-    // The error answer claims the event too: a redelivery of a failed command is told once, not failed again.
-    fallback.uow.write(claimStatement(env.DB, keys, nowMs));
-    fallback.uow.send({ ...replyMessage(chat, 99, textContent(messages("zh").common.internalError(ref))) });
-    await fallback.uow.commit().catch((failure) => {
-      if (!isClaimConflict(failure)) logger.error({ ...fields, outcome: "error_reply_failed" }, failure);
-    });
-  }
-}
 
 app.post("/feishu/cards", async (c) => {
   const config = loadConfig(c.env);

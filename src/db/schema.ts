@@ -105,6 +105,23 @@ export const processedEvents = sqliteTable(
   (t) => [index("processed_events_received_idx").on(t.receivedAt)],
 );
 
+/**
+ * Inbound events recorded before Feishu gets its 200 (the verified envelope, decrypted): deleted in the batch that
+ * commits the event's work, so a row still here past its next_attempt_at was lost (isolate evicted, waitUntil cut
+ * off, D1 down past the retries) and the recovery job runs it again; the claim in that batch keeps it exactly once.
+ */
+export const inbox = sqliteTable(
+  "inbox",
+  {
+    eventId: text("event_id").primaryKey(),
+    payload: text("payload").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+  },
+  (t) => [index("inbox_next_attempt_idx").on(t.nextAttemptAt)],
+);
+
 /** Small shared cache across isolates (the tenant access token lives here). */
 export const cacheEntries = sqliteTable("cache_entries", {
   key: text("key").primaryKey(),

@@ -46,6 +46,17 @@ async function answerStranger(services: Services, openId: string): Promise<strin
 }
 
 /**
+ * What onMessageReceived ignores before reading anything (a bot's message, group chatter that @-mentions
+ * nobody), told from the raw event without parsing it: such an event is neither recorded nor claimed.
+ */
+export function ignoredUnread(event: Record<string, unknown>): boolean {
+  const sender = event.sender as { sender_type?: unknown } | undefined;
+  const message = event.message as { chat_type?: unknown; mentions?: unknown } | undefined;
+  if (typeof sender?.sender_type === "string" && sender.sender_type !== "" && sender.sender_type !== "user") return true;
+  return message?.chat_type === "group" && !(Array.isArray(message.mentions) && message.mentions.length > 0);
+}
+
+/**
  * `im.message.receive_v1`: a text command, a roster file, or photos (image / post with images). Returns the outcome for the log.
  * `sender`: who sent it, from what the caller already read (called only when a command or file needs it; undefined: look it up here).
  * `usesThisMinute`: this message's number among the sender's messages of the minute (the caller counts it with its first batch).

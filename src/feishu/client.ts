@@ -184,10 +184,12 @@ export function d1TokenCache(d1: D1Database) {
     async get(key: string | Symbol, options?: { namespace?: string }) {
       const remembered = memo.get(keyOf(key, options?.namespace));
       if (remembered && remembered.expiresAt > Date.now()) return remembered.value;
+      // A cache: with D1 down the SDK fetches a fresh token (two stay valid together) and the send goes on.
       const row = await d1
         .prepare("SELECT value FROM cache_entries WHERE key = ? AND expires_at > ?")
         .bind(keyOf(key, options?.namespace), Date.now())
-        .first<{ value: string; expires_at?: number }>();
+        .first<{ value: string; expires_at?: number }>()
+        .catch(() => null);
       if (row) memo.set(keyOf(key, options?.namespace), { value: row.value, expiresAt: Date.now() + 60_000 });
       return row?.value;
     },
@@ -197,7 +199,8 @@ export function d1TokenCache(d1: D1Database) {
           "INSERT INTO cache_entries (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
         )
         .bind(keyOf(key, options?.namespace), String(value), expire ?? Date.now() + 3_600_000)
-        .run();
+        .run()
+        .catch(() => undefined);
       memo.set(keyOf(key, options?.namespace), { value: String(value), expiresAt: expire ?? Date.now() + 3_600_000 });
       return true;
     },

@@ -1,5 +1,6 @@
 import { deliveryAlerts } from "./delivery-alerts.ts";
 import { housekeeping } from "./housekeeping.ts";
+import { inboxRecovery } from "./inbox-recovery.ts";
 import { photoRetention } from "./photo-retention.ts";
 import { photoUploads } from "./photo-uploads.ts";
 import { resolveOpenIds } from "./resolve-open-ids.ts";
@@ -21,6 +22,8 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   "0 8 * * 4": [reportReminders],
   // every 5 minutes; then the weekly jobs due and not done are caught up (runner.ts)
   "*/5 * * * *": [housekeeping, deliveryAlerts, resolveOpenIds, photoRetention, photoUploads],
+  // every minute: chat messages whose work after the 200 did not commit (db/inbox.ts)
+  "* * * * *": [inboxRecovery],
 };
 
 /** The cron that also catches up the weekly jobs. */

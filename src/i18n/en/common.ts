@@ -20,4 +20,5 @@ export const common: typeof zh = {
   notRegisteredWithId: (openId: string) =>
     `Hello! You are not on Duxue's roster yet, so the bot cannot serve you. Your open_id is: ${openId}\nSend it to the supervision office's manager: once they add you to the roster (or add it to ADMIN_OPEN_IDS) you can use the bot. The bot will not answer your other messages today.`,
   tooManyMessages: (perMinute: number) => `You are sending too fast (at most ${perMinute} messages a minute); please try again in a minute. Your other messages this minute get no answer.`,
+  deferred: (ref: string) => `Sorry, the system is busy right now. Your message has been received and will be handled and answered automatically shortly; no need to send it again. Reference: ${ref}.`,
 };

@@ -20,4 +20,5 @@ export const common = {
   notRegisteredWithId: (openId: string) =>
     `您好！您还不在督学助手的名册中，暂时无法使用。您的 open_id 是：${openId}\n请把它发给督导室管理员：管理员把您加入名册（或把它加入 ADMIN_OPEN_IDS）后即可使用。今天内您再发消息，督学助手不再回复。`,
   tooManyMessages: (perMinute: number) => `您发得太快了（每分钟最多 ${perMinute} 条），请一分钟后再试。这一分钟内的其余消息不再回复。`,
+  deferred: (ref: string) => `抱歉，系统暂时繁忙，您的消息已经收到，稍后会自动处理并回复您，无需重发。编号 ${ref}。`,
 };
