@@ -3,6 +3,7 @@ import { D1_FAULTS_ENTRY, peekD1Faults, setD1Faults } from "../support/d1-faults
 import { seedRoster } from "../support/roster.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { messageEvent, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { addWeeks, currentWeek, weekStart } from "../../src/domain/time.ts";
 
 /**
  * "A bad day loses nothing": D1 failing under the real Worker (workerd, local D1, the real SDK) through the
@@ -69,11 +70,17 @@ describe("durability under D1 faults", () => {
     // the digest job's commit (its outbox insert) fails once, then the queue consumer's claim of the row once
     await setD1Faults(worker, { match: "outbox", failCalls: [1, 3] });
     const logsBefore = worker.logs.length;
-    await worker.runCron("0 1 * * *", new Date("2025-12-15T01:00:00Z"));
+    // next Monday 09:00 Shanghai, not a fixed past date: its card is delivered for 24 hours after the job's time
+    const lastWeek = currentWeek(Date.now(), "Asia/Shanghai");
+    await worker.runCron("0 1 * * *", new Date(`${weekStart(addWeeks(lastWeek, 1))}T01:00:00Z`));
     expect((await setD1Faults(worker, {})).failed).toBe(2);
-    expect(worker.fake.messages.map((m) => m.receiveId ?? m.chatId)).toEqual(["oc_office_group"]);
-    expect(texts(worker)[0]).toContain("督导周报 · 2025-W50");
-    expect(await worker.count("digests", "week = '2025-W50' AND scope = 'office'")).toBe(1);
+    // the office's digest once (this week's supervisors may get cards of their own), and nothing twice
+    const toOffice = worker.fake.messages.filter((m) => (m.receiveId ?? m.chatId) === "oc_office_group");
+    expect(toOffice).toHaveLength(1);
+    expect(JSON.stringify(toOffice[0]!.content)).toContain(`督导周报 · ${lastWeek}`);
+    const uuids = worker.fake.messages.map((m) => m.uuid);
+    expect(new Set(uuids).size).toBe(uuids.length);
+    expect(await worker.count("digests", "week = ? AND scope = 'office'", lastWeek)).toBe(1);
     expect(worker.logs.slice(logsBefore).filter((line) => line.outcome === "error")).toEqual([]);
   });
 
