@@ -1,6 +1,7 @@
 import type { Services } from "../commands/types.ts";
 import { loadDigest, markSentStatement } from "../db/digest.ts";
 import { loadOffices } from "../db/offices.ts";
+import { boundGroupOf } from "../db/digest-groups.ts";
 import { topOffice } from "../domain/offices.ts";
 import { buildDigest, buildOfficeDigest, digestWindow, wantsPersonalLine, zoneHasNews, type DigestWindow } from "../domain/digest.ts";
 import { ESCALATION_DAYS } from "../domain/orders.ts";
@@ -22,7 +23,7 @@ export function windowFor(services: Pick<Services, "config">, week: IsoWeek): Di
 
 /**
  * The daily 09:00 cron ("0 1 * * *"); only on a Monday in the office's time zone it sends the digest of the
- * ISO week that just ended: the office card to DIGEST_CHAT_ID, each zone lead their zone's card (zones with
+ * ISO week that just ended: the office card to its bound group (else offices.csv's, else DIGEST_CHAT_ID), each zone lead their zone's card (zones with
  * anything to tell), each supervisor with visits or waiting orders a one-line summary. Reads: one D1 batch
  * (db/digest.ts). Writes: the `digests` rows (`office` closes report editing for the week; `zone:<code>`;
  * `people`) and the outbox rows in the unit of work's one batch. Keys `digest:<week>:office|zone:<code>|person:<code>`
@@ -40,7 +41,9 @@ export const weeklyDigest: Job = {
     const scopes: string[] = [OFFICE_SCOPE];
     const offices = await loadOffices(services.db);
     const top = topOffice(offices);
-    const chatId = top ? (top.digestChatId ?? services.config.DIGEST_CHAT_ID) : services.config.DIGEST_CHAT_ID;
+    // a group bound in Feishu first (loadOffices puts an office's in digestChatId; '' is the implicit office's), then offices.csv, then DIGEST_CHAT_ID
+    const implicitGroup = (await boundGroupOf(services.db, ""))?.chatId;
+    const chatId = (top ? top.digestChatId : null) ?? implicitGroup ?? services.config.DIGEST_CHAT_ID;
     const office = top ? buildOfficeDigest(loaded.data, offices, top) : buildDigest(loaded.data, { kind: "office" });
     if (chatId) services.uow.send({ key: digestKey(week, "office"), to: { chatId }, msgType: "interactive", content: digestCard(messages("zh"), office) });
     // each district office with a group gets the digest of its own zones
