@@ -28,9 +28,10 @@ export interface CheckLine {
 
 /** Events and callbacks the Worker handles (src/app.ts): what to subscribe to in the developer console. */
 export const SUBSCRIPTIONS = {
-  events: ["im.message.receive_v1"],
+  // the bot menu, the welcome, the digest group bound with a click (src/events/chat-events.ts)
+  events: ["im.message.receive_v1", "application.bot.menu_v6", "im.chat.access_event.bot_p2p_chat_entered_v1", "im.chat.member.bot.added_v1", "im.chat.member.bot.deleted_v1"],
   callbacks: ["card.action.trigger"],
-  scopes: ["im:message.p2p_msg", "im:message.group_at_msg", "im:message:send_as_bot", "im:message:readonly", "im:resource", "contact:user.id:readonly"],
+  scopes: ["im:message.p2p_msg", "im:message.group_at_msg", "im:message:send_as_bot", "im:message:readonly", "im:resource", "contact:user.id:readonly", "im:chat.members:bot_access"],
 };
 
 type Json = Record<string, unknown>;

@@ -80,7 +80,7 @@ describe("npm run doctor", () => {
       expect(run.stdout).toMatch(/^✓ tenant token/m);
       expect(run.stdout).toMatch(/^✗ DIGEST_CHAT_ID\s+the bot is not in oc_not_a_group_of_the_bot\n {4}fix: /m);
       expect(run.stdout).toContain(`请求地址: ${options.workerUrl!.replace(/\/$/, "")}/feishu/events`);
-      expect(run.stdout).toContain("subscribe: im.message.receive_v1");
+      expect(run.stdout).toContain("subscribe: im.message.receive_v1, application.bot.menu_v6, im.chat.access_event.bot_p2p_chat_entered_v1, im.chat.member.bot.added_v1, im.chat.member.bot.deleted_v1");
       expect(run.stdout).toContain("subscribe: card.action.trigger");
       expect(run.status).toBe(1);
     } finally {
