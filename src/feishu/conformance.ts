@@ -442,3 +442,27 @@ export function violationMessage(v: Violation): string {
   if (v.code === FEISHU_CODES.tooLong) return v.message;
   return `Failed to create card content, ext=ErrCode: ${v.errCode ?? CARD_ERR.badJson}; ErrPath: ${v.path}; ErrMsg: ${v.message}; code:${v.code}`;
 }
+
+/**
+ * Tags card markdown renders (富文本（Markdown）: `<at>`, `<font>`, `<text_tag>`, `<link>`, `<a>`, `<br>`, and
+ * the inline components the page lists); any other `<…>` is taken for a tag and its text is not shown
+ * (常见问题: "<xxx> 格式的文本不显示"). Feishu does not refuse such a card: the words silently vanish.
+ */
+const RENDERED_TAGS = /^<\/?(?:at|font|text_tag|link|a|br|hr|person|local_datetime|number_tag|img|u|i|b|s|strong|em|del|code)(?=[\s>/])/i;
+
+/** The `<…>` snippets in a card's markdown that Feishu would not display (e.g. `<number>` in "show <number>"). */
+export function hiddenMarkdownText(card: unknown): string[] {
+  const hidden: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!isObject(node)) return;
+    if ((node.tag === "markdown" || node.tag === "lark_md") && typeof node.content === "string") {
+      // inside `code` the text is shown as typed
+      const outsideCode = node.content.replace(/`[^`\n]*`/g, "");
+      for (const match of outsideCode.matchAll(/<[^<>\s][^<>\n]*>/g)) if (!RENDERED_TAGS.test(match[0])) hidden.push(match[0]);
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(card);
+  return hidden;
+}

@@ -21,8 +21,10 @@ import { extensionDecisionCard, issuedCard, issueFormCard, noteCard, orderCard, 
 import { ordersListCard } from "../../src/feishu/cards/order-list.ts";
 import { reminderCard, reportFormCard, reportSummaryCard, type ExistingProblem } from "../../src/feishu/cards/report-card.ts";
 import { weekCard } from "../../src/feishu/cards/week-card.ts";
-import { card, markdown, type Card } from "../../src/feishu/cards/kit.ts";
-import { cardMessageBodyBytes, checkCard, checkMessageBody, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
+import { card, escapeMarkdown, markdown, type Card } from "../../src/feishu/cards/kit.ts";
+import { bindOfferCard, boundCard } from "../../src/feishu/cards/digest-group-card.ts";
+import { welcomeCard } from "../../src/feishu/cards/welcome-card.ts";
+import { cardMessageBodyBytes, checkCard, checkMessageBody, hiddenMarkdownText, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
 import { messages, type Messages } from "../../src/i18n/index.ts";
 import { TOPIC_SEPARATOR } from "../../src/domain/planner.ts";
 
@@ -36,6 +38,7 @@ function expectAccepted(built: Card, label: string) {
   expect(violations, label).toEqual([]);
   expect(countCardElements(built), `${label}: elements`).toBeLessThanOrEqual(MAX_CARD_ELEMENTS);
   expect(cardMessageBodyBytes(built), `${label}: body bytes`).toBeLessThanOrEqual(MAX_CARD_BODY_BYTES);
+  expect(hiddenMarkdownText(built), `${label}: markdown Feishu would not display`).toEqual([]);
 }
 
 function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
@@ -100,7 +103,43 @@ describe("the conformance check refuses what Feishu refuses", () => {
   });
 });
 
+describe("card markdown shows every word (常见问题: text in <xxx> is not displayed)", () => {
+  const one = (content: string) => card({ title: "t", elements: [markdown(content)] });
+  it("finds a <placeholder> outside code, and leaves rendered tags, entities and code alone", () => {
+    expect(hiddenMarkdownText(one('send "show <number>" or <编号>'))).toEqual(["<number>", "<编号>"]);
+    expect(hiddenMarkdownText(one('<at id=all></at> <font color="red">x</font> <text_tag color="blue">y</text_tag> `查看 <编号>` &#60;number> a < b > c'))).toEqual([]);
+  });
+  it("the footers and usage lines that carried <placeholders>, in both languages", () => {
+    for (const t of [zh, en]) {
+      const strings = [
+        t.orders.issuedFooter("2026-12-01"),
+        t.orders.reportedIntro("王建国", "已整改"),
+        t.photos.verifyIntro("王建国", 2),
+        t.planning.cardFooter,
+        t.planning.previewTooBig,
+        escapeMarkdown(t.planning.calendarUsage),
+        t.digest.officeFooter("2026-W01"),
+      ];
+      for (const text of strings) expect(hiddenMarkdownText(one(text)), text).toEqual([]);
+    }
+  });
+});
+
 describe("every card builder at its largest passes", () => {
+  it("the welcome card for every role and the digest group cards with the longest names", () => {
+    const long = "督".repeat(200);
+    for (const t of [zh, en]) {
+      for (const role of ["supervisor", "manager", "school_contact", "admin"] as const) {
+        expectAccepted(welcomeCard(t, { name: long.slice(0, 50), role, roleName: t.common.roles[role], place: `${long} · ${long} · ${long}` }), `welcome ${role}`);
+      }
+      const offer = bindOfferCard(t, `oc_${"a".repeat(100)}`, long, long);
+      expectAccepted(offer, "bind offer");
+      const button = JSON.stringify(offer).match(/"tag":"button","text":\{"tag":"plain_text","content":"([^"]*)"/)![1]!;
+      expect(button.length, "button text ≤ 100 characters").toBeLessThanOrEqual(100);
+      expectAccepted(boundCard(t, long, long), "bound");
+    }
+  });
+
   it("the report form: every topic check of the month, every problem slot, an edit on behalf with the longest texts ≤ 180 elements", () => {
     // a month with every known topic and an office-named one: the most checks a form can ask
     const topic = [...Object.keys(TOPIC_CHECKS), "自定义专项"].join(TOPIC_SEPARATOR);
