@@ -430,7 +430,7 @@ export class FakeFeishu {
         json(400, { code: 234010, msg: "File's size can't be 0." });
         return true;
       }
-      if (bytes.byteLength > 10 * 1024 * 1024) {
+      if (bytes.byteLength > 10_000_000) {
         json(400, { code: 234006, msg: "The file size exceed the max value." });
         return true;
       }

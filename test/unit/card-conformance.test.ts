@@ -24,6 +24,7 @@ import { weekCard } from "../../src/feishu/cards/week-card.ts";
 import { card, escapeMarkdown, markdown, type Card } from "../../src/feishu/cards/kit.ts";
 import { bindOfferCard, boundCard } from "../../src/feishu/cards/digest-group-card.ts";
 import { welcomeCard } from "../../src/feishu/cards/welcome-card.ts";
+import { choosePlaceCard, photosAddedCard } from "../../src/feishu/cards/photo-block.ts";
 import { cardMessageBodyBytes, checkCard, checkMessageBody, hiddenMarkdownText, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
 import { messages, type Messages } from "../../src/i18n/index.ts";
 import { TOPIC_SEPARATOR } from "../../src/domain/planner.ts";
@@ -126,6 +127,20 @@ describe("card markdown shows every word (常见问题: text in <xxx> is not dis
 });
 
 describe("every card builder at its largest passes", () => {
+  it("the photo chooser with 200-character school names: every button's text within Feishu's 100 characters", () => {
+    const school = "某".repeat(200);
+    for (const t of [zh, en]) {
+      const reports = Array.from({ length: 5 }, (_, i) => ({ kind: "report" as const, id: i, label: t.photos.reportOption(school, t.photos.date("2026-12-01"), 9) }));
+      const orders = Array.from({ length: 5 }, (_, i) => ({ kind: "order" as const, id: i, label: t.photos.orderOption("日照督办〔2026〕123号", school, 9) }));
+      const chooser = choosePlaceCard(t, 9, reports, orders, [t.photos.chooseIntro(9)]);
+      expectAccepted(chooser, "photo chooser");
+      const texts = [...JSON.stringify(chooser).matchAll(/"tag":"button","text":\{"tag":"plain_text","content":"([^"]*)"/g)].map((m) => m[1]!);
+      expect(texts).toHaveLength(10);
+      for (const text of texts) expect([...text].length).toBeLessThanOrEqual(100);
+      expectAccepted(photosAddedCard(t, [school, school], Array.from({ length: 9 }, (_, i) => `img_v3_${i}`), 9), "photos added");
+    }
+  });
+
   it("the welcome card for every role and the digest group cards with the longest names", () => {
     const long = "督".repeat(200);
     for (const t of [zh, en]) {

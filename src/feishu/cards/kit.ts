@@ -29,7 +29,16 @@ export const divider = (): CardElement => ({ tag: "hr" });
 
 export const plainText = (content: string) => ({ tag: "plain_text" as const, content });
 
-/** A button whose click arrives as `card.action.trigger` with `action.value = value`. */
+/** Feishu shows at most this many characters of a button's text (按钮: "最多支持 100 个字符"). */
+export const MAX_BUTTON_TEXT = 100;
+
+/** `text` cut to `max` characters (code points), ending in "…" when cut. */
+export function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+/** A button whose click arrives as `card.action.trigger` with `action.value = value`; its text is cut to Feishu's 100 characters. */
 export function button(options: {
   text: string;
   value: Record<string, unknown>;
@@ -39,7 +48,7 @@ export function button(options: {
 }): CardElement {
   return {
     tag: "button",
-    text: plainText(options.text),
+    text: plainText(clip(options.text, MAX_BUTTON_TEXT)),
     type: options.type ?? "default",
     ...(options.name ? { name: options.name } : {}),
     ...(options.formAction ? { form_action_type: options.formAction } : {}),
