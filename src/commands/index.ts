@@ -52,12 +52,12 @@ export const commands: readonly Command[] = [
   school,
   // office
   digest,
+  digestGroupBindCommand,
   stats,
   exportCsv,
   rosterTemplate,
   outbox,
   rosterLog,
-  digestGroupBindCommand,
 ];
 
 export function mayUse(command: Command, role: Role): boolean {

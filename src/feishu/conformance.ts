@@ -466,3 +466,27 @@ export function hiddenMarkdownText(card: unknown): string[] {
   walk(card);
   return hidden;
 }
+
+const LIST_ITEM = /^\s*(?:[-*+]|\d+\.)\s/;
+
+/**
+ * Lines of a card's markdown that Feishu would join to the list item above them: a line right after a list
+ * item continues it unless a blank line comes first (富文本（Markdown）: lists). Returns each such line.
+ */
+export function listRunOns(card: unknown): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!isObject(node)) return;
+    if ((node.tag === "markdown" || node.tag === "lark_md") && typeof node.content === "string") {
+      const lines = node.content.split("\n");
+      for (let i = 1; i < lines.length; i++) {
+        const line = lines[i]!;
+        if (LIST_ITEM.test(lines[i - 1]!) && /^\S/.test(line) && !LIST_ITEM.test(line)) found.push(line);
+      }
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(card);
+  return found;
+}

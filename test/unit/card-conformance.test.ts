@@ -25,7 +25,7 @@ import { card, escapeMarkdown, markdown, type Card } from "../../src/feishu/card
 import { bindOfferCard, boundCard } from "../../src/feishu/cards/digest-group-card.ts";
 import { welcomeCard } from "../../src/feishu/cards/welcome-card.ts";
 import { choosePlaceCard, photosAddedCard } from "../../src/feishu/cards/photo-block.ts";
-import { cardMessageBodyBytes, checkCard, checkMessageBody, hiddenMarkdownText, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
+import { cardMessageBodyBytes, checkCard, checkMessageBody, hiddenMarkdownText, listRunOns, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
 import { messages, type Messages } from "../../src/i18n/index.ts";
 import { TOPIC_SEPARATOR } from "../../src/domain/planner.ts";
 
@@ -40,6 +40,7 @@ function expectAccepted(built: Card, label: string) {
   expect(countCardElements(built), `${label}: elements`).toBeLessThanOrEqual(MAX_CARD_ELEMENTS);
   expect(cardMessageBodyBytes(built), `${label}: body bytes`).toBeLessThanOrEqual(MAX_CARD_BODY_BYTES);
   expect(hiddenMarkdownText(built), `${label}: markdown Feishu would not display`).toEqual([]);
+  expect(listRunOns(built), `${label}: lines Feishu would join to the list item above`).toEqual([]);
 }
 
 function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
