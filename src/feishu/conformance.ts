@@ -490,3 +490,21 @@ export function listRunOns(card: unknown): string[] {
   walk(card);
   return found;
 }
+
+/**
+ * A header subtitle is one line: on a phone a longer one is cut (标题组件: the subtitle does not wrap). About
+ * 20 Chinese characters fit a phone's header; counted as width, a CJK or full-width character 2 and others 1.
+ */
+export const MAX_SUBTITLE_WIDTH = 40;
+
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const c of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(c) ? 2 : 1;
+  return width;
+}
+
+/** The card's subtitle when it would not fit one line of a phone's header; null when it fits or there is none. */
+export function longSubtitle(card: unknown): string | null {
+  const subtitle = isObject(card) && isObject(card.header) && isObject(card.header.subtitle) ? card.header.subtitle.content : undefined;
+  return typeof subtitle === "string" && displayWidth(subtitle) > MAX_SUBTITLE_WIDTH ? subtitle : null;
+}

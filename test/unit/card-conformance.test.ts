@@ -25,7 +25,7 @@ import { card, escapeMarkdown, markdown, type Card } from "../../src/feishu/card
 import { bindOfferCard, boundCard } from "../../src/feishu/cards/digest-group-card.ts";
 import { welcomeCard } from "../../src/feishu/cards/welcome-card.ts";
 import { choosePlaceCard, photosAddedCard } from "../../src/feishu/cards/photo-block.ts";
-import { cardMessageBodyBytes, checkCard, checkMessageBody, hiddenMarkdownText, listRunOns, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
+import { cardMessageBodyBytes, checkCard, checkMessageBody, hiddenMarkdownText, listRunOns, longSubtitle, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
 import { messages, type Messages } from "../../src/i18n/index.ts";
 import { TOPIC_SEPARATOR } from "../../src/domain/planner.ts";
 
@@ -41,6 +41,7 @@ function expectAccepted(built: Card, label: string) {
   expect(cardMessageBodyBytes(built), `${label}: body bytes`).toBeLessThanOrEqual(MAX_CARD_BODY_BYTES);
   expect(hiddenMarkdownText(built), `${label}: markdown Feishu would not display`).toEqual([]);
   expect(listRunOns(built), `${label}: lines Feishu would join to the list item above`).toEqual([]);
+  expect(longSubtitle(built), `${label}: a subtitle a phone cuts`).toBeNull();
 }
 
 function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
@@ -124,6 +125,13 @@ describe("card markdown shows every word (常见问题: text in <xxx> is not dis
       ];
       for (const text of strings) expect(hiddenMarkdownText(one(text)), text).toEqual([]);
     }
+  });
+});
+
+describe("a header subtitle fits one line of a phone", () => {
+  it("finds a subtitle wider than about 20 Chinese characters", () => {
+    expect(longSubtitle(card({ title: "t", subtitle: "2026-W49 · 走访日期可选 2026-11-30 至 2026-12-06", elements: [] }))).not.toBeNull();
+    expect(longSubtitle(card({ title: "t", subtitle: "2026-09-01 至 2027-01-22", elements: [] }))).toBeNull();
   });
 });
 

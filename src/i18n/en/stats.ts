@@ -74,4 +74,6 @@ export const stats: typeof zh = {
   },
   totalRow: "Total",
 
+  // the header's subtitle is one line on a phone: the dates there, the weeks in the body (issue 25)
+  subtitleShort: (from: string, to: string) => `${from} to ${to}`,
 };
