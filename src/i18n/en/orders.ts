@@ -18,6 +18,7 @@ export const orders: typeof zh = {
     overdue: "overdue",
     escalated: "over 14 days overdue, listed for a formal talk / bulletin",
     refreshed: "card sent again",
+    extension_card_refreshed: "extension decision card sent again",
   },
   system: "Duxue bot",
   results: { done: "done", partly: "partly done" },

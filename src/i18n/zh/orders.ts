@@ -17,6 +17,7 @@ export const orders = {
     overdue: "逾期",
     escalated: "逾期超过14天，列入约谈/通报",
     refreshed: "重发待办卡片",
+    extension_card_refreshed: "重发延期审批卡片",
   } as Record<string, string>,
   system: "督学助手",
   results: { done: "已完成", partly: "部分完成" },
