@@ -269,7 +269,6 @@ export class FakeFeishu {
       const receiveIdType = sendPath ? query.receive_id_type ?? null : null;
       if (sendPath && (!receiveIdType || !data.receive_id)) return json(400, { code: 230001, msg: "invalid receive_id" });
       if (typeof data.content !== "string" || !data.msg_type) return json(400, { code: 230001, msg: "invalid content" });
-      if (data.uuid && data.uuid.length > 50) return json(400, { code: 230001, msg: "uuid too long" });
       const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, data));
       if (refused) return json(400, refused);
       let content: unknown;

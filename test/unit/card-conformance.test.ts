@@ -96,6 +96,31 @@ describe("the conformance check refuses what Feishu refuses", () => {
     expect(checkCard(card({ title: "t", elements: [{ tag: "form", name: "f", elements: [column([submit]), { tag: "input", name: "a" }] }] }))).toEqual([]);
   });
 
+  it("refuses the rules of issue 25: placeholders over 100, multi_select outside a form, repeated option values, bad or repeated element_ids, img without alt", () => {
+    const at = (elements: Record<string, unknown>[]) => checkCard(card({ title: "t", elements }));
+    const submit = { tag: "button", text: { tag: "plain_text", content: "ok" }, name: "ok", form_action_type: "submit", behaviors: [{ type: "callback", value: {} }] };
+    const form = (...elements: Record<string, unknown>[]) => [{ tag: "form", name: "f", elements: [...elements, submit] }];
+    const option = (value: string) => ({ text: { tag: "plain_text", content: value }, value });
+    expect(at(form({ tag: "input", name: "a", placeholder: { tag: "plain_text", content: "x".repeat(101) } }))[0]?.message).toMatch(/at most 100 characters/);
+    expect(at(form({ tag: "input", name: "a", placeholder: { tag: "plain_text", content: "x".repeat(100) } }))).toEqual([]);
+    expect(at(form({ tag: "select_static", name: "a", placeholder: { tag: "plain_text", content: "选".repeat(101) }, options: [option("1")] }))[0]?.message).toMatch(/at most 100/);
+    expect(at([{ tag: "multi_select_static", name: "m", options: [option("1")] }])[0]?.message).toMatch(/only works inside a form/);
+    expect(at(form({ tag: "multi_select_static", name: "m", options: [option("1"), option("2")] }))).toEqual([]);
+    expect(at(form({ tag: "select_static", name: "s", options: [option("1"), option("1")] }))[0]?.message).toMatch(/not unique/);
+    for (const id of ["1abc", "a".repeat(21), "a-b", ""]) expect(at([{ tag: "markdown", content: "x", element_id: id }])[0]?.path, id).toMatch(/element_id/);
+    expect(at([{ tag: "markdown", content: "x", element_id: "a_1" }, { tag: "markdown", content: "y", element_id: "a_1" }])[0]?.message).toMatch(/not unique/);
+    expect(at([{ tag: "markdown", content: "x", element_id: "a".repeat(20) }])).toEqual([]);
+    expect(at([{ tag: "img", img_key: "img_v3_x" }])[0]?.message).toMatch(/alt/);
+    expect(at([{ tag: "img", img_key: "img_v3_x", alt: { tag: "plain_text", content: "照片" } }])).toEqual([]);
+  });
+
+  it("refuses a text message body over 150 KB and a uuid over 50 characters", () => {
+    expect(checkMessageBody(150_001, { msg_type: "text", content: "{}" })[0]).toMatchObject({ code: 230025 });
+    expect(checkMessageBody(150_000, { msg_type: "text", content: "{}" })).toEqual([]);
+    expect(checkMessageBody(100, { msg_type: "text", content: "{}", uuid: "u".repeat(51) })[0]?.path).toBe("ROOT -> uuid");
+    expect(checkMessageBody(100, { msg_type: "text", content: "{}", uuid: "u".repeat(50) })).toEqual([]);
+  });
+
   it("measures the request body as sent: every quote of the card counts twice", () => {
     const content = JSON.stringify(card({ title: "t", elements: [markdown('"'.repeat(10_000))] }));
     const body = JSON.stringify({ receive_id: "ou_x", msg_type: "interactive", content, uuid: "u" });
