@@ -25,6 +25,8 @@ import { card, escapeMarkdown, markdown, type Card } from "../../src/feishu/card
 import { bindOfferCard, boundCard } from "../../src/feishu/cards/digest-group-card.ts";
 import { welcomeCard } from "../../src/feishu/cards/welcome-card.ts";
 import { choosePlaceCard, photosAddedCard } from "../../src/feishu/cards/photo-block.ts";
+import { schoolFileCard } from "../../src/feishu/cards/school-file-card.ts";
+import { FILE_ROWS } from "../../src/domain/school-file.ts";
 import { cardMessageBodyBytes, checkCard, checkMessageBody, hiddenMarkdownText, listRunOns, longSubtitle, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
 import { messages, type Messages } from "../../src/i18n/index.ts";
 import { TOPIC_SEPARATOR } from "../../src/domain/planner.ts";
@@ -172,6 +174,30 @@ describe("every card builder at its largest passes", () => {
       expect(texts).toHaveLength(10);
       for (const text of texts) expect([...text].length).toBeLessThanOrEqual(100);
       expectAccepted(photosAddedCard(t, [school, school], Array.from({ length: 9 }, (_, i) => `img_v3_${i}`), 9), "photos added");
+    }
+  });
+
+  it("the school's file with the longest names, every list full and nine photos", () => {
+    const long = "校".repeat(200);
+    for (const t of [zh, en]) {
+      const built = schoolFileCard(
+        t,
+        { code: "S".repeat(20), name: long, zoneCode: "Z".repeat(20), zoneName: long, supervisorCode: "P".repeat(20), supervisorName: long.slice(0, 50) },
+        { name: long, from: "2026-09-01" },
+        {
+          visits: Array.from({ length: FILE_ROWS }, (_, i) => ({ week: "2026-W40", visitDate: "2026-10-01", reason: i % 2 ? "complaint" : "routine", kind: "routine", status: "reported" })),
+          visitCounts: { planned: 999, reported: 999, missed: 999 },
+          problems: Array.from({ length: FILE_ROWS }, (_, i) => ({ item: "safety", topic: "校园安全", description: `*_<at id=all>${long}`, severity: "serious" as const, fixedOnSpot: i % 2, deadline: "2026-12-01", orderStatus: "issued", visitDate: "2026-10-01" })),
+          problemCounts: { open: 999, fixed: 999 },
+          orders: Array.from({ length: FILE_ROWS }, () => ({ number: "日照督办〔2026〕1234号", kind: "order", status: "issued", dueDate: "2026-11-01" })),
+          orderCounts: { total: 9999, open: 999, overdue: 999 },
+          photos: [],
+          photoCount: 999,
+        },
+        Array.from({ length: 9 }, (_, i) => `img_v3_${"k".repeat(40)}${i}`),
+        "2026-12-04",
+      );
+      expectAccepted(built, "school file");
     }
   });
 

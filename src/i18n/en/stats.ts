@@ -61,7 +61,7 @@ export const stats: typeof zh = {
     `issued ${d.issued} · acknowledged ${d.acknowledged} · closed ${d.closed} (on time ${d.closedOnTime}) · extended ${d.extended} · open ${d.open} (overdue ${d.overdue}, more than 14 days ${d.escalated})`,
   byKind: (list) => `Issued by kind: ${list}`,
 
-  footer: 'Send "stats … export" for the Excel workbook (zones, problems, documents, supervisors); "digest <week>" for one week.',
+  footer: 'Send "stats … export" for the Excel workbook (zones, problems, documents, supervisors); "digest &#60;week>" for one week.',
 
   exportSent: (period) => `The figures for ${period} are being sent as an Excel file.`,
   fileName: (period) => `supervision-figures_${period.replace(/\s+/g, "-")}.xlsx`,
