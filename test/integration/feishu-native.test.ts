@@ -201,6 +201,20 @@ describe("Feishu-native: menu, welcome, digest groups bound in Feishu", () => {
     expect(mine).toContain("**所属督导室**：日照东港区人民政府教育督导室");
   });
 
+  it("the fake holds cards to Feishu's 14 days: a click on an older card is recorded, and would fail the test", async () => {
+    const [offer] = await event(botMembershipEvent("added", worker.nextEventId(), "oc_old_group", DONGGANG_MANAGER, "旧群"));
+    await worker.click(DONGGANG_MANAGER, { action: "digest_group_bind", chat: "oc_old_group", name: "旧群" }, undefined, offer!.messageId);
+    expect(worker.fake.expiredCardUses).toEqual([]);
+    worker.fake.advance(14 * 86_400_000 + 60_000);
+    try {
+      await worker.click(DONGGANG_MANAGER, { action: "digest_group_bind", chat: "oc_old_group", name: "旧群" }, undefined, offer!.messageId);
+      expect(worker.fake.expiredCardUses).toEqual([{ messageId: offer!.messageId, use: "click" }]);
+    } finally {
+      worker.fake.expiredCardUses.splice(0);
+      worker.fake.advance(-(14 * 86_400_000 + 60_000));
+    }
+  });
+
   it("help tells administrators about offices.csv and Excel rosters", async () => {
     const help = (await worker.say(ADMIN, "帮助")).texts.join("\n");
     expect(help).toContain("offices.csv");

@@ -57,6 +57,9 @@ export interface FakeFeishuOptions {
 }
 
 
+/** Cards stay interactive and updatable this long after they are sent (卡片可交互和可更新时间统一为 14 天). */
+export const CARD_LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
+
 export class FakeFeishu {
   readonly appId: string;
   readonly appSecret: string;
@@ -129,6 +132,30 @@ export class FakeFeishu {
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /**
+   * The fake's clock: real time moved by `advance`, so a test can live through Feishu's 14 days. Messages are
+   * stamped with it; a card updated (230031) or clicked (no callback arrives) more than 14 days after it was sent
+   * is recorded in `expiredCardUses`, and the test fails (卡片可交互和可更新时间统一为 14 天).
+   */
+  private clockOffsetMs = 0;
+  readonly expiredCardUses: { messageId: string; use: "update" | "click" }[] = [];
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+  advance(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+  isExpired(message: DeliveredMessage): boolean {
+    return this.now() - message.at > CARD_LIFETIME_MS;
+  }
+  /** A click on the card in `messageId` (Feishu delivers none once the card is 14 days old): false, and recorded, when expired. */
+  noteClick(messageId: string): boolean {
+    const message = this.messages.find((m) => m.messageId === messageId);
+    if (!message || !this.isExpired(message)) return true;
+    this.expiredCardUses.push({ messageId, use: "click" });
+    return false;
   }
 
   /** Invalidates every issued token, as if they expired. */
@@ -301,7 +328,7 @@ export class FakeFeishu {
         msgType: data.msg_type,
         content,
         uuid: data.uuid ?? null,
-        at: Date.now(),
+        at: this.now(),
         updates: [],
       };
       this.messages.push(message);
@@ -314,6 +341,11 @@ export class FakeFeishu {
     if (patchMatch && req.method === "PATCH") {
       const message = this.messages.find((m) => m.messageId === patchMatch[1]);
       if (!message) return json(400, { code: 230011, msg: "message not found" });
+      // 更新已发送的消息卡片: "仅支持更新 14 天内发送的消息" (230031)
+      if (this.isExpired(message)) {
+        this.expiredCardUses.push({ messageId: message.messageId, use: "update" });
+        return json(400, { code: 230031, msg: "Message can only be modified within 14 days after sending." });
+      }
       const content = (body as { content?: string })?.content;
       if (typeof content !== "string") return json(400, { code: 230001, msg: "invalid content" });
       const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, { msg_type: message.msgType, content }));

@@ -197,6 +197,7 @@ export class TestWorker {
 
   /** Clicks a card button (or submits a form) as `openId`; returns the synchronous answer. */
   async click(openId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageId?: string) {
+    if (messageId) this.fake.noteClick(messageId);
     const started = performance.now();
     const response = await this.post("/feishu/cards", cardActionEvent({ openId, value, formValue, messageId }));
     const ms = performance.now() - started;
@@ -243,6 +244,8 @@ export class TestWorker {
     await this.mf.dispose();
     await this.fake.stop();
     if (this.lateCallbacks.length) throw new Error(`Feishu shows an error for callbacks answered after 3 s: ${this.lateCallbacks.map((c) => `${String(c.action)} ${c.ms} ms`).join("; ")}`);
+    const expired = this.fake.expiredCardUses;
+    if (expired.length) throw new Error(`Feishu cards stop working 14 days after they are sent: ${expired.map((e) => `${e.use} of ${e.messageId}`).join("; ")}`);
     const refused = this.fake.refusedCards;
     if (refused.length) throw new Error(`Feishu would have refused ${refused.length} card(s): ${refused.map((r) => `${r.path}: ${violationMessage(r.violations[0]!)}`).join("; ")}`);
   }
