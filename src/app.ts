@@ -6,6 +6,7 @@ import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
 import type { CardAnswer, Envelope } from "./feishu/payloads.ts";
 import { handleMessageEvent } from "./events/inbound.ts";
 import { ignoredUnread } from "./events/message-received.ts";
+import { handleChatEvent, isChatEvent } from "./events/chat-events.ts";
 import { messages } from "./i18n/index.ts";
 import { logger, newRequestId, type LogFields } from "./log.ts";
 import { buildServices } from "./services.ts";
@@ -108,6 +109,12 @@ app.post("/feishu/events", async (c) => {
   if (result.kind === "challenge") return c.json({ challenge: result.challenge });
   const { header } = result.envelope;
   const log = { event_id: header.event_id, event_type: header.event_type };
+  if (isChatEvent(header.event_type)) {
+    const [ref, acceptedAt] = [c.get("ref"), Date.now()];
+    c.executionCtx.waitUntil(afterPendingAcknowledgements().then(() => handleChatEvent(c.env, result.envelope, ref, acceptedAt)));
+    c.set("log", { ...log, outcome: "accepted" });
+    return c.json({});
+  }
   if (header.event_type !== "im.message.receive_v1") {
     c.set("log", { ...log, outcome: "ignored" });
     return c.json({});

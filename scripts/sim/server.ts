@@ -263,6 +263,39 @@ export class Simulator {
     return this.sendMessage(person, "p2p", { type: "image", imageKey }, messageId);
   }
 
+  /**
+   * The events besides messages, as Feishu sends them (事件体 of each page): a bot menu item tapped
+   * (`application.bot.menu_v6`, its `event_key`), the direct chat opened (`…bot_p2p_chat_entered_v1`), the bot
+   * added to or removed from the office group (`im.chat.member.bot.added_v1` / `…deleted_v1`) by this person.
+   */
+  async chatEvent(code: string, kind: string, key?: string) {
+    const person = this.personWithOpenId(code);
+    const types: Record<string, string> = {
+      menu: "application.bot.menu_v6",
+      enter: "im.chat.access_event.bot_p2p_chat_entered_v1",
+      bot_added: "im.chat.member.bot.added_v1",
+      bot_removed: "im.chat.member.bot.deleted_v1",
+    };
+    const eventType = types[kind];
+    if (!eventType) throw new Error(`unknown event kind ${JSON.stringify(kind)}`);
+    if (kind === "menu" && (typeof key !== "string" || key.length < 1 || key.length > 30)) throw new Error("a menu item's event_key is 1–30 characters");
+    const operatorId = { union_id: `on_${person.open_id}`, user_id: null, open_id: person.open_id };
+    const event =
+      kind === "menu"
+        ? { operator: { operator_name: person.name, operator_id: operatorId }, event_key: key, timestamp: Math.floor(Date.now() / 1000) }
+        : kind === "enter"
+          ? { chat_id: Simulator.chatIdOf(person.open_id, "p2p"), operator_id: operatorId, last_message_id: "", last_message_create_time: String(Date.now()) }
+          : { chat_id: OFFICE_GROUP_CHAT_ID, operator_id: operatorId, external: false, operator_tenant_key: "sim", name: "督导室群", i18n_names: { zh_cn: "督导室群", en_us: "office group", ja_jp: "" } };
+    const id = this.nextId();
+    const response = await this.post("/feishu/events", {
+      schema: "2.0",
+      header: { event_id: `ev_sim_${id}`, event_type: eventType, create_time: String(Date.now()), token: this.options.verificationToken, app_id: this.options.fake.appId, tenant_key: "sim" },
+      event,
+    });
+    if (!response.ok) throw new Error(`the Worker answered ${response.status}: ${await response.text()}`);
+    return { ok: true, eventType };
+  }
+
   /** Clicks a card button, submits a form or changes a component as a person; returns the callback's answer. */
   async click(code: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageIdOrOptions?: string | ClickOptions) {
     const person = this.personWithOpenId(code);
@@ -444,6 +477,7 @@ export class Simulator {
           return send(200, await this.click(as, value, formValue, { messageId, chatId, tag, name, option, options, inputValue, checked }));
         }
         if (req.method === "POST" && url.pathname === "/api/cron") return send(200, await this.cron(body.cron, body.time));
+        if (req.method === "POST" && url.pathname === "/api/event") return send(200, await this.chatEvent(body.as, body.kind, body.key));
         send(404, { error: "not found" });
       } catch (error) {
         send(400, { error: error instanceof Error ? error.message : String(error) });

@@ -30,7 +30,7 @@ async function list(ctx: CommandContext) {
   const lines = periods
     .slice(-SHOWN)
     .map((p) => t.planning.calendarItem(p.id!, t.planning.kinds[p.kind] ?? p.kind, escapeMarkdown(p.name), p.startDate, p.endDate));
-  ctx.reply(card({ title: t.planning.calendarTitle, elements: [markdown(lines.join("\n")), markdown(t.planning.calendarUsage)] }));
+  ctx.reply(card({ title: t.planning.calendarTitle, elements: [markdown(lines.join("\n")), markdown(escapeMarkdown(t.planning.calendarUsage))] }));
 }
 
 /** `calendar` / `校历` (managers): list, add a term/break/holiday/workday period, remove one by id, import CSV rows. */

@@ -1,6 +1,7 @@
 import type { Role } from "../db/schema.ts";
 import { calendar } from "./calendar.ts";
 import { digest } from "./digest.ts";
+import { digestGroupBindCommand } from "./digest-group-bind.ts";
 import { exportCsv } from "./export.ts";
 import { help } from "./help.ts";
 import { leave } from "./leave.ts";
@@ -51,6 +52,7 @@ export const commands: readonly Command[] = [
   school,
   // office
   digest,
+  digestGroupBindCommand,
   stats,
   exportCsv,
   rosterTemplate,

@@ -1,8 +1,9 @@
 /** `roster log` / `名册记录` (admins): the latest roster imports — who, when, which file, what changed. */
 import { importLog } from "../db/roster-imports.ts";
 import { localDateTime } from "../domain/time.ts";
-import { card, escapeMarkdown, markdown, textContent } from "../feishu/cards/kit.ts";
-import type { Command } from "./types.ts";
+import { boundGroups, officesWithFileGroups } from "../db/digest-groups.ts";
+import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
+import type { Command, CommandContext } from "./types.ts";
 
 const LOG_ROWS = 30;
 
@@ -16,7 +17,8 @@ export const rosterLog: Command = {
   async run(ctx) {
     const { t } = ctx;
     const rows = await importLog(ctx.d1, LOG_ROWS);
-    if (rows.length === 0) return ctx.reply(textContent(t.offices.logEmpty));
+    const groups = await digestGroupLines(ctx);
+    if (rows.length === 0) return ctx.reply(card({ title: t.offices.logTitle, elements: [markdown(t.offices.logEmpty), markdown(`**${t.offices.groupsTitle}**\n${groups}`)] }));
     const lines = rows.map((row) =>
       t.offices.logRow(
         localDateTime(row.at, ctx.config.TIMEZONE),
@@ -29,6 +31,27 @@ export const rosterLog: Command = {
         t.offices.logStatuses[row.status] ?? row.status,
       ),
     );
-    ctx.reply(card({ title: t.offices.logTitle, elements: [markdown(lines.join("\n"))] }));
+    ctx.reply(card({ title: t.offices.logTitle, elements: [markdown(lines.join("\n")), markdown(`**${t.offices.groupsTitle}**\n${groups}`)] }));
   },
 };
+
+/** Each office's digest group and where it comes from: bound in Feishu, offices.csv, or DIGEST_CHAT_ID. */
+async function digestGroupLines(ctx: CommandContext): Promise<string> {
+  const { t } = ctx;
+  const [offices, bound] = await Promise.all([officesWithFileGroups(ctx.d1), boundGroups(ctx.db)]);
+  const boundBy = new Map(bound.map((group) => [group.officeCode, group]));
+  const chat = (id: string, name: string) => escapeMarkdown(name ? `${name}（${id}）` : id);
+  const lines: string[] = [];
+  const boundLine = (office: string, code: string) => {
+    const group = boundBy.get(code)!;
+    return t.offices.groupBound(escapeMarkdown(office), chat(group.chatId, group.chatName), escapeMarkdown(group.boundBy), localDateTime(group.boundAt, ctx.config.TIMEZONE));
+  };
+  for (const office of offices) {
+    if (boundBy.has(office.code)) lines.push(boundLine(office.name, office.code));
+    else if (office.digestChatId) lines.push(t.offices.groupFromFile(escapeMarkdown(office.name), escapeMarkdown(office.digestChatId)));
+    else if (!office.parentCode && ctx.config.DIGEST_CHAT_ID) lines.push(t.offices.groupFromConfig(escapeMarkdown(ctx.config.DIGEST_CHAT_ID)));
+  }
+  if (offices.length === 0 && boundBy.has("")) lines.push(boundLine(t.offices.implicitOffice, ""));
+  else if (offices.length === 0 && ctx.config.DIGEST_CHAT_ID) lines.push(t.offices.groupFromConfig(escapeMarkdown(ctx.config.DIGEST_CHAT_ID)));
+  return lines.length ? lines.join("\n") : t.offices.groupNone;
+}

@@ -2,6 +2,7 @@ import { schoolsOfSupervisor, zoneByCode } from "../db/people.ts";
 import { schools } from "../db/schema.ts";
 import { eq } from "drizzle-orm";
 import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
+import { placementOf } from "../usecases/identity.ts";
 import type { Command } from "./types.ts";
 
 const SCHOOLS_SHOWN = 30;
@@ -29,6 +30,7 @@ export const whoami: Command = {
           .map((school) => escapeMarkdown(`${school.name}（${school.code}）`))
           .join(t.common.and) + (mySchools.length > 1 ? t.foundation.schoolCount(mySchools.length) : "")
       : t.common.none;
+    const office = (await placementOf(ctx.db, actor)).office;
     const zoneText = zone ? escapeMarkdown(`${zone.name}（${zone.code}，${t.common.zoneLevels[zone.level]}）`) : t.common.none;
     ctx.reply(
       card({
@@ -41,7 +43,7 @@ export const whoami: Command = {
               role: t.common.roles[actor.role],
               zone: zoneText,
               schools: schoolList,
-            }),
+            }) + (office ? t.foundation.whoamiOffice(escapeMarkdown(office)) : ""),
           ),
         ],
       }),

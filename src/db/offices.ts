@@ -1,17 +1,30 @@
 import type { Db } from "./client.ts";
-import { offices as officesTable } from "./schema.ts";
+import { eq } from "drizzle-orm";
+import { digestGroups, offices as officesTable } from "./schema.ts";
 import { scopeParam, type Office, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
 
-/** All offices (a handful of rows: a city has one per district). */
+/** All offices (a handful of rows: a city has one per district); a group bound in Feishu outranks offices.csv's 周报群. */
 export async function loadOffices(db: Db): Promise<Office[]> {
-  const rows = await db.select().from(officesTable).orderBy(officesTable.code);
+  const rows = await db
+    .select({
+      code: officesTable.code,
+      name: officesTable.name,
+      shortName: officesTable.shortName,
+      parentCode: officesTable.parentCode,
+      district: officesTable.district,
+      digestChatId: officesTable.digestChatId,
+      boundChatId: digestGroups.chatId,
+    })
+    .from(officesTable)
+    .leftJoin(digestGroups, eq(digestGroups.officeCode, officesTable.code))
+    .orderBy(officesTable.code);
   return rows.map((row) => ({
     code: row.code,
     name: row.name,
     shortName: row.shortName,
     parentCode: row.parentCode || null,
     district: row.district,
-    digestChatId: row.digestChatId || null,
+    digestChatId: row.boundChatId || row.digestChatId || null,
   }));
 }
 

@@ -25,6 +25,28 @@ export const offices = sqliteTable("offices", {
   updatedAt: updatedAt(),
 });
 
+/**
+ * An office's digest group bound in Feishu (a manager pressed 「设为…周报群」 or typed `绑定周报群` in it): takes
+ * precedence over offices.csv's digest_chat_id and DIGEST_CHAT_ID. `office_code` '' = the implicit office (no offices.csv).
+ */
+export const digestGroups = sqliteTable(
+  "digest_groups",
+  {
+    officeCode: text("office_code").primaryKey(),
+    chatId: text("chat_id").notNull(),
+    chatName: text("chat_name").notNull().default(""),
+    boundBy: text("bound_by").notNull(),
+    boundAt: integer("bound_at").notNull(),
+  },
+  (t) => [index("digest_groups_chat_idx").on(t.chatId)],
+);
+
+/** Who has been welcomed in the bot's direct chat (once per open_id, ever). */
+export const welcomes = sqliteTable("welcomes", {
+  openId: text("open_id").primaryKey(),
+  welcomedAt: integer("welcomed_at").notNull(),
+});
+
 export const zones = sqliteTable("zones", {
   code: text("code").primaryKey(),
   name: text("name").notNull(),

@@ -5,8 +5,11 @@
 
 /** at most this many photos per report or order */
 export const MAX_PHOTOS_PER_SUBJECT = 9;
-/** Feishu's own limit for an uploaded message image (im/v1/images: 10 MB), so every stored photo can be shown in a card */
-export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+/**
+ * Feishu's own limit for an uploaded message image (im/v1/images: "不超过 10 MB"), so every stored photo can be
+ * shown in a card. The page does not say whether MB is 10^6 or 2^20 bytes: the stricter 10,000,000 is taken.
+ */
+export const MAX_PHOTO_BYTES = 10_000_000;
 /** photos sent this long after a report or rectification report attach to it */
 export const ATTACH_WINDOW_MS = 30 * 60 * 1000;
 /** held photos (no report chosen yet) are kept this long */

@@ -23,6 +23,10 @@ export const MAX_CARD_ELEMENTS = 200;
  * sent (the card travels as a JSON string inside it).
  */
 export const MAX_CARD_BODY_BYTES = 30_000;
+/** "文本消息请求体最大不能超过 150 KB" [发送]: the stricter 150,000 bytes, measured on the body as sent */
+export const MAX_TEXT_BODY_BYTES = 150_000;
+/** "uuid … 最大长度 50 字符" [发送] */
+export const MAX_UUID_CHARS = 50;
 /** "max_length … 可取 1~1,000 范围内的整数" [输入框] */
 export const MAX_INPUT_LENGTH = 1_000;
 
@@ -30,6 +34,8 @@ export const MAX_INPUT_LENGTH = 1_000;
 export const FEISHU_CODES = {
   /** "The length of the message content reaches its limit" */
   tooLong: 230025,
+  /** a request field out of its documented range ("field validation failed") */
+  badField: 99992402,
   /** "Failed to create card content"; the sub-code (ErrCode) is in the message */
   cardContent: 230099,
 } as const;
@@ -194,6 +200,7 @@ export function checkCard(card: unknown): Violation[] {
   }
 
   const names = new Map<string, string>();
+  const elementIds = new Map<string, string>();
   let tables = 0;
   const walk = (node: unknown, path: string, ctx: { root: boolean; inForm: boolean; depth: number }) => {
     if (!isObject(node) || typeof node.tag !== "string") return bad(path, "an element needs a tag");
@@ -204,6 +211,16 @@ export function checkCard(card: unknown): Violation[] {
     if (!allowed) return bad(here, `unsupported tag ${tag}`, CARD_ERR.unsupportedTag);
     for (const key of Object.keys(node)) if (!allowed.includes(key)) bad(`${here} -> ${key}`, `unsupported attribute ${key} of ${tag}`);
     checkComponent(node, here, bad);
+
+    // [结构] element_id "最多 20 个字符，以字母开头，仅支持字母、数字、下划线", unique in the card
+    if (node.element_id !== undefined) {
+      if (typeof node.element_id !== "string" || !/^[A-Za-z][A-Za-z0-9_]{0,19}$/.test(node.element_id))
+        bad(`${here} -> element_id`, `element_id ${JSON.stringify(node.element_id)}: at most 20 letters, digits or _, a letter first`);
+      else if (elementIds.has(node.element_id)) bad(`${here} -> element_id`, `element_id ${JSON.stringify(node.element_id)} is not unique in the card (also at ${elementIds.get(node.element_id)})`);
+      else elementIds.set(node.element_id, here);
+    }
+    // [下拉选择-多选] "仅支持在表单容器中使用"
+    if (tag === "multi_select_static" && !ctx.inForm) bad(here, "multi_select_static only works inside a form");
 
     // [表单容器] "表单容器组件不可被内嵌在其它组件内，只可放在卡片根节点下"; "不支持内嵌表格、图表、和表单容器组件"
     if (tag === "form" && !ctx.root) bad(here, "a form must sit at the body's root");
@@ -301,6 +318,8 @@ function checkOptions(node: Json, path: string, bad: Bad): Set<string> {
     for (const key of Object.keys(option)) if (!["text", "icon", "value"].includes(key)) bad(`${here} -> ${key}`, `unsupported attribute ${key} of an option`);
     checkText(option.text, `${here} -> text`, bad);
     if (typeof option.value !== "string") bad(`${here} -> value`, "an option's value must be a string");
+    // [下拉选择] each option's value is its identity: two alike cannot be told apart
+    else if (values.has(option.value)) bad(`${here} -> value`, `option value ${JSON.stringify(option.value)} is not unique`);
     else values.add(option.value);
   });
   return values;
@@ -347,7 +366,8 @@ function checkComponent(node: Json, path: string, bad: Bad) {
       if (node.input_type !== undefined && !INPUT_TYPES.has(node.input_type as string)) bad(at("input_type"), `input_type ${JSON.stringify(node.input_type)}`);
       if (node.width !== undefined && !componentWidthOk(node.width)) bad(at("width"), `input width ${JSON.stringify(node.width)}`);
       if (node.rows !== undefined && !isInteger(node.rows, 1, 1000)) bad(at("rows"), "rows is a positive integer");
-      if (node.placeholder !== undefined) checkText(node.placeholder, at("placeholder"), bad);
+      // [输入框] placeholder "最多支持 100 个字符"
+      if (node.placeholder !== undefined) checkText(node.placeholder, at("placeholder"), bad, { max: 100 });
       if (node.label !== undefined) checkText(node.label, at("label"), bad);
       if (node.label_position !== undefined && node.label_position !== "top" && node.label_position !== "left") bad(at("label_position"), "label_position is top or left");
       if (node.default_value !== undefined && typeof node.default_value !== "string") bad(at("default_value"), "default_value is a string");
@@ -409,6 +429,9 @@ function checkComponent(node: Json, path: string, bad: Bad) {
       break;
     case "img":
       if (typeof node.img_key !== "string" || !node.img_key) bad(at("img_key"), "img_key is required");
+      // [图片] alt (the text shown while loading and read aloud) is required
+      if (node.alt === undefined) bad(at("alt"), "img needs alt");
+      else checkText(node.alt, at("alt"), bad);
       // [图片] scale_type
       if (node.scale_type !== undefined && !IMG_SCALE_TYPES.has(node.scale_type as string)) bad(at("scale_type"), `scale_type ${JSON.stringify(node.scale_type)}`);
       break;
@@ -425,7 +448,13 @@ function checkComponent(node: Json, path: string, bad: Bad) {
  * A send / reply / PATCH request body as Feishu checks it [发送]: the whole
  * body's bytes for a card (`interactive`) message, then the card inside.
  */
-export function checkMessageBody(rawBodyBytes: number, body: { msg_type?: unknown; content?: unknown }): Violation[] {
+export function checkMessageBody(rawBodyBytes: number, body: { msg_type?: unknown; content?: unknown; uuid?: unknown }): Violation[] {
+  // [发送] uuid "最大长度 50 字符"
+  if (body.uuid !== undefined && (typeof body.uuid !== "string" || body.uuid.length > MAX_UUID_CHARS))
+    return [{ code: FEISHU_CODES.badField, path: "ROOT -> uuid", message: `uuid: at most ${MAX_UUID_CHARS} characters` }];
+  // [发送] "文本消息请求体最大不能超过 150 KB" (the stricter 150,000 bytes)
+  if (body.msg_type === "text" && rawBodyBytes > MAX_TEXT_BODY_BYTES)
+    return [{ code: FEISHU_CODES.tooLong, path: "ROOT", message: `The length of the message content reaches its limit: ${rawBodyBytes} bytes, at most ${MAX_TEXT_BODY_BYTES}` }];
   if (body.msg_type !== "interactive") return [];
   if (rawBodyBytes > MAX_CARD_BODY_BYTES)
     return [{ code: FEISHU_CODES.tooLong, path: "ROOT", message: `The length of the message content reaches its limit: ${rawBodyBytes} bytes, at most ${MAX_CARD_BODY_BYTES}` }];
@@ -439,6 +468,72 @@ export function checkMessageBody(rawBodyBytes: number, body: { msg_type?: unknow
 
 /** Feishu's answer text for a violation: "Failed to create card content, ext=ErrCode: 11310; ErrMsg: …; ErrPath: …" */
 export function violationMessage(v: Violation): string {
-  if (v.code === FEISHU_CODES.tooLong) return v.message;
+  if (v.code === FEISHU_CODES.tooLong || v.code === FEISHU_CODES.badField) return v.message;
   return `Failed to create card content, ext=ErrCode: ${v.errCode ?? CARD_ERR.badJson}; ErrPath: ${v.path}; ErrMsg: ${v.message}; code:${v.code}`;
+}
+
+/**
+ * Tags card markdown renders (富文本（Markdown）: `<at>`, `<font>`, `<text_tag>`, `<link>`, `<a>`, `<br>`, and
+ * the inline components the page lists); any other `<…>` is taken for a tag and its text is not shown
+ * (常见问题: "<xxx> 格式的文本不显示"). Feishu does not refuse such a card: the words silently vanish.
+ */
+const RENDERED_TAGS = /^<\/?(?:at|font|text_tag|link|a|br|hr|person|local_datetime|number_tag|img|u|i|b|s|strong|em|del|code)(?=[\s>/])/i;
+
+/** The `<…>` snippets in a card's markdown that Feishu would not display (e.g. `<number>` in "show <number>"). */
+export function hiddenMarkdownText(card: unknown): string[] {
+  const hidden: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!isObject(node)) return;
+    if ((node.tag === "markdown" || node.tag === "lark_md") && typeof node.content === "string") {
+      // inside `code` the text is shown as typed
+      const outsideCode = node.content.replace(/`[^`\n]*`/g, "");
+      for (const match of outsideCode.matchAll(/<[^<>\s][^<>\n]*>/g)) if (!RENDERED_TAGS.test(match[0])) hidden.push(match[0]);
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(card);
+  return hidden;
+}
+
+const LIST_ITEM = /^\s*(?:[-*+]|\d+\.)\s/;
+
+/**
+ * Lines of a card's markdown that Feishu would join to the list item above them: a line right after a list
+ * item continues it unless a blank line comes first (富文本（Markdown）: lists). Returns each such line.
+ */
+export function listRunOns(card: unknown): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!isObject(node)) return;
+    if ((node.tag === "markdown" || node.tag === "lark_md") && typeof node.content === "string") {
+      const lines = node.content.split("\n");
+      for (let i = 1; i < lines.length; i++) {
+        const line = lines[i]!;
+        if (LIST_ITEM.test(lines[i - 1]!) && /^\S/.test(line) && !LIST_ITEM.test(line)) found.push(line);
+      }
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
+
+/**
+ * A header subtitle is one line: on a phone a longer one is cut (标题组件: the subtitle does not wrap). About
+ * 20 Chinese characters fit a phone's header; counted as width, a CJK or full-width character 2 and others 1.
+ */
+export const MAX_SUBTITLE_WIDTH = 40;
+
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const c of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(c) ? 2 : 1;
+  return width;
+}
+
+/** The card's subtitle when it would not fit one line of a phone's header; null when it fits or there is none. */
+export function longSubtitle(card: unknown): string | null {
+  const subtitle = isObject(card) && isObject(card.header) && isObject(card.header.subtitle) ? card.header.subtitle.content : undefined;
+  return typeof subtitle === "string" && displayWidth(subtitle) > MAX_SUBTITLE_WIDTH ? subtitle : null;
 }

@@ -85,3 +85,27 @@ export interface CardAnswer {
   toast?: { type: "info" | "success" | "warning" | "error"; content: string };
   card?: { type: "raw"; data: unknown };
 }
+
+/** `application.bot.menu_v6`: a bot menu item of type "push event" was tapped (机器人自定义菜单事件). */
+export const botMenuSchema = z.object({
+  operator: z.object({ operator_name: z.string().optional(), operator_id: userIdSchema }),
+  event_key: z.string().min(1).max(30),
+  timestamp: z.union([z.number(), z.string()]).optional(),
+});
+
+/** `im.chat.access_event.bot_p2p_chat_entered_v1`: someone opened the bot's direct chat (用户进入与机器人的会话). */
+export const p2pChatEnteredSchema = z.object({
+  chat_id: z.string().min(1).max(128),
+  operator_id: userIdSchema,
+  last_message_id: z.string().optional(),
+  last_message_create_time: z.string().optional(),
+});
+
+/** `im.chat.member.bot.added_v1` / `im.chat.member.bot.deleted_v1`: the bot joined or left a group (机器人进群 / 机器人被移出群). */
+export const botMembershipSchema = z.object({
+  chat_id: z.string().regex(/^oc_[A-Za-z0-9_-]{1,100}$/),
+  operator_id: userIdSchema.partial().optional(),
+  external: z.boolean().optional(),
+  operator_tenant_key: z.string().optional(),
+  name: z.string().max(200).optional(),
+});

@@ -1,6 +1,7 @@
 import type { Services } from "../commands/types.ts";
 import { loadDigest, markSentStatement } from "../db/digest.ts";
 import { loadOffices } from "../db/offices.ts";
+import { boundGroupOf } from "../db/digest-groups.ts";
 import { topOffice } from "../domain/offices.ts";
 import { buildDigest, buildOfficeDigest, digestWindow, wantsPersonalLine, zoneHasNews, type DigestWindow } from "../domain/digest.ts";
 import { ESCALATION_DAYS } from "../domain/orders.ts";
@@ -26,7 +27,7 @@ export function windowFor(services: Pick<Services, "config">, week: IsoWeek): Di
 /**
  * The daily 09:00 cron ("0 1 * * *"); only on a Monday in the office's time zone it sends the digest of the
  * ISO week that just ended (a Monday missed is caught up by the 5-minute cron, jobs/runner.ts): the office card
- * to DIGEST_CHAT_ID, each zone lead their zone's card (zones with anything to tell), each supervisor with visits
+ * to its bound group (else offices.csv's, else DIGEST_CHAT_ID), each zone lead their zone's card (zones with anything to tell), each supervisor with visits
  * or waiting orders a one-line summary, and each district office with a group its own card. Reads: one D1 batch
  * (db/digest.ts). Writes: the `digests` rows (`office` closes report editing for the week; `office:<code>`;
  * `zone:<code>`; `people`) and the outbox rows, committed per office: the top office's cards (with the zones'
@@ -69,7 +70,9 @@ export const weeklyDigest: WeeklyJob = {
 
     let zoneCards = 0;
     let lines = 0;
-    const chatId = top ? (top.digestChatId ?? services.config.DIGEST_CHAT_ID) : services.config.DIGEST_CHAT_ID;
+    // a group bound in Feishu first (loadOffices puts an office's in digestChatId; '' is the implicit office's), then offices.csv, then DIGEST_CHAT_ID
+    const implicitGroup = (await boundGroupOf(services.db, ""))?.chatId;
+    const chatId = (top ? top.digestChatId : null) ?? implicitGroup ?? services.config.DIGEST_CHAT_ID;
     if (!sent.has(OFFICE_SCOPE)) {
       let zones = 0;
       let people = 0;

@@ -36,7 +36,7 @@ import {
   type Subject,
 } from "../domain/photos.ts";
 import { localDate } from "../domain/time.ts";
-import { card, escapeMarkdown, markdown, textContent } from "../feishu/cards/kit.ts";
+import { card, clip, escapeMarkdown, markdown, textContent } from "../feishu/cards/kit.ts";
 import { orderDetails } from "../feishu/cards/order-card.ts";
 import { choosePlaceCard, photosAddedCard, withPhotos } from "../feishu/cards/photo-block.ts";
 import { FileTooLargeError } from "../feishu/client.ts";
@@ -55,8 +55,9 @@ function quietMs(services: Services): number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const MB = MAX_PHOTO_BYTES / 1024 / 1024;
+const MB = MAX_PHOTO_BYTES / 1_000_000;
 const CHOICES = 5;
+const SCHOOL_IN_BUTTON = 40;
 
 export async function receivePhotos(services: Services, actor: Actor, t: Messages, chat: IncomingChat, imageKeys: readonly string[]): Promise<string> {
   const { d1, nowMs } = services;
@@ -145,8 +146,9 @@ async function answerBatch(services: Services, actor: Actor, t: Messages, chat: 
       }
       const choices = await attachChoices(d1, actor, CHOICES);
       const options = {
-        reports: choices.reports.map((r) => ({ kind: "report" as const, id: r.id, label: t.photos.reportOption(r.schoolName, t.photos.date(r.visitDate), r.photos) })),
-        orders: choices.orders.map((o) => ({ kind: "order" as const, id: o.id, label: t.photos.orderOption(o.number, o.schoolName, o.photos) })),
+        // a school's name may be 200 characters and a button shows 100: the name is cut so the date and number stay
+        reports: choices.reports.map((r) => ({ kind: "report" as const, id: r.id, label: t.photos.reportOption(clip(r.schoolName, SCHOOL_IN_BUTTON), t.photos.date(r.visitDate), r.photos) })),
+        orders: choices.orders.map((o) => ({ kind: "order" as const, id: o.id, label: t.photos.orderOption(o.number, clip(o.schoolName, SCHOOL_IN_BUTTON), o.photos) })),
       };
       if (options.reports.length + options.orders.length === 0) reply(textContent([t.photos.nothingToChoose(group.added), ...lines].join("\n")));
       else reply(choosePlaceCard(t, group.added, options.reports, options.orders, lines));

@@ -177,7 +177,7 @@ describe("npm run doctor", () => {
       expect(run.stdout).toMatch(/^✓ tenant token/m);
       expect(run.stdout).toMatch(/^✗ DIGEST_CHAT_ID\s+the bot is not in oc_not_a_group_of_the_bot\n {4}fix: /m);
       expect(run.stdout).toContain(`请求地址: ${options.workerUrl!.replace(/\/$/, "")}/feishu/events`);
-      expect(run.stdout).toContain("subscribe: im.message.receive_v1");
+      expect(run.stdout).toContain("subscribe: im.message.receive_v1, application.bot.menu_v6, im.chat.access_event.bot_p2p_chat_entered_v1, im.chat.member.bot.added_v1, im.chat.member.bot.deleted_v1");
       expect(run.stdout).toContain("subscribe: card.action.trigger");
       expect(run.stdout).toContain("scopes (权限管理): im:message.p2p_msg:readonly, im:message.group_at_msg:readonly,");
       expect(run.stdout).toMatch(/^✗ contact range \(通讯录权限范围\)\s+1 of 2 roster people resolve; not found: S0002\n {4}fix: /m);

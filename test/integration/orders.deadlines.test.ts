@@ -203,4 +203,35 @@ describe("orders: reminders, overdue and escalation by the daily cron; list coun
     expect(await refreshed()).toBe(2);
     expect(about()).toHaveLength(fresh.length * 2);
   });
+
+  it("a manager's approve / deny card for a pending extension is sent again before it stops working, and that one decides", async () => {
+    await worker.say(MANAGER, "督办 SCH001 60天 更换消防器材");
+    const extNumber = (await worker.query<{ number: string }>("SELECT number FROM orders WHERE school_code = 'SCH001' ORDER BY id DESC LIMIT 1"))[0]!.number;
+    const today = todayShanghai();
+    const answer = await worker.click(CONTACT, { action: "order_extension_request", number: extNumber }, { ext_due: `${plusDays(today, 90)} +0800`, ext_reason: "器材到货较晚" });
+    expect(answer.answer.toast?.type).toBe("success");
+    const decisionCards = () => worker.fake.messagesTo(MANAGER).filter((m) => FakeFeishu.textOf(m).includes(`延期申请：${extNumber}`));
+    const refreshedRows = () => worker.count("order_events", "action = 'extension_card_refreshed' AND order_id = (SELECT id FROM orders WHERE number = ?)", extNumber);
+    worker.fake.reset();
+
+    await worker.runCron(DAILY, nineOn(plusDays(today, 11)));
+    expect(decisionCards()).toEqual([]);
+    await worker.runCron(DAILY, nineOn(plusDays(today, 13)));
+    expect(decisionCards()).toHaveLength(1);
+    await worker.runCron(DAILY, nineOn(plusDays(today, 13)));
+    expect(decisionCards()).toHaveLength(1);
+    expect(await refreshedRows()).toBe(1);
+    await worker.runCron(DAILY, nineOn(plusDays(today, 25)));
+    expect(decisionCards()).toHaveLength(2);
+    expect(await refreshedRows()).toBe(2);
+
+    const buttons = [...JSON.stringify(decisionCards().at(-1)!.content).matchAll(/"value":(\{"action":"order_extension_decide"[^}]*\})/g)];
+    const value = buttons.map((m) => JSON.parse(m[1]!) as Record<string, unknown>).find((v) => v.decision === "approve")!;
+    const decided = await worker.click(MANAGER, value);
+    expect(decided.answer.toast?.type).toBe("success");
+    expect(await worker.count("extension_requests", "status = 'approved' AND order_id = (SELECT id FROM orders WHERE number = ?)", extNumber)).toBe(1);
+    // decided: no more refreshes
+    await worker.runCron(DAILY, nineOn(plusDays(today, 40)));
+    expect(await refreshedRows()).toBe(2);
+  });
 });

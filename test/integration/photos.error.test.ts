@@ -62,7 +62,8 @@ describe("photo evidence limits and refusals", () => {
   it("a photo over 10 MB and a file that is not an image are refused with a clear answer and not stored", async () => {
     const order = await reportedOrder();
     const before = worker.fake.messages.length;
-    const big = jpegBytes(300, 10 * 1024 * 1024 + 1);
+    // over 10,000,000 bytes though under 10 MiB: Feishu's "10 MB" taken strictly
+    const big = jpegBytes(300, 10_000_001);
     const notImage = new TextEncoder().encode("this is not a picture at all");
     await Promise.all([postImage(worker, CONTACT, big), postImage(worker, CONTACT, notImage)]);
     await worker.settle();

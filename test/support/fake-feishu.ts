@@ -65,6 +65,9 @@ export interface FakeFeishuOptions {
 }
 
 
+/** Cards stay interactive and updatable this long after they are sent (卡片可交互和可更新时间统一为 14 天). */
+export const CARD_LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
+
 export class FakeFeishu {
   readonly appId: string;
   readonly appSecret: string;
@@ -164,6 +167,30 @@ export class FakeFeishu {
     if (!this.server?.listening) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /**
+   * The fake's clock: real time moved by `advance`, so a test can live through Feishu's 14 days. Messages are
+   * stamped with it; a card updated (230031) or clicked (no callback arrives) more than 14 days after it was sent
+   * is recorded in `expiredCardUses`, and the test fails (卡片可交互和可更新时间统一为 14 天).
+   */
+  private clockOffsetMs = 0;
+  readonly expiredCardUses: { messageId: string; use: "update" | "click" }[] = [];
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+  advance(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+  isExpired(message: DeliveredMessage): boolean {
+    return this.now() - message.at > CARD_LIFETIME_MS;
+  }
+  /** A click on the card in `messageId` (Feishu delivers none once the card is 14 days old): false, and recorded, when expired. */
+  noteClick(messageId: string): boolean {
+    const message = this.messages.find((m) => m.messageId === messageId);
+    if (!message || !this.isExpired(message)) return true;
+    this.expiredCardUses.push({ messageId, use: "click" });
+    return false;
   }
 
   /** Invalidates every issued token, as if they expired. */
@@ -316,7 +343,6 @@ export class FakeFeishu {
       const receiveIdType = sendPath ? query.receive_id_type ?? null : null;
       if (sendPath && (!receiveIdType || !data.receive_id)) return json(400, { code: 230001, msg: "invalid receive_id" });
       if (typeof data.content !== "string" || !data.msg_type) return json(400, { code: 230001, msg: "invalid content" });
-      if (data.uuid && data.uuid.length > 50) return json(400, { code: 230001, msg: "uuid too long" });
       const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, data));
       if (refused) return json(400, refused);
       let content: unknown;
@@ -359,7 +385,7 @@ export class FakeFeishu {
         msgType: data.msg_type,
         content,
         uuid: data.uuid ?? null,
-        at: Date.now(),
+        at: this.now(),
         updates: [],
       };
       this.messages.push(message);
@@ -373,6 +399,11 @@ export class FakeFeishu {
     if (patchMatch && req.method === "PATCH") {
       const message = this.messages.find((m) => m.messageId === patchMatch[1]);
       if (!message) return json(400, { code: 230011, msg: "message not found" });
+      // 更新已发送的消息卡片: "仅支持更新 14 天内发送的消息" (230031)
+      if (this.isExpired(message)) {
+        this.expiredCardUses.push({ messageId: message.messageId, use: "update" });
+        return json(400, { code: 230031, msg: "Message can only be modified within 14 days after sending." });
+      }
       const content = (body as { content?: string })?.content;
       if (typeof content !== "string") return json(400, { code: 230001, msg: "invalid content" });
       const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, { msg_type: message.msgType, content }));
@@ -512,7 +543,7 @@ export class FakeFeishu {
         json(400, { code: 234010, msg: "File's size can't be 0." });
         return true;
       }
-      if (bytes.byteLength > 10 * 1024 * 1024) {
+      if (bytes.byteLength > 10_000_000) {
         json(400, { code: 234006, msg: "The file size exceed the max value." });
         return true;
       }

@@ -15,6 +15,8 @@ import { feishuRequest, type FeishuRequestOptions } from "./feishu-signing.ts";
 export const VERIFICATION_TOKEN = "test-verification-token";
 export const ENCRYPT_KEY = "test-encrypt-key";
 export const ADMIN_OPEN_ID = "ou_bootstrap_admin";
+/** Feishu waits this long for a card callback's answer (处理卡片回调: "回调超时时间为 3 秒"). */
+export const CARD_CALLBACK_TIMEOUT_MS = 3_000;
 
 export interface TestWorkerOptions {
   /** run without an Encrypt Key (plain, unsigned bodies; sets FEISHU_ALLOW_UNENCRYPTED=true) */
@@ -208,9 +210,16 @@ export class TestWorker {
     return { response, messageId, replies, texts: replies.map((m) => FakeFeishu.textOf(m)) };
   }
 
+  /** Card callbacks answered after Feishu's 3 s ("回调超时时间为 3 秒": the user sees an error); `stop()` fails the test. */
+  readonly lateCallbacks: { action: unknown; ms: number }[] = [];
+
   /** Clicks a card button (or submits a form) as `openId`; returns the synchronous answer. */
   async click(openId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>, messageId?: string) {
+    if (messageId) this.fake.noteClick(messageId);
+    const started = performance.now();
     const response = await this.post("/feishu/cards", cardActionEvent({ openId, value, formValue, messageId }));
+    const ms = performance.now() - started;
+    if (ms > CARD_CALLBACK_TIMEOUT_MS) this.lateCallbacks.push({ action: value.action, ms: Math.round(ms) });
     const answer = (await response.json()) as { toast?: { type: string; content: string }; card?: { type: string; data: unknown } };
     // a card in the answer replaces the clicked one: real Feishu refuses it as it would a sent card
     if (answer.card) {
@@ -252,6 +261,9 @@ export class TestWorker {
   async stop(): Promise<void> {
     await this.mf.dispose();
     await this.fake.stop();
+    if (this.lateCallbacks.length) throw new Error(`Feishu shows an error for callbacks answered after 3 s: ${this.lateCallbacks.map((c) => `${String(c.action)} ${c.ms} ms`).join("; ")}`);
+    const expired = this.fake.expiredCardUses;
+    if (expired.length) throw new Error(`Feishu cards stop working 14 days after they are sent: ${expired.map((e) => `${e.use} of ${e.messageId}`).join("; ")}`);
     const refused = this.fake.refusedCards;
     if (refused.length) throw new Error(`Feishu would have refused ${refused.length} card(s): ${refused.map((r) => `${r.path}: ${violationMessage(r.violations[0]!)}`).join("; ")}`);
   }

@@ -21,8 +21,13 @@ import { extensionDecisionCard, issuedCard, issueFormCard, noteCard, orderCard, 
 import { ordersListCard } from "../../src/feishu/cards/order-list.ts";
 import { reminderCard, reportFormCard, reportSummaryCard, type ExistingProblem } from "../../src/feishu/cards/report-card.ts";
 import { weekCard } from "../../src/feishu/cards/week-card.ts";
-import { card, markdown, type Card } from "../../src/feishu/cards/kit.ts";
-import { cardMessageBodyBytes, checkCard, checkMessageBody, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
+import { card, escapeMarkdown, markdown, type Card } from "../../src/feishu/cards/kit.ts";
+import { bindOfferCard, boundCard } from "../../src/feishu/cards/digest-group-card.ts";
+import { welcomeCard } from "../../src/feishu/cards/welcome-card.ts";
+import { choosePlaceCard, photosAddedCard } from "../../src/feishu/cards/photo-block.ts";
+import { schoolFileCard } from "../../src/feishu/cards/school-file-card.ts";
+import { FILE_ROWS } from "../../src/domain/school-file.ts";
+import { cardMessageBodyBytes, checkCard, checkMessageBody, hiddenMarkdownText, listRunOns, longSubtitle, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
 import { messages, type Messages } from "../../src/i18n/index.ts";
 import { TOPIC_SEPARATOR } from "../../src/domain/planner.ts";
 
@@ -36,6 +41,9 @@ function expectAccepted(built: Card, label: string) {
   expect(violations, label).toEqual([]);
   expect(countCardElements(built), `${label}: elements`).toBeLessThanOrEqual(MAX_CARD_ELEMENTS);
   expect(cardMessageBodyBytes(built), `${label}: body bytes`).toBeLessThanOrEqual(MAX_CARD_BODY_BYTES);
+  expect(hiddenMarkdownText(built), `${label}: markdown Feishu would not display`).toEqual([]);
+  expect(listRunOns(built), `${label}: lines Feishu would join to the list item above`).toEqual([]);
+  expect(longSubtitle(built), `${label}: a subtitle a phone cuts`).toBeNull();
 }
 
 function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
@@ -90,6 +98,31 @@ describe("the conformance check refuses what Feishu refuses", () => {
     expect(checkCard(card({ title: "t", elements: [{ tag: "form", name: "f", elements: [column([submit]), { tag: "input", name: "a" }] }] }))).toEqual([]);
   });
 
+  it("refuses the rules of issue 25: placeholders over 100, multi_select outside a form, repeated option values, bad or repeated element_ids, img without alt", () => {
+    const at = (elements: Record<string, unknown>[]) => checkCard(card({ title: "t", elements }));
+    const submit = { tag: "button", text: { tag: "plain_text", content: "ok" }, name: "ok", form_action_type: "submit", behaviors: [{ type: "callback", value: {} }] };
+    const form = (...elements: Record<string, unknown>[]) => [{ tag: "form", name: "f", elements: [...elements, submit] }];
+    const option = (value: string) => ({ text: { tag: "plain_text", content: value }, value });
+    expect(at(form({ tag: "input", name: "a", placeholder: { tag: "plain_text", content: "x".repeat(101) } }))[0]?.message).toMatch(/at most 100 characters/);
+    expect(at(form({ tag: "input", name: "a", placeholder: { tag: "plain_text", content: "x".repeat(100) } }))).toEqual([]);
+    expect(at(form({ tag: "select_static", name: "a", placeholder: { tag: "plain_text", content: "选".repeat(101) }, options: [option("1")] }))[0]?.message).toMatch(/at most 100/);
+    expect(at([{ tag: "multi_select_static", name: "m", options: [option("1")] }])[0]?.message).toMatch(/only works inside a form/);
+    expect(at(form({ tag: "multi_select_static", name: "m", options: [option("1"), option("2")] }))).toEqual([]);
+    expect(at(form({ tag: "select_static", name: "s", options: [option("1"), option("1")] }))[0]?.message).toMatch(/not unique/);
+    for (const id of ["1abc", "a".repeat(21), "a-b", ""]) expect(at([{ tag: "markdown", content: "x", element_id: id }])[0]?.path, id).toMatch(/element_id/);
+    expect(at([{ tag: "markdown", content: "x", element_id: "a_1" }, { tag: "markdown", content: "y", element_id: "a_1" }])[0]?.message).toMatch(/not unique/);
+    expect(at([{ tag: "markdown", content: "x", element_id: "a".repeat(20) }])).toEqual([]);
+    expect(at([{ tag: "img", img_key: "img_v3_x" }])[0]?.message).toMatch(/alt/);
+    expect(at([{ tag: "img", img_key: "img_v3_x", alt: { tag: "plain_text", content: "照片" } }])).toEqual([]);
+  });
+
+  it("refuses a text message body over 150 KB and a uuid over 50 characters", () => {
+    expect(checkMessageBody(150_001, { msg_type: "text", content: "{}" })[0]).toMatchObject({ code: 230025 });
+    expect(checkMessageBody(150_000, { msg_type: "text", content: "{}" })).toEqual([]);
+    expect(checkMessageBody(100, { msg_type: "text", content: "{}", uuid: "u".repeat(51) })[0]?.path).toBe("ROOT -> uuid");
+    expect(checkMessageBody(100, { msg_type: "text", content: "{}", uuid: "u".repeat(50) })).toEqual([]);
+  });
+
   it("measures the request body as sent: every quote of the card counts twice", () => {
     const content = JSON.stringify(card({ title: "t", elements: [markdown('"'.repeat(10_000))] }));
     const body = JSON.stringify({ receive_id: "ou_x", msg_type: "interactive", content, uuid: "u" });
@@ -100,7 +133,88 @@ describe("the conformance check refuses what Feishu refuses", () => {
   });
 });
 
+describe("card markdown shows every word (常见问题: text in <xxx> is not displayed)", () => {
+  const one = (content: string) => card({ title: "t", elements: [markdown(content)] });
+  it("finds a <placeholder> outside code, and leaves rendered tags, entities and code alone", () => {
+    expect(hiddenMarkdownText(one('send "show <number>" or <编号>'))).toEqual(["<number>", "<编号>"]);
+    expect(hiddenMarkdownText(one('<at id=all></at> <font color="red">x</font> <text_tag color="blue">y</text_tag> `查看 <编号>` &#60;number> a < b > c'))).toEqual([]);
+  });
+  it("the footers and usage lines that carried <placeholders>, in both languages", () => {
+    for (const t of [zh, en]) {
+      const strings = [
+        t.orders.issuedFooter("2026-12-01"),
+        t.orders.reportedIntro("王建国", "已整改"),
+        t.photos.verifyIntro("王建国", 2),
+        t.planning.cardFooter,
+        t.planning.previewTooBig,
+        escapeMarkdown(t.planning.calendarUsage),
+        t.digest.officeFooter("2026-W01"),
+      ];
+      for (const text of strings) expect(hiddenMarkdownText(one(text)), text).toEqual([]);
+    }
+  });
+});
+
+describe("a header subtitle fits one line of a phone", () => {
+  it("finds a subtitle wider than about 20 Chinese characters", () => {
+    expect(longSubtitle(card({ title: "t", subtitle: "2026-W49 · 走访日期可选 2026-11-30 至 2026-12-06", elements: [] }))).not.toBeNull();
+    expect(longSubtitle(card({ title: "t", subtitle: "2026-09-01 至 2027-01-22", elements: [] }))).toBeNull();
+  });
+});
+
 describe("every card builder at its largest passes", () => {
+  it("the photo chooser with 200-character school names: every button's text within Feishu's 100 characters", () => {
+    const school = "某".repeat(200);
+    for (const t of [zh, en]) {
+      const reports = Array.from({ length: 5 }, (_, i) => ({ kind: "report" as const, id: i, label: t.photos.reportOption(school, t.photos.date("2026-12-01"), 9) }));
+      const orders = Array.from({ length: 5 }, (_, i) => ({ kind: "order" as const, id: i, label: t.photos.orderOption("日照督办〔2026〕123号", school, 9) }));
+      const chooser = choosePlaceCard(t, 9, reports, orders, [t.photos.chooseIntro(9)]);
+      expectAccepted(chooser, "photo chooser");
+      const texts = [...JSON.stringify(chooser).matchAll(/"tag":"button","text":\{"tag":"plain_text","content":"([^"]*)"/g)].map((m) => m[1]!);
+      expect(texts).toHaveLength(10);
+      for (const text of texts) expect([...text].length).toBeLessThanOrEqual(100);
+      expectAccepted(photosAddedCard(t, [school, school], Array.from({ length: 9 }, (_, i) => `img_v3_${i}`), 9), "photos added");
+    }
+  });
+
+  it("the school's file with the longest names, every list full and nine photos", () => {
+    const long = "校".repeat(200);
+    for (const t of [zh, en]) {
+      const built = schoolFileCard(
+        t,
+        { code: "S".repeat(20), name: long, zoneCode: "Z".repeat(20), zoneName: long, supervisorCode: "P".repeat(20), supervisorName: long.slice(0, 50) },
+        { name: long, from: "2026-09-01" },
+        {
+          visits: Array.from({ length: FILE_ROWS }, (_, i) => ({ week: "2026-W40", visitDate: "2026-10-01", reason: i % 2 ? "complaint" : "routine", kind: "routine", status: "reported" })),
+          visitCounts: { planned: 999, reported: 999, missed: 999 },
+          problems: Array.from({ length: FILE_ROWS }, (_, i) => ({ item: "safety", topic: "校园安全", description: `*_<at id=all>${long}`, severity: "serious" as const, fixedOnSpot: i % 2, deadline: "2026-12-01", orderStatus: "issued", visitDate: "2026-10-01" })),
+          problemCounts: { open: 999, fixed: 999 },
+          orders: Array.from({ length: FILE_ROWS }, () => ({ number: "日照督办〔2026〕1234号", kind: "order", status: "issued", dueDate: "2026-11-01" })),
+          orderCounts: { total: 9999, open: 999, overdue: 999 },
+          photos: [],
+          photoCount: 999,
+        },
+        Array.from({ length: 9 }, (_, i) => `img_v3_${"k".repeat(40)}${i}`),
+        "2026-12-04",
+      );
+      expectAccepted(built, "school file");
+    }
+  });
+
+  it("the welcome card for every role and the digest group cards with the longest names", () => {
+    const long = "督".repeat(200);
+    for (const t of [zh, en]) {
+      for (const role of ["supervisor", "manager", "school_contact", "admin"] as const) {
+        expectAccepted(welcomeCard(t, { name: long.slice(0, 50), role, roleName: t.common.roles[role], place: `${long} · ${long} · ${long}` }), `welcome ${role}`);
+      }
+      const offer = bindOfferCard(t, `oc_${"a".repeat(100)}`, long, long);
+      expectAccepted(offer, "bind offer");
+      const button = JSON.stringify(offer).match(/"tag":"button","text":\{"tag":"plain_text","content":"([^"]*)"/)![1]!;
+      expect(button.length, "button text ≤ 100 characters").toBeLessThanOrEqual(100);
+      expectAccepted(boundCard(t, long, long), "bound");
+    }
+  });
+
   it("the report form: every topic check of the month, every problem slot, an edit on behalf with the longest texts ≤ 180 elements", () => {
     // a month with every known topic and an office-named one: the most checks a form can ask
     const topic = [...Object.keys(TOPIC_CHECKS), "自定义专项"].join(TOPIC_SEPARATOR);

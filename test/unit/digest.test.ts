@@ -176,7 +176,7 @@ describe("digest card", () => {
       { kind: "office" },
     );
     const text = FakeText(digestCard(zh, d));
-    expect(text).toContain("&lt;at id=all&gt;&lt;/at&gt;学校");
+    expect(text).toContain("&lt;at id&#61;all&gt;&lt;/at&gt;学校");
     // Since issue #14 every character of Feishu's markdown list is an entity, the link's parentheses and colon included.
     expect(text).toContain("&#42;&#42;粗体&#42;&#42; &#91;链接&#93;&#40;http&#58;//x&#41; 第二行");
   });

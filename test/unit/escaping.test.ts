@@ -63,6 +63,15 @@ describe("escapeMarkdown", () => {
     expect(escapeMarkdown("1. first")).not.toMatch(/^1\./);
   });
 
+  it("makes no heading of an `===` line under text and no code block of a 4-space indent", () => {
+    const underlined = escapeMarkdown("校园安全\n===\n也是标题\n---");
+    expect(underlined.split("\n")[1]).not.toMatch(/^=+$/);
+    expect(underlined.split("\n")[3]).not.toMatch(/^-+$/);
+    const indented = escapeMarkdown("说明：\n    这一行缩进了四格\n\t制表符");
+    for (const line of indented.split("\n").slice(1)) expect(line).not.toMatch(/^(?: {4}|\t)/);
+    expect(indented.replace(/&#32;/g, " ").replace(/&#9;/g, "\t").replace(/&#58;/g, ":")).toBe("说明：\n    这一行缩进了四格\n\t制表符");
+  });
+
   it("is linear: a 100,000-character hostile cell is escaped at once", () => {
     const long = "*_[](".repeat(20_000);
     expect(escapeMarkdown(long).length).toBeGreaterThan(long.length);
@@ -70,6 +79,11 @@ describe("escapeMarkdown", () => {
 });
 
 describe("neutralizeText (every text message)", () => {
+  it("keeps **bold** (which a text message renders) from coming out of user text", () => {
+    for (const text of ["**粗体**", "***粗斜体***", "a ** b ** c"]) expect(neutralizeText(text)).not.toContain("**");
+    expect(neutralizeText("2*3 = 6")).toBe("2*3 = 6");
+  });
+
   it("keeps a mention, a style tag and a link from coming out of user text", () => {
     for (const text of ['补报 <at user_id="all"></at>', "<AT user_id=all>x</at>", "<b>bold</b> <i>i</i> <u>u</u> <s>s</s>", "[x](http://evil)", "[x] (http://evil)"]) {
       const neutral = neutralizeText(text);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildStats, parsePeriodArg, statsPeriod, type StatsData } from "../../src/domain/stats.ts";
 import { statsCard } from "../../src/feishu/cards/stats-card.ts";
+import { hiddenMarkdownText, longSubtitle } from "../../src/feishu/conformance.ts";
 import { messages } from "../../src/i18n/index.ts";
 
 const TZ = "Asia/Shanghai";
@@ -71,6 +72,11 @@ describe("stats card", () => {
     expect(stats.supervisors).toHaveLength(5584);
     expect(stats.chartByLevel).toBe(true);
     const card = statsCard(messages("zh"), stats);
+    // the header's subtitle fits one line of a phone; the weeks and "as of" open the body
+    expect(longSubtitle(card)).toBeNull();
+    expect(longSubtitle(statsCard(messages("en"), stats))).toBeNull();
+    expect(hiddenMarkdownText(statsCard(messages("en"), stats))).toEqual([]);
+    expect(JSON.stringify(card.body.elements[0])).toContain("按周报口径");
     const bytes = new TextEncoder().encode(JSON.stringify(card)).length;
     expect(bytes).toBeLessThan(12 * 1024);
     expect(card.body.elements.length).toBeLessThan(20);

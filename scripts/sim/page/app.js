@@ -353,6 +353,19 @@
     showWeek();
   });
   document.querySelectorAll("button.job").forEach((b) => b.addEventListener("click", () => runJob(b.dataset.job)));
+
+  /* ---------- the bot menu, opening the chat, the bot joining or leaving the group ---------- */
+  document.querySelectorAll("[data-event]").forEach((b) =>
+    b.addEventListener("click", async () => {
+      if (!state.me) return toast("error", "请先在左侧选择身份 · choose who you are");
+      try {
+        await api("/api/event", { as: state.me.code, kind: b.dataset.event, key: b.dataset.key });
+      } catch (error) {
+        toast("error", String(error.message || error));
+      }
+      poll();
+    }),
+  );
   showWeek();
 
   loadPeople(false).catch((error) => ($("#people-list").textContent = `名单加载失败 · roster failed to load: ${error.message}`));

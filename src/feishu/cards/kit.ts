@@ -23,13 +23,39 @@ export function card(options: { title: string; subtitle?: string; template?: Hea
   };
 }
 
-export const markdown = (content: string): CardElement => ({ tag: "markdown", content });
+const LIST_ITEM = /^\s*(?:[-*+]|\d+\.)\s/;
+
+/**
+ * A line right after a list item continues that item in Feishu's markdown unless a blank line comes first
+ * (富文本（Markdown）: lists): one is put before every non-list line that follows a list item.
+ */
+export function separateLists(content: string): string {
+  const lines = content.split("\n");
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    // an indented line is meant as the item's continuation and stays
+    if (i > 0 && LIST_ITEM.test(lines[i - 1]!) && /^\S/.test(line) && !LIST_ITEM.test(line)) out.push("");
+    out.push(line);
+  });
+  return out.join("\n");
+}
+
+export const markdown = (content: string): CardElement => ({ tag: "markdown", content: separateLists(content) });
 
 export const divider = (): CardElement => ({ tag: "hr" });
 
 export const plainText = (content: string) => ({ tag: "plain_text" as const, content });
 
-/** A button whose click arrives as `card.action.trigger` with `action.value = value`. */
+/** Feishu shows at most this many characters of a button's text (按钮: "最多支持 100 个字符"). */
+export const MAX_BUTTON_TEXT = 100;
+
+/** `text` cut to `max` characters (code points), ending in "…" when cut. */
+export function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+/** A button whose click arrives as `card.action.trigger` with `action.value = value`; its text is cut to Feishu's 100 characters. */
 export function button(options: {
   text: string;
   value: Record<string, unknown>;
@@ -39,7 +65,7 @@ export function button(options: {
 }): CardElement {
   return {
     tag: "button",
-    text: plainText(options.text),
+    text: plainText(clip(options.text, MAX_BUTTON_TEXT)),
     type: options.type ?? "default",
     ...(options.name ? { name: options.name } : {}),
     ...(options.formAction ? { form_action_type: options.formAction } : {}),
@@ -54,27 +80,36 @@ export const columns = (columnsElements: CardElement[][]): CardElement => ({
 });
 
 /** Feishu's card-markdown special characters (富文本 Markdown 特殊字符转义), each as an HTML entity the card decodes. */
-const MARKDOWN_SPECIAL = /[\\*_~`#\-+!():"'$[\]<>&|{}]/g;
+const MARKDOWN_SPECIAL = /[\\*_~`#\-+!():"'$[\]<>&|{}=]/g;
 const MARKDOWN_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 
 /**
  * Escapes user or roster text for a card's markdown so it cannot add formatting, links, mentions,
- * tags (`<at>`, `<font>`), headings, lists or quotes: every special character becomes an entity, and
- * an ordered-list marker (`1.`) at a line start loses its dot.
+ * tags (`<at>`, `<font>`), headings (`#`, or a `===` / `---` line under text), lists, quotes or code
+ * blocks (a 4-space indent): every special character becomes an entity, an ordered-list marker (`1.`)
+ * at a line start loses its dot, and blanks at a line start become entities.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`).replace(/^(\s*\d+)\./gm, "$1&#46;");
+  return (
+    text
+      .replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`)
+      .replace(/^(\s*\d+)\./gm, "$1&#46;")
+      // four spaces (or a tab) at a line start make a code block: leading blanks become entities, which do not indent
+      .replace(/^[ \t]+/gm, (blanks) => blanks.replace(/ /g, "&#32;").replace(/\t/g, "&#9;"))
+  );
 }
 
 /** Tags a Feishu `text` message turns into something (`<at user_id="all">` is a real @all), and markdown-style links. */
 const TEXT_MARKUP_TAG = /<(?=\/?\s*(?:at|b|i|u|s|a|br|p|font|lark_md|link|md|img|span|text_tag)\b)/gi;
 
 /**
- * Neutralises text for a plain `text` message: no mention, no style tag, no link can come out of it.
- * The tag's `<` becomes a full-width ＜ and a link's `](` loses its bracket; other text is untouched.
+ * Neutralises text for a plain `text` message: no mention, no style tag, no bold, no link can come out of it.
+ * The tag's `<` becomes a full-width ＜, the first `*` of a `**` a full-width ＊, and a link's `](` loses its
+ * bracket; other text is untouched.
  */
 export function neutralizeText(text: string): string {
-  return text.replace(TEXT_MARKUP_TAG, "＜").replace(/\]\s*\(/g, "］(");
+  // a text message renders `**bold**` (发送消息内容结构: 加粗 `**文本示例**`): a full-width ＊ breaks the pair
+  return text.replace(TEXT_MARKUP_TAG, "＜").replace(/\]\s*\(/g, "］(").replace(/\*(?=\*)/g, "＊");
 }
 
 /** A `text` message. Everything in it is neutralised (the bot's own strings carry no markup), so no user or roster text can mention or format. */

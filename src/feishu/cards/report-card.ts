@@ -234,9 +234,10 @@ function buildForm(input: ReportFormInput, slots: number): Card {
   );
 
   const title = editing ? r.formTitleEdit(input.schoolName) : r.formTitle(input.schoolName);
-  const subtitle = input.week ? r.formSubtitle(input.week, input.window.from, input.window.to) : r.formSubtitleExtra(input.window.from, input.window.to);
+  // one line on a phone (a longer subtitle is cut): the week; the visit dates the form allows open the body
+  const subtitle = input.week ? r.formSubtitleShort(input.week) : r.formSubtitleExtraShort;
   const result = card({ title, subtitle, template: editing ? "orange" : "blue", elements: [] });
-  result.body.elements = [{ tag: "form", name: "report_form", elements }];
+  result.body.elements = [{ tag: "form", name: "report_form", elements: [markdown(r.formDates(input.window.from, input.window.to)), ...elements] }];
   return result;
 }
 

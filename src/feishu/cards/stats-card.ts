@@ -113,8 +113,9 @@ export function statsCard(t: Messages, stats: Stats): Card {
   const p = stats.period;
   const scope = stats.scope.kind === "zones" ? stats.scope.label : s.allScope;
   const title = s.title(periodLabel(t, p), scope);
-  const subtitle = s.subtitle(p.from, p.to, p.weeks.length, p.weeks[0]!, p.weeks.at(-1)!, p.ongoing, p.asOf);
-  const elements: CardElement[] = [];
+  // one line on a phone (a longer subtitle is cut): the dates; the weeks and "as of" open the body
+  const subtitle = s.subtitleShort(p.from, p.to);
+  const elements: CardElement[] = [markdown(s.subtitle(p.from, p.to, p.weeks.length, p.weeks[0]!, p.weeks.at(-1)!, p.ongoing, p.asOf))];
   if (stats.empty) {
     elements.push(markdown(s.empty));
     return card({ title, subtitle, template: "grey", elements });

@@ -51,7 +51,7 @@ export const digest: typeof zh = {
   zoneButton: (zone: string) => `${zone} details`,
   zoneSent: "The zone's digest was sent to you in a direct message.",
   managersOnly: "Only managers can open a zone's digest.",
-  officeFooter: (week: string) => `Details: send "digest ${week} <zone code>" for one zone; "orders overdue" for overdue orders.`,
+  officeFooter: (week: string) => `Details: send "digest ${week} &#60;zone code>" for one zone; "orders overdue" for overdue orders.`,
   zoneFooter: "Questions? Contact the supervision office.",
 
   personal: (week: string, name: string, done: number, missed: number, waiting: number) =>

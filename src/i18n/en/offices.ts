@@ -32,4 +32,21 @@ export const offices: typeof zh = {
   rowMoveNotTop: (what: string, code: string, from: string, to: string, top: string) =>
     `${what} ${code} would move from 〈${from}〉 to 〈${to}〉: only an administrator of 〈${top}〉 moves things between offices`,
   deactivateOutOfScope: (names: string) => `${names} are outside your office's scope; nobody was deactivated.`,
+  // digest groups bound in Feishu (issue 25)
+  bindOfferTitle: "Duxue joined this group",
+  bindOfferIntro: "An office's manager can make this group the office's digest group: the weekly digest goes here every Monday (ahead of offices.csv's digest_chat_id and DIGEST_CHAT_ID). The office is the one of whoever presses the button.",
+  bindButton: (office: string) => `Make this ${office}'s digest group`,
+  implicitOffice: "the office",
+  bindRefused: "Only an office's managers and administrators can set its digest group.",
+  bound: (office: string, name: string) => `This group is now ${office}'s digest group (set by ${name}); the weekly digest comes here every Monday.`,
+  boundTitle: "Digest group set",
+  bindInGroupOnly: "Mention me in the group you want as the digest group and send \"bind digest\".",
+  bindLine: "`bind digest` / `绑定周报群` — sent in a group with @me: make it your office's digest group (managers)",
+  unbound: (office: string, chat: string) =>
+    `Duxue was removed from the group "${chat}", so it is no longer ${office}'s digest group. The digest goes to offices.csv's group or DIGEST_CHAT_ID (if set); to use another group, add Duxue to it and press "make this the digest group".`,
+  groupsTitle: "Digest groups",
+  groupBound: (office: string, chat: string, by: string, at: string) => `- ${office}: ${chat} (bound in Feishu by ${by}, ${at})`,
+  groupFromFile: (office: string, chat: string) => `- ${office}: ${chat} (offices.csv)`,
+  groupFromConfig: (chat: string) => `- the office: ${chat} (DIGEST_CHAT_ID)`,
+  groupNone: "- No digest group yet: add Duxue to the office's group and press \"make this the digest group\" on the card it posts.",
 };

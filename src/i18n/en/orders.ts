@@ -18,6 +18,7 @@ export const orders: typeof zh = {
     overdue: "overdue",
     escalated: "over 14 days overdue, listed for a formal talk / bulletin",
     refreshed: "card sent again",
+    extension_card_refreshed: "extension decision card sent again",
   },
   system: "Duxue bot",
   results: { done: "done", partly: "partly done" },
@@ -50,7 +51,7 @@ export const orders: typeof zh = {
   issuedTitle: (kind: string) => `${kind} issued`,
   issuedLine: (number: string, school: string, recipients: number) =>
     recipients > 0 ? `**${number}** — ${school} (sent to ${recipients})` : `**${number}** — ${school} (⚠️ nobody at this school can receive it: deliver it by hand)`,
-  issuedFooter: (due: string) => `Due ${due}. Send "show <number>" to see one, "orders" for all.`,
+  issuedFooter: (due: string) => `Due ${due}. Send "show &#60;number>" to see one, "orders" for all.`,
 
   formTitle: "Issue a supervision order",
   formIntro: "Fill in and press Issue. Schools by code or name, separated by commas.",
@@ -150,7 +151,7 @@ export const orders: typeof zh = {
   extendedIntro: (due: string) => `The order is now due ${due}.`,
   deliverIntro: "Please acknowledge it and report the rectification by the due date. Ask for an extension below if needed.",
   reportedTitle: (number: string) => `Rectification to verify: ${number}`,
-  reportedIntro: (who: string, note: string) => `${who} reported: ${note}\nAfter checking, send "close <number>" or "reopen <number> <reason>".`,
+  reportedIntro: (who: string, note: string) => `${who} reported: ${note}\nAfter checking, send "close &#60;number>" or "reopen &#60;number> &#60;reason>".`,
   extensionTitle: (number: string) => `Extension request: ${number}`,
   extensionIntro: (who: string, from: string, to: string, reason: string) => `${who} asks to move the due date from ${from} to ${to}. Reason: ${reason}`,
   approve: "Approve",

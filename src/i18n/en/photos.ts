@@ -30,5 +30,5 @@ export const photos: typeof zh = {
   morePhotos: (count: number) => `…and ${count} more photo(s)`,
   unavailable: (count: number) => `${count} photo(s) cannot be shown right now.`,
   verifyTitle: (number: string) => `Photos of the rectification report of ${number}`,
-  verifyIntro: (name: string, count: number) => `${name} added ${count} photo(s) to the rectification report. After checking, send "close <number>" to close it or "reopen <number> <reason>" to send it back.`,
+  verifyIntro: (name: string, count: number) => `${name} added ${count} photo(s) to the rectification report. After checking, send "close &#60;number>" to close it or "reopen &#60;number> &#60;reason>" to send it back.`,
 };

@@ -11,7 +11,7 @@ export const planning: typeof zh = {
   cardSchool: (f) =>
     `**${f.name}** (${f.code})\nAddress: ${f.address || "—"}\nReason: ${f.reason}${f.topic ? `　Topic: ${f.topic}` : ""}${f.substitute ? `　(standing in for ${f.substitute})` : ""}\nStatus: ${f.status}`,
   reportButton: "Report",
-  cardFooter: 'To move a visit send "move <school> <week> <reason>"; for leave send "leave <from> <to> <reason>".',
+  cardFooter: 'To move a visit send "move &#60;school> &#60;week> &#60;reason>"; for leave send "leave &#60;from> &#60;to> &#60;reason>".',
 
   weekLine: "`week` / `本周` — my visits this week and their status (managers may add a supervisor code)",
   weekTitle: (week: string, range: string) => `My visits · ${week} (${range})`,
@@ -36,7 +36,7 @@ export const planning: typeof zh = {
   previewZone: (name: string, code: string, visits: number) => `**${name}** (${code}) · ${visits} visits`,
   previewSupervisor: (name: string, code: string, schools: string) => `- ${name} (${code}): ${schools}`,
   previewCarried: (schools: string) => `Carried over to the next school week: ${schools}`,
-  previewTooBig: 'The plan is large, so only the count per zone is listed. Send "plan <week> <zone code>" for one zone\'s details.',
+  previewTooBig: 'The plan is large, so only the count per zone is listed. Send "plan &#60;week> &#60;zone code>" for one zone\'s details.',
   previewMoreZones: (count: number) => `… and ${count} more zones`,
   previewFooter: (week: string) => `When it looks right, send "plan send ${week}".`,
   unknownZone: (code: string) => `There is no zone "${code}".`,

@@ -59,8 +59,6 @@ export const reports: typeof zh = {
 
   formTitle: (school) => `Visit report · ${school}`,
   formTitleEdit: (school) => `Edit visit report · ${school}`,
-  formSubtitle: (week, from, to) => `${week} · visit date from ${from} to ${to}`,
-  formSubtitleExtra: (from, to) => `Visit outside the plan · visit date from ${from} to ${to}`,
   onBehalfHint: (name) => `You are reporting on behalf of ${name}; the report records it.`,
   visitDate: "Visit date",
   visitKind: "Kind of visit",
@@ -157,4 +155,8 @@ export const reports: typeof zh = {
   reportAmbiguous: (text, list) => `“${text}” matches several schools: ${list}. Please be more specific.`,
   reportNotYourSchool: (school) => `${school} is not one of your schools. Ask the office to arrange visits elsewhere.`,
   reportPlannedHint: (school) => `${school} has a planned visit this week: please fill in the form below.`,
+  // the header's subtitle is one line on a phone: the week there, the visit dates in the body (issue 25)
+  formSubtitleShort: (week: string) => week,
+  formSubtitleExtraShort: "Visit outside the plan",
+  formDates: (from: string, to: string) => `Visit date from ${from} to ${to}`,
 };

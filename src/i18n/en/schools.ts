@@ -25,5 +25,5 @@ export const schools: typeof zh = {
   noOrders: "- No orders",
   more: (count: number) => `- …and ${count} more`,
   photosHeading: (shown: number, total: number) => `**Latest photos (${shown} of ${total})**`,
-  footer: 'Send "show <number>" for an order\'s details; "orders <school>" lists them by due date.',
+  footer: 'Send "show &#60;number>" for an order\'s details; "orders &#60;school>" lists them by due date.',
 };

@@ -61,7 +61,7 @@ export const stats: typeof zh = {
     `issued ${d.issued} · acknowledged ${d.acknowledged} · closed ${d.closed} (on time ${d.closedOnTime}) · extended ${d.extended} · open ${d.open} (overdue ${d.overdue}, more than 14 days ${d.escalated})`,
   byKind: (list) => `Issued by kind: ${list}`,
 
-  footer: 'Send "stats … export" for the Excel workbook (zones, problems, documents, supervisors); "digest <week>" for one week.',
+  footer: 'Send "stats … export" for the Excel workbook (zones, problems, documents, supervisors); "digest &#60;week>" for one week.',
 
   exportSent: (period) => `The figures for ${period} are being sent as an Excel file.`,
   fileName: (period) => `supervision-figures_${period.replace(/\s+/g, "-")}.xlsx`,
@@ -74,4 +74,6 @@ export const stats: typeof zh = {
   },
   totalRow: "Total",
 
+  // the header's subtitle is one line on a phone: the dates there, the weeks in the body (issue 25)
+  subtitleShort: (from: string, to: string) => `${from} to ${to}`,
 };

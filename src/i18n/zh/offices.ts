@@ -31,4 +31,21 @@ export const offices = {
   rowMoveNotTop: (what: string, code: string, from: string, to: string, top: string) =>
     `${what} ${code} 将从〈${from}〉调到〈${to}〉：督导室之间的调动只能由〈${top}〉的系统管理员导入`,
   deactivateOutOfScope: (names: string) => `${names} 不属于您所在督导室的管辖范围，未停用任何人。`,
+  // digest groups bound in Feishu (issue 25)
+  bindOfferTitle: "督学助手已加入本群",
+  bindOfferIntro: "督导室的管理员可以把本群设为督导室的周报群：每周一的督导周报将发到这里（优先于 offices.csv 的「周报群」和 DIGEST_CHAT_ID）。设为哪个督导室，取决于点击者所在的督导室。",
+  bindButton: (office: string) => `设为${office}周报群`,
+  implicitOffice: "督导室",
+  bindRefused: "只有督导室的管理员和系统管理员可以设置周报群。",
+  bound: (office: string, name: string) => `已把本群设为${office}的周报群（${name}设置），每周一的督导周报将发到这里。`,
+  boundTitle: "周报群已设置",
+  bindInGroupOnly: "请在要设为周报群的群里 @督学助手 发送「绑定周报群」。",
+  bindLine: "`绑定周报群` / `bind digest` — 在群里 @我发送，把本群设为您督导室的周报群（管理员）",
+  unbound: (office: string, chat: string) =>
+    `督学助手已被移出群「${chat}」，该群不再是${office}的周报群。周报将改发 offices.csv 中的周报群或 DIGEST_CHAT_ID（如已设置）；要换一个群，把督学助手加入那个群并点击「设为周报群」。`,
+  groupsTitle: "周报群",
+  groupBound: (office: string, chat: string, by: string, at: string) => `- ${office}：${chat}（在飞书中绑定，${by}，${at}）`,
+  groupFromFile: (office: string, chat: string) => `- ${office}：${chat}（offices.csv）`,
+  groupFromConfig: (chat: string) => `- 督导室：${chat}（DIGEST_CHAT_ID）`,
+  groupNone: "- 还没有周报群：把督学助手加入督导室的群，点击群里卡片上的「设为周报群」。",
 };

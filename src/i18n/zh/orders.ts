@@ -17,6 +17,7 @@ export const orders = {
     overdue: "逾期",
     escalated: "逾期超过14天，列入约谈/通报",
     refreshed: "重发待办卡片",
+    extension_card_refreshed: "重发延期审批卡片",
   } as Record<string, string>,
   system: "督学助手",
   results: { done: "已完成", partly: "部分完成" },
@@ -51,7 +52,7 @@ export const orders = {
   issuedTitle: (kind: string) => `已下发${kind}`,
   issuedLine: (number: string, school: string, recipients: number) =>
     recipients > 0 ? `**${number}** — ${school}（已发送给 ${recipients} 人）` : `**${number}** — ${school}（⚠️ 该校没有可接收的督学或联系人，请线下送达）`,
-  issuedFooter: (due: string) => `期限：${due}。查看：发送「查看 <编号>」；全部：发送「督办单」。`,
+  issuedFooter: (due: string) => `期限：${due}。查看：发送「查看 &#60;编号>」；全部：发送「督办单」。`,
 
   // issuing form
   formTitle: "下发督导文书",
@@ -160,7 +161,7 @@ export const orders = {
   extendedIntro: (due: string) => `期限已改为 ${due}。`,
   deliverIntro: "请签收，并在期限内提交整改报告。如需延期，请在下方申请。",
   reportedTitle: (number: string) => `整改报告待核查：${number}`,
-  reportedIntro: (who: string, note: string) => `${who} 提交了整改报告：${note}\n核查后发送「销号 <编号>」或「退回 <编号> <原因>」。`,
+  reportedIntro: (who: string, note: string) => `${who} 提交了整改报告：${note}\n核查后发送「销号 &#60;编号>」或「退回 &#60;编号> &#60;原因>」。`,
   extensionTitle: (number: string) => `延期申请：${number}`,
   extensionIntro: (who: string, from: string, to: string, reason: string) => `${who} 申请将期限从 ${from} 延至 ${to}。原因：${reason}`,
   approve: "同意",

@@ -54,8 +54,6 @@ export const reports = {
   // ---- form card
   formTitle: (school: string) => `走访报告 · ${school}`,
   formTitleEdit: (school: string) => `修改走访报告 · ${school}`,
-  formSubtitle: (week: string, from: string, to: string) => `${week} · 走访日期可选 ${from} 至 ${to}`,
-  formSubtitleExtra: (from: string, to: string) => `计划外走访 · 走访日期可选 ${from} 至 ${to}`,
   onBehalfHint: (name: string) => `您正在代 ${name} 填报，报告将记录为代填。`,
   visitDate: "走访日期",
   visitKind: "走访类型",
@@ -159,4 +157,8 @@ export const reports = {
   reportAmbiguous: (text: string, list: string) => `「${text}」对应多所学校：${list}。请写得更具体些。`,
   reportNotYourSchool: (school: string) => `${school} 不是您挂牌督导的学校。计划外走访请联系督导室安排。`,
   reportPlannedHint: (school: string) => `${school} 本周已有走访安排，请填写下面的表单。`,
+  // the header's subtitle is one line on a phone: the week there, the visit dates in the body (issue 25)
+  formSubtitleShort: (week: string) => week,
+  formSubtitleExtraShort: "计划外走访",
+  formDates: (from: string, to: string) => `走访日期可选 ${from} 至 ${to}`,
 };

@@ -74,4 +74,6 @@ export const stats = {
   },
   totalRow: "合计",
 
+  // the header's subtitle is one line on a phone: the dates there, the weeks in the body (issue 25)
+  subtitleShort: (from: string, to: string) => `${from} 至 ${to}`,
 };

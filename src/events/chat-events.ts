@@ -1,0 +1,56 @@
+import type { Services } from "../commands/types.ts";
+import { claimedStatement, claimStatement, isClaimConflict } from "../db/dedupe.ts";
+import type { Bindings } from "../env.ts";
+import type { Envelope } from "../feishu/payloads.ts";
+import { logger, type LogFields } from "../log.ts";
+import { buildServices } from "../services.ts";
+import { onBotAdded } from "./bot-added.ts";
+import { onBotMenu } from "./bot-menu.ts";
+import { onBotRemoved } from "./bot-removed.ts";
+import { onP2pChatEntered } from "./p2p-entered.ts";
+
+/** The events besides messages, by event type: the bot menu, the direct chat opened, the bot added to or removed from a group. */
+const handlers: Record<string, (services: Services, envelope: Envelope) => Promise<string>> = {
+  "application.bot.menu_v6": onBotMenu,
+  "im.chat.access_event.bot_p2p_chat_entered_v1": onP2pChatEntered,
+  "im.chat.member.bot.added_v1": onBotAdded,
+  "im.chat.member.bot.deleted_v1": onBotRemoved,
+};
+
+export const CHAT_EVENT_TYPES: readonly string[] = Object.keys(handlers);
+export const isChatEvent = (eventType: string) => Object.hasOwn(handlers, eventType);
+
+/**
+ * Runs after the 200, like a message: a redelivered event_id is a no-op (its claim commits with the effects in
+ * one batch), an event that changes nothing leaves no trace. One log line.
+ */
+export async function handleChatEvent(env: Bindings, envelope: Envelope, ref: string, nowMs: number): Promise<void> {
+  const started = Date.now();
+  const { event_id, event_type } = envelope.header;
+  const fields: LogFields = { ref, route: "event", event_id, event_type };
+  const handler = handlers[event_type];
+  if (!handler) return;
+  const keys = [`event:${event_id}`];
+  try {
+    const services = buildServices(env, nowMs, ref, {});
+    const [claimed] = await env.DB.batch([claimedStatement(env.DB, keys)]);
+    if ((claimed?.results.length ?? 0) > 0) {
+      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
+      return;
+    }
+    const outcome = await handler(services, envelope);
+    if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
+      logger.info({ ...fields, outcome, ms: Date.now() - started });
+      return;
+    }
+    services.uow.write(claimStatement(env.DB, keys, nowMs));
+    await services.uow.commit();
+    logger.info({ ...fields, outcome, ms: Date.now() - started });
+  } catch (error) {
+    if (isClaimConflict(error)) {
+      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
+      return;
+    }
+    logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
+  }
+}
