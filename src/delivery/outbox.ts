@@ -56,6 +56,8 @@ interface OutboxRowInput {
   ref: string;
   /** how long after it is written delivery gives up on it (give-up.ts) */
   max_age: number;
+  /** when: set by outboxStatements */
+  give_up_at?: number;
 }
 
 async function toRow(message: OutboundMessage): Promise<OutboxRowInput> {
@@ -81,7 +83,7 @@ async function toRow(message: OutboundMessage): Promise<OutboxRowInput> {
 const INSERT_OUTBOX_SQL = `INSERT INTO outbox (uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, ref, give_up_at, state, attempts, next_attempt_at, created_at, updated_at)
 SELECT json_extract(value, '$.uuid'), json_extract(value, '$.operation'), json_extract(value, '$.receive_id_type'),
        json_extract(value, '$.receive_id'), json_extract(value, '$.target_message_id'), json_extract(value, '$.msg_type'),
-       json_extract(value, '$.content'), json_extract(value, '$.ref'), ?1 + json_extract(value, '$.max_age'), 'pending', 0, ?1, ?1, ?1
+       json_extract(value, '$.content'), json_extract(value, '$.ref'), json_extract(value, '$.give_up_at'), 'pending', 0, ?1, ?1, ?1
 FROM json_each(?2) WHERE true
 ON CONFLICT(uuid) DO NOTHING`;
 
@@ -95,7 +97,10 @@ RETURNING ${CLAIMED_COLUMNS}`;
  * statements (whose results are the rows actually inserted) and `fastRecipients` whose rate limits they count against.
  */
 export async function outboxStatements(d1: D1Database, messages: readonly OutboundMessage[], nowMs: number, fast: readonly boolean[] = []) {
-  const rows = await Promise.all(messages.map(toRow));
+  // A message's age counts from when it is really written: a unit of work's "now" may lie in the past (a job
+  // caught up, an event recovered, a test's chosen date), and delivery happens in the real present.
+  const writtenAt = Math.max(nowMs, Date.now());
+  const rows = (await Promise.all(messages.map(toRow))).map((row) => ({ ...row, give_up_at: writtenAt + row.max_age }));
   const groups = new Map<string, { condition: BatchCondition | undefined; claimed: boolean; rows: OutboxRowInput[] }>();
   const conditionIds = new Map<BatchCondition | undefined, number>();
   messages.forEach((message, i) => {

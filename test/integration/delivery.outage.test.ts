@@ -188,12 +188,20 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
   it("a message past its age is not sent: it dies as expired and the admins are told", async () => {
     const before = alerts().length;
     const now = Date.now();
-    await commit([cardTo("plan:stale:S001", "ou_sup_1")], now - 25 * HOUR);
-    await commit([{ key: "reply:om_stale:0", to: { openId: "ou_sup_1" }, msgType: "text", content: { text: "三小时前的回答" } }], now - 3 * HOUR);
+    // Feishu is down when they are written, so they wait in the outbox; then their time runs out (a plan card
+    // written 25 hours ago, an answer 3 hours ago: their deadlines set back as if so)
+    fake.faults = { down: true };
+    await commit([cardTo("plan:stale:S001", "ou_sup_1")]);
+    await commit([{ key: "reply:om_stale:0", to: { openId: "ou_sup_1" }, msgType: "text", content: { text: "三小时前的回答" } }]);
     const stale = await rows("ref IN ('plan:stale:S001', 'reply:om_stale:0')");
     expect(stale).toHaveLength(2);
-    // the queue delivered them to the consumer, which did not send them
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // set back only while a row waits for its next attempt (not while one is in flight): from then on no sender claims it
+    await until("both set back between attempts", async () => {
+      await worker.query("UPDATE outbox SET give_up_at = ?, created_at = ? WHERE ref = 'plan:stale:S001' AND state = 'failed'", now - HOUR, now - 25 * HOUR);
+      await worker.query("UPDATE outbox SET give_up_at = ?, created_at = ? WHERE ref = 'reply:om_stale:0' AND state = 'failed'", now - HOUR, now - 3 * HOUR);
+      return (await rows("ref IN ('plan:stale:S001', 'reply:om_stale:0') AND give_up_at < ?", now)).length === 2;
+    });
+    fake.faults = {};
     // three hours after the last alert (fake clock): the sweep gives them up and alerts
     await sweepAt(now + 4 * HOUR);
     await until("the expiry alert", () => alerts().length === before + 1);
@@ -201,7 +209,7 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
     expect(after.map((row) => row.state)).toEqual(["dead", "dead"]);
     for (const row of after) {
       expect(row.last_error).toMatch(/^expired: /);
-      expect(sendCalls(row.uuid)).toHaveLength(0);
+      expect(fake.messages.filter((m) => m.uuid === row.uuid)).toHaveLength(0);
     }
     const text = shown(alerts().at(-1)!);
     expect(text).toContain("2 条：飞书长时间无法送达");
