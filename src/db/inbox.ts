@@ -81,6 +81,7 @@ export interface InboxRow {
   event_id: string;
   payload: string;
   attempts: number;
+  received_at: number;
 }
 
 /**
@@ -96,7 +97,7 @@ export async function takeDueInbox(d1: D1Database, nowMs: number, limit: number)
         `UPDATE inbox SET attempts = attempts + 1,
            next_attempt_at = ?1 + 60000 * min(30, (1 << max(0, attempts)))
          WHERE event_id IN (SELECT event_id FROM inbox WHERE next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2)
-         RETURNING event_id, payload, attempts`,
+         RETURNING event_id, payload, attempts, received_at`,
       )
       .bind(nowMs, limit),
   ]);

@@ -119,7 +119,8 @@ export async function recoverInbox(env: Bindings, nowMs: number, ref: string): P
       await doneInboxStatement(env.DB, row.event_id).run();
       continue;
     }
-    const outcome = await handleMessageEvent(env, envelope.data, `${ref}-${recovered + deferred}`, nowMs, "recovery");
+    // the command's "now" is when the person sent it ("请假 明天" recovered after midnight still means their tomorrow)
+    const outcome = await handleMessageEvent(env, envelope.data, `${ref}-${recovered + deferred}`, row.received_at, "recovery");
     if (outcome === "deferred") deferred++;
     else recovered++;
   }
