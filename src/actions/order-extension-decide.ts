@@ -10,6 +10,7 @@ import type { CardActionHandler } from "./types.ts";
 
 export const orderExtensionDecide: CardActionHandler = {
   name: "order_extension_decide",
+  policy: { acts: "order", roles: ["manager", "admin"], reach: "scope" },
   async run(ctx) {
     const { t } = ctx;
     if (!ctx.actor || !isManager(ctx.actor)) return toast("error", t.common.cardStranger);

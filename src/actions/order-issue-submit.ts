@@ -7,6 +7,7 @@ import type { CardActionHandler } from "./types.ts";
 
 export const orderIssueSubmit: CardActionHandler = {
   name: "order_issue_submit",
+  policy: { acts: "school", roles: ["manager", "admin"], reach: "scope" },
   async run(ctx) {
     const { t } = ctx;
     if (!ctx.actor || !isManager(ctx.actor)) return toast("error", t.common.cardStranger);

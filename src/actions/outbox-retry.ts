@@ -14,6 +14,8 @@ const RETRY_LIMIT = 3_000;
  */
 export const outboxRetry: CardActionHandler = {
   name: OUTBOX_RETRY_ACTION,
+  policy: { acts: "office", roles: ["manager", "admin"], reach: "scope" },
+  roleRefusal: (t) => t.delivery.retryRefused,
   async run(ctx) {
     if (!ctx.actor) return { toast: { type: "error", content: ctx.t.common.cardStranger } };
     if (!isManager(ctx.actor)) return { toast: { type: "error", content: ctx.t.delivery.retryRefused } };

@@ -19,8 +19,7 @@ export const digest: Command = {
   name: "digest",
   aliases: ["周报", "督导周报", "weekly"],
   private: true,
-  roles: MANAGERS,
-  officeScoped: true,
+  policy: { acts: "zone", roles: MANAGERS, reach: "scope" },
   help: (t) => t.digest.digestLine,
   async run(ctx) {
     const t = ctx.t;

@@ -97,8 +97,7 @@ function issueCommand(kind: OrderKind, name: string, aliases: readonly string[])
   return {
     name,
     aliases,
-    roles: MANAGERS,
-    officeScoped: true,
+    policy: { acts: "school", roles: MANAGERS, reach: "scope" },
     help: (t) => t.orders.issueLines[kind],
     private: (argv) => kind === "order" && showsOrder(argv),
     async run(ctx) {

@@ -10,7 +10,7 @@ export const rosterLog: Command = {
   // `roster log` (two words) reaches this through rosterTemplate, which owns the English word `roster`
   name: "roster-log",
   aliases: ["名册记录", "rosterlog"],
-  roles: ["admin"],
+  policy: { acts: "office", roles: ["admin"], reach: "scope" },
   help: (t) => t.offices.logLine,
   async run(ctx) {
     const { t } = ctx;

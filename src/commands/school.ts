@@ -49,6 +49,7 @@ async function showSchoolFile(ctx: CommandContext, schoolCode: string): Promise<
 export const school: Command = {
   name: "school",
   aliases: ["学校", "档案", "督导档案"],
+  policy: { acts: "school", roles: "everyone", reach: "scope" },
   help: (t) => t.schools.line,
   async run(ctx) {
     const { t, actor } = ctx;

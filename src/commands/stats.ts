@@ -37,7 +37,7 @@ function periodError(t: Messages, error: { error: string; from?: string; spec?: 
 export const stats: Command = {
   name: "stats",
   aliases: ["统计", "督导统计", "statistics"],
-  roles: MANAGERS,
+  policy: { acts: "zone", roles: MANAGERS, reach: "scope" },
   help: (t) => t.stats.line,
   async run(ctx: CommandContext) {
     const t = ctx.t;

@@ -26,4 +26,9 @@ export const offices = {
   logRow: (at: string, who: string, file: string, hash: string, added: number, updated: number, deactivated: number, status: string) =>
     `- ${at} · ${who} · ${file}（${hash}）· 新增 ${added} · 更新 ${updated} · 停用 ${deactivated}${status ? ` · ${status}` : ""}`,
   logStatuses: { done: "", pending: "待确认停用", confirmed: "已确认停用", discarded: "未停用" } as Record<string, string>,
+  noOffice: "您的账号没有有效的所属督导室，暂时不能使用此功能。请联系市级系统管理员在 people.csv 的「督导室」（office_code）列填写您所在督导室的编号，并重新导入名册。",
+  topOnly: (what: string, office: string) => `${what}由${office || "市级督导室"}统一设置，只有其管理员可以修改；未做任何更改。`,
+  schoolOutOfScope: (school: string) => `${school} 不属于您所在督导室的管辖范围，未做任何更改。`,
+  reportOutOfScope: (school: string) => `${school} 的督导报告不属于您所在督导室的管辖范围，未做任何更改。`,
+  settingNames: { calendar: "校历", topics: "专项主题", prefixes: "文书编号前缀", plan: "排班发送" } as Record<string, string>,
 };
