@@ -17,6 +17,7 @@ const valueSchema = z.object({ report_id: cardId });
 export const editReport: CardActionHandler = {
   name: "edit_report",
   policy: { acts: "report", roles: ["supervisor", "manager", "admin"], reach: "scope" },
+  roleRefusal: (t) => t.reports.notYourReport,
   async run(ctx): Promise<CardAnswer> {
     const { t, actor } = ctx;
     const error = (content: string): CardAnswer => ({ toast: { type: "error", content } });

@@ -16,6 +16,7 @@ const valueSchema = z.object({ assignment_id: cardId });
 export const openReport: CardActionHandler = {
   name: "open_report",
   policy: { acts: "report", roles: ["supervisor", "manager", "admin"], reach: "scope" },
+  roleRefusal: (t) => t.reports.notYours,
   async run(ctx): Promise<CardAnswer> {
     const { t, actor } = ctx;
     const error = (content: string): CardAnswer => ({ toast: { type: "error", content } });

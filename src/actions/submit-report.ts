@@ -494,6 +494,7 @@ async function submitEdit(ctx: ActionContext, actor: Actor, reportId: number, fr
 export const submitReport: CardActionHandler = {
   name: "submit_report",
   policy: { acts: "report", roles: ["supervisor", "manager", "admin"], reach: "scope" },
+  roleRefusal: (t) => t.reports.notYours,
   async run(ctx) {
     const { t, actor } = ctx;
     if (!actor) return error(t.common.cardStranger);
