@@ -1,4 +1,3 @@
-import { isManager } from "../db/people.ts";
 import { REQUEUE_DEAD_SQL } from "../delivery/sweeper.ts";
 import { outboxInScopeSql, outboxScopeParams } from "../db/offices.ts";
 import type { CardActionHandler } from "./types.ts";
@@ -18,7 +17,6 @@ export const outboxRetry: CardActionHandler = {
   roleRefusal: (t) => t.delivery.retryRefused,
   async run(ctx) {
     if (!ctx.actor) return { toast: { type: "error", content: ctx.t.common.cardStranger } };
-    if (!isManager(ctx.actor)) return { toast: { type: "error", content: ctx.t.delivery.retryRefused } };
     const maxId = ctx.value.maxId;
     if (typeof maxId !== "number" || !Number.isSafeInteger(maxId) || maxId < 1) return { toast: { type: "error", content: ctx.t.common.cardExpired } };
     const dead = await ctx.d1
