@@ -6,7 +6,7 @@ import { MANAGERS, type Command } from "./types.ts";
 export const rosterTemplate: Command = {
   name: "roster",
   aliases: ["名册模板", "名册", "template"],
-  policy: { acts: "self", roles: MANAGERS, reach: "any" },
+  policy: { acts: "office", roles: MANAGERS, reach: "any" },
   help: (t) => t.excel.templateLine,
   async run(ctx) {
     const t = ctx.t;
