@@ -10,7 +10,7 @@ import { FORM_VERSION } from "../../src/domain/report-form.ts";
 import { addDays, addWeeks, currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, TestWorker } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, messageEvent, TestWorker } from "../support/worker.ts";
 
 /**
  * The scope matrix (issue #22): every chat command and card action of the registries × every kind of person ×
@@ -297,6 +297,25 @@ describe("the scope matrix: every command and card action × every kind of perso
     expect(answer.toast?.type).toBe("success");
     const items = await worker.query<{ number: string; office_code: string }>("SELECT number, office_code FROM orders WHERE kind = 'rectification_item' AND text = ?1", problem.p1_desc);
     expect(items).toEqual([{ number: expect.stringMatching(/^东港整改项〔\d{4}〕\d+号$/), office_code: "RZ01" }]);
+  });
+
+  it("calendar.csv is the top office's like `校历 导入`: a district manager is refused, nothing stored, nothing sent", async () => {
+    const send = async (openId: string, n: number) => {
+      const messageId = `om_matrix_calendar_${n}`;
+      worker.fake.addFile(messageId, `file_v3_matrix_calendar_${n}`, "calendar.csv", "kind,name,start_date,end_date\nholiday,矩阵文件假期,2099-07-01,2099-07-02\n");
+      const sent = worker.fake.messages.length;
+      const event = messageEvent({ eventId: worker.nextEventId(), messageId, openId, chatType: "p2p", messageType: "file", content: { file_key: `file_v3_matrix_calendar_${n}`, file_name: "calendar.csv" } });
+      expect((await worker.post("/feishu/events", event)).status).toBe(200);
+      await worker.settle();
+      return worker.fake.messages.slice(sent);
+    };
+    const before = await stored();
+    const refused = await send(OPEN_IDS.aManager, 1);
+    expect(refused.map((m) => FakeFeishu.textOf(m)).join("\n")).toContain("校历由日照市人民政府教育督导室统一设置");
+    expect(refused.every((m) => m.chatId === `oc_p2p_${OPEN_IDS.aManager}`)).toBe(true);
+    expect(await stored()).toEqual(before);
+    await send(OPEN_IDS.topManager, 2);
+    expect(await worker.count("calendar_periods", "name = '矩阵文件假期'")).toBe(1);
   });
 
   it("ADMIN_OPEN_IDS only bootstraps: not while the roster has an active admin, never for someone deactivated", async () => {
