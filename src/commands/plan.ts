@@ -8,7 +8,7 @@ import type { Messages } from "../i18n/index.ts";
 import { preparePlan, sendPlan, visitsOfWeek, type PreparedPlan } from "../jobs/weekly-plan.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
 import { zoneLevels } from "../db/offices.ts";
-import { zoneInScope } from "../domain/offices.ts";
+import { mayActOn } from "../domain/policy.ts";
 
 const SEND_WORDS = new Set(["send", "发送", "重发", "resend"]);
 const MAX_CARD_BYTES = 28 * 1024;
@@ -96,7 +96,7 @@ export const plan: Command = {
     const scope = ctx.actor.scope;
     // sending is the top office's (the policy, before this runs)
     const levels = scope.districts === null ? null : await zoneLevels(ctx.d1);
-    const inScope = (code: string) => !levels || (levels.has(code) && zoneInScope(scope, levels.get(code)!));
+    const inScope = (code: string) => !levels || (levels.has(code) && mayActOn(ctx.actor, { zone: levels.get(code)! }));
     week ??= await defaultPlanWeek(ctx);
     if (week < thisWeek) {
       ctx.reply(textContent(t.planning.pastWeek(week)));

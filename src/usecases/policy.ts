@@ -3,7 +3,8 @@
  * the pure policy (domain/policy.ts). Handlers call this, never their own scope checks; a refusal changes nothing.
  */
 import type { Services } from "../commands/types.ts";
-import { personInScope, schoolPolicyFacts, topOfficeName } from "../db/offices.ts";
+import { personInScope, schoolPolicyFacts, schoolsOutsideScope, topOfficeName } from "../db/offices.ts";
+import type { OfficeScope } from "../domain/offices.ts";
 import type { Actor } from "../db/people.ts";
 import { mayActOn, mayStart, type Policy, type PolicyTarget } from "../domain/policy.ts";
 import type { Messages } from "../i18n/index.ts";
@@ -62,4 +63,9 @@ export async function mayActOnPerson(services: Pick<Services, "d1">, actor: Acto
   if (actor.officeValid === false) return false;
   if (actor.role !== "manager" && actor.role !== "admin") return actor.code === personCode;
   return personInScope(services.d1, actor.scope, personCode);
+}
+
+/** The schools among `schoolCodes` a manager of `scope` may not act on (issuing to many schools at once: one query). */
+export async function schoolsBeyondReach(services: Pick<Services, "d1">, scope: OfficeScope, schoolCodes: readonly string[]): Promise<string[]> {
+  return schoolsOutsideScope(services.d1, scope, schoolCodes);
 }
