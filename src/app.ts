@@ -124,7 +124,7 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
   try {
     // Who sent it is read in the same batch as the redelivery check: one D1 round trip before the command runs, not two.
     const openId = parsed.data.sender.sender_id.open_id;
-    const [claimed, person] = await env.DB.batch([claimedStatement(env.DB, keys), senderStatement(env.DB, openId)]);
+    const [claimed, person] = await env.DB.batch([claimedStatement(env.DB, keys), senderStatement(env.DB, openId, services.config.ADMIN_OPEN_IDS.includes(openId))]);
     if ((claimed?.results.length ?? 0) > 0) {
       logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
       return;
