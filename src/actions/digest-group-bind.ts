@@ -12,6 +12,8 @@ const CHAT_ID = /^oc_[A-Za-z0-9_-]{1,100}$/;
  */
 export const digestGroupBind: CardActionHandler = {
   name: BIND_DIGEST_GROUP_ACTION,
+  // the presser's own office, whichever group: no office rule beyond having a valid one
+  policy: { acts: "office", roles: ["manager", "admin"], reach: "any" },
   async run(ctx) {
     const { t, actor } = ctx;
     const chat = ctx.value.chat;

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { loadDigest } from "../db/digest.ts";
-import { isManager } from "../db/people.ts";
 import { buildDigest } from "../domain/digest.ts";
-import { zoneInScope } from "../domain/offices.ts";
+import { mayActOn } from "../domain/policy.ts";
 import { currentWeek, isValidWeek } from "../domain/time.ts";
 import { DIGEST_ZONE_ACTION, digestCard } from "../feishu/cards/digest-card.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
@@ -17,17 +16,18 @@ const valueSchema = z.object({ week: z.string().max(10).refine(isValidWeek), zon
  */
 export const digestZone: CardActionHandler = {
   name: DIGEST_ZONE_ACTION,
+  policy: { acts: "zone", roles: ["manager", "admin"], reach: "scope" },
+  roleRefusal: (t) => t.digest.managersOnly,
   async run(ctx): Promise<CardAnswer> {
     const { t, actor } = ctx;
     const error = (content: string): CardAnswer => ({ toast: { type: "error", content } });
     if (!actor) return error(t.common.cardStranger);
-    if (!isManager(actor)) return error(t.digest.managersOnly);
     const value = valueSchema.safeParse(ctx.value);
     if (!value.success || value.data.week >= currentWeek(ctx.nowMs, ctx.config.TIMEZONE)) return error(t.common.cardExpired);
     const loaded = await loadDigest(ctx.d1, windowFor(ctx, value.data.week));
     const zone = loaded.data.zones.find((z) => z.code === value.data.zone);
     if (!zone) return error(t.digest.unknownZone(value.data.zone));
-    if (!zoneInScope(actor.scope, { level: zone.level, district: zone.district ?? "" })) return error(t.offices.zoneOutOfScope(zone.code));
+    if (!mayActOn(actor, { zone: { level: zone.level, district: zone.district ?? "" } })) return error(t.offices.zoneOutOfScope(zone.code));
     ctx.uow.send({
       key: `digest-zone:${value.data.week}:${value.data.zone}:${actor.code}:${ctx.eventId}`,
       to: { openId: actor.openId },

@@ -2,7 +2,8 @@ import type { Services } from "../commands/types.ts";
 import { findActor } from "../db/people.ts";
 import { cardActionSchema, type CardAnswer } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
-import { findCardAction } from "./index.ts";
+import { findCardAction, policyOfAction } from "./index.ts";
+import { refusalToStart } from "../usecases/policy.ts";
 import type { AnswerAfterCommit } from "./types.ts";
 
 /** Above every form field's own limit (the longest is 2,000 characters): refused before any handler works on it. */
@@ -34,6 +35,9 @@ export async function dispatchCardAction(services: Services, eventId: string, ev
   if (!handler) return { answer: { toast: { type: "error", content: t.common.cardExpired } }, outcome: "unknown_action" };
   if (!actor) return { answer: { toast: { type: "error", content: t.common.notRegistered("") } }, outcome: `${name}:not_registered` };
   if (!withinInputLimits(action.value) || !withinInputLimits(action.form_value)) return { answer: { toast: { type: "error", content: t.common.inputTooLong } }, outcome: `${name}:too_long` };
+  // The one policy (domain/policy.ts): role and a valid office, before the handler reads or writes anything.
+  const refusal = await refusalToStart(services, t, policyOfAction(handler), actor, [], { name, roleRefusal: handler.roleRefusal?.(t) ?? t.common.cardStranger });
+  if (refusal) return { answer: { toast: { type: "error", content: refusal } }, outcome: `${name}:refused` };
   const answer = await handler.run({
     ...services,
     actor,

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { digestSent, reportById } from "../db/reports.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
-import { cardId, editFormCard, reportingRole } from "./submit-report.ts";
+import { cardId, editFormCard } from "./submit-report.ts";
+import { reportingRole, reportRefusal } from "../usecases/policy.ts";
 import type { CardActionHandler } from "./types.ts";
 
 const valueSchema = z.object({ report_id: cardId });
@@ -15,6 +16,8 @@ const valueSchema = z.object({ report_id: cardId });
  */
 export const editReport: CardActionHandler = {
   name: "edit_report",
+  policy: { acts: "report", roles: ["supervisor", "manager", "admin"], reach: "scope" },
+  roleRefusal: (t) => t.reports.notYourReport,
   async run(ctx): Promise<CardAnswer> {
     const { t, actor } = ctx;
     const error = (content: string): CardAnswer => ({ toast: { type: "error", content } });
@@ -23,7 +26,7 @@ export const editReport: CardActionHandler = {
     if (!value.success) return error(t.common.cardExpired);
     const report = await reportById(ctx.d1, value.data.report_id);
     if (!report) return error(t.reports.reportGone);
-    if (!reportingRole(actor, report.supervisorCode)) return error(t.reports.notYourReport);
+    if (!(await reportingRole(ctx, actor, report))) return error(reportRefusal(t, actor, report.schoolName, t.reports.notYourReport));
     if (await digestSent(ctx.d1, report.week)) return error(t.reports.digestSent);
     const form = await editFormCard(ctx, t, actor, report);
     if (!form) return error(t.reports.reportGone);

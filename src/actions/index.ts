@@ -3,6 +3,7 @@ import { openReport } from "./open-report.ts";
 import { submitReport } from "./submit-report.ts";
 import type { CardActionHandler } from "./types.ts";
 import { digestGroupBind } from "./digest-group-bind.ts";
+import type { Policy } from "../domain/policy.ts";
 import { digestZone } from "./digest-zone.ts";
 import { rosterDeactivate } from "./roster-deactivate.ts";
 import { photoAttach } from "./photo-attach.ts";
@@ -16,4 +17,9 @@ const byName = new Map(cardActions.map((handler) => [handler.name, handler]));
 
 export function findCardAction(name: string): CardActionHandler | undefined {
   return byName.get(name);
+}
+
+/** The action's declared policy; an entry without one (a defect test/unit/policy.test.ts catches) may be used by anyone on the roster. */
+export function policyOfAction(handler: CardActionHandler): Policy {
+  return handler.policy ?? { acts: "self", roles: "everyone", reach: "any" };
 }

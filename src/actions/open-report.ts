@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { digestSent, loadAssignment, reportByAssignment } from "../db/reports.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
-import { cardId, assignmentFormCard, assignmentRefusal, reportingRole, summaryCard } from "./submit-report.ts";
+import { cardId, assignmentFormCard, assignmentRefusal, summaryCard } from "./submit-report.ts";
+import { reportingRole, reportRefusal } from "../usecases/policy.ts";
 import type { CardActionHandler } from "./types.ts";
 
 const valueSchema = z.object({ assignment_id: cardId });
@@ -14,6 +15,8 @@ const valueSchema = z.object({ assignment_id: cardId });
  */
 export const openReport: CardActionHandler = {
   name: "open_report",
+  policy: { acts: "report", roles: ["supervisor", "manager", "admin"], reach: "scope" },
+  roleRefusal: (t) => t.reports.notYours,
   async run(ctx): Promise<CardAnswer> {
     const { t, actor } = ctx;
     const error = (content: string): CardAnswer => ({ toast: { type: "error", content } });
@@ -23,7 +26,7 @@ export const openReport: CardActionHandler = {
     const assignment = await loadAssignment(ctx.d1, value.data.assignment_id);
     const refusal = assignmentRefusal(t, assignment);
     if (refusal || !assignment) return error(refusal!);
-    if (!reportingRole(actor, assignment.supervisorCode)) return error(t.reports.notYours);
+    if (!(await reportingRole(ctx, actor, assignment))) return error(reportRefusal(t, actor, assignment.schoolName, t.reports.notYours));
 
     const report = await reportByAssignment(ctx.d1, assignment.id);
     // a blank form the submission would refuse anyway is not worth filling in

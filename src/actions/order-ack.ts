@@ -7,6 +7,7 @@ import type { CardActionHandler } from "./types.ts";
 
 export const orderAck: CardActionHandler = {
   name: "order_ack",
+  policy: { acts: "order", roles: "everyone", reach: "scope" },
   async run(ctx) {
     const found = await orderForAction(ctx, "acknowledge");
     if (!found.ok) return found.answer;

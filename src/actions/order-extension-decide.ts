@@ -1,7 +1,6 @@
 /** A manager approves or denies an extension request from the card they got. */
 import { eventIfChanged, findOrderByNumber, recipientsOfOrder, relationOf } from "../db/orders.ts";
 import { notifyPeople } from "../usecases/orders.ts";
-import { isManager } from "../db/people.ts";
 import { normalizeOrderNumber, transition } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
 import { orderCard, noteCard } from "../feishu/cards/order-card.ts";
@@ -10,9 +9,10 @@ import type { CardActionHandler } from "./types.ts";
 
 export const orderExtensionDecide: CardActionHandler = {
   name: "order_extension_decide",
+  policy: { acts: "order", roles: ["manager", "admin"], reach: "scope" },
   async run(ctx) {
     const { t } = ctx;
-    if (!ctx.actor || !isManager(ctx.actor)) return toast("error", t.common.cardStranger);
+    if (!ctx.actor) return toast("error", t.common.cardStranger); // managers only: the policy, before this runs
     const actor = ctx.actor;
     // The order's number and the request's place among its requests (order-extension-request.ts).
     const { number, request: ordinal, decision } = ctx.value;

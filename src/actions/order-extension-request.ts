@@ -22,6 +22,7 @@ WHERE changes() > 0`;
 
 export const orderExtensionRequest: CardActionHandler = {
   name: "order_extension_request",
+  policy: { acts: "order", roles: "everyone", reach: "scope" },
   async run(ctx) {
     const found = await orderForAction(ctx, "request_extension");
     if (!found.ok) return found.answer;

@@ -1,15 +1,15 @@
 /** The issuing form (sent when a manager types `督办` alone): same checks as the command, answered on the card. */
 import { checkIssue, issueChecked } from "../commands/order-issue.ts";
-import { isManager } from "../db/people.ts";
 import { ORDER_KINDS, type OrderKind } from "../db/schema.ts";
 import { stringField, toast } from "./order-common.ts";
 import type { CardActionHandler } from "./types.ts";
 
 export const orderIssueSubmit: CardActionHandler = {
   name: "order_issue_submit",
+  policy: { acts: "school", roles: ["manager", "admin"], reach: "scope" },
   async run(ctx) {
     const { t } = ctx;
-    if (!ctx.actor || !isManager(ctx.actor)) return toast("error", t.common.cardStranger);
+    if (!ctx.actor) return toast("error", t.common.cardStranger); // managers only: the policy, before this runs
     const kind = stringField(ctx.formValue, "kind") || "order";
     const schools = stringField(ctx.formValue, "schools");
     const due = stringField(ctx.formValue, "due");

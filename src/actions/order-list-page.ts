@@ -18,6 +18,7 @@ function scopeFrom(value: unknown): ListScope | null {
 
 export const orderListPage: CardActionHandler = {
   name: "orders_page",
+  policy: { acts: "order", roles: "everyone", reach: "scope" },
   async run(ctx) {
     const { t } = ctx;
     if (!ctx.actor) return toast("error", t.common.cardStranger);

@@ -9,6 +9,7 @@ import type { CardActionHandler } from "./types.ts";
 
 export const orderReport: CardActionHandler = {
   name: "order_report",
+  policy: { acts: "order", roles: "everyone", reach: "scope" },
   async run(ctx) {
     const found = await orderForAction(ctx, "report");
     if (!found.ok) return found.answer;

@@ -17,9 +17,10 @@ const RETRY_LIMIT = 3_000;
  */
 export const outboxRetry: CardActionHandler = {
   name: OUTBOX_RETRY_ACTION,
+  policy: { acts: "office", roles: ["manager", "admin"], reach: "scope" },
+  roleRefusal: (t) => t.delivery.retryRefused,
   async run(ctx) {
     if (!ctx.actor) return { toast: { type: "error", content: ctx.t.common.cardStranger } };
-    if (!isManager(ctx.actor)) return { toast: { type: "error", content: ctx.t.delivery.retryRefused } };
     const maxId = ctx.value.maxId;
     if (typeof maxId !== "number" || !Number.isSafeInteger(maxId) || maxId < 1) return { toast: { type: "error", content: ctx.t.common.cardExpired } };
     const dead = await ctx.d1

@@ -14,6 +14,7 @@ const valueSchema = z.object({ kind: z.enum(["report", "order"]), id: cardId });
 
 export const photoAttach: CardActionHandler = {
   name: "photo_attach",
+  policy: { acts: "report", roles: "everyone", reach: "scope" },
   async run(ctx) {
     const { t } = ctx;
     if (!ctx.actor) return toast("error", t.common.cardStranger);

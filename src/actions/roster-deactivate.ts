@@ -13,6 +13,7 @@ import type { CardActionHandler } from "./types.ts";
  */
 export const rosterDeactivate: CardActionHandler = {
   name: ROSTER_DEACTIVATE_ACTION,
+  policy: { acts: "person", roles: ["admin"], reach: "scope" },
   async run(ctx) {
     const { t, actor } = ctx;
     if (!actor || actor.role !== "admin") return toast("error", t.common.cardStranger);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Services } from "../commands/types.ts";
 import { issueOrders } from "../usecases/orders.ts";
 import { isManager, managersInChain, type Actor } from "../db/people.ts";
+import { mayActOnSchool, reportingRole, reportRefusal } from "../usecases/policy.ts";
 import {
   digestSent,
   editReportStatements,
@@ -140,13 +141,6 @@ export async function summaryCard(services: Services, t: Messages, reportId: num
 async function summaryAnswer(ctx: ActionContext, t: Messages, reportId: number, toast: string): Promise<CardAnswer> {
   const summary = await summaryCard(ctx, t, reportId, { callbackToken: ctx.callbackToken, key: `report-summary:${reportId}:${ctx.eventId}` });
   return { toast: { type: "success", content: toast }, ...(summary ? { card: { type: "raw" as const, data: summary } } : {}) };
-}
-
-/** May this person report (or edit) a visit of `supervisorCode`? Returns whether it is on someone's behalf, or null if not allowed. */
-export function reportingRole(actor: Actor, supervisorCode: string): { onBehalf: boolean } | null {
-  if (actor.code === supervisorCode) return { onBehalf: false };
-  if (isManager(actor)) return { onBehalf: true };
-  return null;
 }
 
 /** Why an assignment can't take a report, or null when it can. */
@@ -404,8 +398,8 @@ async function submitForAssignment(ctx: ActionContext, actor: Actor, assignmentI
   const assignment = await loadAssignment(ctx.d1, assignmentId);
   const refusal = assignmentRefusal(t, assignment);
   if (refusal || !assignment) return error(refusal!);
-  const role = reportingRole(actor, assignment.supervisorCode);
-  if (!role) return error(t.reports.notYours);
+  const role = await reportingRole(ctx, actor, assignment);
+  if (!role) return error(reportRefusal(t, actor, assignment.schoolName, t.reports.notYours));
   const parsed = parseReportForm(ctx.formValue, { topic: assignment.topic, window: assignedWindow(assignment.week, today(ctx)), today: today(ctx) });
   if (!parsed.ok) return error(formErrorText(t, parsed.errors[0]!));
   return submitNew(
@@ -433,7 +427,7 @@ async function submitExtra(ctx: ActionContext, actor: Actor, schoolCode: string,
     .bind(schoolCode)
     .first<{ code: string; name: string; supervisorCode: string | null }>();
   if (!school) return error(t.reports.reportUnknownSchool(schoolCode));
-  if (!isManager(actor) && !(actor.role === "supervisor" && school.supervisorCode === actor.code)) return error(t.reports.notYours);
+  if (!(await mayActOnSchool(ctx, actor, school.code))) return error(reportRefusal(t, actor, school.name, t.reports.notYours));
   const parsed = parseReportForm(ctx.formValue, { topic, window: extraWindow(today(ctx)), today: today(ctx) });
   if (!parsed.ok) return error(formErrorText(t, parsed.errors[0]!));
   const submissionKey = `extra:${formId}`;
@@ -460,8 +454,8 @@ async function submitEdit(ctx: ActionContext, actor: Actor, reportId: number, fr
   const { t } = ctx;
   const report = await reportById(ctx.d1, reportId);
   if (!report) return error(t.reports.reportGone);
-  const role = reportingRole(actor, report.supervisorCode);
-  if (!role) return error(t.reports.notYourReport);
+  const role = await reportingRole(ctx, actor, report);
+  if (!role) return error(reportRefusal(t, actor, report.schoolName, t.reports.notYourReport));
   if (report.assignmentId !== null) {
     const refusal = assignmentRefusal(t, await loadAssignment(ctx.d1, report.assignmentId));
     if (refusal) return error(refusal);
@@ -499,6 +493,8 @@ async function submitEdit(ctx: ActionContext, actor: Actor, reportId: number, fr
 
 export const submitReport: CardActionHandler = {
   name: "submit_report",
+  policy: { acts: "report", roles: ["supervisor", "manager", "admin"], reach: "scope" },
+  roleRefusal: (t) => t.reports.notYours,
   async run(ctx) {
     const { t, actor } = ctx;
     if (!actor) return error(t.common.cardStranger);

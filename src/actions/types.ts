@@ -2,6 +2,7 @@ import type { Services } from "../commands/types.ts";
 import type { Actor } from "../db/people.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
 import type { Messages } from "../i18n/index.ts";
+import type { Policy } from "../domain/policy.ts";
 
 export interface ActionContext extends Services {
   /** null when the clicker is not on the roster: most actions refuse them */
@@ -26,5 +27,9 @@ export interface AnswerAfterCommit {
 /** One card action per file; answers synchronously with a toast and/or a new card. */
 export interface CardActionHandler {
   name: string;
+  /** who may do what, where (domain/policy.ts), checked before `run`; every registry entry must declare one */
+  policy?: Policy;
+  /** the handler's own "not for your role" answer (default: the card is not for you) */
+  roleRefusal?(t: Messages): string;
   run(ctx: ActionContext): Promise<CardAnswer | AnswerAfterCommit>;
 }

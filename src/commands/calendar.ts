@@ -37,7 +37,7 @@ async function list(ctx: CommandContext) {
 export const calendar: Command = {
   name: "calendar",
   aliases: ["校历", "日历"],
-  roles: MANAGERS,
+  policy: { acts: "setting", roles: MANAGERS, reach: "any", changes: { reach: "top", when: (argv) => argv.length > 0 } },
   help: (t) => t.planning.calendarLine,
   async run(ctx) {
     const t = ctx.t;

@@ -9,7 +9,7 @@ import { MANAGERS, type Command } from "./types.ts";
 export const digestGroupBindCommand: Command = {
   name: "bind",
   aliases: ["绑定周报群", "设为周报群"],
-  roles: MANAGERS,
+  policy: { acts: "office", roles: MANAGERS, reach: "any" },
   help: (t) => t.offices.bindLine,
   async run(ctx) {
     const { t } = ctx;

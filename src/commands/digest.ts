@@ -1,6 +1,6 @@
 import { loadDigest } from "../db/digest.ts";
 import { buildDigest, buildOfficeDigest } from "../domain/digest.ts";
-import { zoneInScope } from "../domain/offices.ts";
+import { mayActOn } from "../domain/policy.ts";
 import { loadOffices } from "../db/offices.ts";
 import { addWeeks, currentWeek, parseWeek, type IsoWeek } from "../domain/time.ts";
 import { digestCard } from "../feishu/cards/digest-card.ts";
@@ -19,8 +19,7 @@ export const digest: Command = {
   name: "digest",
   aliases: ["周报", "督导周报", "weekly"],
   private: true,
-  roles: MANAGERS,
-  officeScoped: true,
+  policy: { acts: "zone", roles: MANAGERS, reach: "scope" },
   help: (t) => t.digest.digestLine,
   async run(ctx) {
     const t = ctx.t;
@@ -43,7 +42,7 @@ export const digest: Command = {
     if (zone) {
       const known = loaded.data.zones.find((z) => z.code.toLowerCase() === zone!.toLowerCase());
       if (!known) return ctx.reply(textContent(t.digest.unknownZone(zone)));
-      if (!zoneInScope(ctx.actor.scope, { level: known.level, district: known.district ?? "" })) return ctx.reply(textContent(t.offices.zoneOutOfScope(known.code)));
+      if (!mayActOn(ctx.actor, { zone: { level: known.level, district: known.district ?? "" } })) return ctx.reply(textContent(t.offices.zoneOutOfScope(known.code)));
       return ctx.reply(digestCard(t, buildDigest(loaded.data, { kind: "zone", code: known.code })));
     }
     ctx.reply(digestCard(t, mine && offices.length ? buildOfficeDigest(loaded.data, offices, mine) : buildDigest(loaded.data, { kind: "office" })));

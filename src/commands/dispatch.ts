@@ -3,7 +3,8 @@ import type { BatchCondition, OutboundMessage, Recipient } from "../delivery/out
 import type { Card } from "../feishu/cards/kit.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { messages } from "../i18n/index.ts";
-import { allCommandNames, findCommand, mayUse } from "./index.ts";
+import { allCommandNames, findCommand, policyOf } from "./index.ts";
+import { refusalToStart } from "../usecases/policy.ts";
 import { closestName, parseCommand } from "./router.ts";
 import type { CommandContext, IncomingChat, Services } from "./types.ts";
 
@@ -54,8 +55,10 @@ export async function dispatchCommand(services: Services, message: TextMessage, 
     reply(textContent(t.common.unknownCommand(parsed.name, suggestion)));
     return "unknown";
   }
-  if (!mayUse(command, actor.role)) {
-    reply(textContent(t.common.notAllowed(parsed.name)));
+  // The one policy (domain/policy.ts): role, a valid office, the top office for city-wide changes; before anything runs.
+  const refusal = await refusalToStart(services, t, policyOf(command), actor, parsed.argv, { name: command.name, roleRefusal: t.common.notAllowed(parsed.name) });
+  if (refusal) {
+    reply(textContent(refusal));
     return `${command.name}:refused`;
   }
   let chat = message.chat;

@@ -32,8 +32,7 @@ export const exportCsv: Command = {
   name: "export",
   aliases: ["导出"],
   private: true,
-  roles: MANAGERS,
-  officeScoped: true,
+  policy: { acts: "office", roles: MANAGERS, reach: "scope" },
   help: (t) => t.exports.line,
   async run(ctx) {
     const t = ctx.t;

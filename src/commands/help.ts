@@ -5,6 +5,7 @@ import type { Command } from "./types.ts";
 export const help: Command = {
   name: "help",
   aliases: ["帮助", "?", "？", "h", "菜单"],
+  policy: { acts: "self", roles: "everyone", reach: "any" },
   help: (t) => t.foundation.helpLine,
   async run(ctx) {
     const t = ctx.t;

@@ -1,4 +1,5 @@
 import type { Role } from "../db/schema.ts";
+import { allowsRole, type Policy } from "../domain/policy.ts";
 import { calendar } from "./calendar.ts";
 import { digest } from "./digest.ts";
 import { digestGroupBindCommand } from "./digest-group-bind.ts";
@@ -60,9 +61,13 @@ export const commands: readonly Command[] = [
   rosterLog,
 ];
 
+/** The command's declared policy; an entry without one (a defect test/unit/policy.test.ts catches) is read from its old fields. */
+export function policyOf(command: Command): Policy {
+  return command.policy ?? { acts: "self", roles: command.roles ?? "everyone", reach: command.officeScoped ? "scope" : "any" };
+}
+
 export function mayUse(command: Command, role: Role): boolean {
-  if (!command.roles) return true;
-  return command.roles.includes(role) || (role === "admin" && command.roles.includes("manager"));
+  return allowsRole(policyOf(command), role);
 }
 
 export function commandsFor(role: Role): Command[] {

@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { isManager } from "../db/people.ts";
-import { personInScope } from "../db/offices.ts";
+import { mayActOnPerson } from "../usecases/policy.ts";
 import { leaves, people } from "../db/schema.ts";
 import { daysBetween, isoWeekOf, localDate, parseDate } from "../domain/time.ts";
 import { textContent } from "../feishu/cards/kit.ts";
-import type { Command } from "./types.ts";
+import { SUPERVISORS_AND_MANAGERS, type Command } from "./types.ts";
 
 export const MAX_LEAVE_DAYS = 180;
 export const MAX_REASON_LENGTH = 200;
@@ -21,8 +21,7 @@ export const leave: Command = {
   name: "leave",
   aliases: ["请假", "休假"],
   private: true,
-  roles: ["supervisor", "manager"],
-  officeScoped: true,
+  policy: { acts: "person", roles: SUPERVISORS_AND_MANAGERS, reach: "scope" },
   help: (t) => t.planning.leaveLine,
   async run(ctx) {
     const t = ctx.t;
@@ -35,7 +34,7 @@ export const leave: Command = {
       if (!first || parseDate(first, ctx.nowMs, tz)) return ctx.reply(textContent(t.planning.leaveUsage));
       const person = await ctx.db.query.people.findFirst({ where: and(eq(people.code, first.toUpperCase()), eq(people.active, true)) });
       if (!person) return ctx.reply(textContent(t.planning.unknownPerson(first.slice(0, 40))));
-      if (!(await personInScope(ctx.d1, ctx.actor.scope, person.code))) return ctx.reply(textContent(t.offices.personOutOfScope(person.code)));
+      if (!(await mayActOnPerson(ctx, ctx.actor, person.code))) return ctx.reply(textContent(t.offices.personOutOfScope(person.code)));
       argv.shift();
       personCode = person.code;
       personName = person.name;

@@ -1,12 +1,12 @@
 import { isManager, schoolRefs } from "../db/people.ts";
-import { schoolsOutsideScope } from "../db/offices.ts";
+import { mayActOnSchool } from "../usecases/policy.ts";
 import { loadCalendar, planRun } from "../db/planning.ts";
 import { SchoolCalendar } from "../domain/calendar.ts";
 import { matchSchool } from "../domain/school-match.ts";
 import { currentWeek, parseWeek } from "../domain/time.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { MAX_REASON_LENGTH } from "./leave.ts";
-import type { Command } from "./types.ts";
+import { SUPERVISORS_AND_MANAGERS, type Command } from "./types.ts";
 
 /** The school's next planned visit from this week on; ?3 = the visiting supervisor (null for a manager: anyone's). */
 const SOURCE_SQL = `SELECT a.id, a.week, a.supervisor_code AS supervisorCode, a.reason, a.topic, a.order_id AS orderId
@@ -30,8 +30,7 @@ export const move: Command = {
   name: "move",
   aliases: ["调整", "改期", "调期"],
   private: true,
-  roles: ["supervisor", "manager"],
-  officeScoped: true,
+  policy: { acts: "school", roles: SUPERVISORS_AND_MANAGERS, reach: "scope" },
   help: (t) => t.planning.moveLine,
   async run(ctx) {
     const t = ctx.t;
@@ -45,7 +44,7 @@ export const move: Command = {
       return ctx.reply(textContent(t.planning.ambiguousSchool(schoolText.slice(0, 60), match.candidates.map((c) => `${c.name}（${c.code}）`).join(t.common.and))));
     const school = match.school;
     const visitor = isManager(ctx.actor) ? null : ctx.actor.code;
-    if (!visitor && (await schoolsOutsideScope(ctx.d1, ctx.actor.scope, [school.code])).length > 0)
+    if (!visitor && !(await mayActOnSchool(ctx, ctx.actor, school.code)))
       return ctx.reply(textContent(t.offices.outOfScope(`${school.name}（${school.code}）`)));
     const tz = ctx.config.TIMEZONE;
     const thisWeek = currentWeek(ctx.nowMs, tz);

@@ -5,8 +5,7 @@ import { MANAGERS, type Command } from "./types.ts";
 export const orderCancel: Command = {
   name: "cancel",
   aliases: ["撤销"],
-  roles: MANAGERS,
-  officeScoped: true,
+  policy: { acts: "order", roles: MANAGERS, reach: "scope" },
   help: (t) => t.orders.cancelLine,
   run: (ctx) =>
     runManagerStep(ctx, {

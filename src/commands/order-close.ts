@@ -5,8 +5,7 @@ import { MANAGERS, type Command } from "./types.ts";
 export const orderClose: Command = {
   name: "close",
   aliases: ["销号", "核查销号"],
-  roles: MANAGERS,
-  officeScoped: true,
+  policy: { acts: "order", roles: MANAGERS, reach: "scope" },
   help: (t) => t.orders.closeLine,
   run: (ctx) =>
     runManagerStep(ctx, {

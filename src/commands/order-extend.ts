@@ -11,8 +11,7 @@ import { MANAGERS, type Command } from "./types.ts";
 export const orderExtend: Command = {
   name: "extend",
   aliases: ["延期"],
-  roles: MANAGERS,
-  officeScoped: true,
+  policy: { acts: "order", roles: MANAGERS, reach: "scope" },
   help: (t) => t.orders.extendLine,
   async run(ctx) {
     const { t } = ctx;

@@ -12,7 +12,7 @@ import { textContent, type Card } from "../feishu/cards/kit.ts";
 import { issueFormCard, issuedCard } from "../feishu/cards/order-card.ts";
 import type { Messages } from "../i18n/index.ts";
 import { showOrder } from "./order-show.ts";
-import { schoolsOutsideScope } from "../db/offices.ts";
+import { schoolsBeyondReach } from "../usecases/policy.ts";
 import type { OfficeScope } from "../domain/offices.ts";
 import { MANAGERS, type Command, type Services } from "./types.ts";
 
@@ -63,7 +63,7 @@ export async function checkIssue(services: Services, t: Messages, request: Issue
     }
   }
   if (request.scope && request.scope.districts !== null && schoolCodes.length > 0) {
-    const outside = await schoolsOutsideScope(services.d1, request.scope, schoolCodes);
+    const outside = await schoolsBeyondReach(services, request.scope, schoolCodes);
     if (outside.length > 0) problems.push(t.offices.outOfScope(outside.map((code) => `${names.get(code) ?? code}（${code}）`).join(t.common.and)));
   }
   if (problems.length > 0 || !due.ok) return { ok: false, message: problems.join("\n") };
@@ -97,8 +97,7 @@ function issueCommand(kind: OrderKind, name: string, aliases: readonly string[])
   return {
     name,
     aliases,
-    roles: MANAGERS,
-    officeScoped: true,
+    policy: { acts: "school", roles: MANAGERS, reach: "scope" },
     help: (t) => t.orders.issueLines[kind],
     private: (argv) => kind === "order" && showsOrder(argv),
     async run(ctx) {

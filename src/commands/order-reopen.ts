@@ -5,8 +5,7 @@ import { MANAGERS, type Command } from "./types.ts";
 export const orderReopen: Command = {
   name: "reopen",
   aliases: ["退回", "退回整改"],
-  roles: MANAGERS,
-  officeScoped: true,
+  policy: { acts: "order", roles: MANAGERS, reach: "scope" },
   help: (t) => t.orders.reopenLine,
   run: (ctx) =>
     runManagerStep(ctx, {

@@ -49,8 +49,8 @@ export async function showOrder(ctx: CommandContext, argv: readonly string[]): P
 export const orderShow: Command = {
   name: "show",
   aliases: ["查看", "查看督办"],
+  policy: { acts: "order", roles: "everyone", reach: "scope" },
   private: true,
-  officeScoped: true,
   help: (t) => t.orders.showLine,
   async run(ctx) {
     await showOrder(ctx, ctx.argv);

@@ -32,8 +32,8 @@ export async function resolveScope(services: Services, word: string): Promise<Li
 export const ordersList: Command = {
   name: "orders",
   aliases: ["督办单", "督导文书", "文书"],
+  policy: { acts: "order", roles: "everyone", reach: "scope" },
   private: true,
-  officeScoped: true,
   help: (t) => t.orders.ordersLine,
   async run(ctx) {
     const { t } = ctx;

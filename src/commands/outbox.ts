@@ -47,8 +47,7 @@ export const outbox: Command = {
   name: "outbox",
   aliases: ["发送状态", "发送情况", "delivery"],
   private: true,
-  roles: MANAGERS,
-  officeScoped: true,
+  policy: { acts: "office", roles: MANAGERS, reach: "scope" },
   help: (t) => t.delivery.outboxLine,
   async run(ctx) {
     const [byState, errors] = await ctx.d1.batch<Record<string, unknown>>([

@@ -7,8 +7,8 @@ import { cardFits } from "../feishu/conformance.ts";
 import type { Messages } from "../i18n/index.ts";
 import { preparePlan, sendPlan, visitsOfWeek, type PreparedPlan } from "../jobs/weekly-plan.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
-import { loadOffices, zoneLevels } from "../db/offices.ts";
-import { topOffice, zoneInScope } from "../domain/offices.ts";
+import { zoneLevels } from "../db/offices.ts";
+import { mayActOn } from "../domain/policy.ts";
 
 const SEND_WORDS = new Set(["send", "发送", "重发", "resend"]);
 const MAX_CARD_BYTES = 28 * 1024;
@@ -74,8 +74,7 @@ export const plan: Command = {
   name: "plan",
   aliases: ["排班", "安排", "督导安排"],
   private: true,
-  roles: MANAGERS,
-  officeScoped: true,
+  policy: { acts: "zone", roles: MANAGERS, reach: "scope", changes: { reach: "top", when: (argv) => SEND_WORDS.has((argv[0] ?? "").toLowerCase()) } },
   help: (t) => t.planning.planLine,
   async run(ctx) {
     const t = ctx.t;
@@ -95,13 +94,9 @@ export const plan: Command = {
       }
     }
     const scope = ctx.actor.scope;
-    if (send && !scope.isTop) {
-      const top = topOffice(await loadOffices(ctx.db));
-      ctx.reply(textContent(t.offices.planSendTopOnly(top?.name ?? "")));
-      return;
-    }
+    // sending is the top office's (the policy, before this runs)
     const levels = scope.districts === null ? null : await zoneLevels(ctx.d1);
-    const inScope = (code: string) => !levels || (levels.has(code) && zoneInScope(scope, levels.get(code)!));
+    const inScope = (code: string) => !levels || (levels.has(code) && mayActOn(ctx.actor, { zone: levels.get(code)! }));
     week ??= await defaultPlanWeek(ctx);
     if (week < thisWeek) {
       ctx.reply(textContent(t.planning.pastWeek(week)));

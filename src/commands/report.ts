@@ -6,8 +6,9 @@ import { topicOfMonth } from "../domain/planner.ts";
 import { matchSchool } from "../domain/school-match.ts";
 import { currentWeek, localDate } from "../domain/time.ts";
 import { textContent, type Card } from "../feishu/cards/kit.ts";
+import { mayActOnSchool } from "../usecases/policy.ts";
 import { assignmentFormCard, extraFormCard } from "../actions/submit-report.ts";
-import type { Command, CommandContext } from "./types.ts";
+import { SUPERVISORS_AND_MANAGERS, type Command, type CommandContext } from "./types.ts";
 
 /**
  * `补报 <学校>` / `report <school>`: the report form for a visit outside the
@@ -17,7 +18,7 @@ import type { Command, CommandContext } from "./types.ts";
  * (reports.assignment_id NULL, week = the ISO week of the visit date), so it
  * never shows up as "planned" in reminders or misses, and the digest counts it
  * among the week's reports. The visitor is the sender: a supervisor for one of
- * their own schools, or a manager (office staff visit too) for any school.
+ * their own schools, or a manager (office staff visit too) for a school within their office's scope (usecases/policy.ts).
  * When the sender already has an open visit of that school planned this week,
  * the planned visit's form comes instead. One card makes at most one report:
  * its submission key is `extra:<the command's message id>`.
@@ -25,7 +26,7 @@ import type { Command, CommandContext } from "./types.ts";
 export const report: Command = {
   name: "report",
   aliases: ["补报", "填报"],
-  roles: ["supervisor", "manager"],
+  policy: { acts: "school", roles: SUPERVISORS_AND_MANAGERS, reach: "scope" },
   help: (t) => t.reports.reportLine,
   async run(ctx) {
     const { t, actor } = ctx;
@@ -38,8 +39,10 @@ export const report: Command = {
       return ctx.reply(textContent(r.reportAmbiguous(ctx.args.slice(0, 60), list)));
     }
     const school = match.school;
-    const row = await ctx.d1.prepare("SELECT supervisor_code AS supervisorCode FROM schools WHERE code = ?1").bind(school.code).first<{ supervisorCode: string | null }>();
-    if (!isManager(actor) && row?.supervisorCode !== actor.code) return ctx.reply(textContent(r.reportNotYourSchool(school.name)));
+    // the one policy: a supervisor's own school, a manager's school within their office's scope
+    if (!(await mayActOnSchool(ctx, actor, school.code))) {
+      return ctx.reply(textContent(isManager(actor) ? t.offices.schoolOutOfScope(school.name) : r.reportNotYourSchool(school.name)));
+    }
 
     const week = currentWeek(ctx.nowMs, ctx.config.TIMEZONE);
     const plannedId = await openAssignmentAt(ctx.d1, week, actor.code, school.code);

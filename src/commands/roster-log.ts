@@ -12,7 +12,7 @@ export const rosterLog: Command = {
   name: "roster-log",
   aliases: ["名册记录", "rosterlog"],
   private: true,
-  roles: ["admin"],
+  policy: { acts: "office", roles: ["admin"], reach: "scope" },
   help: (t) => t.offices.logLine,
   async run(ctx) {
     const { t } = ctx;

@@ -7,7 +7,7 @@ export const rosterTemplate: Command = {
   name: "roster",
   aliases: ["名册模板", "名册", "template"],
   private: true,
-  roles: MANAGERS,
+  policy: { acts: "office", roles: MANAGERS, reach: "any" },
   help: (t) => t.excel.templateLine,
   async run(ctx) {
     const t = ctx.t;

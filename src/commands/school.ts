@@ -50,6 +50,7 @@ export const school: Command = {
   name: "school",
   aliases: ["学校", "档案", "督导档案"],
   private: true,
+  policy: { acts: "school", roles: "everyone", reach: "scope" },
   help: (t) => t.schools.line,
   async run(ctx) {
     const { t, actor } = ctx;

@@ -38,7 +38,7 @@ export const stats: Command = {
   name: "stats",
   aliases: ["统计", "督导统计", "statistics"],
   private: true,
-  roles: MANAGERS,
+  policy: { acts: "zone", roles: MANAGERS, reach: "scope" },
   help: (t) => t.stats.line,
   async run(ctx: CommandContext) {
     const t = ctx.t;

@@ -17,7 +17,7 @@ function parseMonth(text: string): string | null {
 export const topics: Command = {
   name: "topics",
   aliases: ["专项", "专项主题"],
-  roles: MANAGERS,
+  policy: { acts: "setting", roles: MANAGERS, reach: "any", changes: { reach: "top", when: (argv) => argv.length > 0 } },
   help: (t) => t.planning.topicsLine,
   async run(ctx) {
     const t = ctx.t;

@@ -6,6 +6,7 @@ import type { BatchCondition, UnitOfWork } from "../delivery/outbox.ts";
 import type { FeishuClient } from "../feishu/client.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import type { Messages } from "../i18n/index.ts";
+import type { Policy, PolicyRole } from "../domain/policy.ts";
 
 /** Everything a handler (command, card action, job) may use; built once per request. */
 export interface Services {
@@ -49,9 +50,14 @@ export interface Command {
   name: string;
   /** other names, Chinese first */
   aliases: readonly string[];
-  /** who may use it; omitted means every registered person */
+  /**
+   * Who may do what, where (domain/policy.ts): what it acts on, which roles may use it, how far a manager's use
+   * reaches. Checked before `run`; every registry entry must declare one (test/unit/policy.test.ts).
+   */
+  policy?: Policy;
+  /** @deprecated declare `policy.roles`; read only for an entry without a policy */
   roles?: readonly Role[];
-  /** a manager's use is limited to their office and the offices below it (domain/offices.ts) */
+  /** @deprecated declare `policy.reach`; read only for an entry without a policy */
   officeScoped?: boolean;
   /** one help line: usage and what it does, in the reader's language */
   help(t: Messages): string;
@@ -64,4 +70,5 @@ export interface Command {
   run(ctx: CommandContext): Promise<void>;
 }
 
-export const MANAGERS: readonly Role[] = ["manager", "admin"];
+export const MANAGERS: readonly PolicyRole[] = ["manager", "admin"];
+export const SUPERVISORS_AND_MANAGERS: readonly PolicyRole[] = ["supervisor", "manager", "admin"];

@@ -7,8 +7,8 @@ import { currentWeek } from "../domain/time.ts";
 import { weekRange } from "../feishu/cards/week-card.ts";
 import { card, escapeMarkdown, markdown, textContent } from "../feishu/cards/kit.ts";
 import { isManager } from "../db/people.ts";
-import { personInScope } from "../db/offices.ts";
-import type { Command } from "./types.ts";
+import { mayActOnPerson } from "../usecases/policy.ts";
+import { SUPERVISORS_AND_MANAGERS, type Command } from "./types.ts";
 
 const WEEK_ROWS = `SELECT a.id, a.school_code AS schoolCode, a.reason, a.topic, a.status, s.name AS schoolName
   FROM assignments a LEFT JOIN schools s ON s.code = a.school_code
@@ -20,8 +20,7 @@ export const week: Command = {
   name: "week",
   aliases: ["本周", "本周督导", "我的任务"],
   private: true,
-  roles: ["supervisor", "manager"],
-  officeScoped: true,
+  policy: { acts: "person", roles: SUPERVISORS_AND_MANAGERS, reach: "scope" },
   help: (t) => t.planning.weekLine,
   async run(ctx) {
     const t = ctx.t;
@@ -32,7 +31,7 @@ export const week: Command = {
       const person = await ctx.db.query.people.findFirst({ where: and(eq(people.code, other.toUpperCase()), eq(people.active, true)) });
       if (!person) return ctx.reply(textContent(t.planning.unknownPerson(other.slice(0, 40))));
       if (person.role !== "supervisor") return ctx.reply(textContent(t.planning.notSupervisor(person.code)));
-      if (!(await personInScope(ctx.d1, ctx.actor.scope, person.code))) return ctx.reply(textContent(t.offices.personOutOfScope(person.code)));
+      if (!(await mayActOnPerson(ctx, ctx.actor, person.code))) return ctx.reply(textContent(t.offices.personOutOfScope(person.code)));
       code = person.code;
       name = person.name;
     } else if (isManager(ctx.actor)) {

@@ -10,6 +10,7 @@ const SCHOOLS_SHOWN = 30;
 export const whoami: Command = {
   name: "whoami",
   aliases: ["我是谁", "我的信息", "me"],
+  policy: { acts: "self", roles: "everyone", reach: "any" },
   help: (t) => t.foundation.whoamiLine,
   async run(ctx) {
     const { t, actor } = ctx;

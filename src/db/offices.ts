@@ -92,3 +92,21 @@ export function outboxInScopeSql(n: number): string {
 }
 
 export const outboxScopeParams = (scope: OfficeScope) => [scopeParam(scope), scope.office?.digestChatId ?? null, scope.office?.code ?? null] as const;
+
+/** What the policy needs of a school: its zone (null when the school or its zone is unknown) and its nameplate supervisor. */
+export async function schoolPolicyFacts(d1: D1Database, schoolCode: string): Promise<{ zone: ZoneLike | null; supervisorCode: string | null } | null> {
+  const row = await d1
+    .prepare(
+      `SELECT s.supervisor_code AS supervisorCode, z.level, z.district FROM schools s LEFT JOIN zones z ON z.code = s.zone_code WHERE s.code = ?1`,
+    )
+    .bind(schoolCode)
+    .first<{ supervisorCode: string | null; level: "city" | "district" | null; district: string | null }>();
+  if (!row) return null;
+  return { zone: row.level ? { level: row.level, district: row.district ?? "" } : null, supervisorCode: row.supervisorCode };
+}
+
+/** The top office's name, for "set by the city's office" refusals ('' without offices). */
+export async function topOfficeName(d1: D1Database): Promise<string> {
+  const row = await d1.prepare("SELECT name FROM offices WHERE parent_code IS NULL OR parent_code = '' ORDER BY code LIMIT 1").first<{ name: string }>();
+  return row?.name ?? "";
+}

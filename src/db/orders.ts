@@ -15,7 +15,8 @@ import {
   type OrderFilter,
   type Relation,
 } from "../domain/orders.ts";
-import { officeOfZone, scopeOf, scopeParam, topOffice, zoneInScope, type Office, type ZoneLike } from "../domain/offices.ts";
+import { officeOfZone, scopeOf, scopeParam, topOffice, type Office, type ZoneLike } from "../domain/offices.ts";
+import { mayActOn } from "../domain/policy.ts";
 import { OFFICES_SQL, zoneInScopeSqlPositional } from "./offices.ts";
 import type { OrderEventView, OrderView } from "../domain/orders.ts";
 import type { Messages } from "../i18n/index.ts";
@@ -75,8 +76,8 @@ export async function allocateSeqs(d1: D1Database, kind: OrderKind, year: number
   return row!.last_seq - count + 1;
 }
 
-/** Which office numbers each school's order: the issuing manager's office, else (a supervisor's rectification item) the school's. */
-export async function numberingOffices(d1: D1Database, issuedByCode: string, schoolCodes: readonly string[]): Promise<Map<string, Office | null>> {
+/** Which office numbers each school's order: the issuing manager's office, else (and always with `bySchool`: a report's rectification items) the school's. */
+export async function numberingOffices(d1: D1Database, issuedByCode: string, schoolCodes: readonly string[], bySchool = false): Promise<Map<string, Office | null>> {
   const [officeRows, issuerRows, zoneRows] = await d1.batch([
     d1.prepare(OFFICES_SQL),
     d1.prepare("SELECT role, office_code AS officeCode FROM people WHERE code = ?1").bind(issuedByCode),
@@ -91,8 +92,8 @@ export async function numberingOffices(d1: D1Database, issuedByCode: string, sch
   const result = new Map<string, Office | null>();
   if (offices.length === 0) return result;
   const issuer = (issuerRows?.results ?? [])[0] as { role: string; officeCode: string | null } | undefined;
-  const issuerIsManager = issuedByCode.startsWith("admin:") || issuer?.role === "manager" || issuer?.role === "admin";
-  const issuerOffice = issuerIsManager ? scopeOf(offices, issuer?.officeCode ?? null).office : null;
+  const issuerIsManager = !bySchool && (issuedByCode.startsWith("admin:") || issuer?.role === "manager" || issuer?.role === "admin");
+  const issuerOffice = !issuerIsManager ? null : issuedByCode.startsWith("admin:") ? topOffice(offices) : scopeOf(offices, issuer?.officeCode ?? null).office;
   for (const zone of (zoneRows?.results ?? []) as unknown as (ZoneLike & { code: string })[]) {
     result.set(zone.code, issuerOffice ?? officeOfZone(offices, zone));
   }
@@ -182,7 +183,7 @@ export async function orderHistory(d1: D1Database, orderId: number, t: Messages)
  * supervisor or contact (recipient), or other (a manager of another district's office is "other").
  */
 export function relationOf(actor: Actor, order: Pick<OrderRecord, "schoolCode" | "supervisorCode" | "zoneLevel" | "zoneDistrict">): Relation {
-  if (actor.role === "manager" || actor.role === "admin") return zoneInScope(actor.scope, { level: order.zoneLevel, district: order.zoneDistrict }) ? "manager" : "other";
+  if (actor.role === "manager" || actor.role === "admin") return mayActOn(actor, { zone: { level: order.zoneLevel, district: order.zoneDistrict } }) ? "manager" : "other";
   if (actor.role === "supervisor" && order.supervisorCode === actor.code) return "recipient";
   if (actor.role === "school_contact" && actor.schoolCode === order.schoolCode) return "recipient";
   return "other";

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { inChainOfZone, scopeOf, WHOLE_SCOPE, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
+import { inChainOfZone, officeIsValid, scopeOf, topOffice, WHOLE_SCOPE, zoneInScope, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
 import { loadOffices } from "./offices.ts";
 import { people, schools, zones, type Role } from "./schema.ts";
 
@@ -17,52 +17,87 @@ export interface Actor {
   lang: "zh" | "en";
   zoneCode: string | null;
   schoolCode: string | null;
-  /** true for ADMIN_OPEN_IDS entries that are not on the roster */
+  /** true for an ADMIN_OPEN_IDS entry acting as admin while the roster has no active admin */
   bootstrap: boolean;
-  /** managers and admins: their office ('' / null = the top office) */
+  /** managers and admins: their office (people.csv's 督导室) */
   officeCode: string | null;
+  /** false for a manager or admin whose office is empty or unknown while offices exist: refused until it is set (domain/policy.ts) */
+  officeValid: boolean;
   /** what a manager may see and act on, resolved once per request (everything for others: their own rules apply) */
   scope: OfficeScope;
 }
 
-/** What an Actor is made of: the person's row without personal data (no mobile, no email). */
-type SenderRow = { code: string; name: string; role: Role; lang: "zh" | "en"; zone_code: string | null; school_code: string | null; office_code: string | null };
+/** What an Actor is made of: the person's row without personal data (no mobile, no email), and what bootstrapping needs. */
+type SenderRow = {
+  code: string | null;
+  name: string;
+  role: Role;
+  lang: "zh" | "en";
+  zone_code: string | null;
+  school_code: string | null;
+  office_code: string | null;
+  /** the open_id is on the roster at all (active or deactivated) */
+  on_roster: number;
+  /** the roster has an active admin */
+  has_admin: number;
+};
 
-/** The active person with this open_id, as one statement that can ride in another batch (see actorOf). */
-export function senderStatement(d1: D1Database, openId: string): D1PreparedStatement {
-  return d1.prepare("SELECT code, name, role, lang, zone_code, school_code, office_code FROM people WHERE open_id = ?1 AND active = 1 LIMIT 1").bind(openId);
+/**
+ * The active person with this open_id, as one statement that can ride in another batch (see actorOf). Always one
+ * row: the person's columns are NULL when no active person has the open_id. Whether the roster has an active admin
+ * is read only for an open_id listed in ADMIN_OPEN_IDS (`listed`): other senders cost no scan of the roster.
+ */
+export function senderStatement(d1: D1Database, openId: string, listed = false): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT p.code, p.name, p.role, p.lang, p.zone_code, p.school_code, p.office_code,
+         EXISTS (SELECT 1 FROM people WHERE open_id = ?1) AS on_roster,
+         CASE WHEN ?2 THEN EXISTS (SELECT 1 FROM people WHERE role = 'admin' AND active = 1) ELSE 1 END AS has_admin
+       FROM (SELECT 1) LEFT JOIN people p ON p.open_id = ?1 AND p.active = 1 LIMIT 1`,
+    )
+    .bind(openId, listed ? 1 : 0);
 }
 
-/** The actor from senderStatement's result: the person, or a bootstrap admin; managers' and admins' office scopes are read here. */
+/**
+ * The actor from senderStatement's result: the person, or a bootstrap admin; managers' and admins' office scopes are
+ * read here. ADMIN_OPEN_IDS only bootstraps: it makes a listed open_id the top office's admin while the roster has no
+ * active admin, and never someone the roster has deactivated.
+ */
 export async function actorOf(db: Db, read: D1Result | undefined, openId: string, adminOpenIds: readonly string[]): Promise<Actor | null> {
-  const person = (read?.results[0] as SenderRow | undefined) ?? undefined;
-  const isBootstrapAdmin = adminOpenIds.includes(openId);
-  if (person) {
-    const role = isBootstrapAdmin ? "admin" : person.role;
-    const officeCode = isBootstrapAdmin ? null : person.office_code;
-    const scope = role === "manager" || role === "admin" ? scopeOf(await loadOffices(db), officeCode) : WHOLE_SCOPE;
+  const row = read?.results[0] as SenderRow | undefined;
+  const person = row?.code ? row : undefined;
+  const listed = adminOpenIds.includes(openId) && !row?.has_admin;
+  const bootstraps = listed && (person !== undefined || !row?.on_roster);
+  if (person && !bootstraps) {
+    const managing = person.role === "manager" || person.role === "admin";
+    const offices = managing ? await loadOffices(db) : [];
     return {
-      code: person.code,
+      code: person.code!,
       name: person.name,
-      role,
+      role: person.role,
       openId,
       lang: person.lang,
       zoneCode: person.zone_code,
       schoolCode: person.school_code,
       bootstrap: false,
-      officeCode,
-      scope,
+      officeCode: person.office_code,
+      officeValid: !managing || officeIsValid(offices, person.office_code),
+      scope: managing ? scopeOf(offices, person.office_code) : WHOLE_SCOPE,
     };
   }
-  if (isBootstrapAdmin) {
-    const scope = scopeOf(await loadOffices(db), null);
-    return { code: `admin:${openId}`, name: "Admin", role: "admin", openId, lang: "zh", zoneCode: null, schoolCode: null, bootstrap: true, officeCode: null, scope };
+  if (bootstraps) {
+    const offices = await loadOffices(db);
+    const top = topOffice(offices);
+    const scope = scopeOf(offices, top?.code ?? null);
+    const base = { role: "admin" as const, openId, bootstrap: true, officeCode: top?.code ?? null, officeValid: true, scope };
+    if (person) return { ...base, code: person.code!, name: person.name, lang: person.lang, zoneCode: person.zone_code, schoolCode: person.school_code };
+    return { ...base, code: `admin:${openId}`, name: "Admin", lang: "zh", zoneCode: null, schoolCode: null };
   }
   return null;
 }
 
 export async function findActor(db: Db, openId: string, adminOpenIds: readonly string[]): Promise<Actor | null> {
-  const [read] = await db.$client.batch([senderStatement(db.$client, openId)]);
+  const [read] = await db.$client.batch([senderStatement(db.$client, openId, adminOpenIds.includes(openId))]);
   return actorOf(db, read, openId, adminOpenIds);
 }
 

@@ -283,6 +283,9 @@ export interface ReportLabel {
   visitDate: string;
   supervisorCode: string;
   submittedBy: string;
+  /** the school's zone, for the office scope (city when unknown) */
+  zoneLevel: "city" | "district";
+  zoneDistrict: string;
 }
 
 export interface OrderLabel {
@@ -302,8 +305,8 @@ export async function reportLabel(d1: D1Database, id: number): Promise<ReportLab
   return d1
     .prepare(
       `SELECT r.id, r.school_code AS schoolCode, COALESCE(s.name, r.school_code) AS schoolName, r.visit_date AS visitDate,
-         r.supervisor_code AS supervisorCode, r.submitted_by AS submittedBy
-       FROM reports r LEFT JOIN schools s ON s.code = r.school_code WHERE r.id = ?1`,
+         r.supervisor_code AS supervisorCode, r.submitted_by AS submittedBy, COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
+       FROM reports r LEFT JOIN schools s ON s.code = r.school_code LEFT JOIN zones z ON z.code = s.zone_code WHERE r.id = ?1`,
     )
     .bind(id)
     .first<ReportLabel>();

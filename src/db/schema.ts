@@ -73,7 +73,7 @@ export const people = sqliteTable(
     email: text("email"),
     openId: text("open_id"),
     lang: text("lang", { enum: ["zh", "en"] }).notNull().default("zh"),
-    /** managers and admins: their office (offices.code); empty = the top office */
+    /** managers and admins: their office (offices.code); with offices, empty or unknown is refused (domain/policy.ts) */
     officeCode: text("office_code"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),

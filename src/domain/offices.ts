@@ -59,17 +59,26 @@ export function officeSubtree(offices: readonly Office[], code: string): Office[
   return result;
 }
 
+/** A manager or admin whose office is empty or unknown: reaches nothing (fail closed; domain/policy.ts refuses them first). */
+export const NO_SCOPE: OfficeScope = { office: null, isTop: false, districts: [] };
+
 /**
- * The scope of a manager of `officeCode`. A manager with no office (or an unknown one) in a deployment with
- * offices belongs to the top office, so a roster from before offices keeps working.
+ * The scope of a manager of `officeCode`. Without any office (no offices.csv) everyone has the whole scope; with
+ * offices, a manager with no office or an unknown one reaches nothing until the city admin sets it in people.csv.
  */
 export function scopeOf(offices: readonly Office[], officeCode: string | null): OfficeScope {
   const top = topOffice(offices);
   if (!top) return WHOLE_SCOPE;
-  const office = offices.find((o) => o.code === officeCode) ?? top;
+  const office = offices.find((o) => o.code === officeCode);
+  if (!office) return NO_SCOPE;
   if (office.code === top.code) return { office, isTop: true, districts: null };
   const districts = [...new Set(officeSubtree(offices, office.code).map((o) => o.district).filter(Boolean))].sort();
   return { office, isTop: false, districts };
+}
+
+/** Is `officeCode` an office of this deployment (always true without offices)? */
+export function officeIsValid(offices: readonly Office[], officeCode: string | null): boolean {
+  return !topOffice(offices) || offices.some((o) => o.code === officeCode);
 }
 
 export function zoneInScope(scope: OfficeScope, zone: ZoneLike): boolean {

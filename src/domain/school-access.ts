@@ -1,15 +1,10 @@
-import { zoneInScope, type OfficeScope } from "./offices.ts";
+import { mayActOn, type PolicyActor } from "./policy.ts";
 
 /**
  * Who may see a school's file (督导档案): its nameplate supervisor, its school
- * contacts, and the managers whose office covers the school's zone. The one place this is decided.
+ * contacts, and the managers whose office covers the school's zone, as the one policy decides (domain/policy.ts).
  */
-export interface SchoolAccessActor {
-  code: string;
-  role: "supervisor" | "manager" | "school_contact" | "admin";
-  schoolCode: string | null;
-  scope: OfficeScope;
-}
+export type SchoolAccessActor = PolicyActor;
 
 export interface SchoolAccessSchool {
   code: string;
@@ -20,13 +15,5 @@ export interface SchoolAccessSchool {
 }
 
 export function maySeeSchool(actor: SchoolAccessActor, school: SchoolAccessSchool): boolean {
-  switch (actor.role) {
-    case "manager":
-    case "admin":
-      return zoneInScope(actor.scope, { level: school.zoneLevel, district: school.zoneDistrict });
-    case "supervisor":
-      return school.supervisorCode === actor.code;
-    case "school_contact":
-      return actor.schoolCode === school.code;
-  }
+  return mayActOn(actor, { zone: { level: school.zoneLevel, district: school.zoneDistrict }, schoolCode: school.code, supervisorCode: school.supervisorCode });
 }

@@ -50,7 +50,7 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
     const openId = parsed.data.sender.sender_id.open_id;
     const [claimed, person, used] = await env.DB.batch([
       claimedStatement(env.DB, keys),
-      senderStatement(env.DB, openId),
+      senderStatement(env.DB, openId, services.config.ADMIN_OPEN_IDS.includes(openId)),
       countUseStatement(env.DB, useKey(openId), nowMs, USE_WINDOW_MS, keys),
     ]);
     if ((claimed?.results.length ?? 0) > 0) return forget("duplicate");

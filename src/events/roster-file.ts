@@ -8,6 +8,8 @@ import { logger } from "../log.ts";
 import { MAX_FILE_BYTES, parseRoster, rosterKindOf, type PersonRow } from "../roster/parse.ts";
 import { parseCalendarCsv } from "../domain/calendar.ts";
 import { insertPeriods } from "../commands/calendar.ts";
+import type { Policy } from "../domain/policy.ts";
+import { refusalToStart } from "../usecases/policy.ts";
 import { buildRosterContext, CONTEXT_QUERIES, diffRoster, EXISTING_QUERIES, rosterUpserts } from "../roster/store.ts";
 import { removedPeople, reviewScope, scopeRefusalText, topAdmins, type ScopeLookup, type StoredPerson } from "../roster/review.ts";
 import { sha256Hex } from "../feishu/crypto.ts";
@@ -20,6 +22,8 @@ import { importRosterWorkbook } from "./roster-workbook.ts";
 
 const ERRORS_LISTED = 30;
 
+/** calendar.csv: a city-wide setting, changed only by the top office's managers and admins. */
+export const CALENDAR_FILE_POLICY: Policy = { acts: "setting", roles: ["manager", "admin"], reach: "top" };
 const isCalendarFile = (fileName: string) => /\.csv$/i.test(fileName) && /calendar|校历/i.test(fileName);
 
 /**
@@ -49,6 +53,14 @@ export async function importRosterFile(
   if (!workbook && !kind) {
     reply(t.roster.unknownFile(file.fileName));
     return "unknown_file";
+  }
+  if (kind === "calendar") {
+    // the school calendar is the whole city's: the same policy as `校历 导入` (commands/calendar.ts)
+    const refusal = await refusalToStart(services, t, CALENDAR_FILE_POLICY, actor, [], { name: "calendar", roleRefusal: t.roster.onlyManagers });
+    if (refusal) {
+      reply(refusal);
+      return "refused_calendar_not_top";
+    }
   }
   if (kind !== "calendar" && actor.role !== "admin") {
     const { results } = await services.d1

@@ -1,6 +1,7 @@
 /** The report or order a photo goes to, named for people, and who may add photos to it. */
 import { relationOf } from "../db/orders.ts";
-import { isManager, type Actor } from "../db/people.ts";
+import type { Actor } from "../db/people.ts";
+import { mayActOn } from "../domain/policy.ts";
 import { orderLabel, reportLabel, type OrderLabel, type ReportLabel } from "../db/photos.ts";
 import type { Subject } from "../domain/photos.ts";
 import type { Messages } from "../i18n/index.ts";
@@ -23,10 +24,13 @@ export function placeName(t: Messages, place: Place): string {
     : t.photos.orderSubject(place.order.number, place.order.schoolName);
 }
 
-/** A visit report: its reporter, its school's supervisor, managers. An order: the school's supervisor and contacts, managers — while it is open. */
+/** A visit report: its visitor, its submitter, managers within their office's scope. An order: the school's supervisor and contacts, managers — while it is open. */
 export function mayAddPhotos(actor: Actor, place: Place): "ok" | "not_yours" | "finished" {
   if (place.kind === "report") {
-    return actor.code === place.report.submittedBy || actor.code === place.report.supervisorCode || isManager(actor) ? "ok" : "not_yours";
+    const { report } = place;
+    const target = { zone: { level: report.zoneLevel, district: report.zoneDistrict }, schoolCode: report.schoolCode, supervisorCode: report.supervisorCode, submittedBy: report.submittedBy };
+    // the one policy (domain/policy.ts): the visitor or submitter, or a manager whose office's scope holds the school; not the school's contacts
+    return actor.role !== "school_contact" && mayActOn(actor, target) ? "ok" : "not_yours";
   }
   if (relationOf(actor, place.order) === "other") return "not_yours";
   return place.order.status === "closed" || place.order.status === "cancelled" ? "finished" : "ok";

@@ -66,7 +66,8 @@ export async function issueOrders(services: Services, input: IssueInput): Promis
     recipientsOf(d1, input.schoolCodes),
     schoolNames(d1, input.schoolCodes),
     personName(d1, input.issuedByCode),
-    numberingOffices(d1, input.issuedByCode, input.schoolCodes),
+    // a report's rectification items belong to the school's office and carry its prefix, whoever reported
+    numberingOffices(d1, input.issuedByCode, input.schoolCodes, input.kind === "rectification_item"),
   ]);
   // one sequence per office: the schools of each office take consecutive numbers of its own
   const counts = new Map<string, number>();

@@ -46,7 +46,8 @@ describe("roster imports: admins only, removals confirmed, every import recorded
     worker = await TestWorker.start();
     await sendFile(ADMIN_OPEN_ID, "zones.csv", fixture("zones.csv"));
     await sendFile(ADMIN_OPEN_ID, "people.csv", people);
-    await sendFile(ADMIN_OPEN_ID, "schools.csv", fixture("schools.csv"));
+    // the roster now has an active admin (A001): ADMIN_OPEN_IDS only bootstraps, so the rest is A001's
+    await sendFile(ADMIN, "schools.csv", fixture("schools.csv"));
     await worker.query(
       "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2099-W02', 'S002', 'SCH004', 'routine', 'planned', 1, 1)",
     );

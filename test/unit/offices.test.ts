@@ -14,7 +14,8 @@ describe("offices: who covers which zones", () => {
     expect(scopeOf(tree, "SD")).toMatchObject({ isTop: true, districts: null });
     expect(scopeOf(tree, "RZ").districts).toEqual(["东港区", "岚山区"]);
     expect(scopeOf(tree, "DG").districts).toEqual(["东港区"]);
-    expect(scopeOf(tree, "UNKNOWN")).toMatchObject({ isTop: true, office: { code: "SD" } });
+    expect(scopeOf(tree, "UNKNOWN")).toMatchObject({ isTop: false, office: null, districts: [] });
+    expect(scopeOf(tree, null)).toMatchObject({ isTop: false, office: null, districts: [] });
     expect(scopeOf([], "DG")).toMatchObject({ office: null, isTop: true, districts: null });
     expect(scopeParam(scopeOf(tree, "DG"))).toBe('["东港区"]');
     expect(scopeParam(scopeOf(tree, "SD"))).toBeNull();

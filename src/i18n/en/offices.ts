@@ -49,4 +49,9 @@ export const offices: typeof zh = {
   groupFromFile: (office: string, chat: string) => `- ${office}: ${chat} (offices.csv)`,
   groupFromConfig: (chat: string) => `- the office: ${chat} (DIGEST_CHAT_ID)`,
   groupNone: "- No digest group yet: add Duxue to the office's group and press \"make this the digest group\" on the card it posts.",
+  noOffice: "Your account has no valid office, so you can't use this yet. Ask the city's admin to fill in your office's code in the 督导室 (office_code) column of people.csv and import the roster again.",
+  topOnly: (what: string, office: string) => `${what} is set for the whole city by ${office || "the city's office"}; only its managers may change it. Nothing was changed.`,
+  schoolOutOfScope: (school: string) => `${school} is outside your office's scope. Nothing was changed.`,
+  reportOutOfScope: (school: string) => `The visit report of ${school} is outside your office's scope. Nothing was changed.`,
+  settingNames: { calendar: "The school calendar", topics: "The special topics", prefixes: "Number prefixes", plan: "Sending the plan" } as Record<string, string>,
 };

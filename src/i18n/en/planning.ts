@@ -67,7 +67,7 @@ export const planning: typeof zh = {
   moved: (name: string, from: string, to: string) => `Moved the visit to ${name} from ${from} to ${to}.`,
   movedResendHint: 'That week\'s plan was already sent; a manager can re-send it with "plan send <week>".',
 
-  calendarLine: "`calendar` / `校历` — list the school calendar; `calendar add term|break|holiday|workday <from> <to> [name]`; `calendar remove <id>`; `calendar import kind,name,start,end; …`",
+  calendarLine: "`calendar` / `校历` — list the school calendar; `calendar add term|break|holiday|workday <from> <to> [name]`; `calendar remove <id>`; `calendar import kind,name,start,end; …` (one for the whole city: only the city office's managers may change it)",
   calendarTitle: "School calendar",
   calendarEmpty: 'No calendar yet: Monday to Friday count as school days. Try "calendar add term 2026-09-01 2027-01-22 Autumn term".',
   calendarItem: (id: number, kind: string, name: string, from: string, to: string) => `- #${id} ${kind} · ${name} · ${from} to ${to}`,
@@ -90,7 +90,7 @@ export const planning: typeof zh = {
   calendarRowError: (line: number, error: string) => `line ${line}: ${error}`,
   calendarRejected: (count: number) => `The calendar has ${count} error(s); nothing was imported:`,
 
-  topicsLine: "`topics <YYYY-MM> <topic,topic>` / `专项` — set a month's special topics; `topics` lists them",
+  topicsLine: "`topics <YYYY-MM> <topic,topic>` / `专项` — set a month's special topics; `topics` lists them (one for the whole city: only the city office's managers may set them)",
   topicsTitle: "Special topics",
   topicsEmpty: "No month has special topics yet.",
   topicsItem: (month: string, topics: string) => `- ${month}: ${topics}`,

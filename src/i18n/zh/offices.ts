@@ -48,4 +48,9 @@ export const offices = {
   groupFromFile: (office: string, chat: string) => `- ${office}：${chat}（offices.csv）`,
   groupFromConfig: (chat: string) => `- 督导室：${chat}（DIGEST_CHAT_ID）`,
   groupNone: "- 还没有周报群：把督学助手加入督导室的群，点击群里卡片上的「设为周报群」。",
+  noOffice: "您的账号没有有效的所属督导室，暂时不能使用此功能。请联系市级系统管理员在 people.csv 的「督导室」（office_code）列填写您所在督导室的编号，并重新导入名册。",
+  topOnly: (what: string, office: string) => `${what}由${office || "市级督导室"}统一设置，只有其管理员可以修改；未做任何更改。`,
+  schoolOutOfScope: (school: string) => `${school} 不属于您所在督导室的管辖范围，未做任何更改。`,
+  reportOutOfScope: (school: string) => `${school} 的督导报告不属于您所在督导室的管辖范围，未做任何更改。`,
+  settingNames: { calendar: "校历", topics: "专项主题", prefixes: "文书编号前缀", plan: "排班发送" } as Record<string, string>,
 };

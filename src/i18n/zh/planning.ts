@@ -72,7 +72,7 @@ export const planning = {
   movedResendHint: "该周安排已发送过，管理员可发送「排班 发送 周」重新发送卡片。",
 
   // calendar
-  calendarLine: "`校历` / `calendar` — 查看校历；`校历 添加 学期|假期|节假日|调休 开始 结束 [名称]`；`校历 删除 编号`；`校历 导入 类型,名称,开始,结束; …`",
+  calendarLine: "`校历` / `calendar` — 查看校历；`校历 添加 学期|假期|节假日|调休 开始 结束 [名称]`；`校历 删除 编号`；`校历 导入 类型,名称,开始,结束; …`（全市统一：只有市级督导室的管理员可以修改）",
   calendarTitle: "校历",
   calendarEmpty: "尚未设置校历：周一至周五均视为上课日。可发送「校历 添加 学期 2026-09-01 2027-01-22 秋季学期」。",
   calendarItem: (id: number, kind: string, name: string, from: string, to: string) => `- #${id} ${kind} · ${name} · ${from} 至 ${to}`,
@@ -95,7 +95,7 @@ export const planning = {
   calendarRejected: (count: number) => `校历有 ${count} 处错误，未导入任何内容：`,
 
   // topics
-  topicsLine: "`专项 月份 主题,主题` / `topics` — 设置某月的专项督导主题（如 专项 2026-12 校园安全）；`专项` 查看",
+  topicsLine: "`专项 月份 主题,主题` / `topics` — 设置某月的专项督导主题（如 专项 2026-12 校园安全）；`专项` 查看（全市统一：只有市级督导室的管理员可以设置）",
   topicsTitle: "专项督导主题",
   topicsEmpty: "尚未设置任何月份的专项主题。",
   topicsItem: (month: string, topics: string) => `- ${month}：${topics}`,
