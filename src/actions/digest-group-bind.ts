@@ -14,6 +14,7 @@ export const digestGroupBind: CardActionHandler = {
   name: BIND_DIGEST_GROUP_ACTION,
   // the presser's own office, whichever group: no office rule beyond having a valid one
   policy: { acts: "office", roles: ["manager", "admin"], reach: "any" },
+  roleRefusal: (t) => t.offices.bindRefused,
   async run(ctx) {
     const { t, actor } = ctx;
     const chat = ctx.value.chat;

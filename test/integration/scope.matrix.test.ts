@@ -171,7 +171,7 @@ function smallDemoCity() {
 
 /** What a refused person reads: a role, office, scope or ownership refusal (some hide an object outside the scope as unknown). */
 const REFUSAL =
-  /只有管理员可以|只有系统管理员可以|不属于您所在督导室的管辖范围|没有有效的所属督导室|统一设置，只有其管理员可以修改|排班发送面向全市|还不在督学助手的名册|这张卡片不是发给您的|不是安排给您的|这份报告不是您的|不是您挂牌督导的学校|不是您的挂牌学校|您不能为这份报告|您不能查看|没有找到编号为|没有编号为/;
+  /只有管理员可以|只有系统管理员可以|只有督导室的管理员和系统管理员可以|不属于您所在督导室的管辖范围|没有有效的所属督导室|统一设置，只有其管理员可以修改|排班发送面向全市|还不在督学助手的名册|这张卡片不是发给您的|不是安排给您的|这份报告不是您的|不是您挂牌督导的学校|不是您的挂牌学校|您不能为这份报告|您不能查看|没有找到编号为|没有编号为/;
 
 describe("the scope matrix: every command and card action × every kind of person × A, B and the city", () => {
   let worker: TestWorker;
@@ -209,7 +209,8 @@ describe("the scope matrix: every command and card action × every kind of perso
     const before = allowed ? null : (lastDump ?? (await stored()));
     lastDump = null;
     const { text, sent } = await play(role, c.play(objects[where ?? "A"], week));
-    const refused = REFUSAL.test(text);
+    // someone not on the roster is told once a day (with their open_id); after that, silence is their refusal
+    const refused = REFUSAL.test(text) || (role === "stranger" && "say" in c.play(objects[where ?? "A"], week) && text === "" && sent.length === 0);
     if (allowed && refused) return void mismatches.push(`${name}: expected allowed, was refused: ${text.slice(0, 120)}`);
     if (allowed) return;
     if (!refused) return void mismatches.push(`${name}: expected a refusal, got: ${text.slice(0, 120) || "(nothing)"}`);
@@ -331,6 +332,8 @@ describe("the scope matrix: every command and card action × every kind of perso
       "INSERT INTO people (code, name, role, open_id, lang, active, created_at, updated_at) VALUES ('MXD', '已停用', 'manager', ?1, 'zh', 0, 1, 1)",
       ADMIN_OPEN_ID,
     );
+    // a stranger is told once a day: forget that they were told this morning, so the refusal is read again
+    await worker.query("DELETE FROM rate_counters WHERE key = ?", `stranger:${ADMIN_OPEN_ID}`);
     const before = await stored();
     const refused = await worker.say(ADMIN_OPEN_ID, "校历 添加 节假日 2099-06-01 2099-06-02 停用者");
     expect(refused.texts.join("\n")).toContain("还不在督学助手的名册");
