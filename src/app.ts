@@ -10,6 +10,7 @@ import { handleChatEvent, isChatEvent } from "./events/chat-events.ts";
 import { messages } from "./i18n/index.ts";
 import { logger, newRequestId, type LogFields } from "./log.ts";
 import { buildServices } from "./services.ts";
+import { registerNameplateRoutes } from "./public/nameplate-routes.ts";
 
 type AppEnv = { Bindings: Bindings; Variables: { ref: string; log: LogFields } };
 
@@ -101,6 +102,8 @@ async function recordBefore200(env: Bindings, envelope: Envelope, acceptedAt: nu
     return false;
   }
 }
+
+registerNameplateRoutes(app);
 
 app.post("/feishu/events", async (c) => {
   const config = loadConfig(c.env);

@@ -1,0 +1,92 @@
+import { zoneInScopeSql } from "./offices.ts";
+import { scopeParam, type OfficeScope } from "../domain/offices.ts";
+import type { FeedbackInput } from "../domain/nameplate.ts";
+
+/** What a school's public page shows: nothing else about the school, its people or its visits is read. */
+export interface NameplatePage {
+  schoolCode: string;
+  schoolName: string;
+  supervisorName: string | null;
+  /** where the school's feedback goes (never on the page) */
+  supervisorOpenId: string | null;
+  supervisorLang: string | null;
+  officeName: string | null;
+  publicPhone: string | null;
+}
+
+/** The office of a school's zone (domain/offices.ts officeOfZone): the district's office, else the top one. */
+const OFFICE_OF_ZONE = `COALESCE(
+  (SELECT o1.code FROM offices o1 WHERE z.level = 'district' AND o1.district <> '' AND o1.district = z.district ORDER BY o1.code LIMIT 1),
+  (SELECT o2.code FROM offices o2 WHERE o2.parent_code IS NULL OR o2.parent_code = '' ORDER BY o2.code LIMIT 1))`;
+
+/** The page behind a valid (issued, not revoked) token of an active school; null otherwise. */
+export async function nameplatePage(d1: D1Database, token: string): Promise<NameplatePage | null> {
+  return d1
+    .prepare(
+      `SELECT s.code AS schoolCode, s.name AS schoolName, p.name AS supervisorName, p.open_id AS supervisorOpenId, p.lang AS supervisorLang,
+         o.name AS officeName, o.public_phone AS publicPhone
+       FROM nameplate_tokens t JOIN schools s ON s.code = t.school_code AND s.active = 1
+       LEFT JOIN zones z ON z.code = s.zone_code
+       LEFT JOIN people p ON p.code = s.supervisor_code AND p.active = 1
+       LEFT JOIN offices o ON o.code = ${OFFICE_OF_ZONE}
+       WHERE t.token = ?1 AND t.revoked_at IS NULL`,
+    )
+    .bind(token)
+    .first<NameplatePage>();
+}
+
+/** Reported visits to the school since `from` (the published count). */
+export async function visitsSince(d1: D1Database, schoolCode: string, from: string): Promise<number> {
+  const row = await d1.prepare("SELECT COUNT(*) AS n FROM reports WHERE school_code = ?1 AND visit_date >= ?2").bind(schoolCode, from).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/**
+ * Counts one post from `ipKey` in its window and returns the count so far (this one included). The counter
+ * lives in `rate_counters` (its expired rows are swept by the delivery limiter's housekeeping).
+ */
+export async function countIpPost(d1: D1Database, ipKey: string, windowEndsAt: number): Promise<number> {
+  const row = await d1
+    .prepare(
+      `INSERT INTO rate_counters (key, count, expires_at) VALUES (?1, 1, ?2)
+       ON CONFLICT(key) DO UPDATE SET count = rate_counters.count + 1 RETURNING count`,
+    )
+    .bind(ipKey, windowEndsAt)
+    .first<{ count: number }>();
+  return row?.count ?? 1;
+}
+
+export function insertFeedback(d1: D1Database, reference: string, schoolCode: string, input: FeedbackInput, nowMs: number): D1PreparedStatement {
+  return d1
+    .prepare("INSERT INTO feedback (reference, school_code, kind, text, sender_name, sender_phone, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+    .bind(reference, schoolCode, input.kind, input.text, input.name, input.phone, nowMs);
+}
+
+/** The school's valid token, if any. */
+export async function currentToken(d1: D1Database, schoolCode: string): Promise<string | null> {
+  const row = await d1
+    .prepare("SELECT token FROM nameplate_tokens WHERE school_code = ?1 AND revoked_at IS NULL ORDER BY issued_at DESC LIMIT 1")
+    .bind(schoolCode)
+    .first<{ token: string }>();
+  return row?.token ?? null;
+}
+
+export function revokeTokens(d1: D1Database, schoolCode: string, nowMs: number): D1PreparedStatement {
+  return d1.prepare("UPDATE nameplate_tokens SET revoked_at = ?2 WHERE school_code = ?1 AND revoked_at IS NULL").bind(schoolCode, nowMs);
+}
+
+export function insertToken(d1: D1Database, token: string, schoolCode: string, issuedBy: string, nowMs: number): D1PreparedStatement {
+  return d1.prepare("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at) VALUES (?1, ?2, ?3, ?4)").bind(token, schoolCode, issuedBy, nowMs);
+}
+
+/** Valid tokens of the active schools in `scope`, by school code. */
+export async function tokensInScope(d1: D1Database, scope: OfficeScope): Promise<{ schoolCode: string; schoolName: string; token: string }[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT s.code AS schoolCode, s.name AS schoolName, t.token FROM nameplate_tokens t JOIN schools s ON s.code = t.school_code AND s.active = 1
+       WHERE t.revoked_at IS NULL AND ${zoneInScopeSql("s.zone_code", 1)} ORDER BY s.code`,
+    )
+    .bind(scopeParam(scope))
+    .all<{ schoolCode: string; schoolName: string; token: string }>();
+  return results;
+}

@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FakeFeishu } from "../support/fake-feishu.ts";
+import { FakeTurnstile, TURNSTILE_DUMMY_TOKEN, TURNSTILE_PASSING_SECRET, TURNSTILE_TEST_SITE_KEY } from "../support/fake-turnstile.ts";
+import { seedRoster } from "../support/roster.ts";
+import { TestWorker } from "../support/worker.ts";
+
+/** Two districts' schools; 东港's name carries markup, its office a public telephone. */
+const ROSTER = {
+  offices: `code,name,short_name,parent_code,district,digest_chat_id,监督电话
+RZ,日照市督导室,日照,,,,0633-1234567
+DG,东港区督导室,东港,RZ,东港区,,0633-7654321
+`,
+  zones: `code,name,level,district,lead_code
+Z-A01,东港第一责任区,district,东港区,
+Z-C01,市第一责任区,city,,
+`,
+  people: `code,name,role,zone_code,school_code,mobile,email,open_id,lang,office_code
+M001,东港科长,manager,,,,,ou_m_dg,zh,DG
+S001,李督学,supervisor,Z-A01,,13900001111,li@example.org,ou_sup_a,zh,
+S002,王督学,supervisor,Z-C01,,13900002222,,ou_sup_b,zh,
+`,
+  schools: `code,name,zone_code,supervisor_code,stage,ownership,address,visits_per_month
+X-A01,东港<script>alert(1)</script>小学,Z-A01,S001,primary,public,东港路1号,1
+X-C01,日照市实验中学,Z-C01,S002,junior,public,市中心路1号,1
+`,
+};
+
+const TOKEN_A = "AAAAAAAAAAAAAAAAAAAAAAAa";
+const TOKEN_C = "CCCCCCCCCCCCCCCCCCCCCCCc";
+const REVOKED = "RRRRRRRRRRRRRRRRRRRRRRRr";
+
+describe("the school's public nameplate page and its feedback form", () => {
+  let worker: TestWorker;
+  let turnstile: FakeTurnstile;
+  let ipCounter = 0;
+  /** a new client address per test, so the per-IP limit of one test does not reach another */
+  const nextIp = () => `203.0.113.${++ipCounter}`;
+
+  const post = (token: string, fields: Record<string, string>, ip: string) =>
+    worker.fetch(`/p/${token}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": ip },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const good = (extra: Record<string, string> = {}) => ({ kind: "problem", text: "校门口早上车辆拥堵，孩子过马路危险", name: "张女士", phone: "13812345678", "cf-turnstile-response": TURNSTILE_DUMMY_TOKEN, ...extra });
+
+  beforeAll(async () => {
+    turnstile = await new FakeTurnstile().start();
+    worker = await TestWorker.start({
+      vars: { TURNSTILE_SITE_KEY: TURNSTILE_TEST_SITE_KEY, TURNSTILE_SECRET_KEY: TURNSTILE_PASSING_SECRET, TURNSTILE_VERIFY_URL: turnstile.url, PUBLIC_BASE_URL: "https://duxue.example.org" },
+    });
+    const dir = mkdtempSync(join(tmpdir(), "duxue-nameplate-"));
+    try {
+      for (const [kind, text] of Object.entries(ROSTER)) writeFileSync(join(dir, `${kind}.csv`), text);
+      await seedRoster(worker, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const now = Date.now();
+    await worker.query("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at) VALUES (?1, 'X-A01', 'M001', ?2), (?3, 'X-C01', 'M001', ?2)", TOKEN_A, now, TOKEN_C);
+    await worker.query("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at, revoked_at) VALUES (?1, 'X-A01', 'M001', ?2, ?2)", REVOKED, now - 1000);
+  });
+  afterAll(async () => {
+    await worker.stop();
+    await turnstile.stop();
+  });
+  beforeEach(async () => {
+    await worker.settle();
+    worker.fake.reset();
+  });
+
+  it("shows the school, its supervisor, the office's public telephone and the items, escaped, under a strict CSP and without cookies", async () => {
+    const response = await worker.fetch(`/p/${TOKEN_A}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    const csp = response.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(response.headers.get("set-cookie")).toBeNull();
+    expect(response.headers.get("cache-control")).toContain("max-age=");
+    const page = await response.text();
+    expect(page).toContain("东港&lt;script&gt;alert(1)&lt;/script&gt;小学");
+    expect(page).not.toContain("<script>alert");
+    expect(page).toContain("李督学");
+    expect(page).toContain("东港区督导室");
+    expect(page).toContain("0633-7654321");
+    expect(page).toContain("校园及周边安全");
+    expect(page).toContain(`data-sitekey="${TURNSTILE_TEST_SITE_KEY}"`);
+    // nothing of the roster beyond what the page shows: no mobile, no email, no codes, no other school
+    expect(page).not.toContain("13900001111");
+    expect(page).not.toContain("li@example.org");
+    expect(page).not.toContain("S001");
+    expect(page).not.toContain("王督学");
+    expect(page).not.toContain("日照市实验中学");
+    expect(new TextEncoder().encode(page).byteLength).toBeLessThan(8 * 1024);
+  });
+
+  it("the other school's token shows that school and its own supervisor", async () => {
+    const page = await (await worker.fetch(`/p/${TOKEN_C}`)).text();
+    expect(page).toContain("日照市实验中学");
+    expect(page).toContain("王督学");
+    expect(page).toContain("日照市督导室");
+    expect(page).toContain("0633-1234567");
+    expect(page).not.toContain("李督学");
+  });
+
+  it("a revoked token and an unknown one get the same 404", async () => {
+    const revoked = await worker.fetch(`/p/${REVOKED}`);
+    const unknown = await worker.fetch("/p/ZZZZZZZZZZZZZZZZZZZZZZZz");
+    const malformed = await worker.fetch("/p/X-A01");
+    expect(revoked.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(malformed.status).toBe(404);
+    const body = await revoked.text();
+    expect(body).toContain("页面不存在或已失效");
+    expect(await unknown.text()).toBe(body);
+    expect(await malformed.text()).toBe(body);
+    const before = await worker.snapshot();
+    expect((await post(REVOKED, good(), nextIp())).status).toBe(404);
+    expect(await worker.snapshot()).toEqual(before);
+  });
+
+  it("feedback is stored with a reference and reaches the school's supervisor in Feishu, the telephone only there", async () => {
+    const ip = nextIp();
+    const response = await post(TOKEN_A, good({ text: "校门口<b>拥堵</b> <at user_id=\"all\"></at>" }), ip);
+    expect(response.status).toBe(200);
+    // the token was checked with Cloudflare, with the sender's address
+    expect(turnstile.calls.at(-1)).toMatchObject({ secret: TURNSTILE_PASSING_SECRET, response: TURNSTILE_DUMMY_TOKEN, remoteip: ip, success: true });
+    const page = await response.text();
+    const reference = page.match(/\d{8}-[0-9A-Z]{6}/)?.[0];
+    expect(reference).toBeDefined();
+    expect(page).toContain("已收到，受理编号");
+    const [row] = await worker.query<{ school_code: string; kind: string; text: string; sender_phone: string; sender_name: string }>("SELECT * FROM feedback WHERE reference = ?", reference);
+    expect(row).toMatchObject({ school_code: "X-A01", kind: "problem", sender_phone: "13812345678", sender_name: "张女士" });
+    await worker.settle();
+    const cards = worker.fake.messagesTo("ou_sup_a");
+    expect(cards).toHaveLength(1);
+    const text = FakeFeishu.textOf(cards[0]!);
+    expect(text).toContain(reference!);
+    expect(text).toContain("13812345678");
+    expect(text).toContain("反映问题");
+    // the sender's markup is escaped: no @all, no bold
+    expect(JSON.stringify(cards[0]!.content)).not.toContain("<at");
+    expect(worker.fake.messagesTo("ou_sup_b")).toHaveLength(0);
+    // the telephone is never logged
+    expect(JSON.stringify(worker.logs)).not.toContain("13812345678");
+  });
+
+  it("a failed Turnstile check is refused: nothing stored, nothing sent", async () => {
+    const before = await worker.snapshot();
+    for (const token of ["forged-token", ""]) {
+      const response = await post(TOKEN_A, good({ "cf-turnstile-response": token }), nextIp());
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain("人机验证未通过");
+    }
+    await worker.settle();
+    expect(await worker.snapshot()).toEqual(before);
+    expect(worker.fake.messages).toHaveLength(0);
+  });
+
+  it("oversized and invalid input get a clear answer and change nothing", async () => {
+    const before = await worker.snapshot();
+    const huge = await post(TOKEN_A, good({ text: "<script>x</script>".repeat(600) }), nextIp());
+    expect(huge.status).toBe(413);
+    expect(await huge.text()).toContain("提交的内容过大");
+    const long = await post(TOKEN_A, good({ text: "长".repeat(501) }), nextIp());
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain("不能超过 500 字");
+    const kind = await post(TOKEN_A, good({ kind: "<img src=x>" }), nextIp());
+    expect(kind.status).toBe(400);
+    const phone = await post(TOKEN_A, good({ phone: "<script>" }), nextIp());
+    expect(phone.status).toBe(400);
+    expect(await phone.text()).not.toContain("<script>");
+    const json = await worker.fetch(`/p/${TOKEN_A}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(good()) });
+    expect(json.status).toBe(413);
+    await worker.settle();
+    expect(await worker.snapshot()).toEqual(before);
+    expect(worker.fake.messages).toHaveLength(0);
+  });
+
+  it("one address may post a few times in ten minutes; the rest are refused and not stored", async () => {
+    const ip = nextIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await post(TOKEN_A, good({ text: `第 ${i} 条` }), ip)).status);
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
+    expect(await worker.count("feedback", "text LIKE '第 % 条'")).toBe(5);
+    // another address is not held back
+    expect((await post(TOKEN_A, good({ text: "另一位家长" }), nextIp())).status).toBe(200);
+  });
+});
