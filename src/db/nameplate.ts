@@ -90,3 +90,15 @@ export async function tokensInScope(d1: D1Database, scope: OfficeScope): Promise
     .all<{ schoolCode: string; schoolName: string; token: string }>();
   return results;
 }
+
+/** Active schools with what school matching and the access rule need (domain/school-access.ts). */
+export async function schoolsForNameplates(d1: D1Database): Promise<{ code: string; name: string; supervisorCode: string | null; zoneCode: string; zoneLevel: "city" | "district"; zoneDistrict: string }[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT s.code, s.name, s.supervisor_code AS supervisorCode, s.zone_code AS zoneCode,
+         COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
+       FROM schools s LEFT JOIN zones z ON z.code = s.zone_code WHERE s.active = 1 ORDER BY s.code`,
+    )
+    .all<{ code: string; name: string; supervisorCode: string | null; zoneCode: string; zoneLevel: "city" | "district"; zoneDistrict: string }>();
+  return results;
+}

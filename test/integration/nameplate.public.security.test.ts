@@ -192,4 +192,41 @@ describe("the school's public nameplate page and its feedback form", () => {
     // another address is not held back
     expect((await post(TOKEN_A, good({ text: "另一位家长" }), nextIp())).status).toBe(200);
   });
+
+  it("a manager issues a school's link, gets it privately, replaces it (the old one stops working) and revokes it", async () => {
+    const first = await worker.say("ou_m_dg", "名牌 X-A01");
+    expect(first.texts).toHaveLength(1);
+    const link = first.texts[0]!.match(/https:\/\/duxue\.example\.org\/p\/([A-Za-z0-9_-]{24})/);
+    expect(link).not.toBeNull();
+    // the school's valid link (the one on its nameplate), the same each time: asking does not replace it
+    expect(link![1]).toBe(TOKEN_A);
+    const again = await worker.say("ou_m_dg", "名牌 X-A01");
+    expect(again.texts[0]).toContain(link![0]);
+    const replaced = await worker.say("ou_m_dg", "名牌 新 X-A01");
+    const fresh = replaced.texts[0]!.match(/\/p\/([A-Za-z0-9_-]{24})/)![1]!;
+    expect(fresh).not.toBe(link![1]);
+    expect((await worker.fetch(`/p/${link![1]}`)).status).toBe(404);
+    expect((await worker.fetch(`/p/${fresh}`)).status).toBe(200);
+    const list = await worker.say("ou_m_dg", "名牌 列表");
+    expect(list.texts[0]).toContain(`https://duxue.example.org/p/${fresh}`);
+    // 东港's manager's scope: the city's school is not listed
+    expect(list.texts[0]).not.toContain(TOKEN_C);
+    const revoked = await worker.say("ou_m_dg", "名牌 撤销 X-A01");
+    expect(revoked.texts[0]).toContain("已撤销");
+    expect((await worker.fetch(`/p/${fresh}`)).status).toBe(404);
+    expect(await worker.count("nameplate_tokens", "school_code = 'X-A01' AND revoked_at IS NULL")).toBe(0);
+  });
+
+  it("a manager cannot issue a link for a school outside the office, nor a supervisor at all", async () => {
+    const tokensBefore = await worker.count("nameplate_tokens");
+    const outside = await worker.say("ou_m_dg", "名牌 新 X-C01");
+    expect(outside.texts).toHaveLength(1);
+    expect(outside.texts[0]).toContain("日照市实验中学");
+    expect(outside.texts[0]).not.toContain("/p/");
+    const supervisor = await worker.say("ou_sup_a", "名牌 新 X-A01");
+    expect(supervisor.texts).toHaveLength(1);
+    expect(supervisor.texts[0]).not.toContain("/p/");
+    expect(await worker.count("nameplate_tokens")).toBe(tokensBefore);
+    expect(await worker.count("nameplate_tokens", "token = ? AND revoked_at IS NULL", TOKEN_C)).toBe(1);
+  });
 });
