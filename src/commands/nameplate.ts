@@ -1,9 +1,10 @@
 /**
  * `名牌 <学校>` / `nameplate <school>` (managers): the school's public page link (挂牌督导公示), issued on first
  * use, for printing its QR code; `名牌 新 <学校>` issues a new one and revokes the old, `名牌 撤销 <学校>` revokes
- * it, `名牌 列表` lists the links of the schools in scope. Answers privately: a link is the way to the form.
+ * it, `名牌 列表` lists the links of the schools in scope; `名牌 关闭` / `名牌 开启` turns off / on the pages of the
+ * manager's office and the offices below it. Answers privately: a link is the way to the form.
  */
-import { currentToken, insertToken, revokeTokens, schoolsForNameplates, tokensInScope } from "../db/nameplate.ts";
+import { currentToken, insertToken, revokeTokens, schoolsForNameplates, setPagesOff, tokensInScope } from "../db/nameplate.ts";
 import { nameplateToken } from "../domain/nameplate.ts";
 import { maySeeSchool } from "../domain/school-access.ts";
 import { matchSchool } from "../domain/school-match.ts";
@@ -13,6 +14,8 @@ import { MANAGERS, type Command, type CommandContext } from "./types.ts";
 const NEW = new Set(["新", "换发", "new"]);
 const REVOKE = new Set(["撤销", "作废", "revoke"]);
 const LIST = new Set(["列表", "全部", "list"]);
+const OFF = new Set(["关闭", "off"]);
+const ON = new Set(["开启", "打开", "on"]);
 /** at most this many links in one answer (a text message stays well under Feishu's 150 KB) */
 const MAX_LISTED = 300;
 
@@ -53,6 +56,13 @@ export const nameplate: Command = {
       if (rows.length === 0) return ctx.reply(textContent(n.listEmpty));
       const lines = rows.slice(0, MAX_LISTED).map((row) => `${row.schoolName}（${row.schoolCode}）${linkOf(ctx, row.token)}`);
       return ctx.reply(textContent([n.listHeading(rows.length) + note, ...lines].join("\n")));
+    }
+    if ((OFF.has(first.toLowerCase()) || ON.has(first.toLowerCase())) && rest.length === 0) {
+      const off = OFF.has(first.toLowerCase());
+      const office = ctx.actor.scope.office;
+      ctx.uow.write(setPagesOff(ctx.d1, office?.code ?? null, off, ctx.nowMs));
+      const name = office?.name ?? n.thisOffice;
+      return ctx.reply(textContent(off ? n.pagesOff(name) : n.pagesOn(name)));
     }
     const action = NEW.has(first.toLowerCase()) ? "new" : REVOKE.has(first.toLowerCase()) ? "revoke" : "show";
     const text = (action === "show" ? ctx.argv : rest).join(" ").trim();

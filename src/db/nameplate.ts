@@ -12,6 +12,8 @@ export interface NameplatePage {
   supervisorLang: string | null;
   officeName: string | null;
   publicPhone: string | null;
+  /** the office that owns the school's zone (null without offices); never on the page */
+  officeCode: string | null;
 }
 
 /** The office of a school's zone (domain/offices.ts officeOfZone): the district's office, else the top one. */
@@ -24,7 +26,7 @@ export async function nameplatePage(d1: D1Database, token: string): Promise<Name
   return d1
     .prepare(
       `SELECT s.code AS schoolCode, s.name AS schoolName, p.name AS supervisorName, p.open_id AS supervisorOpenId, p.lang AS supervisorLang,
-         o.name AS officeName, o.public_phone AS publicPhone
+         o.name AS officeName, o.public_phone AS publicPhone, o.code AS officeCode
        FROM nameplate_tokens t JOIN schools s ON s.code = t.school_code AND s.active = 1
        LEFT JOIN zones z ON z.code = s.zone_code
        LEFT JOIN people p ON p.code = s.supervisor_code AND p.active = 1
@@ -101,4 +103,22 @@ export async function schoolsForNameplates(d1: D1Database): Promise<{ code: stri
     )
     .all<{ code: string; name: string; supervisorCode: string | null; zoneCode: string; zoneLevel: "city" | "district"; zoneDistrict: string }>();
   return results;
+}
+
+/** The settings key of an office's switch (`''`: the implicit office of a deployment without offices). */
+export const pagesOffKey = (officeCode: string | null) => `nameplate_pages_off:${officeCode ?? ""}`;
+
+/** Is any of these offices' switch set to off (an office's switch covers the offices below it)? */
+export async function pagesOff(d1: D1Database, officeCodes: readonly (string | null)[]): Promise<boolean> {
+  const row = await d1
+    .prepare("SELECT 1 AS off FROM settings WHERE key IN (SELECT value FROM json_each(?1)) LIMIT 1")
+    .bind(JSON.stringify(officeCodes.map(pagesOffKey)))
+    .first<{ off: number }>();
+  return !!row;
+}
+
+export function setPagesOff(d1: D1Database, officeCode: string | null, off: boolean, nowMs: number): D1PreparedStatement {
+  return off
+    ? d1.prepare("INSERT INTO settings (key, value, updated_at) VALUES (?1, 'true', ?2) ON CONFLICT(key) DO UPDATE SET value = 'true', updated_at = ?2").bind(pagesOffKey(officeCode), nowMs)
+    : d1.prepare("DELETE FROM settings WHERE key = ?1").bind(pagesOffKey(officeCode));
 }

@@ -1,7 +1,10 @@
 import type { Hono } from "hono";
 import type { Bindings } from "../env.ts";
 import { loadConfig } from "../env.ts";
-import { countIpPost, nameplatePage, visitsSince } from "../db/nameplate.ts";
+import { openDb } from "../db/client.ts";
+import { countIpPost, nameplatePage, pagesOff, visitsSince } from "../db/nameplate.ts";
+import { loadOffices } from "../db/offices.ts";
+import { officeChain } from "../domain/offices.ts";
 import { termPeriods } from "../db/school-file.ts";
 import { FEEDBACK_IP_WINDOW_MS, FEEDBACK_MAX_BODY_BYTES, FEEDBACK_MAX_NAME, FEEDBACK_MAX_TEXT, FEEDBACK_PER_IP, ipWindowStart, parseFeedback, TOKEN_PATTERN } from "../domain/nameplate.ts";
 import { termOf } from "../domain/school-file.ts";
@@ -42,7 +45,11 @@ async function lookUp(c: Ctx) {
   const token = c.req.param("token") ?? "";
   if (!TOKEN_PATTERN.test(token)) return null;
   const page = await nameplatePage(c.env.DB, token);
-  return page ? { token, page } : null;
+  if (!page) return null;
+  // an office's switch (名牌 关闭) takes its schools' pages and those of the offices below offline: the same 404
+  const chain = page.officeCode ? officeChain(await loadOffices(openDb(c.env.DB)), page.officeCode).map((office) => office.code) : [null];
+  if (await pagesOff(c.env.DB, chain)) return null;
+  return { token, page };
 }
 
 /** The body as text, or null once it is over `max` bytes (read no further). */

@@ -229,4 +229,28 @@ describe("the school's public nameplate page and its feedback form", () => {
     expect(await worker.count("nameplate_tokens")).toBe(tokensBefore);
     expect(await worker.count("nameplate_tokens", "token = ? AND revoked_at IS NULL", TOKEN_C)).toBe(1);
   });
+
+  it("an office's switch takes its schools' pages offline (the same 404, posts refused) and back on; other offices' pages stay", async () => {
+    await worker.query("UPDATE nameplate_tokens SET revoked_at = NULL WHERE token = ?", TOKEN_A);
+    expect((await worker.fetch(`/p/${TOKEN_A}`)).status).toBe(200);
+    const off = await worker.say("ou_m_dg", "名牌 关闭");
+    expect(off.texts[0]).toContain("已关闭东港区督导室");
+    const gone = await worker.fetch(`/p/${TOKEN_A}`);
+    expect(gone.status).toBe(404);
+    expect(await gone.text()).toBe(await (await worker.fetch("/p/ZZZZZZZZZZZZZZZZZZZZZZZz")).text());
+    const feedbackBefore = await worker.count("feedback");
+    expect((await post(TOKEN_A, good(), nextIp())).status).toBe(404);
+    expect(await worker.count("feedback")).toBe(feedbackBefore);
+    // the city's school (another office) is untouched
+    expect((await worker.fetch(`/p/${TOKEN_C}`)).status).toBe(200);
+    await worker.say("ou_m_dg", "名牌 开启");
+    expect((await worker.fetch(`/p/${TOKEN_A}`)).status).toBe(200);
+    // the city's switch covers the district offices below it
+    await worker.query("INSERT INTO people (code, name, role, open_id, lang, office_code, active, created_at, updated_at) VALUES ('M000', '市科长', 'manager', 'ou_m_city', 'zh', 'RZ', 1, 0, 0)");
+    await worker.say("ou_m_city", "名牌 关闭");
+    expect((await worker.fetch(`/p/${TOKEN_A}`)).status).toBe(404);
+    expect((await worker.fetch(`/p/${TOKEN_C}`)).status).toBe(404);
+    await worker.say("ou_m_city", "名牌 开启");
+    expect((await worker.fetch(`/p/${TOKEN_A}`)).status).toBe(200);
+  });
 });
