@@ -6,7 +6,11 @@ CREATE TABLE `feedback` (
 	`text` text NOT NULL,
 	`sender_name` text,
 	`sender_phone` text,
-	`received_at` integer NOT NULL
+	`received_at` integer NOT NULL,
+	`status` text DEFAULT 'new' NOT NULL,
+	`reply` text,
+	`handled_by` text,
+	`handled_at` integer
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `feedback_reference_unique` ON `feedback` (`reference`);--> statement-breakpoint

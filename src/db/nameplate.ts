@@ -122,3 +122,48 @@ export function setPagesOff(d1: D1Database, officeCode: string | null, off: bool
     ? d1.prepare("INSERT INTO settings (key, value, updated_at) VALUES (?1, 'true', ?2) ON CONFLICT(key) DO UPDATE SET value = 'true', updated_at = ?2").bind(pagesOffKey(officeCode), nowMs)
     : d1.prepare("DELETE FROM settings WHERE key = ?1").bind(pagesOffKey(officeCode));
 }
+
+/** A feedback as its card and its card actions need it, with what the access rule needs of its school. */
+export interface FeedbackRecord {
+  reference: string;
+  schoolCode: string;
+  schoolName: string;
+  supervisorCode: string | null;
+  zoneCode: string;
+  zoneLevel: "city" | "district";
+  zoneDistrict: string;
+  kind: "suggestion" | "problem" | "praise";
+  text: string;
+  senderName: string | null;
+  senderPhone: string | null;
+  receivedAt: number;
+  status: "new" | "accepted" | "replied";
+  reply: string | null;
+  handledByName: string | null;
+}
+
+export async function feedbackByReference(d1: D1Database, reference: string): Promise<FeedbackRecord | null> {
+  return d1
+    .prepare(
+      `SELECT f.reference, f.school_code AS schoolCode, s.name AS schoolName, s.supervisor_code AS supervisorCode, s.zone_code AS zoneCode,
+         COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict, f.kind, f.text, f.sender_name AS senderName,
+         f.sender_phone AS senderPhone, f.received_at AS receivedAt, f.status, f.reply, p.name AS handledByName
+       FROM feedback f JOIN schools s ON s.code = f.school_code LEFT JOIN zones z ON z.code = s.zone_code LEFT JOIN people p ON p.code = f.handled_by
+       WHERE f.reference = ?1`,
+    )
+    .bind(reference)
+    .first<FeedbackRecord>();
+}
+
+export function acceptFeedback(d1: D1Database, reference: string, actorCode: string, nowMs: number): D1PreparedStatement {
+  return d1.prepare("UPDATE feedback SET status = 'accepted', handled_by = ?2, handled_at = ?3 WHERE reference = ?1 AND status = 'new'").bind(reference, actorCode, nowMs);
+}
+
+export function replyFeedback(d1: D1Database, reference: string, reply: string, actorCode: string, nowMs: number): D1PreparedStatement {
+  return d1.prepare("UPDATE feedback SET status = 'replied', reply = ?2, handled_by = ?3, handled_at = ?4 WHERE reference = ?1").bind(reference, reply, actorCode, nowMs);
+}
+
+/** What the public page shows for a reference number: only a feedback of this school, only its status and reply. */
+export async function publicAnswer(d1: D1Database, schoolCode: string, reference: string): Promise<{ status: "new" | "accepted" | "replied"; reply: string | null } | null> {
+  return d1.prepare("SELECT status, reply FROM feedback WHERE reference = ?1 AND school_code = ?2").bind(reference, schoolCode).first();
+}

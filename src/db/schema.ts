@@ -1,6 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ORDER_KINDS, ORDER_STATUSES } from "../domain/orders.ts";
-import { FEEDBACK_KINDS } from "../domain/nameplate.ts";
+import { FEEDBACK_KINDS, FEEDBACK_STATUSES } from "../domain/nameplate.ts";
 
 /*
  * Conventions: codes from the roster are the stable keys; calendar dates are
@@ -600,6 +600,11 @@ export const feedback = sqliteTable(
     senderName: text("sender_name"),
     senderPhone: text("sender_phone"),
     receivedAt: integer("received_at").notNull(),
+    /** new → accepted (受理) → replied (回复: `reply` is what the sender sees under the reference number) */
+    status: text("status", { enum: FEEDBACK_STATUSES }).notNull().default("new"),
+    reply: text("reply"),
+    handledBy: text("handled_by"),
+    handledAt: integer("handled_at"),
   },
   (t) => [uniqueIndex("feedback_reference_unique").on(t.reference), index("feedback_school_idx").on(t.schoolCode, t.receivedAt)],
 );

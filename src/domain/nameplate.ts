@@ -4,6 +4,8 @@
  */
 
 export const FEEDBACK_KINDS = ["suggestion", "problem", "praise"] as const;
+export const FEEDBACK_STATUSES = ["new", "accepted", "replied"] as const;
+export const FEEDBACK_MAX_REPLY = 200;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
 
 export const FEEDBACK_MAX_TEXT = 500;
@@ -56,6 +58,8 @@ export function nameplateToken(random: Uint8Array): string {
   for (const byte of random.slice(0, 18)) binary += String.fromCharCode(byte);
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
+
+export const REFERENCE_PATTERN = /^\d{8}-[2-9A-HJKMNP-Z]{6}$/;
 
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;
 

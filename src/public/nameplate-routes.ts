@@ -2,18 +2,18 @@ import type { Hono } from "hono";
 import type { Bindings } from "../env.ts";
 import { loadConfig } from "../env.ts";
 import { openDb } from "../db/client.ts";
-import { countIpPost, nameplatePage, pagesOff, visitsSince } from "../db/nameplate.ts";
+import { countIpPost, nameplatePage, pagesOff, publicAnswer, visitsSince } from "../db/nameplate.ts";
 import { loadOffices } from "../db/offices.ts";
 import { officeChain } from "../domain/offices.ts";
 import { termPeriods } from "../db/school-file.ts";
-import { FEEDBACK_IP_WINDOW_MS, FEEDBACK_MAX_BODY_BYTES, FEEDBACK_MAX_NAME, FEEDBACK_MAX_TEXT, FEEDBACK_PER_IP, ipWindowStart, parseFeedback, TOKEN_PATTERN } from "../domain/nameplate.ts";
+import { FEEDBACK_IP_WINDOW_MS, FEEDBACK_MAX_BODY_BYTES, FEEDBACK_MAX_NAME, FEEDBACK_MAX_TEXT, FEEDBACK_PER_IP, ipWindowStart, parseFeedback, REFERENCE_PATTERN, TOKEN_PATTERN } from "../domain/nameplate.ts";
 import { termOf } from "../domain/school-file.ts";
 import { localDate } from "../domain/time.ts";
 import { messages, type Messages } from "../i18n/index.ts";
 import { logger, type LogFields } from "../log.ts";
 import { buildServices } from "../services.ts";
 import { submitFeedback } from "../usecases/feedback.ts";
-import { answerHtml, contentSecurityPolicy, nameplateHtml, notFoundHtml } from "./page.ts";
+import { answerHtml, contentSecurityPolicy, lookupHtml, nameplateHtml, notFoundHtml } from "./page.ts";
 import { turnstilePasses } from "./turnstile.ts";
 
 /**
@@ -89,6 +89,14 @@ async function ipKey(ip: string, nowMs: number): Promise<string> {
 async function showPage(c: Ctx): Promise<Response> {
   const found = await lookUp(c);
   if (!found) return notFound();
+  const asked = new URL(c.req.raw.url).searchParams.get("ref");
+  if (asked !== null) {
+    // a sender looks up their reference: only this school's feedback, only its status and reply
+    const reference = asked.trim().toUpperCase();
+    const answer = REFERENCE_PATTERN.test(reference) ? await publicAnswer(c.env.DB, found.page.schoolCode, reference) : null;
+    c.set("log", { outcome: "lookup" });
+    return html(lookupHtml(t, found.token, reference, answer), 200, "no-store");
+  }
   const config = loadConfig(c.env);
   const today = localDate(Date.now(), config.TIMEZONE);
   const term = termOf(await termPeriods(c.env.DB), today);

@@ -67,7 +67,8 @@ export function nameplateHtml(t: Messages, page: NameplatePage, token: string, v
 <section><dl>${contact}</dl></section>
 <section><h2>${h(n.items)}</h2><ul>${items}</ul></section>
 <section><h2>${h(n.published)}</h2><p>${h(n.visitsThisTerm(visits))}</p></section>
-<section><h2>${h(n.formHeading)}</h2>${form}</section>`;
+<section><h2>${h(n.formHeading)}</h2>${form}</section>
+<section><h2>${h(n.lookupHeading)}</h2><form method="get" action="/p/${h(token)}"><label for="ref">${h(n.lookupLabel)}</label><input type="text" id="ref" name="ref" maxlength="15" autocomplete="off"><button type="submit">${h(n.lookupSubmit)}</button></form></section>`;
   return layout(n.pageTitle(page.schoolName), body, !!siteKey);
 }
 
@@ -81,4 +82,12 @@ export function answerHtml(t: Messages, title: string, text: string, backTo: str
   const ref = reference ? `<p class="ref">${h(reference)}</p>` : "";
   const back = backTo ? `<p><a href="${h(backTo)}">${h(n.back)}</a></p>` : "";
   return layout(title, `<section><h2>${h(title)}</h2>${ref}<p>${h(text)}</p>${back}</section>`);
+}
+
+/** The answer to a reference number looked up on a school's page: its status and the supervisor's reply, nothing else. */
+export function lookupHtml(t: Messages, token: string, reference: string, found: { status: "new" | "accepted" | "replied"; reply: string | null } | null): string {
+  const n = t.schools.nameplate;
+  if (!found) return answerHtml(t, n.lookupHeading, n.lookupNone, `/p/${token}`);
+  const reply = found.reply ? `<p>${h(n.lookupReply)}</p><p>${h(found.reply)}</p>` : "";
+  return layout(n.lookupHeading, `<section><h2>${h(n.lookupHeading)}</h2><p>${h(n.lookupStatus(reference, n.statuses[found.status]))}</p>${reply}<p><a href="/p/${h(token)}">${h(n.back)}</a></p></section>`);
 }

@@ -150,6 +150,38 @@ describe("the school's public nameplate page and its feedback form", () => {
     expect(JSON.stringify(worker.logs)).not.toContain("13812345678");
   });
 
+  it("the supervisor accepts and replies from the card; the sender sees the reply under the reference on this school's page only", async () => {
+    const page = await (await post(TOKEN_A, good({ text: "建议增加放学时段的护学岗" }), nextIp())).text();
+    const reference = page.match(/\d{8}-[0-9A-Z]{6}/)![0];
+    await worker.settle();
+    const [message] = worker.fake.messagesTo("ou_sup_a");
+    expect(message).toBeDefined();
+    // another school's supervisor and the school's own contact may not act on it
+    const stranger = await worker.click("ou_sup_b", { action: "feedback_accept", ref: reference }, undefined, message!.messageId);
+    expect(stranger.answer.toast?.type).toBe("error");
+    expect((await worker.query<{ status: string }>("SELECT status FROM feedback WHERE reference = ?", reference))[0]!.status).toBe("new");
+    const accepted = await worker.click("ou_sup_a", { action: "feedback_accept", ref: reference }, undefined, message!.messageId);
+    expect(accepted.answer.toast?.type).toBe("success");
+    expect(JSON.stringify(accepted.answer.card)).toContain("已受理");
+    const lookedUp = await (await worker.fetch(`/p/${TOKEN_A}?ref=${reference.toLowerCase()}`)).text();
+    expect(lookedUp).toContain(`受理编号 ${reference}：已受理`);
+    const replied = await worker.click("ou_sup_a", { action: "feedback_reply", ref: reference }, { reply: "已与学校沟通，下周起增设护学岗<script>" }, message!.messageId);
+    expect(replied.answer.toast?.type).toBe("success");
+    const [row] = await worker.query<{ status: string; reply: string; handled_by: string }>("SELECT status, reply, handled_by FROM feedback WHERE reference = ?", reference);
+    expect(row).toEqual({ status: "replied", reply: "已与学校沟通，下周起增设护学岗<script>", handled_by: "S001" });
+    const answer = await worker.fetch(`/p/${TOKEN_A}?ref=${reference}`);
+    expect(answer.headers.get("cache-control")).toBe("no-store");
+    const answerPage = await answer.text();
+    expect(answerPage).toContain("已与学校沟通，下周起增设护学岗&lt;script&gt;");
+    // neither the sender's text nor the telephone shows there
+    expect(answerPage).not.toContain("建议增加放学时段");
+    expect(answerPage).not.toContain("13812345678");
+    // another school's page does not know the reference
+    const elsewhere = await (await worker.fetch(`/p/${TOKEN_C}?ref=${reference}`)).text();
+    expect(elsewhere).toContain("本校没有这个受理编号");
+    expect(elsewhere).not.toContain("护学岗");
+  });
+
   it("a failed Turnstile check is refused: nothing stored, nothing sent", async () => {
     const before = await worker.snapshot();
     for (const token of ["forged-token", ""]) {

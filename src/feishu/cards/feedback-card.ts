@@ -1,13 +1,40 @@
-import type { FeedbackInput } from "../../domain/nameplate.ts";
+import { FEEDBACK_MAX_REPLY, type FeedbackInput } from "../../domain/nameplate.ts";
 import type { Messages } from "../../i18n/index.ts";
-import { card, divider, escapeMarkdown, markdown, type Card } from "./kit.ts";
+import { button, card, divider, escapeMarkdown, markdown, plainText, type Card, type CardElement } from "./kit.ts";
+
+export interface FeedbackState {
+  status: "new" | "accepted" | "replied";
+  reply: string | null;
+  handledByName: string | null;
+}
 
 /**
- * Feedback from a school's public page, to the school's supervisor. The sender's text, name and telephone are
- * the public's: escaped, so they can neither format nor mention anyone.
+ * Feedback from a school's public page, to the school's supervisor: 受理 and a short 回复 the sender sees on the
+ * page under the reference number. The sender's text, name and telephone are the public's: escaped, so they can
+ * neither format nor mention anyone.
  */
-export function feedbackCard(t: Messages, schoolName: string, reference: string, input: FeedbackInput, receivedAt: string): Card {
+export function feedbackCard(t: Messages, schoolName: string, reference: string, input: FeedbackInput, receivedAt: string, state: FeedbackState = { status: "new", reply: null, handledByName: null }): Card {
   const n = t.schools.nameplate;
+  const status: CardElement[] = state.status === "new" ? [] : [markdown(n.cardStatus(n.statuses[state.status], escapeMarkdown(state.handledByName ?? "")))];
+  const reply: CardElement[] = state.reply ? [markdown(n.cardReply(escapeMarkdown(state.reply)))] : [];
+  const accept: CardElement[] = state.status === "new" ? [button({ text: n.accept, type: "primary", value: { action: "feedback_accept", ref: reference } })] : [];
+  const form: CardElement = {
+    tag: "form",
+    name: "feedback_form",
+    elements: [
+      {
+        tag: "input",
+        name: "reply",
+        required: true,
+        input_type: "multiline_text",
+        rows: 2,
+        max_length: FEEDBACK_MAX_REPLY,
+        label: plainText(n.replyLabel),
+        placeholder: plainText(n.replyPlaceholder),
+      },
+      button({ text: n.replySubmit, name: "feedback_reply_submit", formAction: "submit", value: { action: "feedback_reply", ref: reference } }),
+    ],
+  };
   return card({
     title: n.cardTitle(schoolName),
     template: input.kind === "problem" ? "orange" : input.kind === "praise" ? "green" : "blue",
@@ -16,6 +43,10 @@ export function feedbackCard(t: Messages, schoolName: string, reference: string,
       markdown(escapeMarkdown(input.text)),
       divider(),
       markdown(n.cardSender(escapeMarkdown(input.name ?? n.anonymous), escapeMarkdown(input.phone ?? n.anonymous))),
+      ...status,
+      ...reply,
+      ...accept,
+      form,
       markdown(n.cardFooter),
     ],
   });
