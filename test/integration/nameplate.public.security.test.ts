@@ -176,6 +176,15 @@ describe("the school's public nameplate page and its feedback form", () => {
     // neither the sender's text nor the telephone shows there
     expect(answerPage).not.toContain("建议增加放学时段");
     expect(answerPage).not.toContain("13812345678");
+    // 转交督导室: the managers of the school's office chain get the card (with the telephone); nobody else
+    const forwarded = await worker.click("ou_sup_a", { action: "feedback_forward", ref: reference }, undefined, message!.messageId);
+    expect(forwarded.answer.toast?.type).toBe("success");
+    await worker.settle();
+    const toManager = worker.fake.messagesTo("ou_m_dg");
+    expect(toManager).toHaveLength(1);
+    expect(FakeFeishu.textOf(toManager[0]!)).toContain(reference);
+    expect(FakeFeishu.textOf(toManager[0]!)).toContain("13812345678");
+    expect(worker.fake.messagesTo("ou_sup_b")).toHaveLength(0);
     // another school's page does not know the reference
     const elsewhere = await (await worker.fetch(`/p/${TOKEN_C}?ref=${reference}`)).text();
     expect(elsewhere).toContain("本校没有这个受理编号");
@@ -284,5 +293,18 @@ describe("the school's public nameplate page and its feedback form", () => {
     expect((await worker.fetch(`/p/${TOKEN_C}`)).status).toBe(404);
     await worker.say("ou_m_city", "名牌 开启");
     expect((await worker.fetch(`/p/${TOKEN_A}`)).status).toBe(200);
+  });
+
+  it("a school whose supervisor cannot be reached: the feedback goes to the managers of its office chain", async () => {
+    await worker.query("UPDATE people SET open_id = NULL WHERE code = 'S002'");
+    await worker.query("INSERT OR IGNORE INTO people (code, name, role, open_id, lang, office_code, active, created_at, updated_at) VALUES ('M000', '市科长', 'manager', 'ou_m_city', 'zh', 'RZ', 1, 0, 0)");
+    const page = await (await post(TOKEN_C, good({ text: "食堂饭菜偏咸" }), nextIp())).text();
+    const reference = page.match(/\d{8}-[0-9A-Z]{6}/)![0];
+    await worker.settle();
+    const toCity = worker.fake.messagesTo("ou_m_city");
+    expect(toCity).toHaveLength(1);
+    expect(FakeFeishu.textOf(toCity[0]!)).toContain(reference);
+    // the district's manager is not in the chain of the city's school
+    expect(worker.fake.messagesTo("ou_m_dg")).toHaveLength(0);
   });
 });

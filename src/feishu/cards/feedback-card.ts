@@ -1,6 +1,6 @@
 import { FEEDBACK_MAX_REPLY, type FeedbackInput } from "../../domain/nameplate.ts";
 import type { Messages } from "../../i18n/index.ts";
-import { button, card, divider, escapeMarkdown, markdown, plainText, type Card, type CardElement } from "./kit.ts";
+import { button, card, columns, divider, escapeMarkdown, markdown, plainText, type Card, type CardElement } from "./kit.ts";
 
 export interface FeedbackState {
   status: "new" | "accepted" | "replied";
@@ -18,6 +18,7 @@ export function feedbackCard(t: Messages, schoolName: string, reference: string,
   const status: CardElement[] = state.status === "new" ? [] : [markdown(n.cardStatus(n.statuses[state.status], escapeMarkdown(state.handledByName ?? "")))];
   const reply: CardElement[] = state.reply ? [markdown(n.cardReply(escapeMarkdown(state.reply)))] : [];
   const accept: CardElement[] = state.status === "new" ? [button({ text: n.accept, type: "primary", value: { action: "feedback_accept", ref: reference } })] : [];
+  const forward = button({ text: n.forward, value: { action: "feedback_forward", ref: reference } });
   const form: CardElement = {
     tag: "form",
     name: "feedback_form",
@@ -45,7 +46,7 @@ export function feedbackCard(t: Messages, schoolName: string, reference: string,
       markdown(n.cardSender(escapeMarkdown(input.name ?? n.anonymous), escapeMarkdown(input.phone ?? n.anonymous))),
       ...status,
       ...reply,
-      ...accept,
+      columns([...accept.map((b) => [b]), [forward]]),
       form,
       markdown(n.cardFooter),
     ],

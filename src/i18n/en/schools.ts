@@ -91,5 +91,8 @@ export const schools: typeof zh = {
     lookupNone: "This school has no such reference number.",
     lookupStatus: (reference: string, status: string) => `Reference ${reference}: ${status}`,
     lookupReply: "The supervisor's reply:",
+    forward: "Hand to the office",
+    forwardedToast: (reference: string, count: number) => `${reference} handed to the office (${count} people)`,
+    noManagers: "The office has no manager who can receive it.",
   },
 };

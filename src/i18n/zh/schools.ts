@@ -90,5 +90,8 @@ export const schools = {
     lookupNone: "本校没有这个受理编号。",
     lookupStatus: (reference: string, status: string) => `受理编号 ${reference}：${status}`,
     lookupReply: "督学回复：",
+    forward: "转交督导室",
+    forwardedToast: (reference: string, count: number) => `已将 ${reference} 转交督导室（${count} 人）`,
+    noManagers: "督导室暂无可接收的管理员。",
   },
 };
