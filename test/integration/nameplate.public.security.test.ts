@@ -185,6 +185,16 @@ describe("the school's public nameplate page and its feedback form", () => {
     expect(FakeFeishu.textOf(toManager[0]!)).toContain(reference);
     expect(FakeFeishu.textOf(toManager[0]!)).toContain("13812345678");
     expect(worker.fake.messagesTo("ou_sup_b")).toHaveLength(0);
+    // 转为核查走访: the 补报 form of kind 举报核查 for this school arrives in the supervisor's direct chat
+    const visit = await worker.click("ou_sup_a", { action: "feedback_visit", ref: reference }, undefined, message!.messageId);
+    expect(visit.answer.toast?.type).toBe("info");
+    await worker.settle();
+    const forms = worker.fake.messagesTo("ou_sup_a").filter((m) => JSON.stringify(m.content).includes("visit_kind"));
+    expect(forms).toHaveLength(1);
+    const form = JSON.stringify(forms[0]!.content);
+    expect(form).toContain('"initial_option":"complaint"');
+    expect(form).toContain(`"form_id":"feedback:${reference}"`);
+    expect(form).toContain('"school_code":"X-A01"');
     // another school's page does not know the reference
     const elsewhere = await (await worker.fetch(`/p/${TOKEN_C}?ref=${reference}`)).text();
     expect(elsewhere).toContain("本校没有这个受理编号");

@@ -9,8 +9,8 @@ export interface FeedbackState {
 }
 
 /**
- * Feedback from a school's public page, to the school's supervisor: 受理 and a short 回复 the sender sees on the
- * page under the reference number. The sender's text, name and telephone are the public's: escaped, so they can
+ * Feedback from a school's public page, to the school's supervisor: 受理, 转为核查走访 (the 补报 form of kind 举报核查),
+ * 转交督导室, and a short 回复 the sender sees on the page under the reference number. The sender's text, name and telephone are the public's: escaped, so they can
  * neither format nor mention anyone.
  */
 export function feedbackCard(t: Messages, schoolName: string, reference: string, input: FeedbackInput, receivedAt: string, state: FeedbackState = { status: "new", reply: null, handledByName: null }): Card {
@@ -19,6 +19,7 @@ export function feedbackCard(t: Messages, schoolName: string, reference: string,
   const reply: CardElement[] = state.reply ? [markdown(n.cardReply(escapeMarkdown(state.reply)))] : [];
   const accept: CardElement[] = state.status === "new" ? [button({ text: n.accept, type: "primary", value: { action: "feedback_accept", ref: reference } })] : [];
   const forward = button({ text: n.forward, value: { action: "feedback_forward", ref: reference } });
+  const visit = button({ text: n.toVisit, value: { action: "feedback_visit", ref: reference } });
   const form: CardElement = {
     tag: "form",
     name: "feedback_form",
@@ -46,7 +47,7 @@ export function feedbackCard(t: Messages, schoolName: string, reference: string,
       markdown(n.cardSender(escapeMarkdown(input.name ?? n.anonymous), escapeMarkdown(input.phone ?? n.anonymous))),
       ...status,
       ...reply,
-      columns([...accept.map((b) => [b]), [forward]]),
+      columns([...accept.map((b) => [b]), [visit], [forward]]),
       form,
       markdown(n.cardFooter),
     ],

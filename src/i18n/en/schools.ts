@@ -94,5 +94,6 @@ export const schools: typeof zh = {
     forward: "Hand to the office",
     forwardedToast: (reference: string, count: number) => `${reference} handed to the office (${count} people)`,
     noManagers: "The office has no manager who can receive it.",
+    toVisit: "Check it with a visit",
   },
 };

@@ -93,5 +93,6 @@ export const schools = {
     forward: "转交督导室",
     forwardedToast: (reference: string, count: number) => `已将 ${reference} 转交督导室（${count} 人）`,
     noManagers: "督导室暂无可接收的管理员。",
+    toVisit: "转为核查走访",
   },
 };
