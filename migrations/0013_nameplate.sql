@@ -10,7 +10,9 @@ CREATE TABLE `feedback` (
 	`status` text DEFAULT 'new' NOT NULL,
 	`reply` text,
 	`handled_by` text,
-	`handled_at` integer
+	`handled_at` integer,
+	`reminded_at` integer,
+	`escalated_at` integer
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `feedback_reference_unique` ON `feedback` (`reference`);--> statement-breakpoint

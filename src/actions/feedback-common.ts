@@ -2,8 +2,7 @@
 import { feedbackByReference, type FeedbackRecord } from "../db/nameplate.ts";
 import type { Actor } from "../db/people.ts";
 import { maySeeSchool } from "../domain/school-access.ts";
-import { localDateTime } from "../domain/time.ts";
-import { feedbackCard } from "../feishu/cards/feedback-card.ts";
+import { feedbackRecordCard } from "../usecases/feedback.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
 import { toast } from "./order-common.ts";
@@ -21,13 +20,6 @@ export async function feedbackForAction(ctx: ActionContext): Promise<{ ok: true;
   return { ok: true, actor: ctx.actor, feedback };
 }
 
-export function cardOf(ctx: ActionContext, feedback: FeedbackRecord): Card {
-  return feedbackCard(
-    ctx.t,
-    feedback.schoolName,
-    feedback.reference,
-    { kind: feedback.kind, text: feedback.text, name: feedback.senderName, phone: feedback.senderPhone },
-    localDateTime(feedback.receivedAt, ctx.config.TIMEZONE),
-    { status: feedback.status, reply: feedback.reply, handledByName: feedback.handledByName },
-  );
+export function cardOf(ctx: Pick<ActionContext, "t" | "config">, feedback: FeedbackRecord): Card {
+  return feedbackRecordCard(ctx.t, ctx.config.TIMEZONE, feedback);
 }

@@ -167,3 +167,35 @@ export function replyFeedback(d1: D1Database, reference: string, reply: string, 
 export async function publicAnswer(d1: D1Database, schoolCode: string, reference: string): Promise<{ status: "new" | "accepted" | "replied"; reply: string | null } | null> {
   return d1.prepare("SELECT status, reply FROM feedback WHERE reference = ?1 AND school_code = ?2").bind(reference, schoolCode).first();
 }
+
+/** Holidays and make-up working days, for counting working days (domain/nameplate.ts workingDaysAfter). */
+export async function holidayPeriods(d1: D1Database): Promise<{ kind: string; startDate: string; endDate: string }[]> {
+  const { results } = await d1
+    .prepare("SELECT kind, start_date AS startDate, end_date AS endDate FROM calendar_periods WHERE kind IN ('holiday', 'workday')")
+    .all<{ kind: string; startDate: string; endDate: string }>();
+  return results;
+}
+
+export type UnansweredFeedback = FeedbackRecord & { supervisorOpenId: string | null; supervisorLang: string | null; remindedAt: number | null; escalatedAt: number | null };
+
+/** Feedback not yet replied to and not yet both reminded and escalated, received since `sinceMs`. */
+export async function unansweredFeedback(d1: D1Database, sinceMs: number): Promise<UnansweredFeedback[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT f.reference, f.school_code AS schoolCode, s.name AS schoolName, s.supervisor_code AS supervisorCode, s.zone_code AS zoneCode,
+         COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict, f.kind, f.text, f.sender_name AS senderName,
+         f.sender_phone AS senderPhone, f.received_at AS receivedAt, f.status, f.reply, h.name AS handledByName,
+         sp.open_id AS supervisorOpenId, sp.lang AS supervisorLang, f.reminded_at AS remindedAt, f.escalated_at AS escalatedAt
+       FROM feedback f JOIN schools s ON s.code = f.school_code LEFT JOIN zones z ON z.code = s.zone_code
+       LEFT JOIN people h ON h.code = f.handled_by LEFT JOIN people sp ON sp.code = s.supervisor_code AND sp.active = 1
+       WHERE f.status <> 'replied' AND (f.reminded_at IS NULL OR f.escalated_at IS NULL) AND f.received_at >= ?1
+       ORDER BY f.received_at LIMIT 500`,
+    )
+    .bind(sinceMs)
+    .all<UnansweredFeedback>();
+  return results;
+}
+
+export function markFeedback(d1: D1Database, references: readonly string[], column: "reminded_at" | "escalated_at", nowMs: number): D1PreparedStatement {
+  return d1.prepare(`UPDATE feedback SET ${column} = ?2 WHERE reference IN (SELECT value FROM json_each(?1)) AND ${column} IS NULL`).bind(JSON.stringify(references), nowMs);
+}

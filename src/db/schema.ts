@@ -605,6 +605,9 @@ export const feedback = sqliteTable(
     reply: text("reply"),
     handledBy: text("handled_by"),
     handledAt: integer("handled_at"),
+    /** unanswered after 2 working days: the supervisor was reminded (daily job); after 5: the office's managers got it */
+    remindedAt: integer("reminded_at"),
+    escalatedAt: integer("escalated_at"),
   },
   (t) => [uniqueIndex("feedback_reference_unique").on(t.reference), index("feedback_school_idx").on(t.schoolCode, t.receivedAt)],
 );

@@ -1,3 +1,5 @@
+import { addDays, weekday, type IsoDate } from "./time.ts";
+
 /**
  * The public nameplate page (挂牌督导公示) and its feedback form: the rules on what the public may send.
  * Pure: no I/O; the caller brings the time and the randomness.
@@ -71,4 +73,21 @@ export function ipWindowStart(nowMs: number): number {
 /** Text safe inside HTML elements and quoted attributes. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** Unanswered feedback: the supervisor is reminded after this many working days, the office's managers get it after ESCALATE. */
+export const FEEDBACK_REMIND_WORKING_DAYS = 2;
+export const FEEDBACK_ESCALATE_WORKING_DAYS = 5;
+
+/**
+ * Working days after `from` up to and including `to`: Monday to Friday unless a holiday period covers the day,
+ * and any day a make-up working day (调休) covers. Counts at most `cap` (the callers only ask "at least 5?").
+ */
+export function workingDaysAfter(from: IsoDate, to: IsoDate, periods: readonly { kind: string; startDate: string; endDate: string }[], cap = 31): number {
+  const covered = (date: IsoDate, kind: string) => periods.some((p) => p.kind === kind && p.startDate <= date && date <= p.endDate);
+  let count = 0;
+  for (let date = addDays(from, 1); date <= to && count < cap; date = addDays(date, 1)) {
+    if (covered(date, "workday") || (weekday(date) <= 5 && !covered(date, "holiday"))) count++;
+  }
+  return count;
 }

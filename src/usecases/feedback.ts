@@ -1,10 +1,11 @@
 import type { Services } from "../commands/types.ts";
-import { insertFeedback, type NameplatePage } from "../db/nameplate.ts";
+import { insertFeedback, type FeedbackRecord, type NameplatePage } from "../db/nameplate.ts";
 import { managersInChain } from "../db/people.ts";
 import { feedbackReference, type FeedbackInput } from "../domain/nameplate.ts";
 import { localDate, localDateTime } from "../domain/time.ts";
 import { feedbackCard } from "../feishu/cards/feedback-card.ts";
-import { messages } from "../i18n/index.ts";
+import type { Card } from "../feishu/cards/kit.ts";
+import { messages, type Messages } from "../i18n/index.ts";
 
 /**
  * Stores a validated feedback and, in the same commit, queues its card to the school's supervisor (or, without
@@ -29,4 +30,17 @@ export async function submitFeedback(services: Services, page: NameplatePage, in
   }
   await services.uow.commit();
   return reference;
+}
+
+/** A stored feedback's card, as it stands (status, reply), optionally under a reminder's or an escalation's title. */
+export function feedbackRecordCard(t: Messages, timeZone: string, feedback: FeedbackRecord, title?: { text: string; template: "orange" | "red" }): Card {
+  return feedbackCard(
+    t,
+    feedback.schoolName,
+    feedback.reference,
+    { kind: feedback.kind, text: feedback.text, name: feedback.senderName, phone: feedback.senderPhone },
+    localDateTime(feedback.receivedAt, timeZone),
+    { status: feedback.status, reply: feedback.reply, handledByName: feedback.handledByName },
+    title,
+  );
 }

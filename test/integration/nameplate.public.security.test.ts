@@ -317,4 +317,36 @@ describe("the school's public nameplate page and its feedback form", () => {
     // the district's manager is not in the chain of the city's school
     expect(worker.fake.messagesTo("ou_m_dg")).toHaveLength(0);
   });
+
+  it("unanswered feedback: the supervisor is reminded after 2 working days, the office's managers get it after 5, once each", async () => {
+    const now = Date.now();
+    const insert = (reference: string, daysAgo: number, status = "new") =>
+      worker.query(
+        "INSERT INTO feedback (reference, school_code, kind, text, sender_phone, received_at, status) VALUES (?1, 'X-A01', 'problem', '反映内容', '13700000000', ?2, ?3)",
+        reference,
+        now - daysAgo * 86_400_000,
+        status,
+      );
+    await insert("20990101-AAAAAA", 1); // too fresh
+    await insert("20990101-BBBBBB", 4); // 2 to 4 working days: reminded only
+    await insert("20990101-CCCCCC", 10); // at least 6 working days: reminded and escalated
+    await insert("20990101-DDDDDD", 10, "replied"); // answered: nothing
+    await worker.runCron("0 1 * * *", new Date(now));
+    const toSupervisor = worker.fake.messagesTo("ou_sup_a").map((m) => FakeFeishu.textOf(m)).filter((text) => text.includes("待回复的公众反馈"));
+    expect(toSupervisor.filter((text) => text.includes("20990101-AAAAAA"))).toHaveLength(0);
+    expect(toSupervisor.filter((text) => text.includes("20990101-BBBBBB"))).toHaveLength(1);
+    expect(toSupervisor.filter((text) => text.includes("20990101-CCCCCC"))).toHaveLength(1);
+    expect(toSupervisor.filter((text) => text.includes("20990101-DDDDDD"))).toHaveLength(0);
+    const toManager = worker.fake.messagesTo("ou_m_dg").map((m) => FakeFeishu.textOf(m)).filter((text) => text.includes("超过 5 个工作日未回复"));
+    expect(toManager).toHaveLength(1);
+    expect(toManager[0]).toContain("20990101-CCCCCC");
+    // the city school's supervisor hears nothing of 东港's feedback
+    expect(worker.fake.messagesTo("ou_sup_b")).toHaveLength(0);
+    // the same day again: nothing new
+    const aboutThese = () => worker.fake.messages.filter((m) => JSON.stringify(m.content).includes("20990101-")).length;
+    const before = aboutThese();
+    expect(before).toBeGreaterThan(0);
+    await worker.runCron("0 1 * * *", new Date(now));
+    expect(aboutThese()).toBe(before);
+  });
 });

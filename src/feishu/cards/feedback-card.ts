@@ -13,7 +13,7 @@ export interface FeedbackState {
  * 转交督导室, and a short 回复 the sender sees on the page under the reference number. The sender's text, name and telephone are the public's: escaped, so they can
  * neither format nor mention anyone.
  */
-export function feedbackCard(t: Messages, schoolName: string, reference: string, input: FeedbackInput, receivedAt: string, state: FeedbackState = { status: "new", reply: null, handledByName: null }): Card {
+export function feedbackCard(t: Messages, schoolName: string, reference: string, input: FeedbackInput, receivedAt: string, state: FeedbackState = { status: "new", reply: null, handledByName: null }, title?: { text: string; template: "orange" | "red" }): Card {
   const n = t.schools.nameplate;
   const status: CardElement[] = state.status === "new" ? [] : [markdown(n.cardStatus(n.statuses[state.status], escapeMarkdown(state.handledByName ?? "")))];
   const reply: CardElement[] = state.reply ? [markdown(n.cardReply(escapeMarkdown(state.reply)))] : [];
@@ -38,8 +38,8 @@ export function feedbackCard(t: Messages, schoolName: string, reference: string,
     ],
   };
   return card({
-    title: n.cardTitle(schoolName),
-    template: input.kind === "problem" ? "orange" : input.kind === "praise" ? "green" : "blue",
+    title: title?.text ?? n.cardTitle(schoolName),
+    template: title?.template ?? (input.kind === "problem" ? "orange" : input.kind === "praise" ? "green" : "blue"),
     elements: [
       markdown(n.cardMeta(reference, n.kinds[input.kind], receivedAt)),
       markdown(escapeMarkdown(input.text)),

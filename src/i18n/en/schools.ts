@@ -95,5 +95,7 @@ export const schools: typeof zh = {
     forwardedToast: (reference: string, count: number) => `${reference} handed to the office (${count} people)`,
     noManagers: "The office has no manager who can receive it.",
     toVisit: "Check it with a visit",
+    reminderTitle: (school: string) => `Public feedback awaiting a reply · ${school}`,
+    escalationTitle: (school: string) => `Public feedback unanswered for 5 working days · ${school}`,
   },
 };

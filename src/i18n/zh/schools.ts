@@ -94,5 +94,7 @@ export const schools = {
     forwardedToast: (reference: string, count: number) => `已将 ${reference} 转交督导室（${count} 人）`,
     noManagers: "督导室暂无可接收的管理员。",
     toVisit: "转为核查走访",
+    reminderTitle: (school: string) => `待回复的公众反馈 · ${school}`,
+    escalationTitle: (school: string) => `公众反馈超过 5 个工作日未回复 · ${school}`,
   },
 };
