@@ -199,3 +199,16 @@ export async function unansweredFeedback(d1: D1Database, sinceMs: number): Promi
 export function markFeedback(d1: D1Database, references: readonly string[], column: "reminded_at" | "escalated_at", nowMs: number): D1PreparedStatement {
   return d1.prepare(`UPDATE feedback SET ${column} = ?2 WHERE reference IN (SELECT value FROM json_each(?1)) AND ${column} IS NULL`).bind(JSON.stringify(references), nowMs);
 }
+
+/** A school's public feedback since `sinceMs`: received, replied to, and checked with a visit (补报 from its card). */
+export async function feedbackCounts(d1: D1Database, schoolCode: string, sinceMs: number): Promise<{ received: number; replied: number; visited: number }> {
+  const row = await d1
+    .prepare(
+      `SELECT COUNT(*) AS received, COALESCE(SUM(CASE WHEN f.status = 'replied' THEN 1 ELSE 0 END), 0) AS replied,
+         COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM reports r WHERE r.submission_key = 'extra:feedback:' || f.reference) THEN 1 ELSE 0 END), 0) AS visited
+       FROM feedback f WHERE f.school_code = ?1 AND f.received_at >= ?2`,
+    )
+    .bind(schoolCode, sinceMs)
+    .first<{ received: number; replied: number; visited: number }>();
+  return row ?? { received: 0, replied: 0, visited: 0 };
+}

@@ -349,4 +349,18 @@ describe("the school's public nameplate page and its feedback form", () => {
     await worker.runCron("0 1 * * *", new Date(now));
     expect(aboutThese()).toBe(before);
   });
+
+  it("the school's file counts this term's public feedback for the supervisor, not for the school's contact", async () => {
+    const [counts] = await worker.query<{ received: number; replied: number }>(
+      "SELECT COUNT(*) AS received, SUM(CASE WHEN status = 'replied' THEN 1 ELSE 0 END) AS replied FROM feedback WHERE school_code = 'X-A01'",
+    );
+    expect(counts!.received).toBeGreaterThan(counts!.replied);
+    expect(counts!.replied).toBeGreaterThan(0);
+    const supervisor = await worker.say("ou_sup_a", "学校 X-A01");
+    expect(supervisor.texts.join("\n")).toContain(`公众反馈** 本学期 ${counts!.received} 条 · 已回复 ${counts!.replied} · 转为核查走访 0`);
+    await worker.query("INSERT INTO people (code, name, role, school_code, open_id, lang, active, created_at, updated_at) VALUES ('T001', '东港联系人', 'school_contact', 'X-A01', 'ou_t_a', 'zh', 1, 0, 0)");
+    const contact = await worker.say("ou_t_a", "学校");
+    expect(contact.texts.join("\n")).toContain("督导档案");
+    expect(contact.texts.join("\n")).not.toContain("公众反馈");
+  });
 });
