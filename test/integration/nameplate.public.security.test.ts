@@ -363,4 +363,18 @@ describe("the school's public nameplate page and its feedback form", () => {
     expect(contact.texts.join("\n")).toContain("督导档案");
     expect(contact.texts.join("\n")).not.toContain("公众反馈");
   });
+
+  it("导出 反馈: the office's feedback without the sender's name or telephone, its own schools only", async () => {
+    const { texts } = await worker.say("ou_m_dg", "导出 反馈 csv");
+    expect(texts[0]).toContain("已导出公众反馈");
+    const message = worker.fake.messages.filter((m) => m.msgType === "file").at(-1)!;
+    const csv = new TextDecoder().decode(worker.fake.uploadOf(message)!.bytes);
+    expect(csv).toContain("受理编号,收到日期,学校编号");
+    expect(csv).toContain("建议增加放学时段的护学岗");
+    expect(csv).toContain("已回复");
+    expect(csv).not.toContain("13812345678");
+    expect(csv).not.toContain("张女士");
+    // the city's school is not 东港's
+    expect(csv).not.toContain("食堂饭菜偏咸");
+  });
 });
