@@ -212,3 +212,20 @@ export async function feedbackCounts(d1: D1Database, schoolCode: string, sinceMs
     .first<{ received: number; replied: number; visited: number }>();
   return row ?? { received: 0, replied: 0, visited: 0 };
 }
+
+/**
+ * Public feedback received between two local dates (inclusive), in the zones given (null: every zone): received,
+ * replied to, checked with a visit. `offset` turns instants into office-local dates ('480 minutes').
+ */
+export async function feedbackTotals(d1: D1Database, zoneCodes: readonly string[] | null, from: string, to: string, offset: string): Promise<{ received: number; replied: number; visited: number }> {
+  const row = await d1
+    .prepare(
+      `SELECT COUNT(*) AS received, COALESCE(SUM(CASE WHEN f.status = 'replied' THEN 1 ELSE 0 END), 0) AS replied,
+         COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM reports r WHERE r.submission_key = 'extra:feedback:' || f.reference) THEN 1 ELSE 0 END), 0) AS visited
+       FROM feedback f JOIN schools s ON s.code = f.school_code
+       WHERE date(f.received_at / 1000, 'unixepoch', ?4) BETWEEN ?2 AND ?3 AND (?1 IS NULL OR s.zone_code IN (SELECT value FROM json_each(?1)))`,
+    )
+    .bind(zoneCodes ? JSON.stringify(zoneCodes) : null, from, to, offset)
+    .first<{ received: number; replied: number; visited: number }>();
+  return row ?? { received: 0, replied: 0, visited: 0 };
+}

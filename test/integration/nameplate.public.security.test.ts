@@ -377,4 +377,19 @@ describe("the school's public nameplate page and its feedback form", () => {
     // the city's school is not 东港's
     expect(csv).not.toContain("食堂饭菜偏咸");
   });
+
+  it("统计 counts the public feedback of the manager's zones in the period", async () => {
+    const tz = "Asia/Shanghai";
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date());
+    const from = new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date(Date.now() - 30 * 86_400_000));
+    const since = Date.parse(`${from}T00:00:00+08:00`);
+    const count = (school: string) => worker.count("feedback", "school_code = ? AND received_at >= ?", school, since);
+    const [dg, city] = [await count("X-A01"), await count("X-C01")];
+    expect(dg).toBeGreaterThan(0);
+    expect(city).toBeGreaterThan(0);
+    const { texts } = await worker.say("ou_m_dg", `统计 ${from} ${today}`);
+    expect(texts.join("\n")).toContain(`公众反馈** 收到 ${dg} 条`);
+    const whole = await worker.say("ou_m_city", `统计 ${from} ${today}`);
+    expect(whole.texts.join("\n")).toContain(`公众反馈** 收到 ${dg + city} 条`);
+  });
 });

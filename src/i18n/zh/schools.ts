@@ -97,5 +97,6 @@ export const schools = {
     reminderTitle: (school: string) => `待回复的公众反馈 · ${school}`,
     escalationTitle: (school: string) => `公众反馈超过 5 个工作日未回复 · ${school}`,
     fileLine: (received: number, replied: number, visited: number) => `**公众反馈** 本学期 ${received} 条 · 已回复 ${replied} · 转为核查走访 ${visited}`,
+    statsLine: (received: number, replied: number, visited: number) => `**公众反馈** 收到 ${received} 条 · 已回复 ${replied} · 转为核查走访 ${visited}`,
   },
 };
