@@ -61,7 +61,9 @@ app.use("*", async (c, next) => {
   } finally {
     requestsInFlight--;
   }
-  logger.info({ ref, method: c.req.method, route: c.req.path, status: c.res.status, ms: Date.now() - started, ...c.get("log") });
+  // a school's page token is not logged (it is the way to the page's form)
+  const route = c.req.path.startsWith("/p/") ? "/p/:token" : c.req.path;
+  logger.info({ ref, method: c.req.method, route, status: c.res.status, ms: Date.now() - started, ...c.get("log") });
 });
 
 app.onError((error, c) => {

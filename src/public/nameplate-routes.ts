@@ -32,7 +32,9 @@ async function html(body: string, status: number, cache: string): Promise<Respon
       "cache-control": cache,
       "content-security-policy": await contentSecurityPolicy(),
       "x-content-type-options": "nosniff",
-      "referrer-policy": "same-origin",
+      // other sites (Turnstile's) learn the origin only, never the path with its token
+      "referrer-policy": "strict-origin-when-cross-origin",
+      "x-robots-tag": "noindex",
     },
   });
 }

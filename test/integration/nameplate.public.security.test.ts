@@ -81,6 +81,8 @@ describe("the school's public nameplate page and its feedback form", () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain("unsafe-inline");
     expect(response.headers.get("set-cookie")).toBeNull();
+    expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("cache-control")).toContain("max-age=");
     const page = await response.text();
     expect(page).toContain("东港&lt;script&gt;alert(1)&lt;/script&gt;小学");
@@ -146,8 +148,10 @@ describe("the school's public nameplate page and its feedback form", () => {
     // the sender's markup is escaped: no @all, no bold
     expect(JSON.stringify(cards[0]!.content)).not.toContain("<at");
     expect(worker.fake.messagesTo("ou_sup_b")).toHaveLength(0);
-    // the telephone is never logged
+    // neither the telephone nor the page's token is logged
     expect(JSON.stringify(worker.logs)).not.toContain("13812345678");
+    expect(JSON.stringify(worker.logs)).not.toContain(TOKEN_A);
+    expect(worker.logs.some((line) => line.route === "/p/:token" && line.outcome === "feedback_stored")).toBe(true);
   });
 
   it("the supervisor accepts and replies from the card; the sender sees the reply under the reference on this school's page only", async () => {
