@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { messages } from "../../src/i18n/index.ts";
+import { parseRoster } from "../../src/roster/parse.ts";
 import { escapeHtml, feedbackReference, nameplateToken, parseFeedback, REFERENCE_PATTERN, TOKEN_PATTERN, workingDaysAfter } from "../../src/domain/nameplate.ts";
 
 describe("the public feedback form's rules", () => {
@@ -37,5 +39,18 @@ describe("working days for feedback reminders", () => {
       { kind: "workday", startDate: "2026-12-06", endDate: "2026-12-06" },
     ];
     expect(workingDaysAfter("2026-12-04", "2026-12-08", periods)).toBe(1);
+  });
+});
+
+describe("offices.csv's optional 监督电话 column", () => {
+  const t = messages("zh");
+  const context = { zoneCodes: new Set<string>(), supervisorCodes: new Set<string>(), openIds: new Map<string, string>() };
+
+  it("is read under its Chinese header, may be empty, and refuses what is not a telephone number", () => {
+    const ok = parseRoster("offices", "编号,名称,简称,上级编号,区县,监督电话\nRZ,日照市督导室,日照,,,0633-1234567\nDG,东港区督导室,东港,RZ,东港区,\n", context, t);
+    expect(ok.errors).toEqual([]);
+    expect(ok.rows).toMatchObject([{ code: "RZ", publicPhone: "0633-1234567" }, { code: "DG", publicPhone: null }]);
+    const bad = parseRoster("offices", "编号,名称,简称,上级编号,区县,监督电话\nRZ,日照市督导室,日照,,,<script>\n", context, t);
+    expect(bad.errors).toEqual([{ line: 2, reason: "监督电话「<script>」无效（只能含数字、空格、+、- 和括号）" }]);
   });
 });
