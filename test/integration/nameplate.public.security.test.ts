@@ -396,4 +396,15 @@ describe("the school's public nameplate page and its feedback form", () => {
     const whole = await worker.say("ou_m_city", `统计 ${from} ${today}`);
     expect(whole.texts.join("\n")).toContain(`公众反馈** 收到 ${dg + city} 条`);
   });
+
+  it("the weekly digest counts the week's public feedback", async () => {
+    // next Monday 09:00 Asia/Shanghai: the digest of this week, in which the feedback above was received
+    const now = new Date();
+    const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + ((8 - now.getUTCDay()) % 7 || 7), 1, 0));
+    await worker.runCron("0 1 * * *", monday);
+    const digest = worker.fake.messages.filter((m) => m.chatId === "oc_office_group").map((m) => FakeFeishu.textOf(m)).join("\n");
+    const received = /公众反馈\*\* 本周收到 (\d+) 条/.exec(digest);
+    expect(received).not.toBeNull();
+    expect(Number(received![1])).toBeGreaterThan(0);
+  });
 });

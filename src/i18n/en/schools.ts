@@ -99,5 +99,6 @@ export const schools: typeof zh = {
     escalationTitle: (school: string) => `Public feedback unanswered for 5 working days · ${school}`,
     fileLine: (received: number, replied: number, visited: number) => `**Public feedback** ${received} this term · ${replied} replied · ${visited} checked with a visit`,
     statsLine: (received: number, replied: number, visited: number) => `**Public feedback** ${received} received · ${replied} replied · ${visited} checked with a visit`,
+    digestLine: (received: number, replied: number, visited: number) => `**Public feedback** ${received} received this week · ${replied} replied · ${visited} checked with a visit`,
   },
 };

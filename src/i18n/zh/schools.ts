@@ -98,5 +98,6 @@ export const schools = {
     escalationTitle: (school: string) => `公众反馈超过 5 个工作日未回复 · ${school}`,
     fileLine: (received: number, replied: number, visited: number) => `**公众反馈** 本学期 ${received} 条 · 已回复 ${replied} · 转为核查走访 ${visited}`,
     statsLine: (received: number, replied: number, visited: number) => `**公众反馈** 收到 ${received} 条 · 已回复 ${replied} · 转为核查走访 ${visited}`,
+    digestLine: (received: number, replied: number, visited: number) => `**公众反馈** 本周收到 ${received} 条 · 已回复 ${replied} · 转为核查走访 ${visited}`,
   },
 };
