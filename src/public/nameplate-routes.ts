@@ -116,7 +116,11 @@ async function takeFeedback(c: Ctx): Promise<Response> {
   const back = `/p/${found.token}`;
   const nowMs = Date.now();
   const type = (c.req.raw.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  const body = type === "application/x-www-form-urlencoded" ? await readCapped(c.req.raw, FEEDBACK_MAX_BODY_BYTES) : null;
+  if (type !== "application/x-www-form-urlencoded") {
+    c.set("log", { outcome: "not_a_form" });
+    return refused(415, n.badForm, back);
+  }
+  const body = await readCapped(c.req.raw, FEEDBACK_MAX_BODY_BYTES);
   if (body === null) {
     c.set("log", { outcome: "too_large" });
     return refused(413, n.tooLarge, back);

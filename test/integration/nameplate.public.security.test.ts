@@ -231,7 +231,8 @@ describe("the school's public nameplate page and its feedback form", () => {
     expect(phone.status).toBe(400);
     expect(await phone.text()).not.toContain("<script>");
     const json = await worker.fetch(`/p/${TOKEN_A}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(good()) });
-    expect(json.status).toBe(413);
+    expect(json.status).toBe(415);
+    expect(await json.text()).toContain("提交格式不正确");
     await worker.settle();
     expect(await worker.snapshot()).toEqual(before);
     expect(worker.fake.messages).toHaveLength(0);

@@ -100,5 +100,6 @@ export const schools: typeof zh = {
     fileLine: (received: number, replied: number, visited: number) => `**Public feedback** ${received} this term · ${replied} replied · ${visited} checked with a visit`,
     statsLine: (received: number, replied: number, visited: number) => `**Public feedback** ${received} received · ${replied} replied · ${visited} checked with a visit`,
     digestLine: (received: number, replied: number, visited: number) => `**Public feedback** ${received} received this week · ${replied} replied · ${visited} checked with a visit`,
+    badForm: "That is not the page's form; please fill in the form on the page.",
   },
 };

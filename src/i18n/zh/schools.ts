@@ -99,5 +99,6 @@ export const schools = {
     fileLine: (received: number, replied: number, visited: number) => `**公众反馈** 本学期 ${received} 条 · 已回复 ${replied} · 转为核查走访 ${visited}`,
     statsLine: (received: number, replied: number, visited: number) => `**公众反馈** 收到 ${received} 条 · 已回复 ${replied} · 转为核查走访 ${visited}`,
     digestLine: (received: number, replied: number, visited: number) => `**公众反馈** 本周收到 ${received} 条 · 已回复 ${replied} · 转为核查走访 ${visited}`,
+    badForm: "提交格式不正确，请在页面上的表单中填写后提交。",
   },
 };
