@@ -58,6 +58,7 @@ if (realFeishu) {
   const verificationToken = "local-sim-verification-token";
   const encryptKey = "local-sim-encrypt-key";
   const envFile = join(workDir, "sim.env");
+  const workerUrl = `http://127.0.0.1:${WORKER_PORT}`;
   writeFileSync(
     envFile,
     [
@@ -69,9 +70,13 @@ if (realFeishu) {
       `DIGEST_CHAT_ID=${OFFICE_GROUP_CHAT_ID}`,
       `ADMIN_OPEN_IDS=`,
       `TIMEZONE=Asia/Shanghai`,
+      // 名牌 prints the schools' public page links on this Worker; the feedback form uses Cloudflare's documented
+      // Turnstile test keys (always pass; the widget loads from challenges.cloudflare.com, so it needs the internet)
+      `PUBLIC_BASE_URL=${workerUrl}`,
+      `TURNSTILE_SITE_KEY=1x00000000000000000000AA`,
+      `TURNSTILE_SECRET_KEY=1x0000000000000000000000000000000AA`,
     ].join("\n") + "\n",
   );
-  const workerUrl = `http://127.0.0.1:${WORKER_PORT}`;
   const simulator = await new Simulator({ fake, workerUrl, verificationToken, encryptKey, d1 }).listen(SIM_PORT);
   const wrangler = spawn(join(ROOT, "node_modules/.bin/wrangler"), [...wranglerArgs, "--env-file", envFile], {
     cwd: ROOT,

@@ -10,6 +10,7 @@ import { handleChatEvent, isChatEvent } from "./events/chat-events.ts";
 import { messages } from "./i18n/index.ts";
 import { logger, newRequestId, type LogFields } from "./log.ts";
 import { buildServices } from "./services.ts";
+import { registerNameplateRoutes } from "./public/nameplate-routes.ts";
 
 type AppEnv = { Bindings: Bindings; Variables: { ref: string; log: LogFields } };
 
@@ -60,7 +61,9 @@ app.use("*", async (c, next) => {
   } finally {
     requestsInFlight--;
   }
-  logger.info({ ref, method: c.req.method, route: c.req.path, status: c.res.status, ms: Date.now() - started, ...c.get("log") });
+  // a school's page token is not logged (it is the way to the page's form)
+  const route = c.req.path.startsWith("/p/") ? "/p/:token" : c.req.path;
+  logger.info({ ref, method: c.req.method, route, status: c.res.status, ms: Date.now() - started, ...c.get("log") });
 });
 
 app.onError((error, c) => {
@@ -101,6 +104,8 @@ async function recordBefore200(env: Bindings, envelope: Envelope, acceptedAt: nu
     return false;
   }
 }
+
+registerNameplateRoutes(app);
 
 app.post("/feishu/events", async (c) => {
   const config = loadConfig(c.env);

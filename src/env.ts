@@ -19,6 +19,10 @@ export interface Bindings {
   PHOTO_RETENTION_DAYS?: string;
   COMMANDS_PER_MINUTE?: string;
   VERSION?: string;
+  TURNSTILE_SITE_KEY?: string;
+  TURNSTILE_SECRET_KEY?: string;
+  TURNSTILE_VERIFY_URL?: string;
+  PUBLIC_BASE_URL?: string;
 }
 
 const required = (name: string) =>
@@ -83,6 +87,18 @@ const configSchema = z.object({
     .max(10_000, "COMMANDS_PER_MINUTE must be at most 10000")
     .default(20),
   VERSION: z.string().default("dev"),
+  /** Cloudflare Turnstile on the public feedback form; without both keys the form is not offered */
+  TURNSTILE_SITE_KEY: optionalString,
+  TURNSTILE_SECRET_KEY: optionalString,
+  /** siteverify (tests point it at a local fake) */
+  TURNSTILE_VERIFY_URL: z
+    .url({ error: "TURNSTILE_VERIFY_URL must be a URL" })
+    .default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
+  /** where the Worker is reached from the internet (https://duxue.example.org): the nameplate command prints full links with it */
+  PUBLIC_BASE_URL: z
+    .url({ error: "PUBLIC_BASE_URL must be a URL such as https://duxue.example.org" })
+    .optional()
+    .transform((url) => url?.replace(/\/+$/, "")),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -109,7 +125,7 @@ const parsed = new WeakMap<object, Config>();
 export function loadConfig(env: Bindings): Config {
   const cached = parsed.get(env);
   if (cached) return cached;
-  const result = configSchema.safeParse({ ...env, FEISHU_BASE_URL: env.FEISHU_BASE_URL || undefined, TIMEZONE: env.TIMEZONE || undefined, PHOTO_RETENTION_DAYS: env.PHOTO_RETENTION_DAYS || undefined, COMMANDS_PER_MINUTE: env.COMMANDS_PER_MINUTE || undefined });
+  const result = configSchema.safeParse({ ...env, FEISHU_BASE_URL: env.FEISHU_BASE_URL || undefined, TIMEZONE: env.TIMEZONE || undefined, PHOTO_RETENTION_DAYS: env.PHOTO_RETENTION_DAYS || undefined, COMMANDS_PER_MINUTE: env.COMMANDS_PER_MINUTE || undefined, TURNSTILE_VERIFY_URL: env.TURNSTILE_VERIFY_URL || undefined, PUBLIC_BASE_URL: env.PUBLIC_BASE_URL || undefined });
   if (!result.success) {
     const problems = result.error.issues.map((issue) => issue.message).join("; ");
     throw new ConfigError(`Invalid configuration: ${problems}`);

@@ -126,6 +126,16 @@ export class Simulator {
     return rows;
   }
 
+  /** The schools' valid public page links (issued with `名牌 <学校>`), on the local Worker. */
+  nameplates(): { code: string; name: string; url: string }[] {
+    const [rows = []] = d1Query<{ code: string; name: string; token: string }>(
+      `SELECT s.code, s.name, t.token FROM nameplate_tokens t JOIN schools s ON s.code = t.school_code AND s.active = 1
+        WHERE t.revoked_at IS NULL ORDER BY s.code`,
+      this.options.d1,
+    );
+    return rows.map((row) => ({ code: row.code, name: row.name, url: `${this.options.workerUrl}/p/${row.token}` }));
+  }
+
   private cachedPeople(): SimPerson[] {
     return this.peopleLoaded ? this.people : this.loadPeople();
   }
@@ -449,6 +459,7 @@ export class Simulator {
         if (extraRoutes && (await extraRoutes(req, res, body))) return;
         if (req.method === "GET" && this.servePage(url.pathname, res)) return;
         if (req.method === "GET" && url.pathname === "/api/people") return send(200, url.searchParams.has("refresh") ? this.loadPeople() : this.cachedPeople());
+        if (req.method === "GET" && url.pathname === "/api/nameplates") return send(200, this.nameplates());
         if (req.method === "GET" && url.pathname === "/api/messages") return send(200, this.options.fake.messages.slice(Number(url.searchParams.get("since") ?? 0)));
         if (req.method === "GET" && url.pathname === "/api/feed") return send(200, this.feed(Number(url.searchParams.get("since") ?? 0)));
         const upload = req.method === "GET" ? /^\/api\/uploads\/([\w-]+)$/.exec(url.pathname) : null;

@@ -169,7 +169,7 @@ export function assignmentFormCard(services: Services, t: Messages, actor: Actor
 }
 
 /** The blank form of a visit outside the plan (补报). */
-export function extraFormCard(services: Services, t: Messages, school: { code: string; name: string }, formId: string, topic: string | null): Card {
+export function extraFormCard(services: Services, t: Messages, school: { code: string; name: string }, formId: string, topic: string | null, defaultKind: "routine" | "complaint" = "routine"): Card {
   const now = today(services);
   const window = extraWindow(now);
   return reportFormCard({
@@ -179,7 +179,7 @@ export function extraFormCard(services: Services, t: Messages, school: { code: s
     window,
     topic,
     defaultDate: now,
-    defaultKind: "routine",
+    defaultKind,
     submitValue: { school_code: school.code, form_id: formId, topic },
   });
 }

@@ -20,6 +20,10 @@ function labelled(kind: ExportKind, row: Record<string, unknown>, t: Messages): 
   } else if (kind === "reports") {
     values[at("kind")] = t.reports.kinds[row.kind as keyof typeof t.reports.kinds] ?? row.kind;
     values[at("on_behalf")] = row.on_behalf ? t.exports.yes : t.exports.no;
+  } else if (kind === "feedback") {
+    values[at("kind")] = t.schools.nameplate.kinds[row.kind as keyof typeof t.schools.nameplate.kinds] ?? row.kind;
+    values[at("status")] = t.schools.nameplate.statuses[row.status as keyof typeof t.schools.nameplate.statuses] ?? row.status;
+    values[at("visited")] = row.visited ? t.exports.yes : t.exports.no;
   } else {
     values[at("reason")] = t.planning.reasons[String(row.reason)] ?? row.reason;
     values[at("status")] = t.planning.statuses[String(row.status)] ?? row.status;
@@ -27,7 +31,7 @@ function labelled(kind: ExportKind, row: Record<string, unknown>, t: Messages): 
   return values;
 }
 
-/** `export orders|reports|visits [from] [to] [csv]` / `导出 …` (managers, direct chat): an .xlsx file message (CSV with `csv`). */
+/** `export orders|reports|visits|feedback [from] [to] [csv]` / `导出 …` (managers, direct chat): an .xlsx file message (CSV with `csv`). */
 export const exportCsv: Command = {
   name: "export",
   aliases: ["导出"],

@@ -7,6 +7,7 @@ import { exportCsv } from "./export.ts";
 import { help } from "./help.ts";
 import { leave } from "./leave.ts";
 import { move } from "./move.ts";
+import { nameplate } from "./nameplate.ts";
 import { orderCancel } from "./order-cancel.ts";
 import { orderClose } from "./order-close.ts";
 import { orderExtend } from "./order-extend.ts";
@@ -51,6 +52,7 @@ export const commands: readonly Command[] = [
   orderCancel,
   // a school's file
   school,
+  nameplate,
   // office
   digest,
   digestGroupBindCommand,

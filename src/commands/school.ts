@@ -7,7 +7,8 @@ import { schoolFile, schoolHeader, termPeriods } from "../db/school-file.ts";
 import { matchSchool } from "../domain/school-match.ts";
 import { maySeeSchool } from "../domain/school-access.ts";
 import { termOf } from "../domain/school-file.ts";
-import { localDate } from "../domain/time.ts";
+import { localDate, localMidnightMs } from "../domain/time.ts";
+import { feedbackCounts } from "../db/nameplate.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { schoolFileCard } from "../feishu/cards/school-file-card.ts";
 import { imageKeysFor } from "../photos/images.ts";
@@ -43,7 +44,9 @@ async function showSchoolFile(ctx: CommandContext, schoolCode: string): Promise<
   const term = termOf(await termPeriods(ctx.d1), today);
   const data = await schoolFile(ctx.d1, school.code, term.from, today);
   const imageKeys = await imageKeysFor(ctx, data.photos);
-  ctx.reply(schoolFileCard(ctx.t, school, term, data, imageKeys, today));
+  // what the public said of the school is for its supervisor and the office, not for the school itself
+  const feedback = ctx.actor.role === "school_contact" ? undefined : await feedbackCounts(ctx.d1, school.code, localMidnightMs(term.from, ctx.config.TIMEZONE));
+  ctx.reply(schoolFileCard(ctx.t, school, term, data, imageKeys, today, feedback));
 }
 
 export const school: Command = {

@@ -1,4 +1,5 @@
 import { loadStats, loadStatsCalendar } from "../db/stats.ts";
+import { feedbackTotals } from "../db/nameplate.ts";
 import type { ZoneRow } from "../domain/digest.ts";
 import { buildStats, parsePeriodArg, statsPeriod, type PeriodSpec, type StatsScope } from "../domain/stats.ts";
 import { isValidDate, utcOffsetMinutes } from "../domain/time.ts";
@@ -68,7 +69,10 @@ export const stats: Command = {
     const scope = statsScope(data.zones, zoneArg, ctx.actor.scope);
     if ("unknownZone" in scope) return ctx.reply(textContent(t.stats.unknownZone(scope.unknownZone.slice(0, 20))));
     const figures = buildStats(data, scope);
-    if (!wantsWorkbook) return ctx.reply(statsCard(t, figures));
+    if (!wantsWorkbook) {
+      const feedback = await feedbackTotals(ctx.d1, scope.kind === "zones" ? scope.codes : null, period.from, period.to, `${utcOffsetMinutes(ctx.nowMs, tz)} minutes`);
+      return ctx.reply(statsCard(t, figures, feedback));
+    }
 
     // Loaded here only: no other request evaluates the workbook code or the xlsx library.
     const [{ statsSheets }, { toBase64, writeWorkbook }] = await Promise.all([import("../xlsx/stats-workbook.ts"), import("../xlsx/workbook.ts")]);

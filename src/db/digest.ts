@@ -4,7 +4,7 @@
  * with window functions). No query per school, zone or person.
  * `loadDigest(...).queries` says how many statements it took (logged by the job).
  */
-import { ROWS_PER_ZONE, type DigestData, type DigestWindow, type EscalationRow, type MissRow, type OrderRow, type PersonRow, type ProblemRow, type SeriousRow, type UnvisitedRow, type VisitRow, type ZoneRow } from "../domain/digest.ts";
+import { ROWS_PER_ZONE, type DigestData, type DigestWindow, type EscalationRow, type FeedbackRow, type MissRow, type OrderRow, type PersonRow, type ProblemRow, type SeriousRow, type UnvisitedRow, type VisitRow, type ZoneRow } from "../domain/digest.ts";
 import type { CalendarPeriod } from "../domain/calendar.ts";
 import { OPEN_STATUSES } from "../domain/orders.ts";
 import { CARRIED_NOTE } from "../domain/planner.ts";
@@ -71,6 +71,10 @@ export const DIGEST_SQL = {
     WHERE a.week BETWEEN ?1 AND ?2 AND a.status IN ('planned', 'missed')
     GROUP BY a.supervisor_code HAVING COUNT(*) >= 2`,
   calendar: PLANNING_SQL.calendar,
+  // ?1 start ms, ?2 end ms: public feedback received in the week, by zone (replied and visited as of now)
+  feedback: `SELECT s.zone_code AS zone, COUNT(*) AS received, SUM(f.status = 'replied') AS replied,
+      SUM(EXISTS (SELECT 1 FROM reports r WHERE r.submission_key = 'extra:feedback:' || f.reference)) AS visited
+    FROM feedback f JOIN schools s ON s.code = f.school_code WHERE f.received_at >= ?1 AND f.received_at < ?2 GROUP BY s.zone_code`,
 } as const;
 
 /** Job only: personal lines (?1 week, ?2 now: orders waiting for the supervisor's school) and the scopes already sent (?1 week). */
@@ -106,6 +110,7 @@ function statements(d1: D1Database, window: DigestWindow): D1PreparedStatement[]
     d1.prepare(DIGEST_SQL.unvisited).bind(window.monthStart, window.monthTo, ROWS_PER_ZONE),
     d1.prepare(DIGEST_SQL.misses).bind(window.monthFirstWeek, window.week),
     d1.prepare(DIGEST_SQL.calendar),
+    d1.prepare(DIGEST_SQL.feedback).bind(window.startMs, window.endMs),
   ];
 }
 
@@ -127,11 +132,12 @@ export async function loadDigest(d1: D1Database, window: DigestWindow, job: { no
     unvisited: rows<UnvisitedRow>(6),
     misses: rows<MissRow>(7),
     calendar: rows<CalendarPeriod>(8),
+    feedback: rows<FeedbackRow>(9),
   };
   return {
     data,
-    people: withJob ? rows<PersonRow>(9) : [],
-    sentScopes: new Set(withJob ? rows<{ scope: string }>(10).map((r) => r.scope) : []),
+    people: withJob ? rows<PersonRow>(10) : [],
+    sentScopes: new Set(withJob ? rows<{ scope: string }>(11).map((r) => r.scope) : []),
     queries: batch.length,
   };
 }

@@ -17,6 +17,7 @@ export interface ExportRange {
 export function exportParams(kind: ExportKind, range: ExportRange): unknown[] {
   if (kind === "orders") return [range.from, range.to, range.offset, range.limit, range.scope ?? null];
   if (kind === "reports") return [range.from, range.to, range.limit, range.scope ?? null];
+  if (kind === "feedback") return [range.from, range.to, range.offset, range.limit, range.scope ?? null];
   return [range.fromWeek, range.toWeek, range.limit, range.scope ?? null];
 }
 
@@ -38,10 +39,16 @@ export const EXPORT_SQL: Record<ExportKind, string> = {
     FROM assignments a LEFT JOIN schools s ON s.code = a.school_code LEFT JOIN people p ON p.code = a.supervisor_code
       LEFT JOIN zones z ON z.code = s.zone_code
     WHERE a.week BETWEEN ?1 AND ?2 AND ${zoneInScopeSql("s.zone_code", 4)} ORDER BY a.week, a.supervisor_code, a.school_code LIMIT ?3`,
+  // the public's feedback without the sender's name and telephone: a file travels further than a card
+  feedback: `SELECT f.reference, date(f.received_at / 1000, 'unixepoch', ?3) AS received_on, f.school_code, s.name AS school_name, z.code AS zone_code,
+      f.kind, f.status, f.reply, EXISTS (SELECT 1 FROM reports r WHERE r.submission_key = 'extra:feedback:' || f.reference) AS visited, f.text
+    FROM feedback f LEFT JOIN schools s ON s.code = f.school_code LEFT JOIN zones z ON z.code = s.zone_code
+    WHERE date(f.received_at / 1000, 'unixepoch', ?3) BETWEEN ?1 AND ?2 AND ${zoneInScopeSql("s.zone_code", 5)} ORDER BY f.received_at, f.id LIMIT ?4`,
 };
 
 export const EXPORT_COLUMNS: Record<ExportKind, string[]> = {
   orders: ["number", "kind", "school_code", "school_name", "zone_code", "zone_name", "status", "issued_on", "due_date", "closed_on", "issued_by", "text"],
   reports: ["id", "week", "visit_date", "school_code", "school_name", "supervisor_code", "supervisor_name", "kind", "version", "on_behalf", "submitted_by", "problems", "serious_problems", "findings"],
   visits: ["week", "supervisor_code", "supervisor_name", "school_code", "school_name", "zone_code", "reason", "topic", "status", "note"],
+  feedback: ["reference", "received_on", "school_code", "school_name", "zone_code", "kind", "status", "reply", "visited", "text"],
 };

@@ -1,5 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ORDER_KINDS, ORDER_STATUSES } from "../domain/orders.ts";
+import { FEEDBACK_KINDS, FEEDBACK_STATUSES } from "../domain/nameplate.ts";
 
 /*
  * Conventions: codes from the roster are the stable keys; calendar dates are
@@ -21,6 +22,8 @@ export const offices = sqliteTable("offices", {
   parentCode: text("parent_code"),
   district: text("district").notNull().default(""),
   digestChatId: text("digest_chat_id"),
+  /** 监督电话: the office's public telephone, shown on its schools' public pages (optional) */
+  publicPhone: text("public_phone"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -561,4 +564,50 @@ export const photos = sqliteTable(
     index("photos_received_idx").on(t.receivedAt),
     index("photos_sha256_idx").on(t.sha256),
   ],
+);
+
+// ---------------------------------------------------------------- the public nameplate page (挂牌督导公示)
+
+/**
+ * A school's public page token: the random path segment printed as a QR code on the nameplate. Issuing a new
+ * one revokes the old (revoked_at set); an unknown or revoked token is a plain 404.
+ */
+export const nameplateTokens = sqliteTable(
+  "nameplate_tokens",
+  {
+    token: text("token").primaryKey(),
+    schoolCode: text("school_code").notNull(),
+    issuedBy: text("issued_by").notNull(),
+    issuedAt: integer("issued_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("nameplate_tokens_school_idx").on(t.schoolCode, t.revokedAt)],
+);
+
+/**
+ * What the public sent from a school's page. Personal data: `sender_phone` (and the name) are shown only to
+ * the school's supervisor and the managers in scope, never logged.
+ */
+export const feedback = sqliteTable(
+  "feedback",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** the reference number the sender is given */
+    reference: text("reference").notNull(),
+    schoolCode: text("school_code").notNull(),
+    kind: text("kind", { enum: FEEDBACK_KINDS }).notNull(),
+    text: text("text").notNull(),
+    senderName: text("sender_name"),
+    senderPhone: text("sender_phone"),
+    receivedAt: integer("received_at").notNull(),
+    /** new → accepted (受理) → replied (回复: `reply` is what the sender sees under the reference number) */
+    status: text("status", { enum: FEEDBACK_STATUSES }).notNull().default("new"),
+    reply: text("reply"),
+    handledBy: text("handled_by"),
+    handledAt: integer("handled_at"),
+    /** unanswered after 2 working days: the supervisor was reminded (daily job); after 5: the office's managers got it */
+    remindedAt: integer("reminded_at"),
+    escalatedAt: integer("escalated_at"),
+  },
+  (t) => [uniqueIndex("feedback_reference_unique").on(t.reference), index("feedback_school_idx").on(t.schoolCode, t.receivedAt)],
 );

@@ -5,7 +5,7 @@
  * formula in someone's spreadsheet.
  */
 
-export const EXPORT_KINDS = ["orders", "reports", "visits"] as const;
+export const EXPORT_KINDS = ["orders", "reports", "visits", "feedback"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 /**
@@ -43,6 +43,9 @@ const KIND_ALIASES: Record<string, ExportKind> = {
   任务: "visits",
   走访: "visits",
   排班: "visits",
+  feedback: "feedback",
+  反馈: "feedback",
+  公众反馈: "feedback",
 };
 
 export function parseExportKind(text: string): ExportKind | null {

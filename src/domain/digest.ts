@@ -161,6 +161,15 @@ export interface DigestData {
   unvisited: UnvisitedRow[];
   misses: MissRow[];
   calendar: CalendarPeriod[];
+  /** public feedback received in the week, by zone (挂牌督导公示); absent where a caller has none */
+  feedback?: FeedbackRow[];
+}
+
+export interface FeedbackRow {
+  zone: string;
+  received: number;
+  replied: number;
+  visited: number;
 }
 
 // ---------------------------------------------------------------- output
@@ -250,6 +259,8 @@ export interface Digest {
   empty: boolean;
   /** the top office's digest: one line per district office (else empty) */
   offices: OfficeLine[];
+  /** the week's public feedback in scope: received, replied to so far, checked with a visit */
+  feedback: { received: number; replied: number; visited: number };
 }
 
 const zero = (): VisitCounts => ({ planned: 0, reported: 0, missed: 0, carried: 0 });
@@ -360,6 +371,9 @@ export function buildDigest(data: DigestData, scope: DigestScope, topN = scope.k
     misses: summarise(missRows, topN),
     empty,
     offices: [],
+    feedback: (data.feedback ?? [])
+      .filter((row) => inScope(row.zone))
+      .reduce((sum, row) => ({ received: sum.received + row.received, replied: sum.replied + row.replied, visited: sum.visited + row.visited }), { received: 0, replied: 0, visited: 0 }),
   };
 }
 

@@ -10,6 +10,7 @@ import type { WeeklyJobName } from "../domain/jobs.ts";
 import type { Job, WeeklyJob } from "./types.ts";
 import { weeklyDigest } from "./weekly-digest.ts";
 import { orderDeadlines } from "./order-deadlines.ts";
+import { feedbackReminders } from "./feedback-reminders.ts";
 import { extensionCards } from "./extension-cards.ts";
 import { weeklyPlan } from "./weekly-plan.ts";
 
@@ -18,7 +19,7 @@ export const jobsByCron: Record<string, readonly Job[]> = {
   // Monday 08:00 Asia/Shanghai
   "0 0 * * 1": [markMissed, weeklyPlan],
   // daily 09:00 Asia/Shanghai
-  "0 1 * * *": [orderDeadlines, extensionCards, weeklyDigest],
+  "0 1 * * *": [orderDeadlines, extensionCards, weeklyDigest, feedbackReminders],
   // Thursday 16:00 Asia/Shanghai
   "0 8 * * 4": [reportReminders],
   // every 5 minutes; then the weekly jobs due and not done are caught up (runner.ts)

@@ -20,6 +20,8 @@ export interface OfficeRow {
   parentCode: string | null;
   district: string;
   digestChatId: string | null;
+  /** 监督电话: shown on the public page of the office's schools */
+  publicPhone: string | null;
 }
 
 export interface ZoneRow {
@@ -61,7 +63,7 @@ export interface RowError {
 
 /** Column → accepted header spellings (English first, then the Chinese aliases). */
 const HEADERS: Record<RosterKind, Record<string, string[]>> = {
-  offices: { code: ["编号"], name: ["名称"], short_name: ["简称"], parent_code: ["上级编号"], district: ["区县"], digest_chat_id: ["周报群"] },
+  offices: { code: ["编号"], name: ["名称"], short_name: ["简称"], parent_code: ["上级编号"], district: ["区县"], digest_chat_id: ["周报群"], public_phone: ["监督电话"] },
   zones: { code: ["编号"], name: ["名称"], level: ["级别"], district: ["区县"], lead_code: ["组长编号"] },
   people: {
     code: ["编号"],
@@ -218,7 +220,9 @@ export function parseRoster(kind: RosterKind, text: string, context: RosterConte
       else if ([...shortName].length > 10) errors.push({ line, reason: e.tooLong("short_name", 10) });
       const digestChatId = cells.digest_chat_id || null;
       if (digestChatId && !/^oc_[A-Za-z0-9_-]{1,100}$/.test(digestChatId)) errors.push({ line, reason: e.badChatId(digestChatId) });
-      rows.push({ code, name, shortName, parentCode: cells.parent_code || null, district: cells.district ?? "", digestChatId });
+      const publicPhone = cells.public_phone || null;
+      if (publicPhone && !/^[0-9+\-() ]{3,30}$/.test(publicPhone)) errors.push({ line, reason: e.badPublicPhone(publicPhone) });
+      rows.push({ code, name, shortName, parentCode: cells.parent_code || null, district: cells.district ?? "", digestChatId, publicPhone });
     }
     const lineOf = new Map(table.rows.map(({ line, cells }) => [cells.code ?? "", line]));
     for (const problem of checkOfficeTree(rows)) {

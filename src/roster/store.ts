@@ -33,7 +33,7 @@ export function buildRosterContext(
 
 /** Stored rows of a table, in the same shape as the parsed rows, for comparison. */
 export const EXISTING_QUERIES: Record<RosterKind, string> = {
-  offices: "SELECT code, name, short_name AS shortName, parent_code AS parentCode, district, digest_chat_id AS digestChatId FROM offices",
+  offices: "SELECT code, name, short_name AS shortName, parent_code AS parentCode, district, digest_chat_id AS digestChatId, public_phone AS publicPhone FROM offices",
   zones: "SELECT code, name, level, district, lead_code AS leadCode FROM zones",
   people:
     "SELECT code, name, role, zone_code AS zoneCode, school_code AS schoolCode, mobile, email, open_id AS openId, lang, office_code AS officeCode, active FROM people",
@@ -42,7 +42,7 @@ export const EXISTING_QUERIES: Record<RosterKind, string> = {
 };
 
 const COMPARED: Record<RosterKind, string[]> = {
-  offices: ["name", "shortName", "parentCode", "district", "digestChatId"],
+  offices: ["name", "shortName", "parentCode", "district", "digestChatId", "publicPhone"],
   zones: ["name", "level", "district", "leadCode"],
   people: ["name", "role", "zoneCode", "schoolCode", "mobile", "email", "openId", "lang", "officeCode"],
   schools: ["name", "zoneCode", "supervisorCode", "stage", "ownership", "address", "visitsPerMonth"],
@@ -80,12 +80,12 @@ export function diffRoster(parsed: ParsedRoster, existing: Record<string, unknow
 }
 
 const UPSERT_SQL: Record<RosterKind, string> = {
-  offices: `INSERT INTO offices (code, name, short_name, parent_code, district, digest_chat_id, created_at, updated_at)
+  offices: `INSERT INTO offices (code, name, short_name, parent_code, district, digest_chat_id, public_phone, created_at, updated_at)
 SELECT json_extract(value, '$.code'), json_extract(value, '$.name'), json_extract(value, '$.shortName'),
-       json_extract(value, '$.parentCode'), json_extract(value, '$.district'), json_extract(value, '$.digestChatId'), ?1, ?1
+       json_extract(value, '$.parentCode'), json_extract(value, '$.district'), json_extract(value, '$.digestChatId'), json_extract(value, '$.publicPhone'), ?1, ?1
 FROM json_each(?2) WHERE true
 ON CONFLICT(code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, parent_code = excluded.parent_code,
-  district = excluded.district, digest_chat_id = excluded.digest_chat_id, updated_at = excluded.updated_at`,
+  district = excluded.district, digest_chat_id = excluded.digest_chat_id, public_phone = excluded.public_phone, updated_at = excluded.updated_at`,
   zones: `INSERT INTO zones (code, name, level, district, lead_code, created_at, updated_at)
 SELECT json_extract(value, '$.code'), json_extract(value, '$.name'), json_extract(value, '$.level'),
        json_extract(value, '$.district'), json_extract(value, '$.leadCode'), ?1, ?1

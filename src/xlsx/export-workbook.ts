@@ -6,13 +6,15 @@ const DATE_COLUMNS: Record<ExportKind, readonly string[]> = {
   orders: ["issued_on", "due_date", "closed_on"],
   reports: ["visit_date"],
   visits: [],
+  feedback: ["received_on"],
 };
 const NUMBER_COLUMNS: Record<ExportKind, readonly string[]> = {
   orders: [],
   reports: ["id", "version", "problems", "serious_problems"],
   visits: [],
+  feedback: [],
 };
-const WIDE_COLUMNS = new Set(["text", "findings", "school_name", "zone_name", "note"]);
+const WIDE_COLUMNS = new Set(["text", "findings", "school_name", "zone_name", "note", "reply"]);
 
 /**
  * `export` as a workbook: the CSV's columns and labels, one sheet, typed cells. Text is always a text

@@ -202,7 +202,7 @@ describe("weekly digest", () => {
     const scopes = (await worker.query<{ scope: string }>("SELECT scope FROM digests WHERE week = '2026-W10' ORDER BY scope")).map((r) => r.scope);
     expect(scopes).toEqual(["office", "people", "zone:Z01", "zone:Z02"]);
     const log = worker.logs.filter((l) => l.route === "job:weekly_digest").at(-1)!;
-    expect(log.outcome).toBe("week=2026-W10 office=1 zones=2 people=3 queries=11");
+    expect(log.outcome).toBe("week=2026-W10 office=1 zones=2 people=3 queries=12");
   });
 
   it("re-running the Monday job, or running it on another day, sends nothing new", async () => {
@@ -218,7 +218,7 @@ describe("weekly digest", () => {
     expect(await digestRows()).toEqual(rows);
     expect(await digestOutbox()).toBe(outbox);
     const outcomes = worker.logs.filter((l) => l.route === "job:weekly_digest").slice(-2).map((l) => l.outcome);
-    expect(outcomes).toEqual(["week=2026-W10 already_sent queries=11", "not_monday"]);
+    expect(outcomes).toEqual(["week=2026-W10 already_sent queries=12", "not_monday"]);
   });
 
   it("`周报` shows a manager any past week in the direct chat, never in the group", async () => {

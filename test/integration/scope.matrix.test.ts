@@ -59,6 +59,8 @@ interface Objects {
   assignment: number;
   /** a stored visit report of `school2` */
   report: number;
+  /** the reference of a public feedback about `school` (the nameplate page) */
+  feedback: string;
 }
 type Play = { say: string } | { click: Record<string, unknown>; form?: Record<string, unknown> };
 
@@ -99,11 +101,17 @@ const CASES: Case[] = [
   },
   // the presser's own office becomes the group's (any group): every manager with a valid office may
   { entry: "action digest_group_bind", objectless: true, allowed: managersAnywhere, play: () => ({ click: { action: "digest_group_bind", chat: "oc_matrix_group", name: "矩阵测试群" } }) },
+  // a public feedback (the nameplate page) is its school's supervisor's and the managers' in scope, never the school contact's
+  { entry: "action feedback_accept", allowed: { ...managersScoped, aSupervisor: ["A"] }, play: (o) => ({ click: { action: "feedback_accept", ref: o.feedback } }) },
+  { entry: "action feedback_reply", allowed: { ...managersScoped, aSupervisor: ["A"] }, play: (o) => ({ click: { action: "feedback_reply", ref: o.feedback }, form: { reply: "矩阵回复" } }) },
+  { entry: "action feedback_forward", allowed: { ...managersScoped, aSupervisor: ["A"] }, play: (o) => ({ click: { action: "feedback_forward", ref: o.feedback } }) },
+  { entry: "action feedback_visit", allowed: { ...managersScoped, aSupervisor: ["A"] }, play: (o) => ({ click: { action: "feedback_visit", ref: o.feedback } }) },
   { entry: "action roster_deactivate", objectless: true, allowed: admins, play: () => ({ click: { action: "roster_deactivate", at: 1, hash: "0123456789abcdef", decision: "discard" } }) },
 
   { entry: "command help", objectless: true, allowed: { ...registered, noOffice: ALL }, play: () => ({ say: "帮助" }) },
   // in a direct chat a manager is told to send it in the group; anyone else is refused
   { entry: "command bind", objectless: true, allowed: managersAnywhere, play: () => ({ say: "绑定周报群" }) },
+  { entry: "command nameplate", allowed: managersScoped, play: (o) => ({ say: `名牌 ${o.school}` }) },
   { entry: "command whoami", objectless: true, allowed: { ...registered, noOffice: ALL }, play: () => ({ say: "我是谁" }) },
   // a supervisor's `本周` is their own week whatever follows it
   { entry: "command week", allowed: { ...managersScoped, aSupervisor: ALL }, play: (o) => ({ say: `本周 ${o.supervisor}` }) },
@@ -244,7 +252,13 @@ describe("the scope matrix: every command and card action × every kind of perso
       const insert = "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?1, ?2, ?3, 'routine', 'planned', ?4, ?4) RETURNING id";
       const [open] = await worker.query<{ id: number }>(insert, thisWeek, row!.supervisor, row!.school, now);
       const [reported] = await worker.query<{ id: number }>(insert, thisWeek, row!.supervisor, row!.school2, now);
-      objects[w] = { ...row!, order: "", assignment: open!.id, report: 0 };
+      objects[w] = { ...row!, order: "", assignment: open!.id, report: 0, feedback: `MX-${w}` };
+      await worker.query(
+        "INSERT INTO feedback (reference, school_code, kind, text, received_at) VALUES (?1, ?2, 'complaint', '矩阵测试反馈', ?3)",
+        objects[w].feedback,
+        row!.school,
+        now,
+      );
       const submitted = await worker.click(OPEN_IDS.topAdmin, { action: "submit_report", form: FORM_VERSION, assignment_id: reported!.id }, reportForm());
       expect(submitted.answer.toast?.type).toBe("success");
       objects[w].report = (await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?1", reported!.id))[0]!.id;

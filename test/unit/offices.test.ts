@@ -52,7 +52,7 @@ describe("offices.csv and office_code", () => {
   it("parses Chinese headers and refuses a bad tree or chat id whole", () => {
     const good = parseRoster("offices", "编号,名称,简称,上级编号,区县,周报群\nRZ,日照市督导室,日照,,,\nDG,东港区督导室,东港,RZ,东港区,oc_abc\n", context, t);
     expect(good.errors).toEqual([]);
-    expect(good.rows[1]).toEqual({ code: "DG", name: "东港区督导室", shortName: "东港", parentCode: "RZ", district: "东港区", digestChatId: "oc_abc" });
+    expect(good.rows[1]).toEqual({ code: "DG", name: "东港区督导室", shortName: "东港", parentCode: "RZ", district: "东港区", digestChatId: "oc_abc", publicPhone: null });
     const bad = parseRoster("offices", "code,name,short_name,parent_code,district,digest_chat_id\nRZ,日照,日照,,,\nDG,东港,东港,RZ,东港区,https://x\nLS,岚山,岚山,,岚山区,\n", context, t);
     expect(bad.errors.map((e) => e.line)).toEqual([3, 4]);
   });

@@ -368,6 +368,28 @@
   );
   showWeek();
 
+  /* ---------- the schools' public pages (挂牌督导公示): links issued with 名牌 <学校> ---------- */
+  $("#nameplates").addEventListener("toggle", async () => {
+    if (!$("#nameplates").open) return;
+    const list = $("#nameplate-list");
+    try {
+      const pages = await api("/api/nameplates");
+      list.textContent = "";
+      if (!pages.length) list.innerHTML = `<p class="hint">还没有。以管理员身份发送「名牌 学校名」· none yet: send 名牌 &lt;school&gt; as a manager</p>`;
+      for (const page of pages) {
+        const link = document.createElement("a");
+        link.href = page.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.className = "person";
+        link.textContent = `${page.code} ${page.name}`;
+        list.append(link);
+      }
+    } catch (error) {
+      list.textContent = String(error.message || error);
+    }
+  });
+
   loadPeople(false).catch((error) => ($("#people-list").textContent = `名单加载失败 · roster failed to load: ${error.message}`));
   poll();
   setInterval(poll, 800);

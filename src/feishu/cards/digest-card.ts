@@ -183,6 +183,9 @@ function elements(t: Messages, digest: Digest): CardElement[] {
     out.push(markdown(`${unvisited}\n${misses}`));
   }
 
+  // the public's feedback from the schools' pages (挂牌督导公示), when there was any
+  const f = digest.feedback;
+  if (f && f.received > 0) out.push(markdown(t.schools.nameplate.digestLine(f.received, f.replied, f.visited)));
   out.push(markdown(office ? d.officeFooter(digest.week) : d.zoneFooter));
   return out;
 }

@@ -59,6 +59,8 @@ export function schoolFileCard(
   data: SchoolFileData,
   imageKeys: readonly string[],
   today: string,
+  /** the public's feedback this term (挂牌督导公示); not for a school's contact */
+  feedback?: { received: number; replied: number; visited: number },
 ): Card {
   const s = t.schools;
   const visitTotal = Object.values(data.visitCounts).reduce((sum, n) => sum + n, 0);
@@ -75,6 +77,7 @@ export function schoolFileCard(
     markdown([s.problemsHeading(data.problemCounts.open, data.problemCounts.fixed), ...problemLines(t, data.problems, problemTotal)].join("\n")),
     markdown([s.ordersHeading(data.orderCounts.total, data.orderCounts.open, data.orderCounts.overdue), ...orderLines(t, data.orders, data.orderCounts.total, today)].join("\n")),
   ];
+  if (feedback) elements.push(markdown(s.nameplate.fileLine(feedback.received, feedback.replied, feedback.visited)));
   if (data.photoCount > 0) {
     const block = photoBlock(t, imageKeys, imageKeys.length);
     elements.push(divider(), markdown(s.photosHeading(imageKeys.length, data.photoCount)), ...block.slice(1));

@@ -108,7 +108,7 @@ function zoneTable(t: Messages, stats: Stats): CardElement {
   };
 }
 
-export function statsCard(t: Messages, stats: Stats): Card {
+export function statsCard(t: Messages, stats: Stats, feedback?: { received: number; replied: number; visited: number }): Card {
   const s = t.stats;
   const p = stats.period;
   const scope = stats.scope.kind === "zones" ? stats.scope.label : s.allScope;
@@ -116,8 +116,10 @@ export function statsCard(t: Messages, stats: Stats): Card {
   // one line on a phone (a longer subtitle is cut): the dates; the weeks and "as of" open the body
   const subtitle = s.subtitleShort(p.from, p.to);
   const elements: CardElement[] = [markdown(s.subtitle(p.from, p.to, p.weeks.length, p.weeks[0]!, p.weeks.at(-1)!, p.ongoing, p.asOf))];
+  // the public's feedback from the schools' pages (挂牌督导公示)
+  const feedbackLine = feedback && feedback.received > 0 ? [markdown(t.schools.nameplate.statsLine(feedback.received, feedback.replied, feedback.visited))] : [];
   if (stats.empty) {
-    elements.push(markdown(s.empty));
+    elements.push(markdown(s.empty), ...feedbackLine);
     return card({ title, subtitle, template: "grey", elements });
   }
 
@@ -160,6 +162,7 @@ export function statsCard(t: Messages, stats: Stats): Card {
     .map((row) => s.kindCount(t.orders.kinds[row.kind], row.issued))
     .join(" · ");
   elements.push(markdown([s.documentsHeading, s.documentsLine(stats.documents), s.byKind(byKind)].join("\n")));
+  elements.push(...feedbackLine);
 
   elements.push(markdown(s.footer));
   const template = stats.documents.escalated > 0 || stats.problems.overdue > 0 ? "orange" : "blue";

@@ -44,6 +44,7 @@ export const roster: typeof zh = {
     officeCycle: "the parent_code chain loops",
     officeDistrictTwice: (district: string) => `district "${district}" is run by more than one office`,
     unknownOffice: (code: string) => `office_code ${code} does not exist (import offices.csv first)`,
+    badPublicPhone: (value: string) => `public telephone "${value}" is not a telephone number (digits, spaces, +, - and brackets only)`,
   },
   rowError: (file: string, line: number, reason: string) => `${file} line ${line}: ${reason}`,
 };

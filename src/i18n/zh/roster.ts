@@ -43,6 +43,7 @@ export const roster = {
     officeCycle: "上级关系形成了循环",
     officeDistrictTwice: (district: string) => `区县「${district}」由多个督导室负责`,
     unknownOffice: (code: string) => `督导室编号 ${code} 不存在（请先导入 offices.csv）`,
+    badPublicPhone: (value: string) => `监督电话「${value}」无效（只能含数字、空格、+、- 和括号）`,
   },
   rowError: (file: string, line: number, reason: string) => `${file} 第 ${line} 行：${reason}`,
 };
