@@ -116,7 +116,13 @@ app.post("/feishu/events", async (c) => {
   const log = { event_id: header.event_id, event_type: header.event_type };
   if (isChatEvent(header.event_type)) {
     const [ref, acceptedAt] = [c.get("ref"), Date.now()];
+    // durable before the 200 like a message (a menu tap is a command): the recovery job runs it if its work is lost
+    const recorded = await recordBefore200(c.env, result.envelope, acceptedAt, { ref, route: c.req.path, ...log });
     c.executionCtx.waitUntil(afterPendingAcknowledgements().then(() => handleChatEvent(c.env, result.envelope, ref, acceptedAt)));
+    if (!recorded) {
+      c.set("log", { ...log, outcome: "accepted_not_recorded" });
+      return c.json({ error: "unavailable" }, 503);
+    }
     c.set("log", { ...log, outcome: "accepted" });
     return c.json({});
   }

@@ -1,5 +1,7 @@
 import type { Services } from "../commands/types.ts";
 import { claimedStatement, claimStatement, isClaimConflict } from "../db/dedupe.ts";
+import { doneInboxStatement } from "../db/inbox.ts";
+import { isTransientD1Error } from "../db/retry.ts";
 import type { Bindings } from "../env.ts";
 import type { Envelope } from "../feishu/payloads.ts";
 import { logger, type LogFields } from "../log.ts";
@@ -22,35 +24,42 @@ export const isChatEvent = (eventType: string) => Object.hasOwn(handlers, eventT
 
 /**
  * Runs after the 200, like a message: a redelivered event_id is a no-op (its claim commits with the effects in
- * one batch), an event that changes nothing leaves no trace. One log line.
+ * one batch), an event that changes nothing leaves no trace. Its inbox row (app.ts) goes with the commit, or when
+ * there is nothing to do; D1 still failing past the retries leaves it to the recovery job ("deferred"). One log line.
  */
-export async function handleChatEvent(env: Bindings, envelope: Envelope, ref: string, nowMs: number): Promise<void> {
+export async function handleChatEvent(env: Bindings, envelope: Envelope, ref: string, nowMs: number, attempt: "live" | "recovery" = "live"): Promise<string> {
   const started = Date.now();
   const { event_id, event_type } = envelope.header;
-  const fields: LogFields = { ref, route: "event", event_id, event_type };
+  const fields: LogFields = { ref, route: "event", event_id, event_type, ...(attempt === "recovery" ? { attempt } : {}) };
+  const done = (outcome: string) => {
+    logger.info({ ...fields, outcome, ms: Date.now() - started });
+    return outcome;
+  };
+  const forget = async (outcome: string) => {
+    await doneInboxStatement(env.DB, event_id)
+      .run()
+      .catch((error: unknown) => logger.error({ ...fields, outcome: "inbox_delete_failed" }, error));
+    return done(outcome);
+  };
   const handler = handlers[event_type];
-  if (!handler) return;
+  if (!handler) return forget("ignored_unknown_event");
   const keys = [`event:${event_id}`];
   try {
     const services = buildServices(env, nowMs, ref, {});
     const [claimed] = await env.DB.batch([claimedStatement(env.DB, keys)]);
-    if ((claimed?.results.length ?? 0) > 0) {
-      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
-      return;
-    }
+    if ((claimed?.results.length ?? 0) > 0) return forget("duplicate");
     const outcome = await handler(services, envelope);
-    if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) {
-      logger.info({ ...fields, outcome, ms: Date.now() - started });
-      return;
-    }
-    services.uow.write(claimStatement(env.DB, keys, nowMs));
+    if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) return forget(outcome);
+    services.uow.write(claimStatement(env.DB, keys, nowMs), doneInboxStatement(env.DB, event_id));
     await services.uow.commit();
-    logger.info({ ...fields, outcome, ms: Date.now() - started });
+    return done(outcome);
   } catch (error) {
-    if (isClaimConflict(error)) {
-      logger.info({ ...fields, outcome: "duplicate", ms: Date.now() - started });
-      return;
+    if (isClaimConflict(error)) return forget("duplicate");
+    if (isTransientD1Error(error)) {
+      logger.error({ ...fields, outcome: "deferred", ms: Date.now() - started }, error);
+      return "deferred";
     }
     logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
+    return forget("error");
   }
 }

@@ -12,6 +12,7 @@ import { messages } from "../i18n/index.ts";
 import { logger, type LogFields } from "../log.ts";
 import { buildServices } from "../services.ts";
 import { countUseStatement } from "../db/usage.ts";
+import { handleChatEvent, isChatEvent } from "./chat-events.ts";
 import { addressedToBot, ignoredUnread, onMessageReceived, useKey, USE_WINDOW_MS } from "./message-received.ts";
 
 /**
@@ -120,7 +121,8 @@ export async function recoverInbox(env: Bindings, nowMs: number, ref: string): P
       continue;
     }
     // the command's "now" is when the person sent it ("请假 明天" recovered after midnight still means their tomorrow)
-    const outcome = await handleMessageEvent(env, envelope.data, `${ref}-${recovered + deferred}`, row.received_at, "recovery");
+    const run = isChatEvent(envelope.data.header.event_type) ? handleChatEvent : handleMessageEvent;
+    const outcome = await run(env, envelope.data, `${ref}-${recovered + deferred}`, row.received_at, "recovery");
     if (outcome === "deferred") deferred++;
     else recovered++;
   }

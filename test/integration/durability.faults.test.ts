@@ -4,6 +4,7 @@ import { seedRoster } from "../support/roster.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { messageEvent, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
 import { addWeeks, currentWeek, weekStart } from "../../src/domain/time.ts";
+import { botMenuEvent } from "../support/feishu-events.ts";
 
 /**
  * "A bad day loses nothing": D1 failing under the real Worker (workerd, local D1, the real SDK) through the
@@ -143,6 +144,28 @@ describe("durability under D1 faults", () => {
     expect((await worker.post("/feishu/events", event)).status).toBe(200);
     await worker.settle();
     expect(texts(worker)).toHaveLength(1);
+  });
+
+  it("a bot menu tap cut off after the 200 is in the inbox too: the recovery job answers it, once", async () => {
+    const tap = botMenuEvent("ev_menu_killed", "ou_sup_1", "whoami");
+    await setD1Faults(worker, { hangFrom: 2 });
+    expect((await worker.post("/feishu/events", tap)).status).toBe(200);
+    for (let i = 0; i < 400 && (await peekD1Faults(worker)).hung === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await worker.count("inbox", "event_id = 'ev_menu_killed'")).toBe(1);
+    expect((await setD1Faults(worker, {})).hung).toBe(1);
+    expect(worker.fake.messages).toHaveLength(0);
+
+    await worker.runCron(RECOVERY, new Date(Date.now() + 2 * MINUTE));
+    await worker.settle();
+    expect(texts(worker)).toHaveLength(1);
+    expect(texts(worker)[0]).toContain("王建国");
+    expect(await worker.count("inbox")).toBe(0);
+
+    // Feishu delivering the same tap again changes nothing
+    expect((await worker.post("/feishu/events", tap)).status).toBe(200);
+    await worker.settle();
+    expect(texts(worker)).toHaveLength(1);
+    expect(await worker.count("inbox")).toBe(0);
   });
 
   it("an event the recovery could not run for 12 hours is dropped, logged by its id alone", async () => {
