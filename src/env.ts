@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { OutboxQueueMessage } from "./delivery/outbox.ts";
+import type { OutboxQueueMessage } from "./delivery/queue-message.ts";
 
 /** The Worker's bindings as wrangler hands them over (vars and secrets are strings). */
 export interface Bindings {

@@ -1,8 +1,9 @@
 import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
-import { commandsFor } from "./index.ts";
+import type { Role } from "../db/schema.ts";
 import type { Command } from "./types.ts";
 
-export const help: Command = {
+/** `help`, listing what the registry (commands/index.ts, which hands in its own lookup) lets the person use. */
+export const helpCommand = (commandsFor: (role: Role) => readonly Command[]): Command => ({
   name: "help",
   aliases: ["帮助", "?", "？", "h", "菜单"],
   policy: { acts: "self", roles: "everyone", reach: "any" },
@@ -14,4 +15,4 @@ export const help: Command = {
     if (ctx.actor.role === "manager" || ctx.actor.role === "admin") elements.push(markdown(t.foundation.helpFooter));
     ctx.reply(card({ title: t.foundation.helpTitle, elements }));
   },
-};
+});

@@ -4,7 +4,7 @@ import { calendar } from "./calendar.ts";
 import { digest } from "./digest.ts";
 import { digestGroupBindCommand } from "./digest-group-bind.ts";
 import { exportCsv } from "./export.ts";
-import { help } from "./help.ts";
+import { helpCommand } from "./help.ts";
 import { leave } from "./leave.ts";
 import { move } from "./move.ts";
 import { nameplate } from "./nameplate.ts";
@@ -29,7 +29,7 @@ import { whoami } from "./whoami.ts";
 
 /** Every chat command, in the order help lists them. Add a feature's commands here, one file each. */
 export const commands: readonly Command[] = [
-  help,
+  helpCommand((role) => commandsFor(role)),
   whoami,
   // weekly visits
   week,

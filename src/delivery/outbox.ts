@@ -36,9 +36,7 @@ export interface OutboundMessage {
 
 const exists = (condition: BatchCondition) => `${condition.absent ? "NOT " : ""}EXISTS (${condition.sql})`;
 
-export interface OutboxQueueMessage {
-  uuid: string;
-}
+export type { OutboxQueueMessage } from "./queue-message.ts";
 
 /** Feishu's uuid (≤ 50 characters) derived from what the message is about. */
 export async function messageUuid(key: string): Promise<string> {

@@ -22,7 +22,7 @@ import { ESCALATION_DAYS } from "./orders.ts";
 import { ROUTINE_ITEMS } from "./report-form.ts";
 import { addDays, isoWeekOf, isValidDate, localDate, localMidnightMs, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
 import { completionRate, summarise, type Summary, type ZoneLevel, type ZoneRow } from "./digest.ts";
-import type { OrderKind } from "../db/schema.ts";
+import type { OrderKind } from "./orders.ts";
 
 export const MAX_PERIOD_DAYS = 366;
 /** rows listed on the card before "and M more" (the workbook has them all) */

@@ -19,6 +19,7 @@ import { DEACTIVATION_SQL, recordImport, type DeactivationRow } from "../db/rost
 import { deactivationCard } from "../feishu/cards/roster-card.ts";
 import { isWorkbookFile } from "../roster/workbook.ts";
 import { importRosterWorkbook } from "./roster-workbook.ts";
+import { dataLines, resolveOpenIds } from "./roster-rows.ts";
 
 const ERRORS_LISTED = 30;
 
@@ -206,42 +207,4 @@ export async function importRosterFile(
   return "imported";
 }
 
-/** The file line (1-based) of each data row, in the order the parser returns them (blank lines skipped). */
-export function dataLines(text: string): number[] {
-  const lines: number[] = [];
-  text.replace(/^\uFEFF/, "").split(/\r?\n/).forEach((line, index) => {
-    if (index > 0 && line.replace(/,/g, "").trim()) lines.push(index + 1);
-  });
-  return lines;
-}
-
-/** Fills in open_ids from mobile or email through Feishu; returns the lines to tell the importer. */
-export async function resolveOpenIds(services: Services, rows: PersonRow[], existing: Record<string, unknown>[], t: Messages): Promise<string[]> {
-  const storedOpenId = new Map(existing.map((row) => [String(row.code), row.openId as string | null]));
-  const needing = rows.filter((row) => !row.openId && !storedOpenId.get(row.code));
-  if (needing.length === 0) return [];
-  const mobiles = needing.map((row) => row.mobile).filter((m): m is string => !!m);
-  const emails = needing.map((row) => row.email).filter((m): m is string => !!m);
-  let found = new Map<string, string>();
-  if (mobiles.length || emails.length) {
-    try {
-      found = await services.feishu().openIdsFor(mobiles, emails);
-    } catch (error) {
-      logger.error({ ref: services.ref, route: "roster_import", outcome: "resolve_failed" }, error);
-    }
-  }
-  const unresolved: string[] = [];
-  let resolved = 0;
-  for (const row of needing) {
-    const openId = (row.mobile && found.get(row.mobile)) || (row.email && found.get(row.email)) || null;
-    if (openId) {
-      row.openId = openId;
-      resolved++;
-    } else unresolved.push(`${row.name}（${row.code}）`);
-  }
-  const lines: string[] = [];
-  if (resolved) lines.push(t.roster.resolved(resolved));
-  if (unresolved.length) lines.push(t.roster.unresolved(unresolved.length, unresolved.slice(0, 20).join(t.common.and) + (unresolved.length > 20 ? "…" : "")));
-  return lines;
-}
 

@@ -15,7 +15,7 @@ import { MAX_FILE_BYTES } from "../roster/parse.ts";
 import { buildRosterContext, CONTEXT_QUERIES, diffRoster, EXISTING_QUERIES, rosterUpserts } from "../roster/store.ts";
 import { rosterSheets, type RosterSheet } from "../roster/workbook.ts";
 import { UnreadableWorkbook } from "../xlsx/workbook.ts";
-import { dataLines, resolveOpenIds } from "./roster-file.ts";
+import { dataLines, resolveOpenIds } from "./roster-rows.ts";
 
 const ERRORS_LISTED = 30;
 
