@@ -6,7 +6,8 @@ import { feedbackRecordCard } from "../usecases/feedback.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
 import { toast } from "./order-common.ts";
-import type { ActionContext } from "./types.ts";
+import type { Policy } from "../domain/policy.ts";
+import type { ActionContext, AnswerAfterCommit, CardActionHandler } from "./types.ts";
 
 export async function feedbackForAction(ctx: ActionContext): Promise<{ ok: true; actor: Actor; feedback: FeedbackRecord } | { ok: false; answer: CardAnswer }> {
   const { t } = ctx;
@@ -22,4 +23,22 @@ export async function feedbackForAction(ctx: ActionContext): Promise<{ ok: true;
 
 export function cardOf(ctx: Pick<ActionContext, "t" | "config">, feedback: FeedbackRecord): Card {
   return feedbackRecordCard(ctx.t, ctx.config.TIMEZONE, feedback);
+}
+
+/** Who may act on a public feedback: its school's supervisor and the managers in scope (never the school's contact). */
+const FEEDBACK_POLICY: Policy = { acts: "school", roles: ["supervisor", "manager", "admin"], reach: "scope" };
+
+/** A feedback card button: the policy and the lookup above, then `run` with the feedback and who pressed. */
+export function feedbackAction(
+  name: string,
+  run: (ctx: ActionContext, found: { feedback: FeedbackRecord; actor: Actor }) => Promise<CardAnswer | AnswerAfterCommit>,
+): CardActionHandler {
+  return {
+    name,
+    policy: FEEDBACK_POLICY,
+    async run(ctx) {
+      const found = await feedbackForAction(ctx);
+      return found.ok ? run(ctx, found) : found.answer;
+    },
+  };
 }

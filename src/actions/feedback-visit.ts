@@ -5,20 +5,12 @@
  */
 import { isManager } from "../db/people.ts";
 import { toast } from "./order-common.ts";
-import { feedbackForAction } from "./feedback-common.ts";
+import { feedbackAction } from "./feedback-common.ts";
 import { extraFormCard } from "./submit-report.ts";
-import type { CardActionHandler } from "./types.ts";
 
-export const feedbackVisit: CardActionHandler = {
-  name: "feedback_visit",
-  policy: { acts: "school", roles: ["supervisor", "manager", "admin"], reach: "scope" },
-  async run(ctx) {
-    const found = await feedbackForAction(ctx);
-    if (!found.ok) return found.answer;
-    const { feedback, actor } = found;
-    if (!isManager(actor) && !(actor.role === "supervisor" && feedback.supervisorCode === actor.code)) return toast("error", ctx.t.reports.notYours);
-    const form = extraFormCard(ctx, ctx.t, { code: feedback.schoolCode, name: feedback.schoolName }, `feedback:${feedback.reference}`, null, "complaint");
-    ctx.uow.send({ key: `feedback-visit:${feedback.reference}:${actor.code}:${ctx.eventId}`, to: { openId: actor.openId }, msgType: "interactive", content: form });
-    return toast("info", ctx.t.reports.formSent);
-  },
-};
+export const feedbackVisit = feedbackAction("feedback_visit", async (ctx, { feedback, actor }) => {
+  if (!isManager(actor) && !(actor.role === "supervisor" && feedback.supervisorCode === actor.code)) return toast("error", ctx.t.reports.notYours);
+  const form = extraFormCard(ctx, ctx.t, { code: feedback.schoolCode, name: feedback.schoolName }, `feedback:${feedback.reference}`, null, "complaint");
+  ctx.uow.send({ key: `feedback-visit:${feedback.reference}:${actor.code}:${ctx.eventId}`, to: { openId: actor.openId }, msgType: "interactive", content: form });
+  return toast("info", ctx.t.reports.formSent);
+});
