@@ -329,7 +329,10 @@ export class FeishuClient {
     return { ...message, content: JSON.stringify({ file_key: uploaded.file_key }) };
   }
 
-  /** A Word file (`{ file_name, docx_base64 }`) is uploaded with Feishu's file_type "doc" (doc and docx). */
+  /**
+   * A Word file (`{ file_name, docx_base64 }`) is uploaded with Feishu's file_type "doc" (上传文件 im/v1/files: file_type
+   * opus|mp4|pdf|doc|xls|ppt|stream; ≤ 30 MB, not empty).
+   */
   private async withUploadedDocx(message: OutgoingMessage, fileName: string, base64: string): Promise<OutgoingMessage> {
     const file = new Blob([fromBase64(base64) as Uint8Array<ArrayBuffer>], { type: DOCX_MIME });
     const uploaded = await this.withFreshToken(() => this.sdk.im.file.create({ data: { file_type: "doc", file_name: fileName, file: file as never } }));
