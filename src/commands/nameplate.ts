@@ -78,8 +78,10 @@ export const nameplate: Command = {
     }
     if (EXPORT.has(first.toLowerCase())) {
       if (rest.length) return ctx.reply(textContent(n.exportUsage));
+      // a printed code of a bare path leads nowhere
+      if (!ctx.config.PUBLIC_BASE_URL) return ctx.reply(textContent(n.qrNeedsBaseUrl));
       const result = await exportNameplates(ctx, ctx.actor, ctx.t, answerTo(ctx), `nameplate-export:${ctx.chat.messageId}`);
-      return ctx.reply(textContent(result.kind === "empty" ? n.exportEmpty : result.kind === "tooLarge" ? n.exportTooLarge(result.count) : n.exportSent(result.count) + note));
+      return ctx.reply(textContent(result.kind === "empty" ? n.exportEmpty : result.kind === "tooLarge" ? n.exportTooLarge(result.count) : n.exportSent(result.count)));
     }
     const action = NEW.has(first.toLowerCase()) ? "new" : REVOKE.has(first.toLowerCase()) ? "revoke" : "show";
     const text = (action === "show" ? ctx.argv : rest).join(" ").trim();

@@ -146,4 +146,15 @@ describe("the nameplate's QR image and the printable nameplates", () => {
       expectQrOf(zip[`word/${target}`]!, urls[i]!);
     });
   });
+
+  it("a supervisor cannot export the nameplates; a stray argument gets the usage; no file, no image, no link issued", async () => {
+    const tokens = await worker.count("nameplate_tokens");
+    const supervisor = await worker.say("ou_sup_a", "名牌 导出");
+    expect(supervisor.texts).toHaveLength(1);
+    expect(supervisor.replies.every((m) => m.msgType === "text")).toBe(true);
+    const stray = await worker.say("ou_m_dg", "名牌 导出 全部学校");
+    expect(stray.texts).toEqual([expect.stringContaining("用法：名牌 导出")]);
+    expect(worker.fake.messages.filter((m) => m.msgType === "file" || m.msgType === "image")).toHaveLength(0);
+    expect(await worker.count("nameplate_tokens")).toBe(tokens);
+  });
 });
