@@ -9,6 +9,7 @@ import { nameplateToken } from "../domain/nameplate.ts";
 import { maySeeSchool } from "../domain/school-access.ts";
 import { matchSchool } from "../domain/school-match.ts";
 import { textContent } from "../feishu/cards/kit.ts";
+import { exportNameplates, queueNameplateQr } from "../usecases/nameplates.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
 
 const NEW = new Set(["新", "换发", "new"]);
@@ -16,10 +17,21 @@ const REVOKE = new Set(["撤销", "作废", "revoke"]);
 const LIST = new Set(["列表", "全部", "list"]);
 const OFF = new Set(["关闭", "off"]);
 const ON = new Set(["开启", "打开", "on"]);
+const EXPORT = new Set(["导出", "打印", "export"]);
 /** at most this many links in one answer (a text message stays well under Feishu's 150 KB) */
 const MAX_LISTED = 300;
 
 const linkOf = (ctx: CommandContext, token: string) => `${ctx.config.PUBLIC_BASE_URL ?? ""}/p/${token}`;
+/** where the answers go: the asker's direct chat when asked in a group (the command is private) */
+const answerTo = (ctx: CommandContext) => (ctx.chat.directTo ? { openId: ctx.chat.directTo } : { chatId: ctx.chat.chatId });
+
+/** The link as text, then (with PUBLIC_BASE_URL: a path is no use in a QR code) the QR code as an image. */
+async function sendLink(ctx: CommandContext, text: string, token: string) {
+  const n = ctx.t.schools.nameplate;
+  if (!ctx.config.PUBLIC_BASE_URL) return ctx.reply(textContent(`${text}\n${n.noBaseUrl}\n${n.qrNeedsBaseUrl}`));
+  ctx.reply(textContent(`${text}\n${n.qrFollows}`));
+  await queueNameplateQr(ctx, `nameplate-qr:${ctx.chat.messageId}`, answerTo(ctx), linkOf(ctx, token));
+}
 
 async function findSchool(ctx: CommandContext, text: string) {
   const { t, actor } = ctx;
@@ -64,6 +76,13 @@ export const nameplate: Command = {
       const name = office?.name ?? n.thisOffice;
       return ctx.reply(textContent(off ? n.pagesOff(name) : n.pagesOn(name)));
     }
+    if (EXPORT.has(first.toLowerCase())) {
+      if (rest.length) return ctx.reply(textContent(n.exportUsage));
+      // a printed code of a bare path leads nowhere
+      if (!ctx.config.PUBLIC_BASE_URL) return ctx.reply(textContent(n.qrNeedsBaseUrl));
+      const result = await exportNameplates(ctx, ctx.actor, ctx.t, answerTo(ctx), `nameplate-export:${ctx.chat.messageId}`);
+      return ctx.reply(textContent(result.kind === "empty" ? n.exportEmpty : result.kind === "tooLarge" ? n.exportTooLarge(result.count) : n.exportSent(result.count)));
+    }
     const action = NEW.has(first.toLowerCase()) ? "new" : REVOKE.has(first.toLowerCase()) ? "revoke" : "show";
     const text = (action === "show" ? ctx.argv : rest).join(" ").trim();
     if (!text) return ctx.reply(textContent(n.usage));
@@ -75,8 +94,8 @@ export const nameplate: Command = {
       ctx.uow.write(revokeTokens(ctx.d1, school.code, ctx.nowMs));
       return ctx.reply(textContent(n.revoked(school.name)));
     }
-    if (action === "show" && existing) return ctx.reply(textContent(n.url(school.name, linkOf(ctx, existing)) + note));
+    if (action === "show" && existing) return sendLink(ctx, n.url(school.name, linkOf(ctx, existing)), existing);
     const token = issue(ctx, school.code);
-    ctx.reply(textContent((action === "new" ? n.issued(school.name, linkOf(ctx, token)) : n.url(school.name, linkOf(ctx, token))) + note));
+    await sendLink(ctx, action === "new" ? n.issued(school.name, linkOf(ctx, token)) : n.url(school.name, linkOf(ctx, token)), token);
   },
 };

@@ -229,3 +229,29 @@ export async function feedbackTotals(d1: D1Database, zoneCodes: readonly string[
     .first<{ received: number; replied: number; visited: number }>();
   return row ?? { received: 0, replied: 0, visited: 0 };
 }
+
+/** One printable nameplate's data (`名牌 导出`): what the public page shows, and the school's valid token if any. */
+export interface NameplatePrintRow {
+  schoolCode: string;
+  schoolName: string;
+  supervisorName: string | null;
+  officeName: string | null;
+  publicPhone: string | null;
+  token: string | null;
+}
+
+/** The active schools in the scope, with what their nameplate prints (at most `limit`). */
+export async function nameplatesInScope(d1: D1Database, scope: OfficeScope, limit: number): Promise<NameplatePrintRow[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT s.code AS schoolCode, s.name AS schoolName, p.name AS supervisorName, o.name AS officeName, o.public_phone AS publicPhone,
+         (SELECT t.token FROM nameplate_tokens t WHERE t.school_code = s.code AND t.revoked_at IS NULL ORDER BY t.issued_at DESC LIMIT 1) AS token
+       FROM schools s LEFT JOIN zones z ON z.code = s.zone_code
+       LEFT JOIN people p ON p.code = s.supervisor_code AND p.active = 1
+       LEFT JOIN offices o ON o.code = ${OFFICE_OF_ZONE}
+       WHERE s.active = 1 AND ${zoneInScopeSql("s.zone_code", 1)} ORDER BY s.code LIMIT ?2`,
+    )
+    .bind(scopeParam(scope), limit)
+    .all<NameplatePrintRow>();
+  return results;
+}

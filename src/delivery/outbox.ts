@@ -27,8 +27,8 @@ export interface OutboundMessage {
   /** What the message is about, unique per message (e.g. `reply:om_x:1`, `plan:2026-W48:S001`). Its hash is Feishu's uuid. */
   key: string;
   to: Recipient;
-  msgType: "text" | "interactive" | "file";
-  /** a card object, `{ text }` for text messages, `{ file_name, csv }` for a file the consumer uploads first */
+  msgType: "text" | "interactive" | "file" | "image";
+  /** a card object, `{ text }` for text messages, `{ file_name, csv }` for a file the consumer uploads first (`{ png_base64 }` an image) */
   content: unknown;
   /** written to the outbox only if this holds when the batch runs (e.g. "my guarded change applied") */
   onlyIf?: BatchCondition;

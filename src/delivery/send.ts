@@ -45,7 +45,7 @@ export interface OutboxRow {
   receive_id_type: "open_id" | "chat_id" | null;
   receive_id: string | null;
   target_message_id: string | null;
-  msg_type: "text" | "interactive" | "file";
+  msg_type: "text" | "interactive" | "file" | "image";
   content: string;
   attempts: number;
   /** the error of the row's previous attempt, if it failed */

@@ -3,6 +3,8 @@ import * as lark from "@larksuiteoapi/node-sdk";
 import type { Config } from "../env.ts";
 import { fromBase64, XLSX_MIME } from "../xlsx/workbook.ts";
 
+const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
 /**
  * The one way out to Feishu: the official SDK's Client, pointed at
  * FEISHU_BASE_URL, speaking through fetch (workerd has no Node http), with the
@@ -212,7 +214,7 @@ export function d1TokenCache(d1: D1Database) {
 }
 
 export interface OutgoingMessage {
-  msgType: "text" | "interactive" | "file";
+  msgType: "text" | "interactive" | "file" | "image";
   /** the JSON string Feishu expects in `content` */
   content: string;
   uuid: string;
@@ -309,8 +311,10 @@ export class FeishuClient {
    * uploaded (`im/v1/files`) right before sending and sent by its file_key.
    */
   private async withUploadedFile(message: OutgoingMessage): Promise<OutgoingMessage> {
+    if (message.msgType === "image") return this.withUploadedImage(message);
     if (message.msgType !== "file") return message;
-    const stored = JSON.parse(message.content) as { file_name?: string; csv?: string; xlsx_base64?: string; file_key?: string };
+    const stored = JSON.parse(message.content) as { file_name?: string; csv?: string; xlsx_base64?: string; docx_base64?: string; file_key?: string };
+    if (typeof stored.docx_base64 === "string" && !stored.file_key) return this.withUploadedDocx(message, stored.file_name ?? "document.docx", stored.docx_base64);
     if (stored.file_key || (typeof stored.csv !== "string" && typeof stored.xlsx_base64 !== "string")) return message;
     const fileName = stored.file_name ?? "export.csv";
     // An Excel workbook is stored as base64 (outbox rows are text) and uploaded with Feishu's file_type "xls".
@@ -323,6 +327,25 @@ export class FeishuClient {
     );
     if (!uploaded?.file_key) throw new FeishuApiError(200, undefined, "file upload returned no file_key");
     return { ...message, content: JSON.stringify({ file_key: uploaded.file_key }) };
+  }
+
+  /**
+   * A Word file (`{ file_name, docx_base64 }`) is uploaded with Feishu's file_type "doc" (上传文件 im/v1/files: file_type
+   * opus|mp4|pdf|doc|xls|ppt|stream; ≤ 30 MB, not empty).
+   */
+  private async withUploadedDocx(message: OutgoingMessage, fileName: string, base64: string): Promise<OutgoingMessage> {
+    const file = new Blob([fromBase64(base64) as Uint8Array<ArrayBuffer>], { type: DOCX_MIME });
+    const uploaded = await this.withFreshToken(() => this.sdk.im.file.create({ data: { file_type: "doc", file_name: fileName, file: file as never } }));
+    if (!uploaded?.file_key) throw new FeishuApiError(200, undefined, "file upload returned no file_key");
+    return { ...message, content: JSON.stringify({ file_key: uploaded.file_key }) };
+  }
+
+  /** An image message is stored as `{ png_base64 }`; it is uploaded (`im/v1/images`) right before sending and sent by its image_key. */
+  private async withUploadedImage(message: OutgoingMessage): Promise<OutgoingMessage> {
+    const stored = JSON.parse(message.content) as { png_base64?: string; image_key?: string };
+    if (stored.image_key || typeof stored.png_base64 !== "string") return message;
+    const imageKey = await this.uploadImage(fromBase64(stored.png_base64).buffer as ArrayBuffer, "image/png");
+    return { ...message, content: JSON.stringify({ image_key: imageKey }) };
   }
 
   async send(receiveIdType: "open_id" | "chat_id", receiveId: string, outgoing: OutgoingMessage): Promise<string | undefined> {

@@ -124,7 +124,9 @@ describe("the school's public nameplate page and its feedback form", () => {
     expect(await malformed.text()).toBe(body);
     const before = await worker.snapshot();
     expect((await post(REVOKED, good(), nextIp())).status).toBe(404);
+    await worker.settle();
     expect(await worker.snapshot()).toEqual(before);
+    expect(worker.fake.messages).toHaveLength(0);
   });
 
   it("feedback is stored with a reference and reaches the school's supervisor in Feishu, the telephone only there", async () => {
@@ -223,6 +225,10 @@ describe("the school's public nameplate page and its feedback form", () => {
     const huge = await post(TOKEN_A, good({ text: "<script>x</script>".repeat(600) }), nextIp());
     expect(huge.status).toBe(413);
     expect(await huge.text()).toContain("提交的内容过大");
+    // the issue's 10,000 characters
+    const tenThousand = await post(TOKEN_A, good({ text: "长".repeat(10_000) }), nextIp());
+    expect(tenThousand.status).toBe(413);
+    expect(await tenThousand.text()).toContain("提交的内容过大");
     const long = await post(TOKEN_A, good({ text: "长".repeat(501) }), nextIp());
     expect(long.status).toBe(400);
     expect(await long.text()).toContain("不能超过 500 字");
@@ -260,7 +266,8 @@ describe("the school's public nameplate page and its feedback form", () => {
 
   it("a manager issues a school's link, gets it privately, replaces it (the old one stops working) and revokes it", async () => {
     const first = await worker.say("ou_m_dg", "名牌 X-A01");
-    expect(first.texts).toHaveLength(1);
+    // the link as text, then its QR code as an image (test/integration/nameplate.print.test.ts)
+    expect(first.replies.map((m) => m.msgType)).toEqual(["text", "image"]);
     const link = first.texts[0]!.match(/https:\/\/duxue\.example\.org\/p\/([A-Za-z0-9_-]{24})/);
     expect(link).not.toBeNull();
     // the school's valid link (the one on its nameplate), the same each time: asking does not replace it

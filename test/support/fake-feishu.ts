@@ -352,6 +352,8 @@ export class FakeFeishu {
         return json(400, { code: 230001, msg: "content is not JSON" });
       }
       if (data.msg_type === "interactive" && FakeFeishu.imageKeysOf(content).some((key) => !this.uploadedImages.has(key))) return json(400, { code: 230099, msg: "image key in card not found (not uploaded by this app)" });
+      // an image message carries an image_key this app uploaded (im/v1/images); Feishu refuses any other
+      if (data.msg_type === "image" && !this.uploadedImages.has((content as { image_key?: string })?.image_key ?? "")) return json(400, { code: 230099, msg: "image_key not found (not uploaded by this app)" });
       if (data.msg_type === "file" && !this.uploads.has((content as { file_key?: string })?.file_key ?? "")) {
         return json(400, { code: 234003, msg: "file_key not found" });
       }
