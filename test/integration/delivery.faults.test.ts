@@ -74,7 +74,14 @@ describe("delivery under faults", () => {
     expect(expiredAt).toBeGreaterThan(0);
     expect(sends.filter((call) => call.status === 400 && (call.body as { uuid?: string })?.uuid).length).toBeGreaterThan(0);
     expect(fake.calls.filter((call) => call.path.endsWith("tenant_access_token/internal")).length).toBeGreaterThan(1);
-    // retried sends repeated the same uuid (Feishu's idempotency key), never a new one
-    expect([...fake.attemptsByUuid.values()].some((n) => n > 1) || sends.length > FAN_OUT).toBe(true);
+    // retried sends repeated the same uuid (Feishu's idempotency key), never a new one: every attempt carried
+    // the uuid of its row, and the cards that met a fault were tried again under that uuid and then sent
+    const rowUuids = new Set(rows.map((row) => row.uuid));
+    const attempted = sends.map((call) => (call.body as { uuid?: string })?.uuid);
+    expect(attempted.filter((uuid) => !uuid || !rowUuids.has(uuid))).toEqual([]);
+    expect(new Set(attempted).size).toBe(FAN_OUT);
+    const callsByUuid = new Map<string, number>();
+    for (const uuid of attempted) callsByUuid.set(uuid!, (callsByUuid.get(uuid!) ?? 0) + 1);
+    expect([...callsByUuid.values()].filter((n) => n > 1).length).toBeGreaterThan(20);
   }, 120_000);
 });
