@@ -43,6 +43,7 @@ import { FileTooLargeError } from "../feishu/client.ts";
 import { sha256Hex } from "../feishu/crypto.ts";
 import type { Messages } from "../i18n/index.ts";
 import { logger } from "../log.ts";
+import { wait, type ClockVars } from "../test-clock.ts";
 import { cardImagesOf } from "./images.ts";
 import { loadPlace, placeName } from "./places.ts";
 
@@ -54,7 +55,6 @@ function quietMs(services: Services): number {
   return Number.isFinite(value) && value >= 0 ? value : DEFAULT_BATCH_QUIET_MS;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MB = MAX_PHOTO_BYTES / 1_000_000;
 const CHOICES = 5;
 const SCHOOL_IN_BUTTON = 40;
@@ -121,7 +121,8 @@ export async function receivePhotos(services: Services, actor: Actor, t: Message
   }
   await services.uow.commit();
 
-  await sleep(quietMs(services));
+  // a timer in production; in tests, the test's clock (src/test-clock.ts)
+  await wait(services.env as ClockVars, quietMs(services), "photos:quiet");
   const mine = await newestOfMessage(d1, actor.code, chat.messageId);
   const latest = await latestUnanswered(d1, actor.code);
   if (latest === null || mine === null || latest !== mine) return `photos:stored=${stored}:batched`;

@@ -9,8 +9,8 @@ const FAN_OUT = 349;
 /**
  * A weekly fan-out of 349 cards through the real outbox path (UnitOfWork: one
  * D1 batch, then the queue), delivered by the real consumer on workerd against
- * a fake Feishu that answers 20% of sends 429, 5% 500, some only after 10 s,
- * and expires every token mid-run. Every card must arrive exactly once.
+ * a fake Feishu that answers 20% of sends 429, 5% 500, some only after the sender
+ * gave up on them, and expires every token mid-run. Every card must arrive exactly once.
  */
 describe("delivery under faults", () => {
   let worker: TestWorker;
@@ -25,7 +25,23 @@ describe("delivery under faults", () => {
 
   it("delivers all 349 cards of a fan-out exactly once despite 429s, 500s, slow answers and an expired token, within Feishu's limits", async () => {
     const fake = worker.fake;
-    fake.faults = { rate429: 0.2, rate500: 0.05, slowRate: 0.02, slowMs: 10_000 };
+    fake.faults = { rate429: 0.2, rate500: 0.05, slowRate: 0.02 };
+    // A slow answer is held, with no clock, until the card reached its recipient by a later attempt (the sender gave
+    // up on the slow one and sent again under the same uuid); then it goes on, late, and must not make a second message.
+    // One held answer per recipient at a time: a second slow roll for them answers at once, so a card cannot wait on itself.
+    const held = new Map<string, () => void>();
+    let slowHeld = 0;
+    fake.holdSlowAnswer = (recipient) => {
+      if (held.has(recipient)) return Promise.resolve();
+      slowHeld++;
+      return new Promise<void>((resolve) => held.set(recipient, resolve));
+    };
+    const stopReleasing = fake.onMessage((message) => {
+      const release = held.get(message.receiveId ?? "");
+      if (!release) return;
+      held.delete(message.receiveId!);
+      release();
+    });
     let expiredAt = -1;
     const stopWatching = fake.onMessage(() => {
       if (expiredAt < 0 && fake.messages.length >= 120) {
@@ -49,6 +65,10 @@ describe("delivery under faults", () => {
 
     await worker.settle(85_000);
     stopWatching();
+    stopReleasing();
+    // slow answers happened, and each ended only after its card had arrived by a later attempt
+    expect(slowHeld).toBeGreaterThan(0);
+    expect([...held.keys()]).toEqual([]);
 
     // exactly once, by uuid and by recipient
     const rows = await worker.query<{ uuid: string; state: string; message_id: string | null; receive_id: string }>(
@@ -74,7 +94,14 @@ describe("delivery under faults", () => {
     expect(expiredAt).toBeGreaterThan(0);
     expect(sends.filter((call) => call.status === 400 && (call.body as { uuid?: string })?.uuid).length).toBeGreaterThan(0);
     expect(fake.calls.filter((call) => call.path.endsWith("tenant_access_token/internal")).length).toBeGreaterThan(1);
-    // retried sends repeated the same uuid (Feishu's idempotency key), never a new one
-    expect([...fake.attemptsByUuid.values()].some((n) => n > 1) || sends.length > FAN_OUT).toBe(true);
+    // retried sends repeated the same uuid (Feishu's idempotency key), never a new one: every attempt carried
+    // the uuid of its row, and the cards that met a fault were tried again under that uuid and then sent
+    const rowUuids = new Set(rows.map((row) => row.uuid));
+    const attempted = sends.map((call) => (call.body as { uuid?: string })?.uuid);
+    expect(attempted.filter((uuid) => !uuid || !rowUuids.has(uuid))).toEqual([]);
+    expect(new Set(attempted).size).toBe(FAN_OUT);
+    const callsByUuid = new Map<string, number>();
+    for (const uuid of attempted) callsByUuid.set(uuid!, (callsByUuid.get(uuid!) ?? 0) + 1);
+    expect([...callsByUuid.values()].filter((n) => n > 1).length).toBeGreaterThan(20);
   }, 120_000);
 });

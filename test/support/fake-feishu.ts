@@ -623,9 +623,12 @@ export class FakeFeishu {
     const roll = this.random();
     if (roll < rate429) return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-reset": "1" } };
     if (roll < rate429 + rate500) return { status: 500, body: { code: 1, msg: "internal error" } };
-    if (slowRate && this.random() < slowRate) await new Promise((resolve) => setTimeout(resolve, slowMs));
+    if (slowRate && this.random() < slowRate) await (this.holdSlowAnswer?.(recipient) ?? new Promise((resolve) => setTimeout(resolve, slowMs)));
     return null;
   }
+
+  /** Test hook (w29b, delivery.faults): a slow answer waits for this promise instead of `slowMs` of real time; undefined to use `slowMs`. */
+  holdSlowAnswer?: (recipient: string) => Promise<void> | undefined;
 }
 
 /** The formats Feishu's image upload reads, by their first bytes (JPEG, PNG, GIF, WEBP, BMP, TIFF, HEIC). */

@@ -30,6 +30,13 @@ import { FILE_ROWS } from "../../src/domain/school-file.ts";
 import { cardMessageBodyBytes, checkCard, checkMessageBody, hiddenMarkdownText, listRunOns, longSubtitle, countCardElements, MAX_CARD_BODY_BYTES, MAX_CARD_ELEMENTS, MAX_INPUT_LENGTH } from "../../src/feishu/conformance.ts";
 import { messages, type Messages } from "../../src/i18n/index.ts";
 import { TOPIC_SEPARATOR } from "../../src/domain/planner.ts";
+import { deactivationCard } from "../../src/feishu/cards/roster-card.ts";
+import { statsCard } from "../../src/feishu/cards/stats-card.ts";
+import { deliveryAlertCard } from "../../src/feishu/cards/delivery-alert-card.ts";
+import { feedbackCard } from "../../src/feishu/cards/feedback-card.ts";
+import { withPhotos } from "../../src/feishu/cards/photo-block.ts";
+import { buildStats, statsPeriod, DOCUMENT_KINDS, type StatsData } from "../../src/domain/stats.ts";
+import { FEEDBACK_KINDS, FEEDBACK_MAX_NAME, FEEDBACK_MAX_REPLY, FEEDBACK_MAX_TEXT } from "../../src/domain/nameplate.ts";
 
 const TZ = "Asia/Shanghai";
 const zh = messages("zh");
@@ -409,5 +416,83 @@ describe("every card builder at its largest passes", () => {
       expectAccepted(previewCard(t, prepared as never, "Z7"), "plan preview of a zone");
     }
     expect(JSON.stringify(previewCard(zh, prepared as never, null))).toMatch(/另有 \d+ 个责任区/);
+  });
+  it("the deactivation card of a people.csv that leaves out 20,000 people with the longest names and file name", () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ code: `${"P".repeat(15)}${String(i).padStart(5, "0")}`, name: `*_<at id=all>${"欧".repeat(50)}`, role: ["supervisor", "manager", "school_contact", "admin"][i % 4]!, orders: 99_999, visits: 99_999 }));
+    for (const t of [zh, en]) {
+      const built = deactivationCard(t, `${"名".repeat(200)}.csv`, rows, { at: Date.parse("2026-12-05T02:00:00Z"), hash: "f".repeat(64) });
+      expectAccepted(built, "deactivation");
+      // the list is cut with "and N more": not 20,000 lines
+      expect(JSON.stringify(built)).toContain(String(20_000 - 30));
+    }
+  });
+
+  it("the stats card of a province with the longest zone names, every item and topic, every document kind and the public's feedback", () => {
+    const terms = [{ kind: "term" as const, name: "学".repeat(100), startDate: "2026-09-01", endDate: "2027-01-22" }];
+    const items = [...ROUTINE_ITEMS, "topic", "other"];
+    const topics = Object.keys(TOPIC_CHECKS);
+    for (const spec of [{ kind: "current_term" as const }, { kind: "range" as const, from: "2025-12-04", to: "2026-12-04" }]) {
+      const period = statsPeriod(spec, terms, Date.parse("2026-12-04T02:00:00Z"), TZ);
+      if ("error" in period) throw new Error(period.error);
+      const zones = Array.from({ length: 1264 }, (_, i) => ({ code: `Z${String(i).padStart(19, "0")}`, name: `*_<at id=all>${"区".repeat(100)}${i}`, level: i % 8 ? ("district" as const) : ("city" as const), leadCode: null, leadOpenId: null, leadLang: null }));
+      const data: StatsData = {
+        period,
+        zones,
+        visits: zones.map((z, i) => ({ zone: z.code, planned: 9_999, reported: 5_000 + i, missed: 4_000, pending: 999 - (i % 999), carried: 99, onTime: 4_000 })),
+        reports: zones.flatMap((z) => ["routine", "special", "follow_up", "complaint", "other"].map((kind) => ({ zone: z.code, kind, n: 9_999, unplanned: 999 }))),
+        coverage: zones.map((z) => ({ zone: z.code, schools: 999, covered: 500 })),
+        supervisors: Array.from({ length: 28_000 }, (_, i) => ({ code: `S${String(i).padStart(19, "0")}`, name: `*_<at id=all>${"督".repeat(50)}`, zone: zones[i % 1264]!.code, planned: 99, reported: i % 99, missed: 99 - (i % 99), onTime: 0 })),
+        problems: zones.flatMap((z) =>
+          items.flatMap((item) =>
+            (["minor", "general", "serious"] as const).map((severity, k) => ({ zone: z.code, item, topic: item === "topic" ? topics[k % topics.length]! : null, severity, n: 999, fixedOnSpot: 99, rectified: 99, rectifiedOnTime: 9, open: 800, overdue: 700 })),
+          ),
+        ),
+        orders: zones.flatMap((z) => DOCUMENT_KINDS.map((kind) => ({ zone: z.code, kind, issued: 999, acknowledged: 99, closed: 99, closedOnTime: 9, extended: 99, open: 900, overdue: 800, escalated: 700 }))),
+      };
+      for (const scope of [{ kind: "all" as const }, { kind: "zones" as const, codes: zones.map((z) => z.code), label: `*_<at id=all>${"市".repeat(200)}` }]) {
+        const stats = buildStats(data, scope);
+        for (const t of [zh, en]) expectAccepted(statsCard(t, stats, { received: 999_999, replied: 999_999, visited: 999_999 }), `stats ${spec.kind} ${scope.kind}`);
+      }
+    }
+  });
+
+  it("the delivery alert with a million dead messages, every reason and the longest names and error", () => {
+    for (const t of [zh, en]) {
+      const built = deliveryAlertCard(t, {
+        total: 1_000_000,
+        unavailable: { count: 999_999, names: Array.from({ length: 5_000 }, () => `*_<at id=all>${"名".repeat(50)}`) },
+        expired: 999_999,
+        unsure: 999_999,
+        rejected: { count: 999_999, sample: `<at id=all></at>*_${'"'.repeat(1_000)}` },
+        maxId: Number.MAX_SAFE_INTEGER,
+      });
+      expectAccepted(built, "delivery alert");
+    }
+  });
+
+  it("the feedback card of every kind and state with the longest text, name, telephone and reply", () => {
+    for (const t of [zh, en]) {
+      for (const kind of FEEDBACK_KINDS) {
+        const input = { kind, text: `<at id=all></at>*_${'"'.repeat(FEEDBACK_MAX_TEXT - 18)}`, name: "*".repeat(FEEDBACK_MAX_NAME), phone: "+86 138 0000 0000 转 9999" };
+        for (const state of [
+          { status: "new" as const, reply: null, handledByName: null },
+          { status: "accepted" as const, reply: null, handledByName: "督".repeat(50) },
+          { status: "replied" as const, reply: `<at id=all></at>${'"'.repeat(FEEDBACK_MAX_REPLY - 16)}`, handledByName: "督".repeat(50) },
+        ]) {
+          for (const title of [undefined, { text: "转".repeat(100), template: "red" as const }]) {
+            expectAccepted(feedbackCard(t, "校".repeat(200), `FB-${"9".repeat(20)}`, input, "2026-12-04 23:59", state, title), `feedback ${kind} ${state.status}`);
+          }
+        }
+      }
+    }
+  });
+
+  it("the largest order card and report summary with nine photos appended (the verifier's card, the summary with photos)", () => {
+    const keys = Array.from({ length: 9 }, (_, i) => `img_v3_${"k".repeat(40)}${i}`);
+    for (const t of [zh, en]) {
+      const built = orderCard(t, { ...order, status: "reported" }, { today: "2026-04-30", timeZone: TZ, actions: true, history });
+      expectAccepted(withPhotos(built, t, keys, 999), "order card with photos");
+      for (const count of [1, 2, 5, 9]) expectAccepted(withPhotos(built, t, keys.slice(0, count), count), `order card with ${count} photos`);
+    }
   });
 });
