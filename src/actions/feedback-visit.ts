@@ -6,7 +6,7 @@
 import { isManager } from "../db/people.ts";
 import { toast } from "./order-common.ts";
 import { feedbackAction } from "./feedback-common.ts";
-import { extraFormCard } from "./submit-report.ts";
+import { extraFormCard } from "../usecases/reports/cards.ts";
 
 export const feedbackVisit = feedbackAction("feedback_visit", async (ctx, { feedback, actor }) => {
   if (!isManager(actor) && !(actor.role === "supervisor" && feedback.supervisorCode === actor.code)) return toast("error", ctx.t.reports.notYours);

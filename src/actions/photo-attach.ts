@@ -6,7 +6,7 @@ import { escapeMarkdown } from "../feishu/cards/kit.ts";
 import { photosAddedCard } from "../feishu/cards/photo-block.ts";
 import { imageKeysFor, updateCardLater } from "../photos/images.ts";
 import { loadPlace, mayAddPhotos, placeName } from "../photos/places.ts";
-import { cardId } from "./submit-report.ts";
+import { cardId } from "./card-id.ts";
 import { toast } from "./order-common.ts";
 import type { CardActionHandler } from "./types.ts";
 
