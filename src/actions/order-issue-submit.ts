@@ -1,5 +1,5 @@
 /** The issuing form (sent when a manager types `督办` alone): same checks as the command, answered on the card (usecases/order-form.ts). */
-import { ORDER_KINDS, type OrderKind } from "../db/schema.ts";
+import { ORDER_KINDS, type OrderKind } from "../domain/orders.ts";
 import { issueFromForm } from "../usecases/order-form.ts";
 import { stringField, toast } from "./order-common.ts";
 import type { CardActionHandler } from "./types.ts";
