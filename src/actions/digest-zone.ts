@@ -1,11 +1,8 @@
 import { z } from "zod";
-import { loadDigest } from "../db/digest.ts";
-import { buildDigest } from "../domain/digest.ts";
-import { mayActOn } from "../domain/policy.ts";
 import { currentWeek, isValidWeek } from "../domain/time.ts";
-import { DIGEST_ZONE_ACTION, digestCard } from "../feishu/cards/digest-card.ts";
+import { DIGEST_ZONE_ACTION } from "../feishu/cards/digest-card.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
-import { windowFor } from "../jobs/weekly-digest.ts";
+import { sendZoneDigest } from "../usecases/digest-zone.ts";
 import type { CardActionHandler } from "./types.ts";
 
 const valueSchema = z.object({ week: z.string().max(10).refine(isValidWeek), zone: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/) });
@@ -24,16 +21,9 @@ export const digestZone: CardActionHandler = {
     if (!actor) return error(t.common.cardStranger);
     const value = valueSchema.safeParse(ctx.value);
     if (!value.success || value.data.week >= currentWeek(ctx.nowMs, ctx.config.TIMEZONE)) return error(t.common.cardExpired);
-    const loaded = await loadDigest(ctx.d1, windowFor(ctx, value.data.week));
-    const zone = loaded.data.zones.find((z) => z.code === value.data.zone);
-    if (!zone) return error(t.digest.unknownZone(value.data.zone));
-    if (!mayActOn(actor, { zone: { level: zone.level, district: zone.district ?? "" } })) return error(t.offices.zoneOutOfScope(zone.code));
-    ctx.uow.send({
-      key: `digest-zone:${value.data.week}:${value.data.zone}:${actor.code}:${ctx.eventId}`,
-      to: { openId: actor.openId },
-      msgType: "interactive",
-      content: digestCard(t, buildDigest(loaded.data, { kind: "zone", code: value.data.zone })),
-    });
+    const { week, zone } = value.data;
+    const result = await sendZoneDigest(ctx, { actor, t, week, zone, eventId: ctx.eventId });
+    if (!result.ok) return error(result.reason === "unknown-zone" ? t.digest.unknownZone(zone) : t.offices.zoneOutOfScope(zone));
     return { toast: { type: "success", content: t.digest.zoneSent } };
   },
 };

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { digestSent, reportById } from "../db/reports.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
-import { cardId, editFormCard } from "./submit-report.ts";
-import { reportingRole, reportRefusal } from "../usecases/policy.ts";
+import { reportEditForm } from "../usecases/reports/open.ts";
+import { cardId } from "./card-id.ts";
+import { error, refusalText } from "./report-common.ts";
 import type { CardActionHandler } from "./types.ts";
 
 const valueSchema = z.object({ report_id: cardId });
@@ -20,16 +20,11 @@ export const editReport: CardActionHandler = {
   roleRefusal: (t) => t.reports.notYourReport,
   async run(ctx): Promise<CardAnswer> {
     const { t, actor } = ctx;
-    const error = (content: string): CardAnswer => ({ toast: { type: "error", content } });
     if (!actor) return error(t.common.cardStranger);
     const value = valueSchema.safeParse(ctx.value);
     if (!value.success) return error(t.common.cardExpired);
-    const report = await reportById(ctx.d1, value.data.report_id);
-    if (!report) return error(t.reports.reportGone);
-    if (!(await reportingRole(ctx, actor, report))) return error(reportRefusal(t, actor, report.schoolName, t.reports.notYourReport));
-    if (await digestSent(ctx.d1, report.week)) return error(t.reports.digestSent);
-    const form = await editFormCard(ctx, t, actor, report);
-    if (!form) return error(t.reports.reportGone);
-    return { card: { type: "raw", data: form } };
+    const result = await reportEditForm(ctx, { actor, t, reportId: value.data.report_id });
+    if (!result.ok) return error(refusalText(t, actor, result));
+    return { card: { type: "raw", data: result.card } };
   },
 };

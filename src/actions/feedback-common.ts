@@ -1,8 +1,8 @@
 /** What the feedback card actions share: the feedback a button names, refused to anyone but its school's supervisor and the managers in scope. */
-import { feedbackByReference, type FeedbackRecord } from "../db/nameplate.ts";
+import type { FeedbackRecord } from "../db/nameplate.ts";
 import type { Actor } from "../db/people.ts";
-import { maySeeSchool } from "../domain/school-access.ts";
 import { feedbackRecordCard } from "../usecases/feedback.ts";
+import { feedbackForActor } from "../usecases/feedback-handling.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
 import { toast } from "./order-common.ts";
@@ -14,11 +14,9 @@ export async function feedbackForAction(ctx: ActionContext): Promise<{ ok: true;
   if (!ctx.actor) return { ok: false, answer: toast("error", t.common.cardStranger) };
   const reference = ctx.value.ref;
   if (typeof reference !== "string" || reference.length > 40) return { ok: false, answer: toast("error", t.common.cardExpired) };
-  const feedback = await feedbackByReference(ctx.d1, reference);
-  if (!feedback) return { ok: false, answer: toast("error", t.common.cardExpired) };
-  // a school's contact must not see (or answer) what the public said about the school, nor the sender's telephone
-  if (ctx.actor.role === "school_contact" || !maySeeSchool(ctx.actor, { ...feedback, code: feedback.schoolCode })) return { ok: false, answer: toast("error", t.common.cardStranger) };
-  return { ok: true, actor: ctx.actor, feedback };
+  const found = await feedbackForActor(ctx, ctx.actor, reference);
+  if (!found.ok) return { ok: false, answer: toast("error", found.reason === "expired" ? t.common.cardExpired : t.common.cardStranger) };
+  return { ok: true, actor: ctx.actor, feedback: found.feedback };
 }
 
 export function cardOf(ctx: Pick<ActionContext, "t" | "config">, feedback: FeedbackRecord): Card {

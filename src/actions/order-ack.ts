@@ -1,7 +1,7 @@
-/** 签收: the school's supervisor or contact acknowledges an order from its card. */
-import { queueTransition } from "../usecases/orders.ts";
+/** 签收: the school's supervisor or contact acknowledges an order from its card (usecases/order-card-actions.ts). */
 import { localDate } from "../domain/time.ts";
 import { orderCard } from "../feishu/cards/order-card.ts";
+import { acknowledgeOrder } from "../usecases/order-card-actions.ts";
 import { orderForAction, toast } from "./order-common.ts";
 import type { CardActionHandler } from "./types.ts";
 
@@ -12,7 +12,7 @@ export const orderAck: CardActionHandler = {
     const found = await orderForAction(ctx, "acknowledge");
     if (!found.ok) return found.answer;
     const { order, actor } = found;
-    const applied = ctx.uow.probe(queueTransition(ctx, order, { to: "acknowledged", actorCode: actor.code, action: "acknowledged", set: { acknowledged_at: ctx.nowMs } }));
+    const applied = acknowledgeOrder(ctx, { actor, order });
     const timeZone = ctx.config.TIMEZONE;
     const updated = orderCard(ctx.t, { ...order, status: "acknowledged" }, { today: localDate(ctx.nowMs, timeZone), timeZone, actions: true });
     return {

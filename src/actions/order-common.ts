@@ -1,7 +1,8 @@
 /** What the order card actions share: finding the order a button names and refusing strangers. */
-import { findOrderByNumber, relationOf, type OrderRecord } from "../db/orders.ts";
+import type { OrderRecord } from "../db/orders.ts";
 import type { Actor } from "../db/people.ts";
-import { normalizeOrderNumber, transition, type OrderAction, type Relation } from "../domain/orders.ts";
+import type { OrderAction, Relation } from "../domain/orders.ts";
+import { orderForAction as findForAction } from "../usecases/order-card-actions.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
 import type { ActionContext } from "./types.ts";
 
@@ -26,14 +27,13 @@ export async function orderForAction(
   if (!ctx.actor) return { ok: false, answer: toast("error", t.common.cardStranger) };
   const raw = ctx.value.number;
   if (typeof raw !== "string" || raw.length > 100) return { ok: false, answer: toast("error", t.common.cardExpired) };
-  const order = await findOrderByNumber(ctx.d1, normalizeOrderNumber(raw));
-  if (!order) return { ok: false, answer: toast("error", t.common.cardExpired) };
-  const relation = relationOf(ctx.actor, order);
-  if (relation === "other") return { ok: false, answer: toast("error", t.common.cardStranger) };
-  const step = transition(action, order.status, relation, order.kind);
-  if (!step.ok) {
-    const content = step.reason === "forbidden" ? t.common.cardStranger : t.orders.refusals[step.reason];
-    return { ok: false, answer: toast(step.reason === "forbidden" ? "error" : step.reason === "already_acknowledged" ? "info" : "warning", content) };
+  const found = await findForAction(ctx, { actor: ctx.actor, number: raw, action });
+  if (!found.ok) {
+    if (found.reason === "expired") return { ok: false, answer: toast("error", t.common.cardExpired) };
+    if (found.reason === "stranger") return { ok: false, answer: toast("error", t.common.cardStranger) };
+    const reason = found.refusal;
+    const content = reason === "forbidden" ? t.common.cardStranger : t.orders.refusals[reason];
+    return { ok: false, answer: toast(reason === "forbidden" ? "error" : reason === "already_acknowledged" ? "info" : "warning", content) };
   }
-  return { ok: true, actor: ctx.actor, order, relation };
+  return { ok: true, actor: ctx.actor, order: found.order, relation: found.relation };
 }

@@ -1,8 +1,7 @@
 /** Previous / next on the `orders` list card. */
-import { listOrders, type ListScope } from "../db/orders.ts";
-import { clampPage, ORDER_FILTERS, type OrderFilter } from "../domain/orders.ts";
-import { localDate } from "../domain/time.ts";
-import { ordersListCard } from "../feishu/cards/order-list.ts";
+import type { ListScope } from "../db/orders.ts";
+import { ORDER_FILTERS, type OrderFilter } from "../domain/orders.ts";
+import { orderListPage as listPage } from "../usecases/order-card-actions.ts";
 import { toast } from "./order-common.ts";
 import type { CardActionHandler } from "./types.ts";
 
@@ -25,16 +24,9 @@ export const orderListPage: CardActionHandler = {
     const filter = ctx.value.filter;
     const scope = scopeFrom(ctx.value.scope);
     if (!ORDER_FILTERS.includes(filter as OrderFilter) || !scope) return toast("error", t.common.cardExpired);
-    const today = localDate(ctx.nowMs, ctx.config.TIMEZONE);
-    const first = await listOrders(ctx.d1, ctx.actor, scope, filter as OrderFilter, today, 0);
-    const page = clampPage(ctx.value.page, first.matching);
-    const list = page === 0 ? first : await listOrders(ctx.d1, ctx.actor, scope, filter as OrderFilter, today, page);
-    const pageCard = ordersListCard(t, list, filter as OrderFilter, scope, page, today);
-    if (ctx.value.shared === true) {
-      // the list sits in a group: the page goes to the clicker alone, the group's card stays as it is
-      ctx.uow.send({ key: `orders-page:${ctx.actor.code}:${ctx.eventId}`, to: { openId: ctx.actor.openId }, msgType: "interactive", content: pageCard });
-      return toast("success", t.orders.pageSentPrivately(page + 1));
-    }
-    return { card: { type: "raw", data: pageCard } };
+    // shared: the list sits in a group, so the page goes to the clicker alone and the group's card stays as it is
+    const shown = await listPage(ctx, { actor: ctx.actor, t, scope, filter: filter as OrderFilter, page: ctx.value.page, shared: ctx.value.shared === true, eventId: ctx.eventId });
+    if (shown.sent === "privately") return toast("success", t.orders.pageSentPrivately(shown.page + 1));
+    return { card: { type: "raw", data: shown.card } };
   },
 };

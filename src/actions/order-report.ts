@@ -1,9 +1,8 @@
-/** 提交整改报告: the rectification report form on the order card (what was done, done / partly done, attachment links). */
-import { issuerOrManagers, notifyChange, queueTransition } from "../usecases/orders.ts";
+/** 提交整改报告: the rectification report form on the order card (what was done, done / partly done, attachment links); usecases/order-card-actions.ts. */
 import { MAX_LINKS_TEXT, MAX_NOTE_TEXT } from "../domain/orders.ts";
 import { localDate } from "../domain/time.ts";
-import { escapeMarkdown } from "../feishu/cards/kit.ts";
 import { orderCard } from "../feishu/cards/order-card.ts";
+import { reportOnOrder } from "../usecases/order-card-actions.ts";
 import { orderForAction, stringField, toast } from "./order-common.ts";
 import type { CardActionHandler } from "./types.ts";
 
@@ -20,28 +19,10 @@ export const orderReport: CardActionHandler = {
     const links = stringField(ctx.formValue, "links");
     if (!done || done.length > MAX_NOTE_TEXT || (result !== "done" && result !== "partly") || links.length > MAX_LINKS_TEXT) return toast("error", t.orders.badReport);
     const note = t.orders.reportNote(t.orders.results[result], done, links);
-    const change = queueTransition(ctx, order, {
-      to: "reported",
-      actorCode: actor.code,
-      action: "reported",
-      note,
-      data: { result, done, links },
-      set: { reported_at: ctx.nowMs, ...(order.acknowledgedAt ? {} : { acknowledged_at: ctx.nowMs }) },
-    });
+    const applied = await reportOnOrder(ctx, { actor, order, note, data: { result, done, links } });
     const timeZone = ctx.config.TIMEZONE;
     const today = localDate(ctx.nowMs, timeZone);
     const reported = { ...order, status: "reported" as const };
-    notifyChange(ctx, order, await issuerOrManagers(ctx, order.issuedBy, { zone: { level: order.zoneLevel, district: order.zoneDistrict } }), (pt) =>
-      orderCard(pt, reported, {
-        today,
-        timeZone,
-        title: pt.orders.reportedTitle(order.number),
-        template: "turquoise",
-        intro: pt.orders.reportedIntro(escapeMarkdown(actor.name), escapeMarkdown(note)),
-      }),
-      change,
-    );
-    const applied = ctx.uow.probe(change);
     return {
       afterCommit: () =>
         applied.held

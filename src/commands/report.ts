@@ -7,7 +7,7 @@ import { matchSchool } from "../domain/school-match.ts";
 import { currentWeek, localDate } from "../domain/time.ts";
 import { textContent, type Card } from "../feishu/cards/kit.ts";
 import { mayActOnSchool } from "../usecases/policy.ts";
-import { assignmentFormCard, extraFormCard } from "../actions/submit-report.ts";
+import { assignmentFormCard, extraFormCard } from "../usecases/reports/cards.ts";
 import { SUPERVISORS_AND_MANAGERS, type Command, type CommandContext } from "./types.ts";
 
 /**

@@ -34,3 +34,8 @@ export async function purgeDeliveries(d1: D1Database, nowMs: number): Promise<nu
     .run();
   return result.meta.changes;
 }
+
+/** Whether this key (e.g. a form card's `form:<message id>`) was claimed already. */
+export async function isClaimed(d1: D1Database, key: string): Promise<boolean> {
+  return (await d1.prepare("SELECT 1 FROM processed_events WHERE key = ?1").bind(key).first()) !== null;
+}

@@ -12,6 +12,9 @@ import type { SEVERITIES } from "./schema.ts";
 import type { ProblemInput, ReportContent } from "../domain/report-form.ts";
 import { readStoredContent } from "../domain/report-form.ts";
 import { chunkForJson } from "./client.ts";
+import type { Db } from "./client.ts";
+import { schools } from "./schema.ts";
+import { and, eq } from "drizzle-orm";
 
 export interface AssignmentRecord {
   id: number;
@@ -273,4 +276,14 @@ export function markMissedStatement(d1: D1Database, week: string, nowMs: number)
 export async function countPlannedUpTo(d1: D1Database, week: string): Promise<number> {
   const row = await d1.prepare("SELECT COUNT(*) AS n FROM assignments WHERE week <= ?1 AND status = 'planned'").bind(week).first<{ n: number }>();
   return row?.n ?? 0;
+}
+
+/** An active school a visit outside the plan (补报) may be reported for, with its supervisor; null when unknown or inactive. */
+export async function activeSchoolForReport(db: Db, code: string): Promise<{ code: string; name: string; supervisorCode: string | null } | null> {
+  const rows = await db
+    .select({ code: schools.code, name: schools.name, supervisorCode: schools.supervisorCode })
+    .from(schools)
+    .where(and(eq(schools.code, code), eq(schools.active, true)))
+    .limit(1);
+  return rows[0] ?? null;
 }

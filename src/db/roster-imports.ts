@@ -3,6 +3,9 @@ import type { Office, ZoneLike } from "../domain/offices.ts";
 import type { StoredRoster, StoredPerson } from "../roster/review.ts";
 import { OFFICES_SQL } from "./offices.ts";
 import { EXISTING_QUERIES } from "../roster/store.ts";
+import { and, eq } from "drizzle-orm";
+import { openDb } from "./client.ts";
+import { rosterImports } from "./schema.ts";
 
 export interface ImportRecord {
   at: number;
@@ -99,4 +102,27 @@ export async function loadStoredRoster(d1: D1Database): Promise<StoredRoster> {
     schoolZones: new Map((schoolRows!.results as { code: string; zoneCode: string }[]).map((school) => [school.code, school.zoneCode])),
     people: new Map((peopleRows!.results as unknown as StoredPerson[]).map((person) => [person.code, person])),
   };
+}
+
+/** The admin's decision on a pending import (a second decision changes nothing); confirmed, `deactivated` people. */
+export function decideImportStatement(d1: D1Database, importId: number, confirm: boolean, deactivated: number, decidedBy: string, nowMs: number) {
+  return openDb(d1)
+    .update(rosterImports)
+    .set({ status: confirm ? "confirmed" : "discarded", deactivated: confirm ? deactivated : 0, decidedBy, decidedAt: nowMs })
+    .where(and(eq(rosterImports.id, importId), eq(rosterImports.status, "pending")));
+}
+
+/** The people of `codes` made inactive, only if this very confirmation (by `decidedBy` at `nowMs`) was recorded. */
+export function deactivateConfirmedStatement(d1: D1Database, importId: number, codes: readonly string[], decidedBy: string, nowMs: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE people SET active = 0, updated_at = ?1 WHERE code IN (SELECT value FROM json_each(?2)) AND active = 1
+       AND EXISTS (SELECT 1 FROM roster_imports WHERE id = ?3 AND status = 'confirmed' AND decided_by = ?4 AND decided_at = ?1)`,
+    )
+    .bind(nowMs, JSON.stringify(codes), importId, decidedBy);
+}
+
+/** Holds once this very decision (by `decidedBy` at `nowMs`) is the one recorded. */
+export function importDecided(importId: number, decidedBy: string, nowMs: number): { sql: string; params: unknown[] } {
+  return { sql: "SELECT 1 FROM roster_imports WHERE id = ? AND decided_by = ? AND decided_at = ?", params: [importId, decidedBy, nowMs] };
 }
