@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Config } from "../env.ts";
 import { fromBase64, XLSX_MIME } from "../xlsx/workbook.ts";
+/** the .docx media type (公文, issue 26) */
+const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /**
  * The one way out to Feishu: the official SDK's Client, pointed at
@@ -310,12 +312,15 @@ export class FeishuClient {
    */
   private async withUploadedFile(message: OutgoingMessage): Promise<OutgoingMessage> {
     if (message.msgType !== "file") return message;
-    const stored = JSON.parse(message.content) as { file_name?: string; csv?: string; xlsx_base64?: string; file_key?: string };
-    if (stored.file_key || (typeof stored.csv !== "string" && typeof stored.xlsx_base64 !== "string")) return message;
+    const stored = JSON.parse(message.content) as { file_name?: string; csv?: string; xlsx_base64?: string; docx_base64?: string; file_key?: string };
+    if (stored.file_key || (typeof stored.csv !== "string" && typeof stored.xlsx_base64 !== "string" && typeof stored.docx_base64 !== "string")) return message;
     const fileName = stored.file_name ?? "export.csv";
     // An Excel workbook is stored as base64 (outbox rows are text) and uploaded with Feishu's file_type "xls".
+    // A Word document (公文) likewise, with file_type "doc" (im/v1/files: opus, mp4, pdf, doc, xls, ppt, stream).
     const upload =
-      typeof stored.xlsx_base64 === "string"
+      typeof stored.docx_base64 === "string"
+        ? { fileType: "doc" as const, file: new Blob([fromBase64(stored.docx_base64) as Uint8Array<ArrayBuffer>], { type: DOCX_MIME }) }
+        : typeof stored.xlsx_base64 === "string"
         ? { fileType: "xls" as const, file: new Blob([fromBase64(stored.xlsx_base64) as Uint8Array<ArrayBuffer>], { type: XLSX_MIME }) }
         : { fileType: "stream" as const, file: new Blob([stored.csv!], { type: "text/csv" }) };
     const uploaded = await this.withFreshToken(() =>
