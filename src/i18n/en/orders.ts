@@ -163,7 +163,7 @@ export const orders: typeof zh = {
   escalationIntro: (count: number) => `These ${count} orders are more than 14 days overdue; consider a formal talk or a bulletin:`,
   // official documents as Word files (issue 26)
   document: {
-    line: "document <number> [all] — the order as an official Word document (with `all`: its rectification record), by direct message",
+    line: "`document <number> [all]` / `公文` — the order as an official Word document (with `all`: its rectification record), by direct message",
     usage: "Usage: document <number> [all], e.g. document 督办〔2026〕1号 all",
     badArg: (arg: string) => `"${arg}" not understood: only "all" may follow the number.`,
     sent: (number: string) => `The document for ${number} is ready; the file follows by direct message.`,

@@ -173,7 +173,7 @@ export const orders = {
   escalationIntro: (count: number) => `以下 ${count} 件督导文书逾期已超过14天，建议约谈或通报：`,
   // 公文 as Word files (issue 26): `公文 <编号> [全部]` and the 「下载公文」 button
   document: {
-    line: "公文 <编号> [全部] — 把督导文书生成 Word 公文（加「全部」附整改情况），私信发送",
+    line: "`公文 <编号> [全部]` / `document` — 把督导文书生成 Word 公文（加「全部」附整改情况），私信发送",
     usage: "用法：公文 <编号> [全部]，例如：公文 督办〔2026〕1号 全部",
     badArg: (arg: string) => `看不懂「${arg}」：编号后只能加「全部」。`,
     sent: (number: string) => `公文「${number}」已生成，文件随后私信发送。`,
