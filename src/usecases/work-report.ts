@@ -4,7 +4,9 @@
  * stats card's own line, so the report says what `统计` shows for the same period and scope.
  */
 import type { CommandContext } from "../commands/types.ts";
+import { goodPractices, type GoodPracticeRow } from "../db/documents.ts";
 import { loadOffices } from "../db/offices.ts";
+import { chineseDate } from "../documents/layout.ts";
 import { completionRate } from "../domain/digest.ts";
 import { buildStats, type Stats, type StatsData, type StatsScope } from "../domain/stats.ts";
 import { localDate } from "../domain/time.ts";
@@ -14,7 +16,7 @@ import { itemLabel, periodLabel } from "../feishu/cards/stats-card.ts";
 import type { Messages } from "../i18n/index.ts";
 import { MAX_DOCUMENT_BASE64 } from "./documents.ts";
 
-function sections(t: Messages, stats: Stats, officeRows: { name: string; stats: Stats }[], officeCount: number): ReportSection[] {
+function sections(t: Messages, stats: Stats, officeRows: { name: string; stats: Stats }[], officeCount: number, practices: readonly GoodPracticeRow[]): ReportSection[] {
   const s = t.stats;
   const r = s.report;
   const levels = { city: 0, district: 0 };
@@ -51,6 +53,10 @@ function sections(t: Messages, stats: Stats, officeRows: { name: string; stats: 
       table: [r.documentsHeader, ...stats.documentsByKind.filter((row) => row.issued > 0).map((row) => [t.orders.kinds[row.kind], row.issued, row.acknowledged, row.closed, row.closedOnTime, row.extended, row.open, row.overdue])],
     },
     { heading: r.topics, paragraphs: topics.length ? topics.map((row) => r.topicLine(row.topic!, row.total, row.rectified, row.open)) : [r.noTopics] },
+    {
+      heading: r.goodPractice,
+      paragraphs: practices.length ? practices.map((row) => r.goodPracticeLine(row.school, chineseDate(row.visitDate), row.text.replace(/\s+/g, " ").trim())) : [r.noGoodPractice],
+    },
   ];
   if (officeRows.length)
     result.push({
@@ -79,6 +85,7 @@ export async function sendWorkReport(ctx: CommandContext, data: StatsData, stats
     const codes = data.zones.filter((zone) => zone.level === "district" && zone.district === office.district).map((zone) => zone.code);
     return { name: office.name, stats: buildStats(data, { kind: "zones", codes, label: office.name }) };
   });
+  const practices = await goodPractices(ctx.d1, stats.period.from, stats.period.to, scope.kind === "zones" ? scope.codes : null);
   const officeName = own?.name ?? t.orders.document.officeFallback;
   const period = periodLabel(t, stats.period);
   const { buildWorkReport } = await import("../documents/work-report.ts");
@@ -86,7 +93,7 @@ export async function sendWorkReport(ctx: CommandContext, data: StatsData, stats
     title: t.stats.report.title(officeName, period),
     subtitle: t.stats.report.subtitle(stats.period.from, stats.period.to),
     officeName,
-    sections: sections(t, stats, officeRows, scope.kind === "all" ? offices.length : 0),
+    sections: sections(t, stats, officeRows, scope.kind === "all" ? offices.length : 0, practices),
     writtenOn: localDate(ctx.nowMs, ctx.config.TIMEZONE),
   });
   if (base64.length > MAX_DOCUMENT_BASE64) return ctx.reply(textContent(t.stats.report.tooLarge));

@@ -46,6 +46,12 @@ describe("统计 … 报告: the work report as a Word document", () => {
          VALUES ('日照督导通报〔2026〕1号', 'bulletin', 2026, 1, 'X-C01', '请自查', '2099-01-01', 'issued', 'M000', ?1, ?1)`,
         [at("2026-10-03")],
       ],
+      // a report with good practice (典型经验), at 东港's school
+      [
+        `INSERT INTO reports (id, school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, on_behalf, submission_key, created_at, updated_at)
+         VALUES (7001, 'X-A01', 'S001', '2026-W41', '2026-10-09', 'routine', ?1, 1, 'S001', 0, 'k7001', ?2, ?2)`,
+        [JSON.stringify({ visitDate: "2026-10-09", kind: "routine", findings: "", goodPractice: "大课间活动丰富，学生参与率高", problems: [] }), at("2026-10-09")],
+      ],
     ];
     for (const [sql, params] of rows) await worker.query(sql, ...params);
   });
@@ -87,10 +93,11 @@ describe("统计 … 报告: the work report as a Word document", () => {
       expect(text).toContain("本级及所辖督导室 3 个；责任区 3 个（市级 1 个、区县级 2 个）");
       expect(xml).toContain("<w:tbl>");
       // the district offices' rows: 东港 planned 2, done 1, 50%, missed 1; 岚山 1, 1, 100%, 0
-      expect(text).toContain("六、各区县督导室");
+      expect(text).toContain("七、各区县督导室");
       expect(text).toContain("东港区督导室\n2\n1\n50%\n1\n0\n0\n1\n1");
       expect(text).toContain("岚山区督导室\n1\n1\n100%\n0\n0\n0\n1\n0");
-      expect(text).toContain("七、存在的不足和下一步");
+      expect(text).toContain("八、存在的不足和下一步");
+      expect(text).toContain("六、典型经验\n东港第一小学（2026年10月9日）：“大课间活动丰富，学生参与率高”");
     });
 
     it(`a district office's ${period} report holds only its own zones, as its card does`, async () => {
@@ -101,6 +108,7 @@ describe("统计 … 报告: the work report as a Word document", () => {
       expect(text).toContain("下发 1 件");
       expect(text).not.toContain("岚山");
       expect(text).not.toContain("各区县督导室");
+      expect(text).toContain("大课间活动丰富");
     });
   }
 
