@@ -12,10 +12,11 @@ import { feedbackAccept } from "./feedback-accept.ts";
 import { feedbackReply } from "./feedback-reply.ts";
 import { feedbackForward } from "./feedback-forward.ts";
 import { feedbackVisit } from "./feedback-visit.ts";
+import { documentDownload } from "./document-download.ts";
 import { orderAck } from "./order-ack.ts"; import { orderReport } from "./order-report.ts"; import { orderExtensionRequest } from "./order-extension-request.ts"; import { orderExtensionDecide } from "./order-extension-decide.ts"; import { orderListPage } from "./order-list-page.ts"; import { orderIssueSubmit } from "./order-issue-submit.ts";
 
 /** Every card action by the `action` name in its button value. Add a feature's actions here, one file each. */
-export const cardActions: readonly CardActionHandler[] = [outboxRetry, openReport, submitReport, editReport, orderAck, orderReport, orderExtensionRequest, orderExtensionDecide, orderListPage, orderIssueSubmit, digestZone, rosterDeactivate, photoAttach, digestGroupBind, feedbackAccept, feedbackReply, feedbackForward, feedbackVisit];
+export const cardActions: readonly CardActionHandler[] = [outboxRetry, openReport, submitReport, editReport, orderAck, orderReport, orderExtensionRequest, orderExtensionDecide, orderListPage, orderIssueSubmit, digestZone, rosterDeactivate, photoAttach, digestGroupBind, feedbackAccept, feedbackReply, feedbackForward, feedbackVisit, documentDownload];
 
 const byName = new Map(cardActions.map((handler) => [handler.name, handler]));
 

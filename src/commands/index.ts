@@ -3,6 +3,7 @@ import { allowsRole, type Policy } from "../domain/policy.ts";
 import { calendar } from "./calendar.ts";
 import { digest } from "./digest.ts";
 import { digestGroupBindCommand } from "./digest-group-bind.ts";
+import { documentCommand } from "./document.ts";
 import { exportCsv } from "./export.ts";
 import { helpCommand } from "./help.ts";
 import { leave } from "./leave.ts";
@@ -50,6 +51,7 @@ export const commands: readonly Command[] = [
   orderReopen,
   orderExtend,
   orderCancel,
+  documentCommand,
   // a school's file
   school,
   nameplate,

@@ -39,7 +39,7 @@ export async function showOrder(ctx: CommandContext, argv: readonly string[]): P
   const timeZone = ctx.config.TIMEZONE;
   const images = await cardImagesOf(ctx, { kind: "order", id: order.id });
   const build = (trail: typeof history) =>
-    withPhotos(orderCard(ctx.t, order, { today: localDate(ctx.nowMs, timeZone), timeZone, actions: relationOf(ctx.actor, order) === "recipient", history: trail }), ctx.t, images.imageKeys, images.total);
+    withPhotos(orderCard(ctx.t, order, { today: localDate(ctx.nowMs, timeZone), timeZone, actions: relationOf(ctx.actor, order) === "recipient", history: trail, download: true }), ctx.t, images.imageKeys, images.total);
   // The order card fits its trail under the size limit by itself; the photos may need a shorter trail still.
   let shown = build(history);
   if (cardBytes(shown) > MAX_CARD_BYTES) shown = build(history.slice(-5));

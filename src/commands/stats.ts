@@ -47,12 +47,14 @@ export const stats: Command = {
     let spec: PeriodSpec | null = null;
     let zoneArg: string | null = null;
     let wantsWorkbook = false;
+    let wantsReport = false;
     const argv = ctx.argv.slice(0, 6);
     if (ctx.argv.length > 5) return ctx.reply(textContent(`${t.stats.badArg(ctx.argv.slice(5).join(" ").slice(0, 40))}\n${t.stats.usage}`));
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i]!;
       const next = argv[i + 1];
       if (EXPORT_WORDS.has(arg.toLowerCase())) wantsWorkbook = true;
+      else if (t.stats.report.words.includes(arg.toLowerCase())) wantsReport = true;
       else if (!spec && isValidDate(arg) && next && isValidDate(next)) {
         spec = { kind: "range", from: arg, to: next };
         i++;
@@ -69,6 +71,8 @@ export const stats: Command = {
     const scope = statsScope(data.zones, zoneArg, ctx.actor.scope);
     if ("unknownZone" in scope) return ctx.reply(textContent(t.stats.unknownZone(scope.unknownZone.slice(0, 20))));
     const figures = buildStats(data, scope);
+    // `统计 <期间> 报告`: the period's work report as a Word document (issue 26)
+    if (wantsReport) return (await import("../usecases/work-report.ts")).sendWorkReport(ctx, data, figures, scope);
     if (!wantsWorkbook) {
       const feedback = await feedbackTotals(ctx.d1, scope.kind === "zones" ? scope.codes : null, period.from, period.to, `${utcOffsetMinutes(ctx.nowMs, tz)} minutes`);
       return ctx.reply(statsCard(t, figures, feedback));

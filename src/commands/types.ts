@@ -42,7 +42,7 @@ export interface CommandContext extends Services {
   /** queue a reply to the chat the command came from (committed with the handler's writes; with `onlyIf`, only if that holds then) */
   reply(content: { text: string } | Card, onlyIf?: BatchCondition): void;
   /** queue a file (`{ file_name, csv }` or `{ file_name, xlsx_base64 }`) to where the answers go: the asker's direct chat when the command is private */
-  replyFile(key: string, content: { file_name: string; csv: string } | { file_name: string; xlsx_base64: string }): void;
+  replyFile(key: string, content: { file_name: string; csv: string } | { file_name: string; xlsx_base64: string } | { file_name: string; docx_base64: string }): void;
 }
 
 export interface Command {

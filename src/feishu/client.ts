@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Config } from "../env.ts";
 import { fromBase64, XLSX_MIME } from "../xlsx/workbook.ts";
-
 const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /**
@@ -307,35 +306,26 @@ export class FeishuClient {
   }
 
   /**
-   * A file message is stored in the outbox as `{ file_name, csv }` or `{ file_name, xlsx_base64 }`; it is
+   * A file message is stored in the outbox as `{ file_name, csv }`, `{ file_name, xlsx_base64 }` or `{ file_name, docx_base64 }`; it is
    * uploaded (`im/v1/files`) right before sending and sent by its file_key.
    */
   private async withUploadedFile(message: OutgoingMessage): Promise<OutgoingMessage> {
     if (message.msgType === "image") return this.withUploadedImage(message);
     if (message.msgType !== "file") return message;
     const stored = JSON.parse(message.content) as { file_name?: string; csv?: string; xlsx_base64?: string; docx_base64?: string; file_key?: string };
-    if (typeof stored.docx_base64 === "string" && !stored.file_key) return this.withUploadedDocx(message, stored.file_name ?? "document.docx", stored.docx_base64);
-    if (stored.file_key || (typeof stored.csv !== "string" && typeof stored.xlsx_base64 !== "string")) return message;
+    if (stored.file_key || (typeof stored.csv !== "string" && typeof stored.xlsx_base64 !== "string" && typeof stored.docx_base64 !== "string")) return message;
     const fileName = stored.file_name ?? "export.csv";
     // An Excel workbook is stored as base64 (outbox rows are text) and uploaded with Feishu's file_type "xls".
+    // A Word document (公文, nameplates) likewise, with file_type "doc" (上传文件 im/v1/files: opus|mp4|pdf|doc|xls|ppt|stream; ≤ 30 MB, not empty).
     const upload =
-      typeof stored.xlsx_base64 === "string"
+      typeof stored.docx_base64 === "string"
+        ? { fileType: "doc" as const, file: new Blob([fromBase64(stored.docx_base64) as Uint8Array<ArrayBuffer>], { type: DOCX_MIME }) }
+        : typeof stored.xlsx_base64 === "string"
         ? { fileType: "xls" as const, file: new Blob([fromBase64(stored.xlsx_base64) as Uint8Array<ArrayBuffer>], { type: XLSX_MIME }) }
         : { fileType: "stream" as const, file: new Blob([stored.csv!], { type: "text/csv" }) };
     const uploaded = await this.withFreshToken(() =>
       this.sdk.im.file.create({ data: { file_type: upload.fileType, file_name: fileName, file: upload.file as never } }),
     );
-    if (!uploaded?.file_key) throw new FeishuApiError(200, undefined, "file upload returned no file_key");
-    return { ...message, content: JSON.stringify({ file_key: uploaded.file_key }) };
-  }
-
-  /**
-   * A Word file (`{ file_name, docx_base64 }`) is uploaded with Feishu's file_type "doc" (上传文件 im/v1/files: file_type
-   * opus|mp4|pdf|doc|xls|ppt|stream; ≤ 30 MB, not empty).
-   */
-  private async withUploadedDocx(message: OutgoingMessage, fileName: string, base64: string): Promise<OutgoingMessage> {
-    const file = new Blob([fromBase64(base64) as Uint8Array<ArrayBuffer>], { type: DOCX_MIME });
-    const uploaded = await this.withFreshToken(() => this.sdk.im.file.create({ data: { file_type: "doc", file_name: fileName, file: file as never } }));
     if (!uploaded?.file_key) throw new FeishuApiError(200, undefined, "file upload returned no file_key");
     return { ...message, content: JSON.stringify({ file_key: uploaded.file_key }) };
   }

@@ -106,6 +106,7 @@ const CASES: Case[] = [
   { entry: "action feedback_reply", allowed: { ...managersScoped, aSupervisor: ["A"] }, play: (o) => ({ click: { action: "feedback_reply", ref: o.feedback }, form: { reply: "矩阵回复" } }) },
   { entry: "action feedback_forward", allowed: { ...managersScoped, aSupervisor: ["A"] }, play: (o) => ({ click: { action: "feedback_forward", ref: o.feedback } }) },
   { entry: "action feedback_visit", allowed: { ...managersScoped, aSupervisor: ["A"] }, play: (o) => ({ click: { action: "feedback_visit", ref: o.feedback } }) },
+  { entry: "action document_download", allowed: { ...managersScoped, ...recipientsInA }, play: (o) => ({ click: { action: "document_download", number: o.order } }) },
   { entry: "action roster_deactivate", objectless: true, allowed: admins, play: () => ({ click: { action: "roster_deactivate", at: 1, hash: "0123456789abcdef", decision: "discard" } }) },
 
   { entry: "command help", objectless: true, allowed: { ...registered, noOffice: ALL }, play: () => ({ say: "帮助" }) },
@@ -129,6 +130,7 @@ const CASES: Case[] = [
   { entry: "command bulletin", allowed: managersScoped, play: (o) => ({ say: `通报 ${o.school2} 30天 矩阵测试通报` }) },
   { entry: "command rectify", allowed: managersScoped, play: (o) => ({ say: `整改 ${o.school2} 30天 矩阵测试整改` }) },
   { entry: "command show", allowed: { ...managersScoped, ...recipientsInA }, play: (o) => ({ say: `查看 ${o.order}` }) },
+  { entry: "command document", allowed: { ...managersScoped, ...recipientsInA }, play: (o) => ({ say: `公文 ${o.order}` }) },
   { entry: "command orders", objectless: true, allowed: registered, play: () => ({ say: "督办单 全部" }) },
   { entry: "command school", allowed: { ...managersScoped, ...recipientsInA }, play: (o) => ({ say: `学校 ${o.school}` }) },
   { entry: "command digest", allowed: managersScoped, play: (o, w) => ({ say: `周报 ${w.last} ${o.zone}` }) },

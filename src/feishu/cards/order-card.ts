@@ -130,11 +130,13 @@ const HISTORY_CUTS = [
 export function orderCard(
   t: Messages,
   order: OrderView,
-  options: { today: string; timeZone: string; title?: string; intro?: string; template?: HeaderTemplate; actions?: boolean; history?: readonly OrderEventView[] },
+  options: { today: string; timeZone: string; title?: string; intro?: string; template?: HeaderTemplate; actions?: boolean; history?: readonly OrderEventView[]; download?: boolean },
 ): Card {
   const elements: CardElement[] = [];
   if (options.intro) elements.push(markdown(options.intro));
   elements.push(...orderDetails(t, order, options.today, options.timeZone));
+  // 下载公文 (issue 26): the order as a Word document, by direct message
+  if (options.download) elements.push(button({ text: t.orders.document.button, value: { action: "document_download", number: order.number } }));
   if (options.actions) elements.push(...recipientActions(t, order));
   const overdue = daysOverdue(order, options.today) > 0;
   const build = (extra: CardElement[]) =>

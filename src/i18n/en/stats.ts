@@ -3,7 +3,7 @@ import type { stats as zh } from "../zh/stats.ts";
 const rate = (r: number | null) => (r === null ? "—" : `${r}%`);
 
 export const stats: typeof zh = {
-  line: "`stats [period] [zone] [export]` / `统计` — figures for a term, year, month or date range (this term by default); add `export` for an Excel file",
+  line: "`stats [period] [zone] [export]` / `统计` — figures for a term, year, month or date range (this term by default); add `export` for an Excel file, `report` for the work report as a Word document",
   usage:
     "Usage: stats [period] [zone code] [export]. Period: 2026 (year), 2026-autumn / 2026-spring (a term of the school calendar), 2026-11 (month) or 2026-09-01~2026-12-31; this term when omitted.",
   badArg: (text: string) => `Cannot read "${text}".`,
@@ -76,4 +76,35 @@ export const stats: typeof zh = {
 
   // the header's subtitle is one line on a phone: the dates there, the weeks in the body (issue 25)
   subtitleShort: (from: string, to: string) => `${from} to ${to}`,
+  // the work report as a Word document (issue 26): `stats <period> report`
+  report: {
+    words: ["报告", "工作报告", "report"],
+    sent: (period: string) => `The work report for ${period} is ready; the file follows by direct message.`,
+    tooLarge: "The work report is over 1.5 MB and cannot be sent; choose a shorter period or a zone.",
+    title: (office: string, period: string) => `${office}: supervision work report, ${period}`,
+    subtitle: (from: string, to: string) => `(${from} to ${to})`,
+    basics: "1. Overview",
+    basicsLine: (f: { offices: number; city: number; district: number; supervisors: number; schools: number }) =>
+      `${f.offices ? `${f.offices} offices; ` : ""}${f.city + f.district} zones (${f.city} city, ${f.district} district); ${f.supervisors} supervisors with planned visits; ${f.schools} schools.`,
+    visits: "2. Visits",
+    problems: "3. Problems and rectification",
+    documents: "4. Orders and notices",
+    topics: "5. Special topics",
+    topicLine: (topic: string, n: number, rectified: number, open: number) => `${topic}: ${n} problems found, ${rectified} rectified, ${open} open.`,
+    noTopics: "No problems were found in special-topic visits in this period.",
+    offices: "7. District offices",
+    officesHeader: ["Office", "Planned", "Done", "Rate", "Missed", "Problems", "Open", "Orders issued", "Orders overdue"],
+    next: (hasOffices: boolean) => (hasOffices ? "8. Shortcomings and next steps" : "7. Shortcomings and next steps"),
+    missedLine: (missed: number, planned: number) => `(1) Visits: ${missed} planned visits were missed (of ${planned}); their zones and supervisors will be followed up.`,
+    overdueLine: (overdue: number, escalated: number) => `(2) Orders: ${overdue} orders are overdue, ${escalated} of them by more than 14 days; formal talks or bulletins will follow.`,
+    openProblemsLine: (open: number, overdue: number) => `(3) Rectification: ${open} problems are still open, ${overdue} of them overdue; they will be checked again until closed.`,
+    zonesHeader: ["Zone", "Level", "Planned", "Done", "Missed", "Rate", "Schools", "Monthly coverage"],
+    itemsHeader: ["Item", "Problems", "Serious", "General", "Minor", "Rectified", "Open", "Overdue"],
+    documentsHeader: ["Kind", "Issued", "Acknowledged", "Closed", "Closed on time", "Extended", "Open", "Overdue"],
+    rate: (r: number | null) => (r === null ? "—" : `${r}%`),
+    fileName: (label: string) => `work-report_${label}.docx`,
+    goodPractice: "6. Good practice",
+    goodPracticeLine: (school: string, date: string, text: string) => `${school} (${date}): "${text}"`,
+    noGoodPractice: "No good practice was recorded in this period's reports.",
+  },
 };

@@ -2,7 +2,7 @@
 const rate = (r: number | null) => (r === null ? "—" : `${r}%`);
 
 export const stats = {
-  line: "`统计 [期间] [责任区] [导出]` / `stats` — 学期、年度、月份或日期范围的督导统计（默认本学期）；加「导出」发送 Excel 文件",
+  line: "`统计 [期间] [责任区] [导出]` / `stats` — 学期、年度、月份或日期范围的督导统计（默认本学期）；加「导出」发送 Excel 文件；加「报告」发送 Word 工作报告（公文格式）",
   usage:
     "用法：统计 [期间] [责任区编号] [导出]。期间可写 2026（年度）、2026秋 / 2026春（学期，按校历）、2026-11（月份）或 2026-09-01~2026-12-31；不写则为本学期。",
   badArg: (text: string) => `无法识别「${text}」。`,
@@ -76,4 +76,35 @@ export const stats = {
 
   // the header's subtitle is one line on a phone: the dates there, the weeks in the body (issue 25)
   subtitleShort: (from: string, to: string) => `${from} 至 ${to}`,
+  // the work report as a Word document (issue 26): `统计 <期间> 报告`
+  report: {
+    words: ["报告", "工作报告", "report"],
+    sent: (period: string) => `已生成 ${period} 督导工作报告，文件随后私信发送。`,
+    tooLarge: "工作报告超过 1.5 MB，无法发送；请缩短期间或指定责任区。",
+    title: (office: string, period: string) => `${office}${period}责任督学挂牌督导工作报告`,
+    subtitle: (from: string, to: string) => `（${from}至${to}）`,
+    basics: "一、基本情况",
+    basicsLine: (f: { offices: number; city: number; district: number; supervisors: number; schools: number }) =>
+      `${f.offices ? `本级及所辖督导室 ${f.offices} 个；` : ""}责任区 ${f.city + f.district} 个（市级 ${f.city} 个、区县级 ${f.district} 个）；有督导安排的责任督学 ${f.supervisors} 名；挂牌学校 ${f.schools} 所。`,
+    visits: "二、督导开展情况",
+    problems: "三、发现问题及整改",
+    documents: "四、督导文书",
+    topics: "五、专项督导",
+    topicLine: (topic: string, n: number, rectified: number, open: number) => `${topic}：发现问题 ${n} 个，已整改销号 ${rectified} 个，尚未整改 ${open} 个。`,
+    noTopics: "本期间没有专项督导发现的问题。",
+    offices: "七、各区县督导室",
+    officesHeader: ["督导室", "计划", "已完成", "完成率", "未完成", "发现问题", "尚未整改", "文书下发", "文书逾期"],
+    next: (hasOffices: boolean): string => (hasOffices ? "八、存在的不足和下一步" : "七、存在的不足和下一步"),
+    missedLine: (missed: number, planned: number) => `（一）督导计划落实：${missed} 次计划督导未完成（共计划 ${planned} 次），下一步将对未完成的责任区和督学跟踪督促。`,
+    overdueLine: (overdue: number, escalated: number) => `（二）文书办理：${overdue} 件督导文书逾期未销号，其中逾期超过14天 ${escalated} 件，下一步将约谈或通报。`,
+    openProblemsLine: (open: number, overdue: number) => `（三）问题整改：${open} 个问题尚未整改，其中逾期 ${overdue} 个，下一步将跟踪复查直至销号。`,
+    zonesHeader: ["责任区", "级别", "计划", "已完成", "未完成", "完成率", "学校数", "月覆盖率"],
+    itemsHeader: ["项目", "问题数", "严重", "一般", "轻微", "已整改销号", "尚未整改", "逾期"],
+    documentsHeader: ["类型", "下发", "已签收", "销号", "按期销号", "延期", "未结", "逾期"],
+    rate: (r: number | null) => (r === null ? "—" : `${r}%`),
+    fileName: (label: string) => `督导工作报告_${label}.docx`,
+    goodPractice: "六、典型经验",
+    goodPracticeLine: (school: string, date: string, text: string) => `${school}（${date}）：“${text}”`,
+    noGoodPractice: "本期间的督导报告没有记录典型经验。",
+  },
 };
