@@ -5,12 +5,13 @@
  */
 import type { Services } from "../commands/types.ts";
 import { deadlineEventStatements, ordersDueBy, ordersWithStaleCards, remindedStatements, type DeadlineCandidate } from "../db/order-deadlines.ts";
+import { extensionRefreshedStatement, staleExtensionRequests } from "../db/extension-refresh.ts";
 import { recipientsOf } from "../db/orders.ts";
-import { managersInChainOfEach } from "../db/people.ts";
+import { managersInChain, managersInChainOfEach } from "../db/people.ts";
 import { daysOverdue, ESCALATION_DAYS, needsReminder, REMINDER_DAYS } from "../domain/orders.ts";
 import { addDays, daysBetween, localDate } from "../domain/time.ts";
 import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
-import { orderCard } from "../feishu/cards/order-card.ts";
+import { extensionDecisionCard, orderCard } from "../feishu/cards/order-card.ts";
 import { notifyPeople } from "./orders.ts";
 
 /** keeps the managers' summary card well under Feishu's 30 KB */
@@ -78,4 +79,24 @@ export async function runOrderDeadlines(services: Services): Promise<OrderDeadli
     });
   }
   return { reminded: remind.length, overdue: overdue.length, escalated: escalate.length, refreshed: refresh.length };
+}
+
+/**
+ * A manager's approve / deny card for an extension request stops working 14 days after it is sent; a request still
+ * pending CARD_REFRESH_DAYS after its card went out gets a new one to the same managers (an `extension_card_refreshed`
+ * audit row dates it; jobs/extension-cards.ts).
+ */
+export async function refreshExtensionCards(services: Services): Promise<{ refreshed: number }> {
+  const { d1, nowMs } = services;
+  const timeZone = services.config.TIMEZONE;
+  const today = localDate(nowMs, timeZone);
+  const stale = await staleExtensionRequests(d1, nowMs - CARD_REFRESH_DAYS * 86_400_000);
+  for (const { request, order } of stale) {
+    services.uow.write(extensionRefreshedStatement(d1, request, nowMs));
+    const managers = await managersInChain(services.db, { zone: { level: order.zoneLevel, district: order.zoneDistrict } });
+    notifyPeople(services, managers, (p) => `order:${order.number}:extension:${request.ordinal}:refresh:${today}:${p.code}`, (t) =>
+      extensionDecisionCard(t, order, { ordinal: request.ordinal, requesterName: request.requesterName, requestedDue: request.requestedDue, reason: request.reason }, { today, timeZone }),
+    );
+  }
+  return { refreshed: stale.length };
 }
