@@ -4,7 +4,7 @@ import { openDb } from "./client.ts";
 import { cacheEntries } from "./schema.ts";
 
 /** The value under `key` while it has not expired at `nowMs`; null when absent or expired. */
-export async function cachedValue(d1: D1Database, key: string, nowMs: number): Promise<string | null> {
+export async function readCache(d1: D1Database, key: string, nowMs: number): Promise<string | null> {
   const row = await openDb(d1)
     .select({ value: cacheEntries.value })
     .from(cacheEntries)
@@ -14,7 +14,7 @@ export async function cachedValue(d1: D1Database, key: string, nowMs: number): P
 }
 
 /** Stores (or replaces) `key` until `expiresAt`. */
-export async function storeCachedValue(d1: D1Database, key: string, value: string, expiresAt: number): Promise<void> {
+export async function writeCache(d1: D1Database, key: string, value: string, expiresAt: number): Promise<void> {
   await openDb(d1)
     .insert(cacheEntries)
     .values({ key, value, expiresAt })

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Config } from "../env.ts";
 import { fromBase64, XLSX_MIME } from "../xlsx/workbook.ts";
-import { cachedValue, forgetTenantTokens, storeCachedValue } from "../db/cache.ts";
+import { readCache, forgetTenantTokens, writeCache } from "../db/cache.ts";
 
 /**
  * The one way out to Feishu: the official SDK's Client, pointed at
@@ -186,12 +186,12 @@ export function d1TokenCache(d1: D1Database) {
       const remembered = memo.get(keyOf(key, options?.namespace));
       if (remembered && remembered.expiresAt > Date.now()) return remembered.value;
       // A cache: with D1 down the SDK fetches a fresh token (two stay valid together) and the send goes on.
-      const value = await cachedValue(d1, keyOf(key, options?.namespace), Date.now()).catch(() => null);
+      const value = await readCache(d1, keyOf(key, options?.namespace), Date.now()).catch(() => null);
       if (value !== null) memo.set(keyOf(key, options?.namespace), { value, expiresAt: Date.now() + 60_000 });
       return value ?? undefined;
     },
     async set(key: string | Symbol, value: unknown, expire?: number, options?: { namespace?: string }) {
-      await storeCachedValue(d1, keyOf(key, options?.namespace), String(value), expire ?? Date.now() + 3_600_000).catch(() => undefined);
+      await writeCache(d1, keyOf(key, options?.namespace), String(value), expire ?? Date.now() + 3_600_000).catch(() => undefined);
       memo.set(keyOf(key, options?.namespace), { value: String(value), expiresAt: expire ?? Date.now() + 3_600_000 });
       return true;
     },
