@@ -3,15 +3,14 @@ import { claimedStatement, claimStatement, isClaimConflict } from "../db/dedupe.
 import { doneInboxStatement, takeDueInbox } from "../db/inbox.ts";
 import { actorOf, senderStatement } from "../db/people.ts";
 import { isTransientD1Error } from "../db/retry.ts";
-import { messageUuid } from "../delivery/outbox.ts";
 import type { Bindings } from "../env.ts";
 import { textContent } from "../feishu/cards/kit.ts";
-import { FeishuClient } from "../feishu/client.ts";
 import { envelopeSchema, messageReceivedSchema, type Envelope } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
 import { logger, type LogFields } from "../log.ts";
 import { buildServices } from "../services.ts";
 import { countUseStatement } from "../db/usage.ts";
+import { tellDeferred } from "../usecases/chat-events.ts";
 import { handleChatEvent, isChatEvent } from "./chat-events.ts";
 import { addressedToBot, ignoredUnread, onMessageReceived, useKey, USE_WINDOW_MS } from "./message-received.ts";
 
@@ -73,7 +72,7 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
       // D1 still failing after the retries: the inbox row stays and the recovery job runs the command again.
       // The person is told once, by the live attempt, straight through Feishu (the outbox is in D1).
       logger.error({ ...fields, outcome: "deferred", ms: Date.now() - started }, error);
-      if (attempt === "live") await tellDeferred(env, chat, ref).catch((failure: unknown) => logger.error({ ...fields, outcome: "deferred_notice_failed" }, failure));
+      if (attempt === "live") await tellDeferred(buildServices(env, Date.now(), ref), chat, ref).catch((failure: unknown) => logger.error({ ...fields, outcome: "deferred_notice_failed" }, failure));
       return "deferred";
     }
     logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
@@ -86,22 +85,6 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
     });
     return "error";
   }
-}
-
-/**
- * "Your message will be handled once the database is back": sent directly, not through the outbox (which is in
- * D1), with a uuid of its own so Feishu sends it at most once an hour however often it is tried.
- */
-async function tellDeferred(env: Bindings, chat: { messageId: string; chatId: string; chatType: string }, ref: string): Promise<void> {
-  const services = buildServices(env, Date.now(), ref);
-  const outgoing = {
-    msgType: "text" as const,
-    content: JSON.stringify(textContent(messages("zh").common.deferred(ref))),
-    uuid: await messageUuid(`deferred:${chat.messageId}`),
-  };
-  const client: FeishuClient = services.feishu();
-  if (chat.chatType === "group") await client.reply(chat.messageId, outgoing);
-  else await client.send("chat_id", chat.chatId, outgoing);
 }
 
 /** At most this many events per run (one a minute), one after another. */

@@ -8,6 +8,7 @@ import { claimedStatement, claimStatement } from "../db/dedupe.ts";
 import { wasWelcomed, welcomedByThis, welcomedStatement } from "../db/digest-groups.ts";
 import { findActor, isManager } from "../db/people.ts";
 import { countUse } from "../db/usage.ts";
+import { messageUuid } from "../delivery/outbox.ts";
 import { localDate } from "../domain/time.ts";
 import { bindOfferCard } from "../feishu/cards/digest-group-card.ts";
 import { textContent } from "../feishu/cards/kit.ts";
@@ -81,4 +82,19 @@ export async function answerStranger(services: Services, openId: string): Promis
   if (uses > 1) return { answered: false };
   services.uow.send({ key: `stranger:${openId}:${services.nowMs}`, to: { openId }, msgType: "text", content: textContent(messages("zh").common.notRegisteredWithId(openId)) });
   return { answered: true };
+}
+
+/**
+ * "Your message will be handled once the database is back": sent directly, not through the outbox (which is in
+ * D1), with a uuid of its own so Feishu sends it at most once an hour however often it is tried.
+ */
+export async function tellDeferred(services: Services, chat: { messageId: string; chatId: string; chatType: string }, ref: string): Promise<void> {
+  const outgoing = {
+    msgType: "text" as const,
+    content: JSON.stringify(textContent(messages("zh").common.deferred(ref))),
+    uuid: await messageUuid(`deferred:${chat.messageId}`),
+  };
+  const client = services.feishu();
+  if (chat.chatType === "group") await client.reply(chat.messageId, outgoing);
+  else await client.send("chat_id", chat.chatId, outgoing);
 }
