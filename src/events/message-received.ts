@@ -1,11 +1,11 @@
 import { dispatchCommand, replyMessage } from "../commands/dispatch.ts";
 import type { Services } from "../commands/types.ts";
-import { findActor, type Actor } from "../db/people.ts";
+import type { Actor } from "../db/people.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { fileContentSchema, messageReceivedSchema, textContentSchema, type MessageReceived } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
 import { botOpenId } from "../usecases/bot-identity.ts";
-import { answerStranger } from "../usecases/chat-events.ts";
+import { answerStranger, findSender } from "../usecases/chat-events.ts";
 import { importRosterFile } from "./roster-file.ts";
 import { imageKeysOf } from "../domain/photos.ts";
 import { receivePhotos } from "../photos/receive.ts";
@@ -65,7 +65,7 @@ export async function onMessageReceived(services: Services, event: unknown, send
   }
 
   const openId = from.sender_id.open_id;
-  const actor = sender ? await sender() : await findActor(services.db, openId, services.config.ADMIN_OPEN_IDS);
+  const actor = sender ? await sender() : await findSender(services, openId);
   if (!actor) return (await answerStranger(services, openId)).answered ? "not_registered" : "ignored_not_registered";
   const t = messages(actor.lang);
   const perMinute = services.config.COMMANDS_PER_MINUTE;

@@ -6,7 +6,7 @@
 import type { Services } from "../commands/types.ts";
 import { claimedStatement, claimStatement } from "../db/dedupe.ts";
 import { wasWelcomed, welcomedByThis, welcomedStatement } from "../db/digest-groups.ts";
-import { findActor, isManager } from "../db/people.ts";
+import { findActor, isManager, type Actor } from "../db/people.ts";
 import { countUse } from "../db/usage.ts";
 import { messageUuid } from "../delivery/outbox.ts";
 import { localDate } from "../domain/time.ts";
@@ -97,4 +97,9 @@ export async function tellDeferred(services: Services, chat: { messageId: string
   const client = services.feishu();
   if (chat.chatType === "group") await client.reply(chat.messageId, outgoing);
   else await client.send("chat_id", chat.chatId, outgoing);
+}
+
+/** Who sent a message: the roster's active person with this open_id (or a listed administrator), else null. */
+export function findSender(services: Services, openId: string): Promise<Actor | null> {
+  return findActor(services.db, openId, services.config.ADMIN_OPEN_IDS);
 }
