@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { dispatchCardAction } from "./actions/dispatch.ts";
 import { recordInbox } from "./db/inbox.ts";
+import { migrationsApplied } from "./db/health.ts";
 import { assertIngressConfigured, ConfigError, loadConfig, type Bindings, type Config } from "./env.ts";
 import { openFeishuRequest, rejectionBody } from "./feishu/ingress.ts";
 import type { CardAnswer, Envelope } from "./feishu/payloads.ts";
@@ -80,8 +81,7 @@ app.onError((error, c) => {
 app.notFound((c) => c.json({ error: "not_found" }, 404));
 
 app.get("/healthz", async (c) => {
-  const row = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'outbox'").first<{ n: number }>();
-  const ok = row?.n === 1;
+  const ok = await migrationsApplied(c.env.DB);
   return c.json({ ok, version: c.env.VERSION ?? VERSION, database: ok ? "ok" : "migrations not applied" }, ok ? 200 : 503);
 });
 

@@ -1,9 +1,6 @@
 import type { Services } from "../commands/types.ts";
-import { findActor, isManager } from "../db/people.ts";
-import { bindOfferCard } from "../feishu/cards/digest-group-card.ts";
 import { botMembershipSchema, type Envelope } from "../feishu/payloads.ts";
-import { messages } from "../i18n/index.ts";
-import { officeNameOf } from "../usecases/digest-groups.ts";
+import { offerDigestGroup } from "../usecases/chat-events.ts";
 
 /**
  * `im.chat.member.bot.added_v1`: the bot joined a group. It posts one card offering 「设为〈督导室〉周报群」
@@ -14,15 +11,11 @@ export async function onBotAdded(services: Services, envelope: Envelope): Promis
   const parsed = botMembershipSchema.safeParse(envelope.event);
   if (!parsed.success) return "ignored_bad_event";
   if (parsed.data.external) return "ignored_external_group";
-  const adderOpenId = parsed.data.operator_id?.open_id;
-  const adder = adderOpenId ? await findActor(services.db, adderOpenId, services.config.ADMIN_OPEN_IDS) : null;
-  const t = messages(adder?.lang);
-  const office = adder && isManager(adder) ? officeNameOf(adder, t) : null;
-  services.uow.send({
-    key: `bot_added:${envelope.header.event_id}`,
-    to: { chatId: parsed.data.chat_id },
-    msgType: "interactive",
-    content: bindOfferCard(t, parsed.data.chat_id, parsed.data.name ?? "", office),
+  await offerDigestGroup(services, {
+    eventId: envelope.header.event_id,
+    chatId: parsed.data.chat_id,
+    chatName: parsed.data.name ?? "",
+    adderOpenId: parsed.data.operator_id?.open_id,
   });
   return "bind_offered";
 }

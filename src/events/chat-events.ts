@@ -1,7 +1,5 @@
 import type { Services } from "../commands/types.ts";
-import { claimedStatement, claimStatement, isClaimConflict } from "../db/dedupe.ts";
-import { doneInboxStatement } from "../db/inbox.ts";
-import { isTransientD1Error } from "../db/retry.ts";
+import { commitEvent, eventClaimed, forgetEvent, isClaimConflict, isTransientD1Error } from "../usecases/chat-events-claims.ts";
 import type { Bindings } from "../env.ts";
 import type { Envelope } from "../feishu/payloads.ts";
 import { logger, type LogFields } from "../log.ts";
@@ -36,9 +34,7 @@ export async function handleChatEvent(env: Bindings, envelope: Envelope, ref: st
     return outcome;
   };
   const forget = async (outcome: string) => {
-    await doneInboxStatement(env.DB, event_id)
-      .run()
-      .catch((error: unknown) => logger.error({ ...fields, outcome: "inbox_delete_failed" }, error));
+    await forgetEvent(env.DB, event_id).catch((error: unknown) => logger.error({ ...fields, outcome: "inbox_delete_failed" }, error));
     return done(outcome);
   };
   const handler = handlers[event_type];
@@ -46,12 +42,10 @@ export async function handleChatEvent(env: Bindings, envelope: Envelope, ref: st
   const keys = [`event:${event_id}`];
   try {
     const services = buildServices(env, nowMs, ref, {});
-    const [claimed] = await env.DB.batch([claimedStatement(env.DB, keys)]);
-    if ((claimed?.results.length ?? 0) > 0) return forget("duplicate");
+    if (await eventClaimed(env.DB, keys)) return forget("duplicate");
     const outcome = await handler(services, envelope);
     if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) return forget(outcome);
-    services.uow.write(claimStatement(env.DB, keys, nowMs), doneInboxStatement(env.DB, event_id));
-    await services.uow.commit();
+    await commitEvent(services, env.DB, keys, event_id);
     return done(outcome);
   } catch (error) {
     if (isClaimConflict(error)) return forget("duplicate");

@@ -1,17 +1,12 @@
 import { replyMessage } from "../commands/dispatch.ts";
-import { claimedStatement, claimStatement, isClaimConflict } from "../db/dedupe.ts";
-import { doneInboxStatement, takeDueInbox } from "../db/inbox.ts";
-import { actorOf, senderStatement } from "../db/people.ts";
-import { isTransientD1Error } from "../db/retry.ts";
-import { messageUuid } from "../delivery/outbox.ts";
 import type { Bindings } from "../env.ts";
 import { textContent } from "../feishu/cards/kit.ts";
-import { FeishuClient } from "../feishu/client.ts";
 import { envelopeSchema, messageReceivedSchema, type Envelope } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
 import { logger, type LogFields } from "../log.ts";
 import { buildServices } from "../services.ts";
-import { countUseStatement } from "../db/usage.ts";
+import { commitErrorAnswer, commitEvent, dueInboxEvents, forgetEvent, isClaimConflict, isTransientD1Error, readMessageFrame } from "../usecases/chat-events-claims.ts";
+import { tellDeferred } from "../usecases/chat-events.ts";
 import { handleChatEvent, isChatEvent } from "./chat-events.ts";
 import { addressedToBot, ignoredUnread, onMessageReceived, useKey, USE_WINDOW_MS } from "./message-received.ts";
 
@@ -30,9 +25,7 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
   };
   // Nothing more to do for this event: its inbox row goes (best effort: the recovery job would find nothing to do either).
   const forget = async (outcome: string) => {
-    await doneInboxStatement(env.DB, eventId)
-      .run()
-      .catch((error: unknown) => logger.error({ ...fields, outcome: "inbox_delete_failed" }, error));
+    await forgetEvent(env.DB, eventId).catch((error: unknown) => logger.error({ ...fields, outcome: "inbox_delete_failed" }, error));
     return done(outcome);
   };
   // already after the 200 (waitUntil), or in the recovery job: the commit itself sends the answers
@@ -49,21 +42,15 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
     // Who sent it and how often they wrote this minute are read in the same batch as the redelivery check:
     // one D1 round trip before the command runs, not three.
     const openId = parsed.data.sender.sender_id.open_id;
-    const [claimed, person, used] = await env.DB.batch([
-      claimedStatement(env.DB, keys),
-      senderStatement(env.DB, openId, services.config.ADMIN_OPEN_IDS.includes(openId)),
-      countUseStatement(env.DB, useKey(openId), nowMs, USE_WINDOW_MS, keys),
-    ]);
-    if ((claimed?.results.length ?? 0) > 0) return forget("duplicate");
-    const uses = (used?.results[0] as { count?: number } | undefined)?.count ?? 1;
+    const frame = await readMessageFrame(services, env.DB, keys, openId, useKey(openId), USE_WINDOW_MS);
+    if (frame.claimed) return forget("duplicate");
     // the actor (a manager's office scope is one more read) only once a command or a file needs it: chatter costs nothing
-    const outcome = await onMessageReceived(services, envelope.event, () => actorOf(services.db, person, openId, services.config.ADMIN_OPEN_IDS), uses);
+    const outcome = await onMessageReceived(services, envelope.event, frame.actor, frame.uses);
     // An event we ignore (bad content, chatter, a bot) leaves no claim.
     if (outcome.startsWith("ignored") && services.uow.pendingMessages.length === 0) return forget(outcome);
     // The claim joins the command's final batch (after its writes, whose results handlers read by position):
     // it commits with the effects, or a rival's earlier claim fails the whole batch. The inbox row goes with it.
-    services.uow.write(claimStatement(env.DB, keys, nowMs), doneInboxStatement(env.DB, eventId));
-    await services.uow.commit();
+    await commitEvent(services, env.DB, keys, eventId);
     return done(outcome);
   } catch (error) {
     if (isClaimConflict(error)) return forget("duplicate");
@@ -73,35 +60,17 @@ export async function handleMessageEvent(env: Bindings, envelope: Envelope, ref:
       // D1 still failing after the retries: the inbox row stays and the recovery job runs the command again.
       // The person is told once, by the live attempt, straight through Feishu (the outbox is in D1).
       logger.error({ ...fields, outcome: "deferred", ms: Date.now() - started }, error);
-      if (attempt === "live") await tellDeferred(env, chat, ref).catch((failure: unknown) => logger.error({ ...fields, outcome: "deferred_notice_failed" }, failure));
+      if (attempt === "live") await tellDeferred(buildServices(env, Date.now(), ref), chat, ref).catch((failure: unknown) => logger.error({ ...fields, outcome: "deferred_notice_failed" }, failure));
       return "deferred";
     }
     logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
     const fallback = buildServices(env, nowMs, ref, {});
     // The error answer claims the event too: a redelivery of a failed command is told once, not failed again.
-    fallback.uow.write(claimStatement(env.DB, keys, nowMs), doneInboxStatement(env.DB, eventId));
-    fallback.uow.send({ ...replyMessage(chat, 99, textContent(messages("zh").common.internalError(ref))) });
-    await fallback.uow.commit().catch((failure) => {
+    await commitErrorAnswer(fallback, env.DB, keys, eventId, { ...replyMessage(chat, 99, textContent(messages("zh").common.internalError(ref))) }).catch((failure) => {
       if (!isClaimConflict(failure)) logger.error({ ...fields, outcome: "error_reply_failed" }, failure);
     });
     return "error";
   }
-}
-
-/**
- * "Your message will be handled once the database is back": sent directly, not through the outbox (which is in
- * D1), with a uuid of its own so Feishu sends it at most once an hour however often it is tried.
- */
-async function tellDeferred(env: Bindings, chat: { messageId: string; chatId: string; chatType: string }, ref: string): Promise<void> {
-  const services = buildServices(env, Date.now(), ref);
-  const outgoing = {
-    msgType: "text" as const,
-    content: JSON.stringify(textContent(messages("zh").common.deferred(ref))),
-    uuid: await messageUuid(`deferred:${chat.messageId}`),
-  };
-  const client: FeishuClient = services.feishu();
-  if (chat.chatType === "group") await client.reply(chat.messageId, outgoing);
-  else await client.send("chat_id", chat.chatId, outgoing);
 }
 
 /** At most this many events per run (one a minute), one after another. */
@@ -109,7 +78,7 @@ const RECOVERY_LIMIT = 50;
 
 /** The recovery job's work: runs again each event whose live attempt never committed (see db/inbox.ts). */
 export async function recoverInbox(env: Bindings, nowMs: number, ref: string): Promise<{ recovered: number; deferred: number; expired: number }> {
-  const { due, expired } = await takeDueInbox(env.DB, nowMs, RECOVERY_LIMIT);
+  const { due, expired } = await dueInboxEvents(env.DB, nowMs, RECOVERY_LIMIT);
   // event ids only: the payload holds what people wrote
   for (const eventId of expired) logger.error({ ref, route: "inbox", event_id: eventId, outcome: "expired_unprocessed" });
   let recovered = 0;
@@ -117,7 +86,7 @@ export async function recoverInbox(env: Bindings, nowMs: number, ref: string): P
   for (const row of due) {
     const envelope = envelopeSchema.safeParse(safeJson(row.payload));
     if (!envelope.success) {
-      await doneInboxStatement(env.DB, row.event_id).run();
+      await forgetEvent(env.DB, row.event_id);
       continue;
     }
     // the command's "now" is when the person sent it ("请假 明天" recovered after midnight still means their tomorrow)

@@ -1,11 +1,11 @@
 import { dispatchCommand, replyMessage } from "../commands/dispatch.ts";
 import type { Services } from "../commands/types.ts";
-import { findActor, type Actor } from "../db/people.ts";
-import { countUse } from "../db/usage.ts";
+import type { Actor } from "../db/people.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { fileContentSchema, messageReceivedSchema, textContentSchema, type MessageReceived } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
 import { botOpenId } from "../usecases/bot-identity.ts";
+import { answerStranger, findSender } from "../usecases/chat-events.ts";
 import { importRosterFile } from "./roster-file.ts";
 import { imageKeysOf } from "../domain/photos.ts";
 import { receivePhotos } from "../photos/receive.ts";
@@ -13,8 +13,6 @@ import { receivePhotos } from "../photos/receive.ts";
 export const MAX_COMMAND_CHARS = 4_000;
 /** The window of COMMANDS_PER_MINUTE: it starts with a person's first message and lasts a minute. */
 export const USE_WINDOW_MS = 60_000;
-/** Someone not on the roster is answered once in this long (the answer shows them their open_id). */
-const STRANGER_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** The counter of a person's messages to the bot (rate_counters key). */
 export const useKey = (openId: string) => `use:${openId}`;
@@ -32,17 +30,6 @@ export async function addressedToBot(services: Services, data: MessageReceived):
   // Fail closed: when the bot cannot know who it is, a mention of someone else must not become a command.
   if (!bot) return "ignored_bot_unknown";
   return mentions.some((mention) => mention.id?.open_id === bot) ? true : "ignored_not_for_bot";
-}
-
-/**
- * Someone not on the roster: answered at most once a day, in their own direct chat, with their open_id so an
- * office can add them (roster or ADMIN_OPEN_IDS). Returns the outcome for the log.
- */
-async function answerStranger(services: Services, openId: string): Promise<string> {
-  const uses = await countUse(services.d1, `stranger:${openId}`, services.nowMs, STRANGER_WINDOW_MS);
-  if (uses > 1) return "ignored_not_registered";
-  services.uow.send({ key: `stranger:${openId}:${services.nowMs}`, to: { openId }, msgType: "text", content: textContent(messages("zh").common.notRegisteredWithId(openId)) });
-  return "not_registered";
 }
 
 /**
@@ -78,8 +65,8 @@ export async function onMessageReceived(services: Services, event: unknown, send
   }
 
   const openId = from.sender_id.open_id;
-  const actor = sender ? await sender() : await findActor(services.db, openId, services.config.ADMIN_OPEN_IDS);
-  if (!actor) return answerStranger(services, openId);
+  const actor = sender ? await sender() : await findSender(services, openId);
+  if (!actor) return (await answerStranger(services, openId)).answered ? "not_registered" : "ignored_not_registered";
   const t = messages(actor.lang);
   const perMinute = services.config.COMMANDS_PER_MINUTE;
   if (usesThisMinute > perMinute) {

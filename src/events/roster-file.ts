@@ -1,25 +1,16 @@
 import type { Services, IncomingChat } from "../commands/types.ts";
 import type { Actor } from "../db/people.ts";
 import { textContent, type Card } from "../feishu/cards/kit.ts";
-import { FileTooLargeError } from "../feishu/client.ts";
 import { replyMessage } from "../commands/dispatch.ts";
 import type { Messages } from "../i18n/index.ts";
-import { logger } from "../log.ts";
-import { MAX_FILE_BYTES, parseRoster, rosterKindOf, type PersonRow } from "../roster/parse.ts";
+import { MAX_FILE_BYTES, rosterKindOf } from "../roster/parse.ts";
 import { parseCalendarCsv } from "../domain/calendar.ts";
-import { insertPeriods } from "../commands/calendar.ts";
 import type { Policy } from "../domain/policy.ts";
 import { refusalToStart } from "../usecases/policy.ts";
-import { buildRosterContext, CONTEXT_QUERIES, diffRoster, EXISTING_QUERIES, rosterUpserts } from "../roster/store.ts";
-import { removedPeople, reviewScope, scopeRefusalText, topAdmins, type ScopeLookup, type StoredPerson } from "../roster/review.ts";
-import { sha256Hex } from "../feishu/crypto.ts";
-import { OFFICES_SQL } from "../db/offices.ts";
-import type { Office, ZoneLike } from "../domain/offices.ts";
-import { DEACTIVATION_SQL, recordImport, type DeactivationRow } from "../db/roster-imports.ts";
+import { adminsToAsk, downloadRosterFile, importCalendar, importRosterCsv } from "../usecases/roster-import.ts";
 import { deactivationCard } from "../feishu/cards/roster-card.ts";
 import { isWorkbookFile } from "../roster/workbook.ts";
 import { importRosterWorkbook } from "./roster-workbook.ts";
-import { dataLines, resolveOpenIds } from "./roster-rows.ts";
 
 const ERRORS_LISTED = 30;
 
@@ -64,10 +55,8 @@ export async function importRosterFile(
     }
   }
   if (kind !== "calendar" && actor.role !== "admin") {
-    const { results } = await services.d1
-      .prepare("SELECT name, code FROM people WHERE role = 'admin' AND active = 1 ORDER BY code LIMIT 5")
-      .all<{ name: string; code: string }>();
-    reply(t.offices.onlyAdmins(results.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and)));
+    const admins = await adminsToAsk(services);
+    reply(t.offices.onlyAdmins(admins.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and)));
     return "refused_not_admin";
   }
   if (kind === "offices" && !actor.scope.isTop) {
@@ -81,22 +70,12 @@ export async function importRosterFile(
     return "too_large";
   }
   if (workbook || !kind) return importRosterWorkbook(services, actor, t, chat, file, reply);
-  let bytes: ArrayBuffer;
-  try {
-    bytes = await services.feishu().downloadMessageFile(chat.messageId, file.fileKey, MAX_FILE_BYTES);
-  } catch (error) {
-    if (error instanceof FileTooLargeError) {
-      reply(t.roster.tooLarge(file.fileName));
-      return "too_large";
-    }
-    logger.error({ ref: services.ref, route: "roster_import", outcome: "download_failed" }, error);
-    reply(t.roster.downloadFailed(file.fileName, services.ref));
-    return "download_failed";
+  const download = await downloadRosterFile(services, { messageId: chat.messageId, fileKey: file.fileKey });
+  if (!download.ok) {
+    reply(download.reason === "too-large" ? t.roster.tooLarge(file.fileName) : t.roster.downloadFailed(file.fileName, services.ref));
+    return download.reason === "too-large" ? "too_large" : "download_failed";
   }
-  if (bytes.byteLength > MAX_FILE_BYTES) {
-    reply(t.roster.tooLarge(file.fileName));
-    return "too_large";
-  }
+  const bytes = download.bytes;
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -112,99 +91,33 @@ export async function importRosterFile(
       reply([t.planning.calendarRejected(parsed.errors.length), ...lines].join("\n"));
       return "rejected";
     }
-    services.uow.write(...insertPeriods(services.d1, parsed.periods, actor.code, services.nowMs));
-    reply(t.planning.calendarImported(parsed.periods.length));
+    const { imported } = importCalendar(services, actor, parsed.periods);
+    reply(t.planning.calendarImported(imported));
     return "calendar_imported";
   }
 
-  const d1 = services.d1;
-  const [zoneRows, supervisorRows, openIdRows, existingRows, officeRows, zoneInfoRows, schoolZoneRows, peopleRows] = await d1.batch([
-    d1.prepare(CONTEXT_QUERIES.zoneCodes),
-    d1.prepare(CONTEXT_QUERIES.supervisorCodes),
-    d1.prepare(CONTEXT_QUERIES.openIds),
-    d1.prepare(EXISTING_QUERIES[kind]),
-    d1.prepare(OFFICES_SQL),
-    d1.prepare("SELECT code, level, district FROM zones"),
-    d1.prepare("SELECT code, zone_code AS zoneCode FROM schools"),
-    d1.prepare(EXISTING_QUERIES.people),
-  ]);
-  const offices = officeRows!.results as unknown as Office[];
-  const context = buildRosterContext(
-    zoneRows!.results as { code: string }[],
-    supervisorRows!.results as { code: string }[],
-    openIdRows!.results as { code: string; open_id: string }[],
-    [],
-    offices,
-  );
-  const parsed = parseRoster(kind, text, context, t);
-  const lookup: ScopeLookup = {
-    offices,
-    zones: new Map((zoneInfoRows!.results as unknown as (ZoneLike & { code: string })[]).map((zone) => [zone.code, zone])),
-    schoolZones: new Map((schoolZoneRows!.results as { code: string; zoneCode: string }[]).map((school) => [school.code, school.zoneCode])),
-  };
-  const stored = peopleRows!.results as unknown as StoredPerson[];
-  if (parsed.errors.length === 0) {
-    // An office's admin imports only rows of its own office and those below, as stored and as changed (roster/review.ts).
-    const lines = dataLines(text);
-    for (const { index, refusal } of reviewScope(parsed, actor.scope, { ...lookup, people: new Map(stored.map((p) => [p.code, p])) }, lookup)) {
-      parsed.errors.push({ line: lines[index] ?? index + 2, reason: scopeRefusalText(t, refusal) });
-    }
-  }
-  if (parsed.errors.length > 0) {
-    const listed = parsed.errors.slice(0, ERRORS_LISTED).map((error) => t.roster.rowError(file.fileName, error.line, error.reason));
-    const more = parsed.errors.length > ERRORS_LISTED ? [t.roster.moreErrors(parsed.errors.length - ERRORS_LISTED)] : [];
-    reply([t.roster.rejected(file.fileName, parsed.errors.length), ...listed, ...more].join("\n"));
+  const result = await importRosterCsv(services, { actor, t, kind, fileName: file.fileName, text, bytes });
+  if (!result.ok && result.reason === "rejected") {
+    const { errors } = result;
+    const listed = errors.slice(0, ERRORS_LISTED).map((error) => t.roster.rowError(file.fileName, error.line, error.reason));
+    const more = errors.length > ERRORS_LISTED ? [t.roster.moreErrors(errors.length - ERRORS_LISTED)] : [];
+    reply([t.roster.rejected(file.fileName, errors.length), ...listed, ...more].join("\n"));
     return "rejected";
   }
-
-  const existing = existingRows!.results as Record<string, unknown>[];
-  const notes: string[] = [];
-  let removed: StoredPerson[] = [];
-  if (parsed.kind === "people") {
-    removed = removedPeople(parsed.rows, stored, actor.scope, lookup);
-    // the file's own changes (roles, offices) must leave an admin; removals are checked again when confirmed
-    const admins = topAdmins(stored, parsed.rows, new Set(), offices);
-    if (admins.before.length > 0 && admins.after.length === 0) {
-      reply(t.offices.lastTopAdmin(admins.before.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and)));
-      return "refused_last_admin";
-    }
-    notes.push(...(await resolveOpenIds(services, parsed.rows, existing, t)));
-    const knownSchools = await d1.prepare("SELECT code FROM schools").all<{ code: string }>();
-    const schoolCodes = new Set(knownSchools.results.map((row) => row.code));
-    const missing = [...new Set(parsed.rows.map((row) => row.schoolCode).filter((code): code is string => !!code && !schoolCodes.has(code)))];
-    if (missing.length) notes.push(t.roster.pendingSchools(missing.slice(0, 10).join(t.common.and) + (missing.length > 10 ? "…" : "")));
+  if (!result.ok) {
+    reply(t.offices.lastTopAdmin(result.admins.map((admin) => `${admin.name}（${admin.code}）`).join(t.common.and)));
+    return "refused_last_admin";
   }
-  const diff = diffRoster(parsed, existing);
-  for (const upsert of rosterUpserts(kind, [...diff.added, ...diff.updated], services.nowMs, undefined, actor.scope)) {
-    services.uow.write(d1.prepare(upsert.sql).bind(...upsert.params));
-  }
-  const hash = await sha256Hex(new Uint8Array(bytes));
-  const pendingCodes = removed.map((person) => person.code);
-  services.uow.write(
-    recordImport(d1, {
-      at: services.nowMs,
-      actorCode: actor.code,
-      kind,
-      fileName: file.fileName.slice(0, 200),
-      fileHash: hash,
-      added: diff.added.length,
-      updated: diff.updated.length,
-      pendingCodes,
-    }),
-  );
   reply(
     [
-      t.roster.imported(file.fileName, t.roster.kinds[kind], diff.added.length, diff.updated.length, diff.unchanged),
-      ...notes,
+      t.roster.imported(file.fileName, t.roster.kinds[kind], result.added, result.updated, result.unchanged),
+      ...result.notes,
       t.roster.nextStep[kind],
     ].join("\n"),
   );
-  if (pendingCodes.length > 0) {
-    const details = await d1.prepare(DEACTIVATION_SQL).bind(JSON.stringify(pendingCodes)).all<DeactivationRow>();
-    reply(deactivationCard(t, file.fileName, details.results, { at: services.nowMs, hash: hash.slice(0, 16) }));
+  if (result.pending.length > 0) {
+    reply(deactivationCard(t, file.fileName, result.pending, { at: services.nowMs, hash: result.hash.slice(0, 16) }));
     return "imported_pending_deactivation";
   }
   return "imported";
 }
-
-

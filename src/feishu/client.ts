@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Config } from "../env.ts";
 import { fromBase64, XLSX_MIME } from "../xlsx/workbook.ts";
+import { readCache, forgetTenantTokens, writeCache } from "../db/cache.ts";
+
 const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /**
@@ -186,28 +188,18 @@ export function d1TokenCache(d1: D1Database) {
       const remembered = memo.get(keyOf(key, options?.namespace));
       if (remembered && remembered.expiresAt > Date.now()) return remembered.value;
       // A cache: with D1 down the SDK fetches a fresh token (two stay valid together) and the send goes on.
-      const row = await d1
-        .prepare("SELECT value FROM cache_entries WHERE key = ? AND expires_at > ?")
-        .bind(keyOf(key, options?.namespace), Date.now())
-        .first<{ value: string; expires_at?: number }>()
-        .catch(() => null);
-      if (row) memo.set(keyOf(key, options?.namespace), { value: row.value, expiresAt: Date.now() + 60_000 });
-      return row?.value;
+      const value = await readCache(d1, keyOf(key, options?.namespace), Date.now()).catch(() => null);
+      if (value !== null) memo.set(keyOf(key, options?.namespace), { value, expiresAt: Date.now() + 60_000 });
+      return value ?? undefined;
     },
     async set(key: string | Symbol, value: unknown, expire?: number, options?: { namespace?: string }) {
-      await d1
-        .prepare(
-          "INSERT INTO cache_entries (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
-        )
-        .bind(keyOf(key, options?.namespace), String(value), expire ?? Date.now() + 3_600_000)
-        .run()
-        .catch(() => undefined);
+      await writeCache(d1, keyOf(key, options?.namespace), String(value), expire ?? Date.now() + 3_600_000).catch(() => undefined);
       memo.set(keyOf(key, options?.namespace), { value: String(value), expiresAt: expire ?? Date.now() + 3_600_000 });
       return true;
     },
     async clear() {
       memo.clear();
-      await d1.prepare("DELETE FROM cache_entries WHERE key LIKE '%tenant-access-token%'").run();
+      await forgetTenantTokens(d1);
     },
   };
 }

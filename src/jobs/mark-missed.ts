@@ -1,5 +1,5 @@
-import { countPlannedUpTo, markMissedStatement } from "../db/reports.ts";
 import { targetWeek } from "../domain/jobs.ts";
+import { markMissedVisits } from "../usecases/missed-visits.ts";
 import type { WeeklyJob } from "./types.ts";
 
 /**
@@ -15,9 +15,7 @@ export const markMissed: WeeklyJob = {
     return markMissed.runFor(services, targetWeek("mark_missed", services.nowMs, services.config.TIMEZONE));
   },
   async runFor(services, lastWeek) {
-    const count = await countPlannedUpTo(services.d1, lastWeek);
-    services.uow.write(markMissedStatement(services.d1, lastWeek, services.nowMs));
-    services.uow.write(services.d1.prepare("UPDATE plan_runs SET misses_marked_at = ?2 WHERE week = ?1").bind(lastWeek, services.nowMs));
-    return `week=${lastWeek} missed=${count}`;
+    const { missed } = await markMissedVisits(services, lastWeek);
+    return `week=${lastWeek} missed=${missed}`;
   },
 };

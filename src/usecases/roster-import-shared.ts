@@ -1,8 +1,25 @@
-/** What the CSV and the workbook imports share (events/roster-file.ts, events/roster-workbook.ts): row lines and open_ids. */
+/** What the CSV and the workbook imports share (usecases/roster-import.ts, roster-import-workbook.ts): the download, row lines, open_ids. */
 import type { Services } from "../commands/types.ts";
+import { FileTooLargeError } from "../feishu/client.ts";
 import type { Messages } from "../i18n/index.ts";
 import { logger } from "../log.ts";
-import type { PersonRow } from "../roster/parse.ts";
+import { MAX_FILE_BYTES, type PersonRow } from "../roster/parse.ts";
+
+export type DownloadResult = { ok: true; bytes: ArrayBuffer } | { ok: false; reason: "too-large" | "download-failed" };
+
+/** The file of a chat message, up to the roster's size limit (a failure is logged with the request's ref). */
+export async function downloadRosterFile(services: Services, file: { messageId: string; fileKey: string }): Promise<DownloadResult> {
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await services.feishu().downloadMessageFile(file.messageId, file.fileKey, MAX_FILE_BYTES);
+  } catch (error) {
+    if (error instanceof FileTooLargeError) return { ok: false, reason: "too-large" };
+    logger.error({ ref: services.ref, route: "roster_import", outcome: "download_failed" }, error);
+    return { ok: false, reason: "download-failed" };
+  }
+  if (bytes.byteLength > MAX_FILE_BYTES) return { ok: false, reason: "too-large" };
+  return { ok: true, bytes };
+}
 
 /** The file line (1-based) of each data row, in the order the parser returns them (blank lines skipped). */
 export function dataLines(text: string): number[] {
@@ -41,4 +58,10 @@ export async function resolveOpenIds(services: Services, rows: PersonRow[], exis
   if (resolved) lines.push(t.roster.resolved(resolved));
   if (unresolved.length) lines.push(t.roster.unresolved(unresolved.length, unresolved.slice(0, 20).join(t.common.and) + (unresolved.length > 20 ? "…" : "")));
   return lines;
+}
+
+/** A person named in a refusal. */
+export interface NamedPerson {
+  name: string;
+  code: string;
 }
