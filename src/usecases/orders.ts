@@ -3,7 +3,7 @@
  * lifecycle change every handler shares, and telling people about it. Reads and statements come from db/orders.ts;
  * nothing here is sent directly: everything is queued on `services.uow`.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { chunkForJson } from "../db/client.ts";
 import {
   allocateSeqs,
