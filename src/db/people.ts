@@ -167,3 +167,8 @@ async function zoneOfSchool(db: Db, schoolCode: string): Promise<ZoneLike> {
 export async function schoolRefs(db: Db): Promise<{ code: string; name: string }[]> {
   return db.select({ code: schools.code, name: schools.name }).from(schools).where(eq(schools.active, true));
 }
+
+/** The active person with this code (codes are stored upper-case), or null. */
+export async function activePersonByCode(db: Db, code: string): Promise<Person | null> {
+  return (await db.query.people.findFirst({ where: and(eq(people.code, code.toUpperCase()), eq(people.active, true)) })) ?? null;
+}
