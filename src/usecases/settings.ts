@@ -1,5 +1,7 @@
 /** Office settings kept in the `settings` table: the month's special topics (`topics`). */
 import { readSetting, readSpecialTopics, upsertSetting } from "../db/planning.ts";
+import { boundGroups, officesWithFileGroups } from "../db/digest-groups.ts";
+import { importLog } from "../db/roster-imports.ts";
 import type { Services } from "./services.ts";
 
 const TOPICS_KEY = "special_topics";
@@ -16,4 +18,13 @@ export async function setSpecialTopics(services: Services, month: string, topics
   else delete current[month];
   services.uow.write(upsertSetting(services.d1, TOPICS_KEY, JSON.stringify(current), services.nowMs));
   return { ok: true, month, topics };
+}
+
+const LOG_ROWS = 30;
+
+/** `roster log`: the latest roster imports, and each office with the digest group bound in Feishu or named in offices.csv. */
+export async function rosterLogFor(services: Pick<Services, "d1" | "db">) {
+  const rows = await importLog(services.d1, LOG_ROWS);
+  const [offices, bound] = await Promise.all([officesWithFileGroups(services.d1), boundGroups(services.db)]);
+  return { ok: true as const, rows, offices, bound };
 }
