@@ -172,3 +172,8 @@ export async function schoolRefs(db: Db): Promise<{ code: string; name: string }
 export async function activePersonByCode(db: Db, code: string): Promise<Person | null> {
   return (await db.query.people.findFirst({ where: and(eq(people.code, code.toUpperCase()), eq(people.active, true)) })) ?? null;
 }
+
+/** The school with this code (active or not), as a list of one or none. */
+export async function schoolsByCode(db: Db, code: string): Promise<School[]> {
+  return db.select().from(schools).where(eq(schools.code, code));
+}
