@@ -47,6 +47,6 @@ export const report: Command = {
 /** The form goes to the sender's direct chat: in a group, anyone could see (not submit) it. */
 function deliver(ctx: CommandContext, form: Card): void {
   if (ctx.chat.chatType === "p2p") return ctx.reply(form);
-  ctx.uow.send({ key: `report-extra:${ctx.chat.messageId}`, to: { openId: ctx.actor.openId }, msgType: "interactive", content: form });
+  ctx.replyToAsker(`report-extra:${ctx.chat.messageId}`, form);
   ctx.reply(textContent(ctx.t.reports.formSent));
 }

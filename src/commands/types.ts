@@ -27,6 +27,8 @@ export interface CommandContext extends Services {
   reply(content: { text: string } | Card, onlyIf?: BatchCondition): void;
   /** queue a file (`{ file_name, csv }` or `{ file_name, xlsx_base64 }`) to where the answers go: the asker's direct chat when the command is private */
   replyFile(key: string, content: { file_name: string; csv: string } | { file_name: string; xlsx_base64: string }): void;
+  /** queue a card to the asker's own direct chat, wherever the command was asked (`key`: its outbox key) */
+  replyToAsker(key: string, content: Card): void;
 }
 
 export interface Command {
