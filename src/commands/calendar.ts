@@ -1,6 +1,5 @@
-import { loadCalendar } from "../db/planning.ts";
-import { chunkForJson } from "../db/client.ts";
-import { checkPeriod, parseCalendarCsv, type CalendarPeriod } from "../domain/calendar.ts";
+import { checkPeriod, parseCalendarCsv } from "../domain/calendar.ts";
+import { addPeriod, importPeriods, listCalendar, removePeriod } from "../usecases/calendar.ts";
 import { parseDate } from "../domain/time.ts";
 import { card, escapeMarkdown, markdown, textContent } from "../feishu/cards/kit.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
@@ -11,21 +10,12 @@ const IMPORT = new Set(["import", "导入"]);
 const DEFAULT_HEADER = "kind,name,start_date,end_date";
 const SHOWN = 60;
 
-export const INSERT_PERIODS_SQL = `INSERT INTO calendar_periods (kind, name, start_date, end_date, created_by, created_at)
-SELECT json_extract(value, '$.kind'), json_extract(value, '$.name'), json_extract(value, '$.startDate'), json_extract(value, '$.endDate'), ?1, ?2
-FROM json_each(?3) WHERE true
-ON CONFLICT(kind, start_date, end_date) DO NOTHING`;
-
-/** The statements that store periods (used by `calendar import` and by scripts/tests that load calendar.csv). */
-export function insertPeriods(d1: D1Database, periods: readonly CalendarPeriod[], by: string, nowMs: number): D1PreparedStatement[] {
-  return chunkForJson(periods.map(({ kind, name, startDate, endDate }) => ({ kind, name, startDate, endDate }))).map((chunk) =>
-    d1.prepare(INSERT_PERIODS_SQL).bind(by, nowMs, JSON.stringify(chunk)),
-  );
-}
+/** kept for the calendar file import (events/roster-file.ts); the statements live in db/calendar.ts */
+export { INSERT_PERIODS_SQL, insertPeriods } from "../db/calendar.ts";
 
 async function list(ctx: CommandContext) {
   const t = ctx.t;
-  const periods = await loadCalendar(ctx.d1);
+  const periods = await listCalendar(ctx);
   if (periods.length === 0) return ctx.reply(textContent(t.planning.calendarEmpty));
   const lines = periods
     .slice(-SHOWN)
@@ -52,20 +42,15 @@ export const calendar: Command = {
       const checked = checkPeriod(kind, from, to, name.join(" ") || (t.planning.kinds[kind] ?? kind));
       if ("error" in checked) return ctx.reply(textContent(`${t.planning.calendarErrors[checked.error]}\n${t.planning.calendarUsage}`));
       const p = checked.period;
-      const exists = await ctx.d1
-        .prepare("SELECT id FROM calendar_periods WHERE kind = ?1 AND start_date = ?2 AND end_date = ?3")
-        .bind(p.kind, p.startDate, p.endDate)
-        .first();
-      if (exists) return ctx.reply(textContent(t.planning.calendarDuplicate));
-      ctx.uow.write(...insertPeriods(ctx.d1, [p], ctx.actor.code, ctx.nowMs));
+      const added = await addPeriod(ctx, ctx.actor.code, p);
+      if (!added.ok) return ctx.reply(textContent(t.planning.calendarDuplicate));
       return ctx.reply(textContent(t.planning.calendarAdded(t.planning.kinds[p.kind]!, p.name, p.startDate, p.endDate)));
     }
     if (REMOVE.has(action)) {
       const id = rest[0] ?? "";
       const numeric = /^#?\d{1,9}$/.test(id) ? Number(id.replace("#", "")) : NaN;
-      const found = Number.isFinite(numeric) ? await ctx.d1.prepare("SELECT id FROM calendar_periods WHERE id = ?1").bind(numeric).first() : null;
-      if (!found) return ctx.reply(textContent(t.planning.calendarNotFound(id.slice(0, 20))));
-      ctx.uow.write(ctx.d1.prepare("DELETE FROM calendar_periods WHERE id = ?1").bind(numeric));
+      const removed = Number.isFinite(numeric) ? await removePeriod(ctx, numeric) : null;
+      if (!removed?.ok) return ctx.reply(textContent(t.planning.calendarNotFound(id.slice(0, 20))));
       return ctx.reply(textContent(t.planning.calendarRemoved(numeric)));
     }
     if (IMPORT.has(action)) {
@@ -77,8 +62,8 @@ export const calendar: Command = {
         const lines = parsed.errors.slice(0, 20).map((e) => t.planning.calendarRowError(e.line, t.planning.calendarErrors[e.error] ?? e.error));
         return ctx.reply(textContent([t.planning.calendarRejected(parsed.errors.length), ...lines].join("\n")));
       }
-      ctx.uow.write(...insertPeriods(ctx.d1, parsed.periods, ctx.actor.code, ctx.nowMs));
-      return ctx.reply(textContent(t.planning.calendarImported(parsed.periods.length)));
+      const imported = importPeriods(ctx, ctx.actor.code, parsed.periods);
+      return ctx.reply(textContent(t.planning.calendarImported(imported.count)));
     }
     ctx.reply(textContent(t.planning.calendarUsage));
   },

@@ -1,11 +1,7 @@
-import { loadDigest } from "../db/digest.ts";
-import { buildDigest, buildOfficeDigest } from "../domain/digest.ts";
-import { mayActOn } from "../domain/policy.ts";
-import { loadOffices } from "../db/offices.ts";
-import { addWeeks, currentWeek, parseWeek, type IsoWeek } from "../domain/time.ts";
+import { parseWeek, type IsoWeek } from "../domain/time.ts";
 import { digestCard } from "../feishu/cards/digest-card.ts";
 import { textContent } from "../feishu/cards/kit.ts";
-import { windowFor } from "../jobs/weekly-digest.ts";
+import { digestOnRequest } from "../usecases/figures-digest.ts";
 import { MANAGERS, type Command } from "./types.ts";
 
 const ZONE_CODE = /^[A-Za-z0-9_-]{1,20}$/;
@@ -25,7 +21,6 @@ export const digest: Command = {
     const t = ctx.t;
     if (ctx.chat.chatType !== "p2p") return ctx.reply(textContent(t.common.groupOnly));
     const tz = ctx.config.TIMEZONE;
-    const thisWeek = currentWeek(ctx.nowMs, tz);
     let week: IsoWeek | null = null;
     let zone: string | null = null;
     for (const arg of ctx.argv.slice(0, 3)) {
@@ -35,16 +30,10 @@ export const digest: Command = {
       else return ctx.reply(textContent(t.digest.badArg(arg.slice(0, 40))));
     }
     if (ctx.argv.length > 3) return ctx.reply(textContent(t.digest.badArg(ctx.argv.slice(3).join(" ").slice(0, 40))));
-    week ??= addWeeks(thisWeek, -1);
-    if (week >= thisWeek) return ctx.reply(textContent(t.digest.notOver(week)));
-    const [loaded, offices] = await Promise.all([loadDigest(ctx.d1, windowFor(ctx, week)), loadOffices(ctx.db)]);
-    const mine = ctx.actor.scope.office;
-    if (zone) {
-      const known = loaded.data.zones.find((z) => z.code.toLowerCase() === zone!.toLowerCase());
-      if (!known) return ctx.reply(textContent(t.digest.unknownZone(zone)));
-      if (!mayActOn(ctx.actor, { zone: { level: known.level, district: known.district ?? "" } })) return ctx.reply(textContent(t.offices.zoneOutOfScope(known.code)));
-      return ctx.reply(digestCard(t, buildDigest(loaded.data, { kind: "zone", code: known.code })));
-    }
-    ctx.reply(digestCard(t, mine && offices.length ? buildOfficeDigest(loaded.data, offices, mine) : buildDigest(loaded.data, { kind: "office" })));
+    const result = await digestOnRequest(ctx, ctx.actor, { week, zone });
+    if (result.ok) return ctx.reply(digestCard(t, result.digest));
+    if (result.reason === "not-over") return ctx.reply(textContent(t.digest.notOver(result.week)));
+    if (result.reason === "unknown-zone") return ctx.reply(textContent(t.digest.unknownZone(result.zone)));
+    ctx.reply(textContent(t.offices.zoneOutOfScope(result.zoneCode)));
   },
 };

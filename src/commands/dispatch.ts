@@ -71,7 +71,8 @@ export async function dispatchCommand(services: Services, message: TextMessage, 
     replyChat = chat;
   }
   const replyFile: CommandContext["replyFile"] = (key, content) => services.uow.send({ key, to: fileRecipient(chat), msgType: "file", content });
-  const ctx: CommandContext = { ...services, actor, t, chat, args: parsed.args, argv: parsed.argv, reply, replyFile };
+  const replyToAsker: CommandContext["replyToAsker"] = (key, content) => services.uow.send({ key, to: { openId: actor.openId }, msgType: "interactive", content });
+  const ctx: CommandContext = { ...services, actor, t, chat, args: parsed.args, argv: parsed.argv, reply, replyFile, replyToAsker };
   await command.run(ctx);
   return command.name;
 }

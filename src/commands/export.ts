@@ -1,12 +1,11 @@
-import { EXPORT_COLUMNS, EXPORT_SQL, exportParams } from "../db/exports.ts";
+import { EXPORT_COLUMNS } from "../db/exports.ts";
+import { rowsToExport } from "../usecases/figures-export.ts";
 import { parseExportKind, toCsv, type ExportKind } from "../domain/csv-export.ts";
-import { daysBetween, isoWeekOf, localDate, parseDate, utcOffsetMinutes } from "../domain/time.ts";
+import { daysBetween, localDate, parseDate } from "../domain/time.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import type { Messages } from "../i18n/index.ts";
 import { MANAGERS, type Command } from "./types.ts";
-import { scopeParam } from "../domain/offices.ts";
 
-const MAX_ROWS = 20_000;
 /** The file travels through an outbox row first; D1 rows stay well under its 2 MB limit. */
 const MAX_CSV_BYTES = 1_500_000;
 const MAX_RANGE_DAYS = 366;
@@ -57,24 +56,10 @@ export const exportCsv: Command = {
     if (from > to) return ctx.reply(textContent(t.exports.reversed));
     if (daysBetween(from, to) > MAX_RANGE_DAYS) return ctx.reply(textContent(t.exports.tooLong));
 
-    const result = await ctx.d1
-      .prepare(EXPORT_SQL[kind])
-      .bind(
-        ...exportParams(kind, {
-          from,
-          to,
-          fromWeek: isoWeekOf(from),
-          toWeek: isoWeekOf(to),
-          offset: `${utcOffsetMinutes(ctx.nowMs, tz)} minutes`,
-          limit: MAX_ROWS + 1,
-          scope: scopeParam(ctx.actor.scope),
-        }),
-      )
-      .all<Record<string, unknown>>();
-    const rows = result.results;
     const kindName = t.exports.kinds[kind];
-    if (rows.length === 0) return ctx.reply(textContent(t.exports.empty(kindName, from, to)));
-    if (rows.length > MAX_ROWS) return ctx.reply(textContent(t.exports.tooLarge(rows.length)));
+    const found = await rowsToExport(ctx, ctx.actor, kind, from, to);
+    if (!found.ok) return ctx.reply(textContent(found.reason === "empty" ? t.exports.empty(kindName, from, to) : t.exports.tooLarge(found.count)));
+    const rows = found.rows;
     if (format === "xlsx") {
       // Loaded here only: no other request evaluates the xlsx library.
       const [{ exportSheet }, { toBase64, writeWorkbook }] = await Promise.all([import("../xlsx/export-workbook.ts"), import("../xlsx/workbook.ts")]);

@@ -3,71 +3,52 @@
  * `<schools> <due> <text>`. Without arguments: the issuing form. `order <number>` shows an order.
  */
 import { issueOrders } from "../usecases/orders.ts";
-import { schoolRefs } from "../db/people.ts";
 import type { OrderKind } from "../db/schema.ts";
-import { checkDueDate, datePart, looksLikeOrderNumber, MAX_ORDER_TEXT, MAX_SCHOOLS_PER_ISSUE } from "../domain/orders.ts";
-import { matchSchools, splitSchoolList } from "../domain/school-match.ts";
-import { localDate, parseDate } from "../domain/time.ts";
+import { looksLikeOrderNumber } from "../domain/orders.ts";
+import { parseDate } from "../domain/time.ts";
 import { textContent, type Card } from "../feishu/cards/kit.ts";
 import { issueFormCard, issuedCard } from "../feishu/cards/order-card.ts";
 import type { Messages } from "../i18n/index.ts";
 import { showOrder } from "./order-show.ts";
-import { schoolsBeyondReach } from "../usecases/policy.ts";
-import type { OfficeScope } from "../domain/offices.ts";
+import { validateIssue, type IssueProblem, type IssueRequest } from "../usecases/orders-issue.ts";
 import { MANAGERS, type Command, type Services } from "./types.ts";
 
-export interface IssueRequest {
-  kind: OrderKind;
-  schools: string;
-  due: string;
-  text: string;
-  /** the issuing manager's office scope: a school outside it is refused by name */
-  scope?: OfficeScope;
-}
+export type { IssueRequest } from "../usecases/orders-issue.ts";
 
 export type IssueCheck =
   | { ok: true; kind: OrderKind; schoolCodes: string[]; names: Map<string, string>; dueDate: string; text: string; duplicates: boolean }
   | { ok: false; message: string };
 
-/** Validates what a manager typed (command or form): every problem is answered, nothing is written. */
+function problemText(t: Messages, problem: IssueProblem): string {
+  switch (problem.kind) {
+    case "empty-text":
+      return t.orders.emptyText;
+    case "text-too-long":
+      return t.orders.textTooLong(problem.length, problem.max);
+    case "due-past":
+      return t.orders.duePast(problem.date);
+    case "due-too-far":
+      return t.orders.dueTooFar(problem.date);
+    case "bad-due":
+      return t.orders.badDue(problem.input);
+    case "no-schools":
+      return t.orders.noSchools;
+    case "too-many-schools":
+      return t.orders.tooManySchools(problem.count, problem.max);
+    case "unknown-school":
+      return t.orders.unknownSchool(problem.input);
+    case "ambiguous-school":
+      return t.orders.ambiguousSchool(problem.input, problem.candidates.map((s) => `${s.name}（${s.code}）`).join(t.common.and));
+    case "out-of-scope":
+      return t.offices.outOfScope(problem.schools.map((s) => `${s.name}（${s.code}）`).join(t.common.and));
+  }
+}
+
+/** Validates what a manager typed (command or form, usecases/orders-issue.ts): every problem is answered, nothing is written. */
 export async function checkIssue(services: Services, t: Messages, request: IssueRequest): Promise<IssueCheck> {
-  const problems: string[] = [];
-  const text = request.text.trim();
-  if (!text) problems.push(t.orders.emptyText);
-  else if (text.length > MAX_ORDER_TEXT) problems.push(t.orders.textTooLong(text.length, MAX_ORDER_TEXT));
-
-  const today = localDate(services.nowMs, services.config.TIMEZONE);
-  const dueInput = datePart(request.due.trim());
-  const due = checkDueDate(parseDate(dueInput, services.nowMs, services.config.TIMEZONE), today);
-  if (!due.ok) {
-    const parsed = parseDate(dueInput, services.nowMs, services.config.TIMEZONE) ?? dueInput;
-    problems.push(due.reason === "past" ? t.orders.duePast(parsed) : due.reason === "too_far" ? t.orders.dueTooFar(parsed) : t.orders.badDue(dueInput));
-  }
-
-  const schoolCodes: string[] = [];
-  const names = new Map<string, string>();
-  let duplicates = false;
-  const named = splitSchoolList(request.schools).length;
-  if (named === 0) problems.push(t.orders.noSchools);
-  else if (named > MAX_SCHOOLS_PER_ISSUE) problems.push(t.orders.tooManySchools(named, MAX_SCHOOLS_PER_ISSUE));
-  else {
-    for (const match of matchSchools(request.schools, await schoolRefs(services.db))) {
-      if (match.kind === "unknown") problems.push(t.orders.unknownSchool(match.input));
-      else if (match.kind === "ambiguous")
-        problems.push(t.orders.ambiguousSchool(match.input, match.candidates.map((s) => `${s.name}（${s.code}）`).join(t.common.and)));
-      else if (names.has(match.school.code)) duplicates = true;
-      else {
-        schoolCodes.push(match.school.code);
-        names.set(match.school.code, match.school.name);
-      }
-    }
-  }
-  if (request.scope && request.scope.districts !== null && schoolCodes.length > 0) {
-    const outside = await schoolsBeyondReach(services, request.scope, schoolCodes);
-    if (outside.length > 0) problems.push(t.offices.outOfScope(outside.map((code) => `${names.get(code) ?? code}（${code}）`).join(t.common.and)));
-  }
-  if (problems.length > 0 || !due.ok) return { ok: false, message: problems.join("\n") };
-  return { ok: true, kind: request.kind, schoolCodes, names, dueDate: due.due, text, duplicates };
+  const checked = await validateIssue(services, request);
+  if (!checked.ok) return { ok: false, message: checked.problems.map((problem) => problemText(t, problem)).join("\n") };
+  return checked;
 }
 
 /** Issues a checked request on the caller's unit of work and returns the answer card. */

@@ -3,17 +3,17 @@ import type { Messages } from "../i18n/index.ts";
 import { OUTBOX_RETRY_ACTION } from "../actions/outbox-retry.ts";
 import { localDateTime } from "../domain/time.ts";
 import { MANAGERS, type Command } from "./types.ts";
-import { outboxInScopeSql, outboxScopeParams } from "../db/offices.ts";
+import { OUTBOX_STATES, type OutboxErrorRow, type OutboxState } from "../db/outbox-status.ts";
+import { deliveryStatus } from "../usecases/outbox-status.ts";
 
-const STATES = ["pending", "sending", "sent", "failed", "dead"] as const;
-type State = (typeof STATES)[number];
-const LAST_ERRORS = 8;
+const STATES = OUTBOX_STATES;
+type State = OutboxState;
 
 /** The status card: counts by state, the last errors, and a retry button when messages are dead. */
 export function outboxCard(
   t: Messages,
   counts: Partial<Record<State, number>>,
-  errors: { state: State; ref: string | null; attempts: number; updated_at: number; last_error: string | null }[],
+  errors: OutboxErrorRow[],
   dead: { count: number; maxId: number },
   timeZone: string,
 ) {
@@ -50,31 +50,7 @@ export const outbox: Command = {
   policy: { acts: "office", roles: MANAGERS, reach: "scope" },
   help: (t) => t.delivery.outboxLine,
   async run(ctx) {
-    const [byState, errors] = await ctx.d1.batch<Record<string, unknown>>([
-      ctx.d1
-        .prepare(`SELECT state, COUNT(*) AS n, MAX(CASE WHEN state = 'dead' THEN id END) AS max_id FROM outbox WHERE ${outboxInScopeSql(1)} GROUP BY state`)
-        .bind(...outboxScopeParams(ctx.actor.scope)),
-      ctx.d1
-        .prepare(
-          `SELECT state, ref, attempts, updated_at, last_error FROM outbox WHERE last_error IS NOT NULL AND state IN ('failed', 'dead') AND ${outboxInScopeSql(1)}
-           ORDER BY updated_at DESC, id DESC LIMIT ?4`,
-        )
-        .bind(...outboxScopeParams(ctx.actor.scope), LAST_ERRORS),
-    ]);
-    const counts: Partial<Record<State, number>> = {};
-    let maxDeadId = 0;
-    for (const row of (byState?.results ?? []) as { state: State; n: number; max_id: number | null }[]) {
-      counts[row.state] = row.n;
-      if (row.state === "dead") maxDeadId = row.max_id ?? 0;
-    }
-    ctx.reply(
-      outboxCard(
-        ctx.t,
-        counts,
-        (errors?.results ?? []) as Parameters<typeof outboxCard>[2],
-        { count: counts.dead ?? 0, maxId: maxDeadId },
-        ctx.config.TIMEZONE,
-      ),
-    );
+    const status = await deliveryStatus(ctx, ctx.actor);
+    ctx.reply(outboxCard(ctx.t, status.counts, status.errors, { count: status.counts.dead ?? 0, maxId: status.maxDeadId }, ctx.config.TIMEZONE));
   },
 };

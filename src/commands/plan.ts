@@ -1,24 +1,17 @@
-import { planRun } from "../db/planning.ts";
 import { COUNTING_STATUSES } from "../domain/planner.ts";
-import { currentWeek, parseWeek, type IsoWeek } from "../domain/time.ts";
+import { parseWeek, type IsoWeek } from "../domain/time.ts";
 import { weekRange } from "../feishu/cards/week-card.ts";
 import { card, escapeMarkdown, markdown, textContent, type Card } from "../feishu/cards/kit.ts";
 import { cardFits } from "../feishu/conformance.ts";
 import type { Messages } from "../i18n/index.ts";
-import { preparePlan, sendPlan, visitsOfWeek, type PreparedPlan } from "../jobs/weekly-plan.ts";
-import { MANAGERS, type Command, type CommandContext } from "./types.ts";
-import { zoneLevels } from "../db/offices.ts";
-import { mayActOn } from "../domain/policy.ts";
+import { visitsOfWeek, type PreparedPlan } from "../jobs/weekly-plan.ts";
+import { weekPlan } from "../usecases/planning.ts";
+import { MANAGERS, type Command } from "./types.ts";
 
 const SEND_WORDS = new Set(["send", "发送", "重发", "resend"]);
 const MAX_CARD_BYTES = 28 * 1024;
 
-/** The week a bare `plan` means: this week until its plan is sent, then next week. */
-export async function defaultPlanWeek(ctx: Pick<CommandContext, "d1" | "nowMs" | "config">): Promise<IsoWeek> {
-  const week = currentWeek(ctx.nowMs, ctx.config.TIMEZONE);
-  const run = await planRun(ctx.d1, week);
-  return run?.sentAt ? parseWeek("next", ctx.nowMs, ctx.config.TIMEZONE)! : week;
-}
+export { defaultPlanWeek } from "../usecases/planning.ts";
 
 /** The preview card: zones → supervisors → schools (reason), then what is carried over. Falls back to counts per zone when too big. */
 export function previewCard(t: Messages, prepared: PreparedPlan, zoneFilter: string | null, inScope: (zone: string) => boolean = () => true): Card {
@@ -81,7 +74,6 @@ export const plan: Command = {
     const argv = [...ctx.argv];
     const send = argv.length > 0 && SEND_WORDS.has(argv[0]!.toLowerCase());
     if (send) argv.shift();
-    const thisWeek = currentWeek(ctx.nowMs, ctx.config.TIMEZONE);
     let week: IsoWeek | null = null;
     let zone: string | null = null;
     for (const arg of argv) {
@@ -93,39 +85,23 @@ export const plan: Command = {
         return;
       }
     }
-    const scope = ctx.actor.scope;
-    // sending is the top office's (the policy, before this runs)
-    const levels = scope.districts === null ? null : await zoneLevels(ctx.d1);
-    const inScope = (code: string) => !levels || (levels.has(code) && mayActOn(ctx.actor, { zone: levels.get(code)! }));
-    week ??= await defaultPlanWeek(ctx);
-    if (week < thisWeek) {
-      ctx.reply(textContent(t.planning.pastWeek(week)));
-      return;
-    }
-    const prepared = await preparePlan(ctx, week);
-    if (prepared.plan.schoolDays.length === 0) {
-      ctx.reply(textContent(t.planning.noSchoolDaysWeek(week)));
-      return;
-    }
-    if (zone) {
-      const known = [...prepared.data.zones.keys()].find((code) => code.toLowerCase() === zone!.toLowerCase());
-      if (!known) {
-        ctx.reply(textContent(t.planning.unknownZone(zone)));
-        return;
-      }
-      zone = known;
-      if (!inScope(known)) {
-        ctx.reply(textContent(t.offices.zoneOutOfScope(known)));
-        return;
+    const result = await weekPlan(ctx, ctx.actor, { send, week, zone });
+    if (!result.ok) {
+      switch (result.reason) {
+        case "past-week":
+          return ctx.reply(textContent(t.planning.pastWeek(result.week)));
+        case "no-school-days":
+          return ctx.reply(textContent(t.planning.noSchoolDaysWeek(result.week)));
+        case "unknown-zone":
+          return ctx.reply(textContent(t.planning.unknownZone(result.zone)));
+        case "zone-out-of-scope":
+          return ctx.reply(textContent(t.offices.zoneOutOfScope(result.zone)));
       }
     }
-    if (!send) {
-      ctx.reply(previewCard(t, prepared, zone, inScope));
-      return;
-    }
-    const outcome = await sendPlan(ctx, prepared);
+    if (!result.sent) return ctx.reply(previewCard(t, result.prepared, result.zone, result.inScope));
+    const { outcome } = result;
     ctx.reply(
-      textContent(outcome.visits === 0 && outcome.carried === 0 ? t.planning.nothingToSend(week) : t.planning.sent(week, outcome.cards, outcome.visits, outcome.carried, outcome.noOpenId)),
+      textContent(outcome.visits === 0 && outcome.carried === 0 ? t.planning.nothingToSend(result.week) : t.planning.sent(result.week, outcome.cards, outcome.visits, outcome.carried, outcome.noOpenId)),
     );
   },
 };

@@ -1,12 +1,5 @@
-import { isManager, schoolRefs } from "../db/people.ts";
-import { readSetting, readSpecialTopics } from "../db/planning.ts";
-import { loadAssignment, openAssignmentAt, topicOfWeek } from "../db/reports.ts";
-import { monthOf } from "../domain/calendar.ts";
-import { topicOfMonth } from "../domain/planner.ts";
-import { matchSchool } from "../domain/school-match.ts";
-import { currentWeek, localDate } from "../domain/time.ts";
 import { textContent, type Card } from "../feishu/cards/kit.ts";
-import { mayActOnSchool } from "../usecases/policy.ts";
+import { visitFormFor } from "../usecases/planning-extra-visit.ts";
 import { assignmentFormCard, extraFormCard } from "../usecases/reports/cards.ts";
 import { SUPERVISORS_AND_MANAGERS, type Command, type CommandContext } from "./types.ts";
 
@@ -32,34 +25,28 @@ export const report: Command = {
     const { t, actor } = ctx;
     const r = t.reports;
     if (!ctx.args) return ctx.reply(textContent(r.reportUsage));
-    const match = matchSchool(ctx.args, await schoolRefs(ctx.db));
-    if (match.kind === "unknown") return ctx.reply(textContent(r.reportUnknownSchool(ctx.args.slice(0, 60))));
-    if (match.kind === "ambiguous") {
-      const list = match.candidates.map((s) => `${s.name}（${s.code}）`).join(t.common.and);
-      return ctx.reply(textContent(r.reportAmbiguous(ctx.args.slice(0, 60), list)));
+    const found = await visitFormFor(ctx, actor, ctx.args);
+    if (!found.ok) {
+      switch (found.reason) {
+        case "unknown-school":
+          return ctx.reply(textContent(r.reportUnknownSchool(found.text.slice(0, 60))));
+        case "ambiguous-school":
+          return ctx.reply(textContent(r.reportAmbiguous(found.text.slice(0, 60), found.candidates.map((s) => `${s.name}（${s.code}）`).join(t.common.and))));
+        case "out-of-scope":
+          return ctx.reply(textContent(found.manager ? t.offices.schoolOutOfScope(found.school.name) : r.reportNotYourSchool(found.school.name)));
+      }
     }
-    const school = match.school;
-    // the one policy: a supervisor's own school, a manager's school within their office's scope
-    if (!(await mayActOnSchool(ctx, actor, school.code))) {
-      return ctx.reply(textContent(isManager(actor) ? t.offices.schoolOutOfScope(school.name) : r.reportNotYourSchool(school.name)));
+    if (found.kind === "planned") {
+      ctx.reply(textContent(r.reportPlannedHint(found.school.name)));
+      return deliver(ctx, assignmentFormCard(ctx, t, actor, found.assignment));
     }
-
-    const week = currentWeek(ctx.nowMs, ctx.config.TIMEZONE);
-    const plannedId = await openAssignmentAt(ctx.d1, week, actor.code, school.code);
-    const planned = plannedId ? await loadAssignment(ctx.d1, plannedId) : null;
-    if (planned) {
-      ctx.reply(textContent(r.reportPlannedHint(school.name)));
-      return deliver(ctx, assignmentFormCard(ctx, t, actor, planned));
-    }
-    const month = monthOf(localDate(ctx.nowMs, ctx.config.TIMEZONE));
-    const topic = (await topicOfWeek(ctx.d1, week)) ?? topicOfMonth(readSpecialTopics(await readSetting(ctx.d1, "special_topics")), month);
-    deliver(ctx, extraFormCard(ctx, t, school, ctx.chat.messageId, topic));
+    deliver(ctx, extraFormCard(ctx, t, found.school, ctx.chat.messageId, found.topic));
   },
 };
 
 /** The form goes to the sender's direct chat: in a group, anyone could see (not submit) it. */
 function deliver(ctx: CommandContext, form: Card): void {
   if (ctx.chat.chatType === "p2p") return ctx.reply(form);
-  ctx.uow.send({ key: `report-extra:${ctx.chat.messageId}`, to: { openId: ctx.actor.openId }, msgType: "interactive", content: form });
+  ctx.replyToAsker(`report-extra:${ctx.chat.messageId}`, form);
   ctx.reply(textContent(ctx.t.reports.formSent));
 }

@@ -1,11 +1,9 @@
 /** `roster log` / `名册记录` (admins): the latest roster imports — who, when, which file, what changed. */
-import { importLog } from "../db/roster-imports.ts";
+import type { DigestGroup } from "../db/digest-groups.ts";
 import { localDateTime } from "../domain/time.ts";
-import { boundGroups, officesWithFileGroups } from "../db/digest-groups.ts";
+import { rosterLogFor } from "../usecases/settings.ts";
 import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
 import type { Command, CommandContext } from "./types.ts";
-
-const LOG_ROWS = 30;
 
 export const rosterLog: Command = {
   // `roster log` (two words) reaches this through rosterTemplate, which owns the English word `roster`
@@ -16,8 +14,8 @@ export const rosterLog: Command = {
   help: (t) => t.offices.logLine,
   async run(ctx) {
     const { t } = ctx;
-    const rows = await importLog(ctx.d1, LOG_ROWS);
-    const groups = await digestGroupLines(ctx);
+    const { rows, offices, bound } = await rosterLogFor(ctx);
+    const groups = digestGroupLines(ctx, offices, bound);
     if (rows.length === 0) return ctx.reply(card({ title: t.offices.logTitle, elements: [markdown(t.offices.logEmpty), markdown(`**${t.offices.groupsTitle}**\n${groups}`)] }));
     const lines = rows.map((row) =>
       t.offices.logRow(
@@ -36,9 +34,8 @@ export const rosterLog: Command = {
 };
 
 /** Each office's digest group and where it comes from: bound in Feishu, offices.csv, or DIGEST_CHAT_ID. */
-async function digestGroupLines(ctx: CommandContext): Promise<string> {
+function digestGroupLines(ctx: CommandContext, offices: Awaited<ReturnType<typeof rosterLogFor>>["offices"], bound: readonly DigestGroup[]): string {
   const { t } = ctx;
-  const [offices, bound] = await Promise.all([officesWithFileGroups(ctx.d1), boundGroups(ctx.db)]);
   const boundBy = new Map(bound.map((group) => [group.officeCode, group]));
   const chat = (id: string, name: string) => escapeMarkdown(name ? `${name}（${id}）` : id);
   const lines: string[] = [];

@@ -1,30 +1,17 @@
-import { loadStats, loadStatsCalendar } from "../db/stats.ts";
-import { feedbackTotals } from "../db/nameplate.ts";
-import type { ZoneRow } from "../domain/digest.ts";
-import { buildStats, parsePeriodArg, statsPeriod, type PeriodSpec, type StatsScope } from "../domain/stats.ts";
-import { isValidDate, utcOffsetMinutes } from "../domain/time.ts";
+import { parsePeriodArg, type PeriodSpec } from "../domain/stats.ts";
+import { isValidDate } from "../domain/time.ts";
+import { statsFigures } from "../usecases/figures-stats.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { periodLabel, statsCard } from "../feishu/cards/stats-card.ts";
 import type { Messages } from "../i18n/index.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
-import { WHOLE_SCOPE, zoneInScope, type OfficeScope } from "../domain/offices.ts";
 
 const ZONE_CODE = /^[A-Za-z][A-Za-z0-9_-]{0,19}$/;
 const EXPORT_WORDS = new Set(["导出", "export", "excel", "xlsx", "表格"]);
 /** The workbook travels base64 in an outbox row; keep it well under D1's 2 MB row limit. */
 const MAX_WORKBOOK_BASE64 = 1_500_000;
 
-/**
- * Whose figures a manager gets: the one place the scope is decided. Today: every zone, or the one
- * zone named. (With offices, a manager's default becomes their office's zones and those below it.)
- */
-export function statsScope(zones: readonly ZoneRow[], zoneArg: string | null, office: OfficeScope = WHOLE_SCOPE): StatsScope | { unknownZone: string } {
-  const mine = zones.filter((zone) => zoneInScope(office, { level: zone.level, district: zone.district ?? "" }));
-  if (!zoneArg) return office.districts === null ? { kind: "all" } : { kind: "zones", codes: mine.map((zone) => zone.code), label: office.office?.name ?? "" };
-  const zone = mine.find((z) => z.code.toLowerCase() === zoneArg.toLowerCase());
-  if (!zone) return { unknownZone: zoneArg };
-  return { kind: "zones", codes: [zone.code], label: `${zone.name}（${zone.code}）` };
-}
+export { statsScope } from "../usecases/figures-stats.ts";
 
 function periodError(t: Messages, error: { error: string; from?: string; spec?: PeriodSpec }): string {
   if (error.error === "reversed") return t.stats.reversed;
@@ -63,20 +50,12 @@ export const stats: Command = {
       else return ctx.reply(textContent(`${t.stats.badArg(arg.slice(0, 40))}\n${t.stats.usage}`));
     }
 
-    const tz = ctx.config.TIMEZONE;
-    const calendar = await loadStatsCalendar(ctx.d1);
-    const period = statsPeriod(spec ?? { kind: "current_term" }, calendar, ctx.nowMs, tz);
-    if ("error" in period) return ctx.reply(textContent(periodError(t, period)));
-    const data = await loadStats(ctx.d1, period, `${utcOffsetMinutes(ctx.nowMs, tz)} minutes`);
-    const scope = statsScope(data.zones, zoneArg, ctx.actor.scope);
-    if ("unknownZone" in scope) return ctx.reply(textContent(t.stats.unknownZone(scope.unknownZone.slice(0, 20))));
-    const figures = buildStats(data, scope);
+    const result = await statsFigures(ctx, ctx.actor, { spec, zone: zoneArg, withFeedback: !wantsWorkbook && !wantsReport });
+    if (!result.ok) return ctx.reply(textContent(result.reason === "period" ? periodError(t, result.error) : t.stats.unknownZone(result.zone.slice(0, 20))));
+    const { period, scope, figures } = result;
     // `统计 <期间> 报告`: the period's work report as a Word document (issue 26)
-    if (wantsReport) return (await import("../usecases/work-report.ts")).sendWorkReport(ctx, data, figures, scope);
-    if (!wantsWorkbook) {
-      const feedback = await feedbackTotals(ctx.d1, scope.kind === "zones" ? scope.codes : null, period.from, period.to, `${utcOffsetMinutes(ctx.nowMs, tz)} minutes`);
-      return ctx.reply(statsCard(t, figures, feedback));
-    }
+    if (wantsReport) return (await import("../usecases/work-report.ts")).sendWorkReport(ctx, result.data, figures, scope);
+    if (!wantsWorkbook) return ctx.reply(statsCard(t, figures, result.feedback));
 
     // Loaded here only: no other request evaluates the workbook code or the xlsx library.
     const [{ statsSheets }, { toBase64, writeWorkbook }] = await Promise.all([import("../xlsx/stats-workbook.ts"), import("../xlsx/workbook.ts")]);

@@ -1,4 +1,4 @@
-import { readSetting, readSpecialTopics, upsertSetting } from "../db/planning.ts";
+import { setSpecialTopics, specialTopics } from "../usecases/settings.ts";
 import { card, escapeMarkdown, markdown, textContent } from "../feishu/cards/kit.ts";
 import { MANAGERS, type Command } from "./types.ts";
 
@@ -21,9 +21,9 @@ export const topics: Command = {
   help: (t) => t.planning.topicsLine,
   async run(ctx) {
     const t = ctx.t;
-    const current = readSpecialTopics(await readSetting(ctx.d1, "special_topics"));
     const [monthText, ...rest] = ctx.argv;
     if (!monthText) {
+      const current = await specialTopics(ctx);
       const months = Object.keys(current).sort();
       const lines = months.map((m) => t.planning.topicsItem(m, escapeMarkdown(current[m]!.join("、"))));
       return ctx.reply(card({ title: t.planning.topicsTitle, elements: [markdown(lines.length ? lines.join("\n") : t.planning.topicsEmpty), markdown(t.planning.topicsUsage)] }));
@@ -33,15 +33,13 @@ export const topics: Command = {
     const text = rest.join(" ").trim();
     if (!text) return ctx.reply(textContent(t.planning.topicsUsage));
     if (CLEAR.has(text.toLowerCase())) {
-      delete current[month];
-      ctx.uow.write(upsertSetting(ctx.d1, "special_topics", JSON.stringify(current), ctx.nowMs));
+      await setSpecialTopics(ctx, month, null);
       return ctx.reply(textContent(t.planning.topicsCleared(month)));
     }
     const list = [...new Set(text.split(/[,，、;；]+/).map((s) => s.trim()).filter(Boolean))];
     if (list.length === 0 || list.length > MAX_TOPICS || list.some((s) => [...s].length > MAX_TOPIC_LENGTH))
       return ctx.reply(textContent(t.planning.topicsTooMany));
-    current[month] = list;
-    ctx.uow.write(upsertSetting(ctx.d1, "special_topics", JSON.stringify(current), ctx.nowMs));
+    await setSpecialTopics(ctx, month, list);
     ctx.reply(textContent(t.planning.topicsSaved(month, list.join("、"))));
   },
 };

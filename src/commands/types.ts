@@ -1,28 +1,12 @@
-import type { Bindings, Config } from "../env.ts";
-import type { Db } from "../db/client.ts";
 import type { Actor } from "../db/people.ts";
 import type { Role } from "../db/schema.ts";
-import type { BatchCondition, UnitOfWork } from "../delivery/outbox.ts";
-import type { FeishuClient } from "../feishu/client.ts";
+import type { BatchCondition } from "../delivery/outbox.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import type { Messages } from "../i18n/index.ts";
 import type { Policy, PolicyRole } from "../domain/policy.ts";
 
-/** Everything a handler (command, card action, job) may use; built once per request. */
-export interface Services {
-  env: Bindings;
-  config: Config;
-  db: Db;
-  d1: D1Database;
-  /** the request's or the scheduled event's time; handlers never read the clock themselves */
-  nowMs: number;
-  /** the id in every log line of this request, shown to users with errors */
-  ref: string;
-  feishu(): FeishuClient;
-  uow: UnitOfWork;
-  /** the invocation's waitUntil when it answers a card callback: work after the answer (photos/images.ts) */
-  waitUntil?: (promise: Promise<unknown>) => void;
-}
+export type { Services } from "../usecases/services.ts";
+import type { Services } from "../usecases/services.ts";
 
 export interface IncomingChat {
   messageId: string;
@@ -43,6 +27,8 @@ export interface CommandContext extends Services {
   reply(content: { text: string } | Card, onlyIf?: BatchCondition): void;
   /** queue a file (`{ file_name, csv }` or `{ file_name, xlsx_base64 }`) to where the answers go: the asker's direct chat when the command is private */
   replyFile(key: string, content: { file_name: string; csv: string } | { file_name: string; xlsx_base64: string } | { file_name: string; docx_base64: string }): void;
+  /** queue a card to the asker's own direct chat, wherever the command was asked (`key`: its outbox key) */
+  replyToAsker(key: string, content: Card): void;
 }
 
 export interface Command {

@@ -1,8 +1,5 @@
-import { schoolsOfSupervisor, zoneByCode } from "../db/people.ts";
-import { schools } from "../db/schema.ts";
-import { eq } from "drizzle-orm";
 import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
-import { placementOf } from "../usecases/identity.ts";
+import { whoIs } from "../usecases/whoami.ts";
 import type { Command } from "./types.ts";
 
 const SCHOOLS_SHOWN = 30;
@@ -18,20 +15,13 @@ export const whoami: Command = {
       ctx.reply(card({ title: t.foundation.whoamiTitle, elements: [markdown(t.foundation.whoamiBootstrap)] }));
       return;
     }
-    const zone = actor.zoneCode ? await zoneByCode(ctx.db, actor.zoneCode) : undefined;
-    const mySchools =
-      actor.role === "supervisor"
-        ? await schoolsOfSupervisor(ctx.db, actor.code)
-        : actor.schoolCode
-          ? await ctx.db.select().from(schools).where(eq(schools.code, actor.schoolCode))
-          : [];
+    const { zone, schools: mySchools, office } = await whoIs(ctx, actor);
     const schoolList = mySchools.length
       ? mySchools
           .slice(0, SCHOOLS_SHOWN)
           .map((school) => escapeMarkdown(`${school.name}（${school.code}）`))
           .join(t.common.and) + (mySchools.length > 1 ? t.foundation.schoolCount(mySchools.length) : "")
       : t.common.none;
-    const office = (await placementOf(ctx.db, actor)).office;
     const zoneText = zone ? escapeMarkdown(`${zone.name}（${zone.code}，${t.common.zoneLevels[zone.level]}）`) : t.common.none;
     ctx.reply(
       card({

@@ -52,3 +52,12 @@ export const EXPORT_COLUMNS: Record<ExportKind, string[]> = {
   visits: ["week", "supervisor_code", "supervisor_name", "school_code", "school_name", "zone_code", "reason", "topic", "status", "note"],
   feedback: ["reference", "received_on", "school_code", "school_name", "zone_code", "kind", "status", "reply", "visited", "text"],
 };
+
+/** The rows of one export over a range (at most `range.limit`), as the query names its columns. */
+export async function exportRows(d1: D1Database, kind: ExportKind, range: ExportRange): Promise<Record<string, unknown>[]> {
+  const { results } = await d1
+    .prepare(EXPORT_SQL[kind])
+    .bind(...exportParams(kind, range))
+    .all<Record<string, unknown>>();
+  return results;
+}

@@ -20,6 +20,7 @@ import { mayActOn } from "../domain/policy.ts";
 import { OFFICES_SQL, zoneInScopeSqlPositional } from "./offices.ts";
 import type { OrderEventView, OrderView } from "../domain/orders.ts";
 import type { Messages } from "../i18n/index.ts";
+import { chunkForJson } from "./client.ts";
 
 export const SYSTEM_ACTOR = "system";
 
@@ -285,4 +286,50 @@ export async function listOrders(d1: D1Database, actor: Actor, scope: ListScope,
   const { results } = await d1.prepare(sql).bind(...params).all<ListRow>();
   const matching = results.filter((row) => matchesFilter(row, filter, today));
   return { counts: countOrders(results, today), rows: matching.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE), matching: matching.length };
+}
+
+/** One issued order's row, as `INSERT_ORDERS_SQL` reads it from the JSON batch. */
+export interface IssuedOrderRow {
+  number: string;
+  officeCode: string;
+  seq: number;
+  schoolCode: string;
+  text: string;
+  dueDate: string;
+  problemId: number | null;
+}
+
+/**
+ * The statements that store issued orders: the order rows and their `issued` audit rows (a few statements,
+ * whatever the count, in JSON chunks), and the link from each tracked visit problem to its newest order.
+ */
+export function issueStatements(
+  d1: D1Database,
+  issue: { kind: OrderKind; year: number; issuedByCode: string; nowMs: number },
+  rows: readonly IssuedOrderRow[],
+): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  for (const part of chunkForJson(rows)) {
+    statements.push(d1.prepare(INSERT_ORDERS_SQL).bind(issue.kind, issue.year, issue.issuedByCode, issue.nowMs, JSON.stringify(part)));
+  }
+  for (const part of chunkForJson(rows.map((r) => r.number))) {
+    statements.push(d1.prepare(INSERT_ISSUED_EVENTS_SQL).bind(issue.nowMs, issue.issuedByCode, JSON.stringify(part)));
+  }
+  const problemIds = rows.map((r) => r.problemId).filter((id): id is number => typeof id === "number");
+  if (problemIds.length > 0) statements.push(d1.prepare(LINK_PROBLEMS_SQL).bind(JSON.stringify(problemIds)));
+  return statements;
+}
+
+/** A zone named by its code (any case) or its exact name. */
+export async function zoneByCodeOrName(d1: D1Database, needle: string): Promise<{ code: string; name: string } | null> {
+  return d1.prepare("SELECT code, name FROM zones WHERE code = ?1 COLLATE NOCASE OR name = ?1 LIMIT 1").bind(needle).first<{ code: string; name: string }>();
+}
+
+/** Up to two active supervisors named by code (any case) or exact name: one means the name is unambiguous. */
+export async function supervisorsByCodeOrName(d1: D1Database, needle: string): Promise<{ code: string; name: string }[]> {
+  const { results } = await d1
+    .prepare("SELECT code, name FROM people WHERE role = 'supervisor' AND active = 1 AND (code = ?1 COLLATE NOCASE OR name = ?1) LIMIT 2")
+    .bind(needle)
+    .all<{ code: string; name: string }>();
+  return results;
 }

@@ -167,3 +167,13 @@ async function zoneOfSchool(db: Db, schoolCode: string): Promise<ZoneLike> {
 export async function schoolRefs(db: Db): Promise<{ code: string; name: string }[]> {
   return db.select({ code: schools.code, name: schools.name }).from(schools).where(eq(schools.active, true));
 }
+
+/** The active person with this code (codes are stored upper-case), or null. */
+export async function activePersonByCode(db: Db, code: string): Promise<Person | null> {
+  return (await db.query.people.findFirst({ where: and(eq(people.code, code.toUpperCase()), eq(people.active, true)) })) ?? null;
+}
+
+/** The school with this code (active or not), as a list of one or none. */
+export async function schoolsByCode(db: Db, code: string): Promise<School[]> {
+  return db.select().from(schools).where(eq(schools.code, code));
+}

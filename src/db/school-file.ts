@@ -142,3 +142,25 @@ export async function schoolFile(d1: D1Database, schoolCode: string, from: IsoDa
     photoCount: ((photoCount?.results[0] ?? { n: 0 }) as { n: number }).n,
   };
 }
+
+/** An active school with what decides who may see its file (domain/school-access.ts). */
+export interface SchoolAccessRow {
+  code: string;
+  name: string;
+  supervisorCode: string | null;
+  zoneCode: string;
+  zoneLevel: "city" | "district";
+  zoneDistrict: string;
+}
+
+/** Every active school with its zone's level and district (a school without a zone reads as the city's). */
+export async function activeSchoolsWithAccess(d1: D1Database): Promise<SchoolAccessRow[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT s.code, s.name, s.supervisor_code AS supervisorCode, s.zone_code AS zoneCode,
+         COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
+       FROM schools s LEFT JOIN zones z ON z.code = s.zone_code WHERE s.active = 1 ORDER BY s.code`,
+    )
+    .all<SchoolAccessRow>();
+  return results;
+}

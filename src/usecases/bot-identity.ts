@@ -5,7 +5,7 @@
  * (fail closed); a failure is remembered for a minute per isolate, so a Feishu outage is not asked
  * about on every group message.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { cachedValue, storeValue } from "../db/usage.ts";
 import { logger } from "../log.ts";
 

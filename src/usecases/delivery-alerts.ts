@@ -3,7 +3,7 @@
  * an hour, listing how many died since the last one and why, naming who is outside the app's
  * availability range (Feishu 230013), with the retry button of `发送状态`. Queued on `services.uow`.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { loadOffices } from "../db/offices.ts";
 import { activeAdmins, ALERT_KEY_PREFIX, deadMessagesSince, lastAlerts, type DeadMessage } from "../delivery/alerts.ts";
 import { deathCause } from "../delivery/give-up.ts";

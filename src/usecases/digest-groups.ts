@@ -3,7 +3,7 @@
  * `绑定周报群` typed in the group); the bot's removal from the group unbinds it and tells the office.
  * Everything is queued on `services.uow`; the office bound is always the actor's own.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { bindStatement, officeManagers, officesBoundTo, unbindChatStatement } from "../db/digest-groups.ts";
 import { loadOffices } from "../db/offices.ts";
 import { isManager, type Actor } from "../db/people.ts";

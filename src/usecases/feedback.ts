@@ -1,4 +1,4 @@
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { insertFeedback, type FeedbackRecord, type NameplatePage } from "../db/nameplate.ts";
 import { managersInChain } from "../db/people.ts";
 import { feedbackReference, type FeedbackInput } from "../domain/nameplate.ts";

@@ -3,26 +3,25 @@
  * lifecycle change every handler shares, and telling people about it. Reads and statements come from db/orders.ts;
  * nothing here is sent directly: everything is queued on `services.uow`.
  */
-import type { Services } from "../commands/types.ts";
-import { chunkForJson } from "../db/client.ts";
+import type { Services } from "./services.ts";
 import {
   allocateSeqs,
-  INSERT_ISSUED_EVENTS_SQL,
-  INSERT_ORDERS_SQL,
-  LINK_PROBLEMS_SQL,
+  issueStatements,
   loadPrefixes,
   numberingOffices,
   personName,
   recipientsOf,
+  recipientsOfOrder,
   schoolNames,
   transitionStatements,
   type OrderRecord,
 } from "../db/orders.ts";
-import { managersInChain, type ChainOf, type Person } from "../db/people.ts";
+import { managersInChain, type Actor, type ChainOf, type Person } from "../db/people.ts";
+import { findVisibleOrder, type FindOrderResult } from "./orders-read.ts";
 import type { BatchCondition } from "../delivery/outbox.ts";
-import { formatOrderNumber, type OrderKind, type OrderStatus, type OrderView } from "../domain/orders.ts";
-import { localDate } from "../domain/time.ts";
-import type { Card } from "../feishu/cards/kit.ts";
+import { checkDueDate, formatOrderNumber, MAX_NOTE_TEXT, transition, type OrderKind, type OrderStatus, type OrderView, type Refusal } from "../domain/orders.ts";
+import { localDate, parseDate } from "../domain/time.ts";
+import { escapeMarkdown, type Card, type HeaderTemplate } from "../feishu/cards/kit.ts";
 import { orderCard } from "../feishu/cards/order-card.ts";
 import { messages, type Messages } from "../i18n/index.ts";
 
@@ -91,14 +90,7 @@ export async function issueOrders(services: Services, input: IssueInput): Promis
       problemId: input.problemIds?.[i] ?? null,
     };
   });
-  for (const chunk of chunkForJson(rows)) {
-    services.uow.write(d1.prepare(INSERT_ORDERS_SQL).bind(input.kind, year, input.issuedByCode, nowMs, JSON.stringify(chunk)));
-  }
-  for (const chunk of chunkForJson(rows.map((r) => r.number))) {
-    services.uow.write(d1.prepare(INSERT_ISSUED_EVENTS_SQL).bind(nowMs, input.issuedByCode, JSON.stringify(chunk)));
-  }
-  const problemIds = rows.map((r) => r.problemId).filter((id): id is number => typeof id === "number");
-  if (problemIds.length > 0) services.uow.write(d1.prepare(LINK_PROBLEMS_SQL).bind(JSON.stringify(problemIds)));
+  services.uow.write(...issueStatements(d1, { kind: input.kind, year, issuedByCode: input.issuedByCode, nowMs }, rows));
 
   for (const row of rows) {
     const view: OrderView = {
@@ -177,3 +169,87 @@ export async function issuerOrManagers(services: Pick<Services, "db">, issuedBy:
   return issuer.length > 0 ? issuer : managers;
 }
 
+
+/** What a manager's step on an order changes and tells: `close`, `reopen`, `cancel`. */
+export interface ManagerStepInput {
+  action: "close" | "reopen" | "cancel";
+  /** the audit trail's action */
+  event: string;
+  noteRequired: boolean;
+  /** columns set with the status (the time is the request's) */
+  set?: (nowMs: number) => Record<string, number | null>;
+  /** the card the school's supervisor and contacts get, in their language; `note` is escaped */
+  card: (t: Messages, number: string, note: string) => { title: string; intro: string; template?: HeaderTemplate; actions?: boolean };
+}
+
+type NotFound = Exclude<FindOrderResult, { ok: true }>;
+type Refused = { ok: false; reason: "refused"; number: string; refusal: Refusal };
+
+export type ManagerStepResult =
+  | { ok: true; number: string; applied: BatchCondition }
+  | NotFound
+  | Refused
+  | { ok: false; reason: "note-required" }
+  | { ok: false; reason: "note-too-long"; max: number };
+
+/**
+ * `<command> <number> [note]` by a manager: the order named (if `actor` may see it), the note checked, the lifecycle
+ * asked; any refusal queues nothing. Otherwise the guarded change, its audit row and a card to each of the school's
+ * supervisor and contacts, in `services.uow`. The handler answers on `applied` (the change won) or its absence.
+ */
+export async function applyManagerStep(services: Services, actor: Actor, argv: readonly string[], step: ManagerStepInput): Promise<ManagerStepResult> {
+  const found = await findVisibleOrder(services, actor, argv);
+  if (!found.ok) return found;
+  const { order } = found;
+  const note = found.rest.join(" ").trim();
+  if (step.noteRequired && !note) return { ok: false, reason: "note-required" };
+  if (note.length > MAX_NOTE_TEXT) return { ok: false, reason: "note-too-long", max: MAX_NOTE_TEXT };
+  const next = transition(step.action, order.status, "manager", order.kind);
+  if (!next.ok) return { ok: false, reason: "refused", number: order.number, refusal: next.reason };
+  const applied = queueTransition(services, order, { to: next.to, actorCode: actor.code, action: step.event, note: note || null, set: step.set?.(services.nowMs) });
+  const timeZone = services.config.TIMEZONE;
+  const today = localDate(services.nowMs, timeZone);
+  const after = { ...order, status: next.to };
+  const recipients = await recipientsOfOrder(services.d1, order);
+  notifyChange(services, order, recipients, (pt) => orderCard(pt, after, { today, timeZone, ...step.card(pt, order.number, escapeMarkdown(note)) }), applied);
+  return { ok: true, number: order.number, applied };
+}
+
+export type ExtendResult =
+  | { ok: true; number: string; due: string; applied: BatchCondition }
+  | NotFound
+  | Refused
+  | { ok: false; reason: "no-due" }
+  | { ok: false; reason: "bad-due"; problem: "past" | "too_far" | "invalid"; parsed: string | null; dueText: string }
+  | { ok: false; reason: "same-due"; number: string; due: string };
+
+/** `extend <number> <due>`: moves an open order's due date with its audit row, and tells the school. */
+export async function extendOrder(services: Services, actor: Actor, argv: readonly string[]): Promise<ExtendResult> {
+  const found = await findVisibleOrder(services, actor, argv);
+  if (!found.ok) return found;
+  const { order } = found;
+  const step = transition("extend", order.status, "manager", order.kind);
+  if (!step.ok) return { ok: false, reason: "refused", number: order.number, refusal: step.reason };
+  const timeZone = services.config.TIMEZONE;
+  const today = localDate(services.nowMs, timeZone);
+  const dueText = found.rest.join(" ").trim();
+  if (!dueText) return { ok: false, reason: "no-due" };
+  const parsed = parseDate(dueText, services.nowMs, timeZone);
+  const due = checkDueDate(parsed, today);
+  if (!due.ok) return { ok: false, reason: "bad-due", problem: due.reason, parsed, dueText };
+  if (due.due === order.dueDate) return { ok: false, reason: "same-due", number: order.number, due: due.due };
+  const applied = queueTransition(services, order, {
+    to: step.to,
+    actorCode: actor.code,
+    action: "extended",
+    note: `${order.dueDate} → ${due.due}`,
+    data: { from: order.dueDate, to: due.due },
+    set: { due_date: due.due },
+  });
+  const extended = { ...order, dueDate: due.due };
+  notifyChange(services, order, await recipientsOfOrder(services.d1, order), (pt) =>
+    orderCard(pt, extended, { today, timeZone, title: pt.orders.extendedTitle(order.number), intro: pt.orders.extendedIntro(due.due), actions: true }),
+    applied,
+  );
+  return { ok: true, number: order.number, due: due.due, applied };
+}

@@ -2,7 +2,7 @@
  * The policy's use case: resolves the object a command or card action acts on to its zone (from storage) and asks
  * the pure policy (domain/policy.ts). Handlers call this, never their own scope checks; a refusal changes nothing.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { personInScope, schoolPolicyFacts, schoolsOutsideScope, topOfficeName } from "../db/offices.ts";
 import type { OfficeScope } from "../domain/offices.ts";
 import type { Actor } from "../db/people.ts";

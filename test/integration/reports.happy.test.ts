@@ -207,4 +207,14 @@ describe("visit reports", () => {
     const notMine = await worker.say("ou_sup_1", "补报 SCH005");
     expect(notMine.texts.join("\n")).toContain("不是您挂牌督导的学校");
   });
+
+  it("补报 asked in a group sends the form to the asker's direct chat only; the group gets one line", async () => {
+    const since = worker.fake.messages.length;
+    const { texts } = await worker.say("ou_sup_1", "补报 第一中学", { chatType: "group" });
+    expect(texts).toEqual(["填报表单已发到您与督学助手的单聊。"]);
+    const direct = worker.fake.messages.slice(since).filter((m) => m.chatId === "oc_p2p_ou_sup_1");
+    expect(direct).toHaveLength(1);
+    expect(JSON.stringify(direct[0]!.content)).toContain("走访报告 · 日照市第一中学");
+    expect(JSON.stringify(worker.fake.messages.slice(since).filter((m) => m.chatId !== "oc_p2p_ou_sup_1").map((m) => m.content))).not.toContain("走访报告");
+  });
 });
