@@ -2,66 +2,15 @@
  * Issuing orders: `order`/`督办`, `notice`/`督导通知`, `bulletin`/`通报`, `rectify`/`整改`
  * `<schools> <due> <text>`. Without arguments: the issuing form. `order <number>` shows an order.
  */
-import { issueOrders } from "../usecases/orders.ts";
-import type { OrderKind } from "../db/schema.ts";
+import type { OrderKind } from "../domain/orders.ts";
 import { looksLikeOrderNumber } from "../domain/orders.ts";
 import { parseDate } from "../domain/time.ts";
-import { textContent, type Card } from "../feishu/cards/kit.ts";
-import { issueFormCard, issuedCard } from "../feishu/cards/order-card.ts";
-import type { Messages } from "../i18n/index.ts";
+import { textContent } from "../feishu/cards/kit.ts";
+import { issueFormCard } from "../feishu/cards/order-card.ts";
 import { showOrder } from "./order-show.ts";
-import { validateIssue, type IssueProblem, type IssueRequest } from "../usecases/orders-issue.ts";
-import { MANAGERS, type Command, type Services } from "./types.ts";
+import { checkIssue, issueChecked } from "../usecases/orders-issue-answers.ts";
+import { MANAGERS, type Command } from "./types.ts";
 
-export type { IssueRequest } from "../usecases/orders-issue.ts";
-
-export type IssueCheck =
-  | { ok: true; kind: OrderKind; schoolCodes: string[]; names: Map<string, string>; dueDate: string; text: string; duplicates: boolean }
-  | { ok: false; message: string };
-
-function problemText(t: Messages, problem: IssueProblem): string {
-  switch (problem.kind) {
-    case "empty-text":
-      return t.orders.emptyText;
-    case "text-too-long":
-      return t.orders.textTooLong(problem.length, problem.max);
-    case "due-past":
-      return t.orders.duePast(problem.date);
-    case "due-too-far":
-      return t.orders.dueTooFar(problem.date);
-    case "bad-due":
-      return t.orders.badDue(problem.input);
-    case "no-schools":
-      return t.orders.noSchools;
-    case "too-many-schools":
-      return t.orders.tooManySchools(problem.count, problem.max);
-    case "unknown-school":
-      return t.orders.unknownSchool(problem.input);
-    case "ambiguous-school":
-      return t.orders.ambiguousSchool(problem.input, problem.candidates.map((s) => `${s.name}（${s.code}）`).join(t.common.and));
-    case "out-of-scope":
-      return t.offices.outOfScope(problem.schools.map((s) => `${s.name}（${s.code}）`).join(t.common.and));
-  }
-}
-
-/** Validates what a manager typed (command or form, usecases/orders-issue.ts): every problem is answered, nothing is written. */
-export async function checkIssue(services: Services, t: Messages, request: IssueRequest): Promise<IssueCheck> {
-  const checked = await validateIssue(services, request);
-  if (!checked.ok) return { ok: false, message: checked.problems.map((problem) => problemText(t, problem)).join("\n") };
-  return checked;
-}
-
-/** Issues a checked request on the caller's unit of work and returns the answer card. */
-export async function issueChecked(services: Services, t: Messages, issuedByCode: string, check: Extract<IssueCheck, { ok: true }>): Promise<Card> {
-  const issued = await issueOrders(services, { kind: check.kind, schoolCodes: check.schoolCodes, dueDate: check.dueDate, text: check.text, issuedByCode });
-  return issuedCard(
-    t,
-    check.kind,
-    check.dueDate,
-    issued.map((r) => ({ ...r, schoolName: check.names.get(r.schoolCode) ?? r.schoolCode })),
-    check.duplicates ? t.orders.duplicateSchools : undefined,
-  );
-}
 
 /** `<schools> <due> <text>`: the schools run up to the first word that reads as a date (so "SCH001, SCH002" may hold spaces). */
 export function splitIssueArgs(argv: readonly string[], nowMs: number, timeZone: string): { schools: string; due: string; text: string } | null {

@@ -8,24 +8,8 @@ export type Person = typeof people.$inferSelect;
 export type School = typeof schools.$inferSelect;
 export type Zone = typeof zones.$inferSelect;
 
-/** Who sent a message or clicked a card: a roster person, or a bootstrap admin from ADMIN_OPEN_IDS. */
-export interface Actor {
-  code: string;
-  name: string;
-  role: Role;
-  openId: string;
-  lang: "zh" | "en";
-  zoneCode: string | null;
-  schoolCode: string | null;
-  /** true for an ADMIN_OPEN_IDS entry acting as admin while the roster has no active admin */
-  bootstrap: boolean;
-  /** managers and admins: their office (people.csv's 督导室) */
-  officeCode: string | null;
-  /** false for a manager or admin whose office is empty or unknown while offices exist: refused until it is set (domain/policy.ts) */
-  officeValid: boolean;
-  /** what a manager may see and act on, resolved once per request (everything for others: their own rules apply) */
-  scope: OfficeScope;
-}
+export type { Actor } from "../domain/people.ts";
+import type { Actor } from "../domain/people.ts";
 
 /** What an Actor is made of: the person's row without personal data (no mobile, no email), and what bootstrapping needs. */
 type SenderRow = {

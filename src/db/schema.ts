@@ -1,6 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ORDER_KINDS, ORDER_STATUSES } from "../domain/orders.ts";
 import { FEEDBACK_KINDS, FEEDBACK_STATUSES } from "../domain/nameplate.ts";
+import { ROLES } from "../domain/people.ts";
 
 /*
  * Conventions: codes from the roster are the stable keys; calendar dates are
@@ -60,8 +61,7 @@ export const zones = sqliteTable("zones", {
   updatedAt: updatedAt(),
 });
 
-export const ROLES = ["supervisor", "manager", "school_contact", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from "../domain/people.ts";
 
 export const people = sqliteTable(
   "people",

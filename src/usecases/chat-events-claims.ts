@@ -3,7 +3,7 @@
  * commits with the event's effects, the inbox row's deletion, and the one error answer. `d1` is the binding itself
  * (the caller's env.DB), as these always were.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { claimedStatement, claimStatement, isClaimConflict } from "../db/dedupe.ts";
 import { doneInboxStatement, takeDueInbox } from "../db/inbox.ts";
 import { actorOf, senderStatement, type Actor } from "../db/people.ts";

@@ -3,7 +3,7 @@
  * group offer when the bot joins a group, the welcome on a first visit, the answer to someone not on the roster.
  * Each queues its message and its writes on the unit of work.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { claimedStatement, claimStatement } from "../db/dedupe.ts";
 import { wasWelcomed, welcomedByThis, welcomedStatement } from "../db/digest-groups.ts";
 import { findActor, isManager, type Actor } from "../db/people.ts";

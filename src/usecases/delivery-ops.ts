@@ -2,7 +2,7 @@
  * Delivery operations a manager starts: retrying the dead messages of their office's scope. The rows go back to
  * pending in the caller's unit of work and are queued again after its commit.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import type { Actor } from "../db/people.ts";
 import { deadRowsInScope, requeueDeadStatement } from "../delivery/dead-rows.ts";
 import { deathCause } from "../delivery/give-up.ts";

@@ -1,5 +1,5 @@
 /** One zone's weekly digest, on request from the office digest card's zone button: to the manager's direct chat. */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { loadDigest } from "../db/digest.ts";
 import type { Actor } from "../db/people.ts";
 import { buildDigest, digestWindow } from "../domain/digest.ts";

@@ -3,7 +3,7 @@
  * comes from storage (the order, its problems, photos and record; the stats use case's figures), the layout from
  * documents/ (pure, loaded lazily), and the file is queued on the unit of work to the asker's direct chat.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { problemsOfOrder } from "../db/documents.ts";
 import { loadOffices } from "../db/offices.ts";
 import { orderHistory, type OrderRecord } from "../db/orders.ts";

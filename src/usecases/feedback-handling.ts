@@ -3,7 +3,7 @@
  * the managers in scope, never the school's contact), accepting it, replying, forwarding it up the office chain,
  * and the 举报核查 form that turns it into a check visit.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { acceptFeedback as acceptStatement, feedbackByReference, replyFeedback as replyStatement, type FeedbackRecord } from "../db/nameplate.ts";
 import { isManager, managersInChain, type Actor } from "../db/people.ts";
 import { maySeeSchool } from "../domain/school-access.ts";

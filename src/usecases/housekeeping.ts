@@ -1,5 +1,5 @@
 /** The five-minute housekeeping (jobs/housekeeping.ts): re-queue, forget old keys, expired cache entries and old delivered messages. */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { purgeExpiredCache } from "../db/cache.ts";
 import { purgeDeliveries } from "../db/dedupe.ts";
 import { claimDeletions, deletePhotosStatement, deletionsDoneStatement, expiredPhotos, markUnreferencedStatement, photosWithoutImageKey } from "../db/photos.ts";

@@ -5,7 +5,7 @@ import { loadOffices } from "../db/offices.ts";
 import { zoneByCode, type Actor } from "../db/people.ts";
 import { schools } from "../db/schema.ts";
 import { officeOfZone } from "../domain/offices.ts";
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { peopleToResolve, rememberMisses, storeResolvedOpenIds } from "../db/open-id-lookup.ts";
 import { logger } from "../log.ts";
 

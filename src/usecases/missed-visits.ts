@@ -1,5 +1,5 @@
 /** Monday's marking of last week's still-planned visits as missed (jobs/mark-missed.ts). */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { markMissesMarkedStatement } from "../db/plan-runs.ts";
 import { countPlannedUpTo, markMissedStatement } from "../db/reports.ts";
 

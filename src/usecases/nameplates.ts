@@ -4,7 +4,7 @@
  * (documents/, loaded lazily: no other request evaluates docx or the PNG encoder) and travel through the
  * outbox as base64; the delivery uploads them (im/v1/images, im/v1/files) right before sending.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { insertToken, nameplatesInScope } from "../db/nameplate.ts";
 import type { Actor } from "../db/people.ts";
 import type { Recipient } from "../delivery/outbox.ts";

@@ -4,7 +4,7 @@
  * Every change is the guarded transition of usecases/orders.ts: of two clicks raced from the same state only the
  * one whose batch commits first applies (the returned probe says which, once committed).
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { findOrderByNumber, listOrders, relationOf, type ListScope, type OrderRecord } from "../db/orders.ts";
 import type { Actor } from "../db/people.ts";
 import type { Probe } from "../delivery/outbox.ts";

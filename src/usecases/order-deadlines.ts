@@ -3,7 +3,7 @@
  * escalation summary. Reads come from db/order-deadlines.ts; audit rows, reminded marks and every message are
  * queued on the unit of work, so a re-run the same day writes and sends nothing new.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { deadlineEventStatements, ordersDueBy, ordersWithStaleCards, remindedStatements, type DeadlineCandidate } from "../db/order-deadlines.ts";
 import { extensionRefreshedStatement, staleExtensionRequests } from "../db/extension-refresh.ts";
 import { recipientsOf } from "../db/orders.ts";

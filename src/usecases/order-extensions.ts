@@ -3,7 +3,7 @@
  * chain gets an approve / deny card), and a manager's decision (the people of the school told, only if this
  * decision is the one recorded).
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import {
   applyExtensionStatement,
   decideExtensionStatement,

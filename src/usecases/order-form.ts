@@ -3,9 +3,9 @@
  * The form's message id is claimed in the same batch as the orders, so a double click or a resent form finds it
  * taken (or, racing, fails the whole batch).
  */
-// TODO(#24, merge): checkIssue / issueChecked move out of commands/ with w24b; this import follows them.
-import { checkIssue, issueChecked, type IssueRequest } from "../commands/order-issue.ts";
-import type { Services } from "../commands/types.ts";
+import { checkIssue, issueChecked } from "./orders-issue-answers.ts";
+import type { IssueRequest } from "./orders-issue.ts";
+import type { Services } from "./services.ts";
 import { claimStatement, isClaimed } from "../db/dedupe.ts";
 import type { Actor } from "../db/people.ts";
 import type { OrderKind } from "../db/schema.ts";

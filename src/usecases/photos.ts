@@ -2,7 +2,7 @@
  * Photo evidence from a card: the sender's held photos attached to the report or order they chose (the
  * "where should these photos go" card), within the per-subject limit and without duplicates.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import type { Actor } from "../db/people.ts";
 import { attachedSha256s, attachHeldStatements, heldPhotos, photosOf, type PhotoRow } from "../db/photos.ts";
 import { HELD_TTL_MS, planAttach, type Subject } from "../domain/photos.ts";

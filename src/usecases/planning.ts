@@ -7,7 +7,7 @@ import { currentWeek, parseWeek, type IsoDate, type IsoWeek } from "../domain/ti
 import { zoneLevels } from "../db/offices.ts";
 import { mayActOn } from "../domain/policy.ts";
 // the plan's preparing and sending are still the weekly job's (w24c moves them); imported from there until then
-import { preparePlan, sendPlan, type PreparedPlan, type SendOutcome } from "../jobs/weekly-plan.ts";
+import { preparePlan, sendPlan, type PreparedPlan, type SendOutcome } from "./weekly-plan.ts";
 import { mayActOnPerson } from "./policy.ts";
 import type { Services } from "./services.ts";
 

@@ -4,7 +4,7 @@
  * one of them is outside the confirming admin's scope or it would leave the top office without an administrator.
  * Decided once: a second decision changes nothing.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import type { Actor } from "../db/people.ts";
 import { deactivateConfirmedStatement, decideImportStatement, findPendingImport, importDecided, loadStoredRoster } from "../db/roster-imports.ts";
 import type { Probe } from "../delivery/outbox.ts";

@@ -1,5 +1,5 @@
 /** What the CSV and the workbook imports share (usecases/roster-import.ts, roster-import-workbook.ts): the download, row lines, open_ids. */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { FileTooLargeError } from "../feishu/client.ts";
 import type { Messages } from "../i18n/index.ts";
 import { logger } from "../log.ts";

@@ -5,7 +5,7 @@
  * own office and below, people left out are deactivated only once confirmed, the top office keeps an admin, and
  * each sheet is recorded in the import log.
  */
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import type { Actor } from "../db/people.ts";
 import { deactivationDetails, loadImportContext, rosterUpsertStatements, schoolCodes } from "../db/roster-import-reads.ts";
 import { recordImport, type DeactivationRow } from "../db/roster-imports.ts";

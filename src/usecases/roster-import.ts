@@ -4,8 +4,8 @@
  * record on the unit of work. People the file leaves out are deactivated only once an admin confirms
  * (actions/roster-deactivate.ts); here they are returned with their open work for the confirmation card.
  */
-import type { Services } from "../commands/types.ts";
-import { insertPeriods } from "../commands/calendar.ts";
+import type { Services } from "./services.ts";
+import { insertPeriods } from "../db/calendar.ts";
 import type { Actor } from "../db/people.ts";
 import { activeAdmins, deactivationDetails, loadImportContext, rosterUpsertStatements, schoolCodes } from "../db/roster-import-reads.ts";
 import { recordImport, type DeactivationRow } from "../db/roster-imports.ts";

@@ -1,4 +1,4 @@
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { loadDigest, markSentStatement } from "../db/digest.ts";
 import { loadOffices } from "../db/offices.ts";
 import { boundGroupOf } from "../db/digest-groups.ts";

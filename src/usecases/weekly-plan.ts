@@ -1,4 +1,4 @@
-import type { Services } from "../commands/types.ts";
+import type { Services } from "./services.ts";
 import { loadPlanning, planInsertStatements, type PlanningData } from "../db/planning.ts";
 import { markPlanSentStatement } from "../db/plan-runs.ts";
 import { COUNTING_STATUSES, planWeek, REASON_ORDER, type PlanResult, type Reason, type StoredAssignment } from "../domain/planner.ts";

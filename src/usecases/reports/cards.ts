@@ -3,7 +3,7 @@
  * (补报), the form pre-filled for an edit, and the summary as stored (with its photos). Read from storage here so
  * every handler that shows a report shows the same card.
  */
-import type { Services } from "../../commands/types.ts";
+import type { Services } from "../services.ts";
 import type { Actor } from "../../db/people.ts";
 import { digestSent, latestEntry, problemsOfReport, reportById, storedContent, type AssignmentRecord, type ReportRecord } from "../../db/reports.ts";
 import { assignedWindow, defaultVisitDate, extraWindow, kindForReason } from "../../domain/report-form.ts";

@@ -1,5 +1,5 @@
 /** Opening a report from a card: the form (or, once reported, the summary) sent to the clicker's direct chat; the edit form in place of the summary. */
-import type { Services } from "../../commands/types.ts";
+import type { Services } from "../services.ts";
 import type { Actor } from "../../db/people.ts";
 import { digestSent, loadAssignment, reportByAssignment, reportById } from "../../db/reports.ts";
 import type { Card } from "../../feishu/cards/kit.ts";

@@ -1,5 +1,5 @@
 /** A submission's problems: their rows, the rectification items of those not fixed on the spot, and the serious-problem alerts to the managers. */
-import type { Services } from "../../commands/types.ts";
+import type { Services } from "../services.ts";
 import { managersInChain } from "../../db/people.ts";
 import { problemStatements } from "../../db/reports.ts";
 import type { ProblemInput, ReportContent } from "../../domain/report-form.ts";

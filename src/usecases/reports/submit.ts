@@ -5,7 +5,7 @@
  * Validation → one D1 batch (report, version, problems, rectification items, alerts) → the outcome the handler renders.
  * A refusal changes nothing.
  */
-import type { Services } from "../../commands/types.ts";
+import type { Services } from "../services.ts";
 import type { Actor } from "../../db/people.ts";
 import {
   activeSchoolForReport,
