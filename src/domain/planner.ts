@@ -1,4 +1,4 @@
-import { monthOf, SchoolCalendar, type CalendarPeriod, type IsoMonth } from "./calendar.ts";
+import { monthOf, SchoolCalendar, type IsoMonth } from "./calendar.ts";
 import { addWeeks, weekStart, type IsoWeek } from "./time.ts";
 import { CARRIED_NOTE, COUNTING_STATUSES, dueFollowUps, REASON_ORDER, SUBSTITUTE_NOTE, topicOfMonth } from "./planner-rules.ts";
 import type { LeavePeriod, PlannedVisit, PlannerInput, PlanResult, PlanSchool, PlanSupervisor, Reason } from "./planner-rules.ts";
