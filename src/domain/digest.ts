@@ -14,12 +14,39 @@
  *    missed visits in the month's weeks up to W (weeks whose Thursday is in the month). In a month with no
  *    school day so far (a break), nobody is listed.
  */
-import { SchoolCalendar, type CalendarPeriod } from "./calendar.ts";
 import { daysOverdue, isEscalation, isOpen, isOverdue } from "./orders.ts";
 import { ROUTINE_ITEMS } from "./report-form.ts";
-import { addDays, isoWeekOf, localMidnightMs, weekday, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
-import type { OrderStatus } from "./orders.ts";
+import { localMidnightMs } from "./time.ts";
 import { districtOffices, scopeOf, zoneInScope, type Office, type OfficeScope } from "./offices.ts";
+import { monthHasSchoolDays } from "./digest-window.ts";
+import { completionRate, summarise } from "./digest-types.ts";
+import type { Digest, DigestData, DigestScope, OfficeLine, OrderNumbers, VisitCounts, ZoneLevel, ZoneLine, ZoneRow } from "./digest-types.ts";
+
+export { digestWindow, monthHasSchoolDays } from "./digest-window.ts";
+export type { DigestWindow } from "./digest-window.ts";
+export { completionRate, summarise, wantsPersonalLine } from "./digest-types.ts";
+export type {
+  Digest,
+  DigestData,
+  DigestScope,
+  EscalationLine,
+  EscalationRow,
+  FeedbackRow,
+  MissRow,
+  OfficeLine,
+  OrderNumbers,
+  OrderRow,
+  PersonRow,
+  ProblemRow,
+  SeriousRow,
+  Summary,
+  UnvisitedRow,
+  VisitCounts,
+  VisitRow,
+  ZoneLevel,
+  ZoneLine,
+  ZoneRow,
+} from "./digest-types.ts";
 
 export const MISSED_THRESHOLD = 2;
 /** items listed per section before "and M more" (office card; a zone card lists more) */
@@ -30,238 +57,7 @@ export const ROWS_PER_ZONE = ZONE_TOP_N;
 /** the chart shows one bar per zone up to this many zones with visits, else one bar per zone level */
 export const CHART_MAX_ZONES = 12;
 
-// ---------------------------------------------------------------- the week's window
-
-export interface DigestWindow {
-  week: IsoWeek;
-  monday: IsoDate;
-  sunday: IsoDate;
-  /** the Monday after the week: the date "overdue" is measured at */
-  asOf: IsoDate;
-  /** epoch ms of the week's Monday 00:00 and of the next Monday 00:00 in the office time zone */
-  startMs: number;
-  endMs: number;
-  monthStart: IsoDate;
-  /** the end of "this month so far": W's Sunday, or the month's last day if earlier */
-  monthTo: IsoDate;
-  /** the month's first ISO week (the week of its first Thursday) */
-  monthFirstWeek: IsoWeek;
-  /** an open order due before this date is more than ESCALATION_DAYS overdue at `asOf` */
-  escalationCutoff: IsoDate;
-}
-
 export { localMidnightMs };
-
-export function digestWindow(week: IsoWeek, timeZone: string, escalationDays: number): DigestWindow {
-  const monday = weekStart(week);
-  const sunday = addDays(monday, 6);
-  const asOf = addDays(monday, 7);
-  const monthStart = `${addDays(monday, 3).slice(0, 7)}-01`;
-  const monthEnd = addDays(`${addDays(monthStart, 31).slice(0, 7)}-01`, -1);
-  const firstThursday = addDays(monthStart, (4 - weekday(monthStart) + 7) % 7);
-  return {
-    week,
-    monday,
-    sunday,
-    asOf,
-    startMs: localMidnightMs(monday, timeZone),
-    endMs: localMidnightMs(asOf, timeZone),
-    monthStart,
-    monthTo: sunday < monthEnd ? sunday : monthEnd,
-    monthFirstWeek: isoWeekOf(firstThursday),
-    escalationCutoff: addDays(asOf, -escalationDays),
-  };
-}
-
-// ---------------------------------------------------------------- input rows (as db/digest.ts returns them)
-
-export type ZoneLevel = "city" | "district";
-
-export interface ZoneRow {
-  code: string;
-  name: string;
-  level: ZoneLevel;
-  /** district-level zones: the district (which office runs it, domain/offices.ts) */
-  district?: string;
-  leadCode: string | null;
-  leadOpenId: string | null;
-  leadLang: "zh" | "en" | null;
-}
-
-export interface VisitRow {
-  zone: string;
-  planned: number;
-  reported: number;
-  missed: number;
-  carried: number;
-}
-
-export interface ProblemRow {
-  zone: string;
-  item: string;
-  topic: string | null;
-  severity: "minor" | "general" | "serious";
-  n: number;
-}
-
-export interface SeriousRow {
-  zone: string;
-  problemId: number;
-  schoolCode: string;
-  schoolName: string;
-  item: string;
-  topic: string | null;
-  description: string;
-  /** photos of its visit report and of its rectification item */
-  photos?: number;
-}
-
-/** Orders bucketed by zone, status at the week's end and due date, with how many were issued / closed in the week. */
-export interface OrderRow {
-  zone: string;
-  status: OrderStatus;
-  dueDate: IsoDate;
-  n: number;
-  issued: number;
-  closed: number;
-}
-
-export interface EscalationRow {
-  zone: string;
-  number: string;
-  schoolCode: string;
-  schoolName: string;
-  dueDate: IsoDate;
-  status: OrderStatus;
-}
-
-export interface UnvisitedRow {
-  zone: string;
-  code: string;
-  name: string;
-  /** how many schools of this zone have no visit (the same on every row of the zone) */
-  total: number;
-}
-
-export interface MissRow {
-  code: string;
-  name: string;
-  zone: string;
-  missed: number;
-}
-
-export interface DigestData {
-  window: DigestWindow;
-  zones: ZoneRow[];
-  visits: VisitRow[];
-  problems: ProblemRow[];
-  serious: SeriousRow[];
-  orders: OrderRow[];
-  escalations: EscalationRow[];
-  unvisited: UnvisitedRow[];
-  misses: MissRow[];
-  calendar: CalendarPeriod[];
-  /** public feedback received in the week, by zone (挂牌督导公示); absent where a caller has none */
-  feedback?: FeedbackRow[];
-}
-
-export interface FeedbackRow {
-  zone: string;
-  received: number;
-  replied: number;
-  visited: number;
-}
-
-// ---------------------------------------------------------------- output
-
-export interface VisitCounts {
-  planned: number;
-  reported: number;
-  missed: number;
-  carried: number;
-}
-
-export interface Summary<T> {
-  total: number;
-  shown: T[];
-  /** total − shown.length: the "and M more" */
-  more: number;
-}
-
-export function summarise<T>(items: readonly T[], n: number, total = items.length): Summary<T> {
-  const shown = items.slice(0, Math.max(0, n));
-  return { total, shown, more: Math.max(0, total - shown.length) };
-}
-
-/** Whole percent of planned visits reported (null when nothing was planned). */
-export function completionRate(counts: Pick<VisitCounts, "planned" | "reported">): number | null {
-  return counts.planned > 0 ? Math.round((counts.reported / counts.planned) * 100) : null;
-}
-
-export interface ZoneLine extends VisitCounts {
-  code: string;
-  name: string;
-  level: ZoneLevel;
-  rate: number | null;
-}
-
-export interface OrderNumbers {
-  issued: number;
-  closed: number;
-  open: number;
-  overdue: number;
-  escalation: number;
-}
-
-export interface EscalationLine extends EscalationRow {
-  days: number;
-}
-
-/** The whole deployment, one office's zones (`zones`, titled with `officeName`), or one zone. */
-export type DigestScope = { kind: "office"; zones?: ReadonlySet<string>; officeName?: string } | { kind: "zone"; code: string };
-
-/** One row per district office on the top office's card, so the city sees which districts lag. */
-export interface OfficeLine {
-  code: string;
-  name: string;
-  planned: number;
-  reported: number;
-  rate: number | null;
-  problems: number;
-  overdue: number;
-}
-
-export interface Digest {
-  week: IsoWeek;
-  window: DigestWindow;
-  scope: DigestScope;
-  zoneName: string | null;
-  visits: VisitCounts;
-  rate: number | null;
-  byLevel: Record<ZoneLevel, VisitCounts>;
-  /** zones with anything planned or carried over, worst first (most missed, then lowest rate, then code) */
-  zones: Summary<ZoneLine>;
-  /** bars of the completion chart: one per zone (few zones) or per zone level */
-  chart: { label: string; level: ZoneLevel | null; counts: VisitCounts }[];
-  chartByLevel: boolean;
-  problems: { total: number; serious: number; general: number; minor: number };
-  seriousList: Summary<SeriousRow>;
-  /** routine items with problems, in checklist order; other items (topic / other) follow */
-  byItem: { item: string; n: number }[];
-  byTopic: { topic: string; n: number }[];
-  orders: OrderNumbers;
-  escalations: Summary<EscalationLine>;
-  /** false in a month with no school days so far (then nothing is listed) */
-  monthHasSchoolDays: boolean;
-  unvisited: Summary<{ code: string; name: string; zone: string }>;
-  misses: Summary<MissRow>;
-  /** nothing planned, carried, found or issued, and no open orders */
-  empty: boolean;
-  /** the top office's digest: one line per district office (else empty) */
-  offices: OfficeLine[];
-  /** the week's public feedback in scope: received, replied to so far, checked with a visit */
-  feedback: { received: number; replied: number; visited: number };
-}
 
 const zero = (): VisitCounts => ({ planned: 0, reported: 0, missed: 0, carried: 0 });
 const add = (into: VisitCounts, row: VisitCounts) => {
@@ -271,13 +67,6 @@ const add = (into: VisitCounts, row: VisitCounts) => {
   into.carried += row.carried;
 };
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Has the month of the window had any school day so far? */
-export function monthHasSchoolDays(window: DigestWindow, calendar: readonly CalendarPeriod[]): boolean {
-  const school = new SchoolCalendar(calendar);
-  for (let day = window.monthStart; day <= window.monthTo; day = addDays(day, 1)) if (school.isSchoolDay(day)) return true;
-  return false;
-}
 
 /** Builds the digest of the whole office or of one zone from the same rows. */
 export function buildDigest(data: DigestData, scope: DigestScope, topN = scope.kind === "office" ? TOP_N : ZONE_TOP_N): Digest {
@@ -398,18 +187,3 @@ export function buildOfficeDigest(data: DigestData, offices: readonly Office[], 
 export function zoneHasNews(digest: Digest): boolean {
   return !digest.empty || digest.misses.total > 0;
 }
-
-// ---------------------------------------------------------------- personal lines
-
-export interface PersonRow {
-  code: string;
-  name: string;
-  openId: string;
-  lang: "zh" | "en";
-  done: number;
-  missed: number;
-  waiting: number;
-}
-
-/** Only people with something to hear about get a line. */
-export const wantsPersonalLine = (row: Pick<PersonRow, "done" | "missed" | "waiting">) => row.done + row.missed + row.waiting > 0;

@@ -1,5 +1,7 @@
-import { monthOf, SchoolCalendar, type CalendarPeriod, type IsoMonth } from "./calendar.ts";
-import { addDays, addWeeks, isoWeekOf, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
+import { monthOf, SchoolCalendar, type IsoMonth } from "./calendar.ts";
+import { addWeeks, weekStart, type IsoWeek } from "./time.ts";
+import { CARRIED_NOTE, COUNTING_STATUSES, dueFollowUps, REASON_ORDER, SUBSTITUTE_NOTE, topicOfMonth } from "./planner-rules.ts";
+import type { LeavePeriod, PlannedVisit, PlannerInput, PlanResult, PlanSchool, PlanSupervisor, Reason } from "./planner-rules.ts";
 
 /**
  * The weekly visit planner. Pure: plain data in, plain data out, no clock.
@@ -33,105 +35,8 @@ import { addDays, addWeeks, isoWeekOf, weekStart, type IsoDate, type IsoWeek } f
  *     Hence planning a week twice adds nothing, and a preview equals what is later sent.
  */
 
-export const REASON_ORDER = { follow_up: 0, carried_over: 1, special_topic: 2, routine: 3 } as const;
-export type Reason = keyof typeof REASON_ORDER;
-
-/** Statuses of stored assignments that count as a visit for the month and take a slot in their week. */
-export const COUNTING_STATUSES: ReadonlySet<string> = new Set(["planned", "reported", "missed"]);
-export const CARRIED_NOTE = "carried_over";
-/** joins a month's special topics into the one `topic` a visit carries (report-form.ts splits it again) */
-export const TOPIC_SEPARATOR = "、";
-export const SUBSTITUTE_NOTE = "substitute_for:";
-
-export interface PlanSchool {
-  code: string;
-  zoneCode: string;
-  supervisorCode: string | null;
-  visitsPerMonth: number;
-}
-
-export interface PlanSupervisor {
-  code: string;
-  zoneCode: string | null;
-}
-
-export interface StoredAssignment {
-  id?: number;
-  week: IsoWeek;
-  supervisorCode: string;
-  schoolCode: string;
-  reason: string;
-  status: string;
-  topic?: string | null;
-  orderId?: number | null;
-  note?: string | null;
-  movedToWeek?: IsoWeek | null;
-}
-
-export interface OpenOrder {
-  orderId: number;
-  schoolCode: string;
-  dueDate: IsoDate;
-  status: string;
-  /** the latest follow-up visit report's date for the school, if any */
-  lastFollowUpVisit: IsoDate | null;
-  /** a planned or reported follow-up assignment exists for this order */
-  followUpPlanned: boolean;
-}
-
-export interface LeavePeriod {
-  personCode: string;
-  fromDate: IsoDate;
-  toDate: IsoDate;
-}
-
-export interface PlannerInput {
-  week: IsoWeek;
-  schools: readonly PlanSchool[];
-  supervisors: readonly PlanSupervisor[];
-  calendar: SchoolCalendar | readonly CalendarPeriod[];
-  /** stored assignments of this week and of the weeks around the months it serves (see planningWindow) */
-  assignments: readonly StoredAssignment[];
-  /** visits reported without an assignment (ad hoc), by school and date: they count for their month */
-  visits?: readonly { schoolCode: string; visitDate: IsoDate }[];
-  leaves: readonly LeavePeriod[];
-  orders: readonly OpenOrder[];
-  /** month 'YYYY-MM' → topics */
-  specialTopics: Readonly<Record<string, readonly string[]>>;
-  maxVisitsPerWeek: number;
-}
-
-export interface PlannedVisit {
-  week: IsoWeek;
-  supervisorCode: string;
-  schoolCode: string;
-  reason: Reason;
-  topic: string | null;
-  orderId: number | null;
-  status: "planned" | "moved";
-  note: string | null;
-  movedToWeek: IsoWeek | null;
-}
-
-export interface PlanResult {
-  week: IsoWeek;
-  schoolDays: IsoDate[];
-  /** new rows to store with status `planned` */
-  assignments: PlannedVisit[];
-  /** new rows to store with status `moved`, note `carried_over` */
-  carriedOver: PlannedVisit[];
-  /** rows already stored for the week that count (planned / reported / missed) */
-  existing: StoredAssignment[];
-}
-
-/** The weeks whose stored assignments the planner needs: from the first week of the month before, to the week after the last month served. */
-export function planningWindow(week: IsoWeek): { fromWeek: IsoWeek; toWeek: IsoWeek; fromDate: IsoDate; toDate: IsoDate } {
-  const monday = weekStart(week);
-  const year = Number(monday.slice(0, 4));
-  const month = Number(monday.slice(5, 7));
-  const prev = month === 1 ? `${year - 1}-12-01` : `${year}-${String(month - 1).padStart(2, "0")}-01`;
-  return { fromWeek: isoWeekOf(prev), toWeek: addWeeks(week, 7), fromDate: prev, toDate: addDays(weekStart(addWeeks(week, 7)), 6) };
-}
+export { CARRIED_NOTE, COUNTING_STATUSES, planningWindow, REASON_ORDER, SUBSTITUTE_NOTE, TOPIC_SEPARATOR, topicOfMonth } from "./planner-rules.ts";
+export type { LeavePeriod, OpenOrder, PlannedVisit, PlannerInput, PlanResult, PlanSchool, PlanSupervisor, Reason, StoredAssignment } from "./planner-rules.ts";
 
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -212,14 +117,7 @@ export function planWeek(input: PlannerInput): PlanResult {
   const topicFor = (month: IsoMonth | null) => (month ? topicOfMonth(input.specialTopics, month) : null);
 
   // ---- follow-ups and carried-over visits, by school
-  const followUpBySchool = new Map<string, OpenOrder>();
-  for (const order of [...input.orders].sort((a, b) => cmp(a.dueDate, b.dueDate) || a.orderId - b.orderId)) {
-    if (order.status === "closed" || order.status === "cancelled") continue;
-    if (!(order.dueDate < monday)) continue;
-    if (order.lastFollowUpVisit && order.lastFollowUpVisit > order.dueDate) continue;
-    if (order.followUpPlanned) continue;
-    if (!followUpBySchool.has(order.schoolCode)) followUpBySchool.set(order.schoolCode, order);
-  }
+  const followUpBySchool = dueFollowUps(input.orders, monday);
   const carriedIn = new Set<string>();
   for (const a of input.assignments) {
     if (a.status === "moved" && a.note === CARRIED_NOTE && a.movedToWeek === week) carriedIn.add(a.schoolCode);
@@ -364,10 +262,4 @@ export function planWeek(input: PlannerInput): PlanResult {
   result.assignments.sort(order);
   result.carriedOver.sort(order);
   return result;
-}
-
-/** The topic visits of `month` carry: the month's special topics joined by TOPIC_SEPARATOR, or null. */
-export function topicOfMonth(specialTopics: Readonly<Record<string, readonly string[]>>, month: IsoMonth): string | null {
-  const topics = specialTopics[month];
-  return topics && topics.length ? topics.join(TOPIC_SEPARATOR) : null;
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { TOPIC_SEPARATOR } from "./planner.ts";
-import { addDays, isValidDate, weekStart, type IsoDate, type IsoWeek } from "./time.ts";
+import { addDays, isValidDate, type IsoDate } from "./time.ts";
+import { MAX_COUNT_CHARS, MAX_DEADLINE_DAYS, MAX_GOOD_PRACTICE, MAX_PROBLEM_TEXT, MAX_TEXT, METHODS, PROBLEM_ITEMS, PROBLEM_SLOTS, ROUTINE_ITEMS, SEVERITIES, VISIT_KINDS, topicChecks } from "./report-checklist.ts";
+import type { CheckState, ItemState, Method, ProblemItem, Severity, VisitKind } from "./report-checklist.ts";
+import type { ProblemInput, ReportContent } from "./report-content.ts";
 
 /**
  * The visit report form: the checklist (domain.md "Visits"), the names of the
@@ -20,111 +22,33 @@ import { addDays, isValidDate, weekStart, type IsoDate, type IsoWeek } from "./t
  * A problem slot counts only when its description is filled in; an empty slot
  * is ignored. A form carrying any other field name is an outdated card.
  */
-
-export const FORM_VERSION = 2;
-/** each is the card input's max_length too (Feishu allows 1–1,000: 输入框) */
-export const MAX_TEXT = 1_000;
-export const MAX_PROBLEM_TEXT = 500;
-export const MAX_GOOD_PRACTICE = 500;
-export const MAX_METHOD_COUNT = 99;
-/** a method's count has at most two digits */
-export const MAX_COUNT_CHARS = 2;
-export const PROBLEM_SLOTS = 3;
-/** the longest a rectification deadline may lie after today */
-export const MAX_DEADLINE_DAYS = 366;
-/** a visit outside the plan (补报) may be reported up to this many days later */
-export const EXTRA_REPORT_DAYS = 14;
-
-export const ROUTINE_ITEMS = ["administration", "enrolment", "curriculum", "workload", "ethics", "safety", "hygiene", "culture"] as const;
-export type RoutineItem = (typeof ROUTINE_ITEMS)[number];
-
-export const METHODS = ["class_observation", "document_review", "meetings", "interviews", "questionnaires", "walkthrough"] as const;
-export type Method = (typeof METHODS)[number];
-
-export const VISIT_KINDS = ["routine", "follow_up", "special_topic", "complaint"] as const;
-export type VisitKind = (typeof VISIT_KINDS)[number];
-
-export const ITEM_STATES = ["normal", "problem", "not_checked"] as const;
-export type ItemState = (typeof ITEM_STATES)[number];
-
-export const CHECK_STATES = ["met", "not_met", "not_checked"] as const;
-export type CheckState = (typeof CHECK_STATES)[number];
-
-export const SEVERITIES = ["minor", "general", "serious"] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-/** what a problem is about: a routine item, the week's special topic, or something else */
-export const PROBLEM_ITEMS = [...ROUTINE_ITEMS, "topic", "other"] as const;
-export type ProblemItem = (typeof PROBLEM_ITEMS)[number];
-
-/**
- * Special topics by the Chinese name the office configures (settings
- * `special_topics`), with their concrete checks from domain.md. A topic
- * without concrete checks in the rules, or one the office named itself, gets
- * one overall check.
- */
-export const TOPIC_CHECKS: Record<string, readonly string[]> = {
-  校园安全: ["security_guards", "enclosed_campus", "alarm", "video"],
-  五项管理: ["phones", "sleep", "reading", "homework", "physical"],
-  双减: ["homework_time", "tutoring"],
-  心理健康: ["overall"],
-  思政课: ["overall"],
-};
-
-/** The checks of a visit's topic; a month with several topics (joined by TOPIC_SEPARATOR) asks the checks of each, once. */
-export function topicChecks(topic: string | null | undefined): readonly string[] {
-  if (!topic) return [];
-  const checks = splitTopics(topic).flatMap((name) => TOPIC_CHECKS[name] ?? ["overall"]);
-  return [...new Set(checks.length ? checks : ["overall"])];
-}
-
-/** The single topics of a visit's topic (see planner.ts topicOfMonth). */
-export function splitTopics(topic: string): string[] {
-  return topic
-    .split(TOPIC_SEPARATOR)
-    .map((name) => name.trim())
-    .filter(Boolean);
-}
-
-/** The dates a visit of `week` may carry: the week ± 7 days, never after today. */
-export function assignedWindow(week: IsoWeek, today: IsoDate): { from: IsoDate; to: IsoDate } {
-  const monday = weekStart(week);
-  const to = addDays(monday, 13);
-  return { from: addDays(monday, -7), to: to < today ? to : today };
-}
-
-/** The dates of a visit outside the plan: the last EXTRA_REPORT_DAYS days up to today. */
-export function extraWindow(today: IsoDate): { from: IsoDate; to: IsoDate } {
-  return { from: addDays(today, -EXTRA_REPORT_DAYS), to: today };
-}
-
-/** The date the form proposes: today when inside the window, else the window's nearest end. */
-export function defaultVisitDate(window: { from: IsoDate; to: IsoDate }, today: IsoDate): IsoDate {
-  if (today < window.from) return window.from;
-  if (today > window.to) return window.to;
-  return today;
-}
-
-export interface ProblemInput {
-  item: ProblemItem;
-  description: string;
-  severity: Severity;
-  fixedOnSpot: boolean;
-  deadline: IsoDate | null;
-}
-
-/** The content of one report version (stored as `reports.data` / `report_versions.data`). */
-export interface ReportContent {
-  visitDate: IsoDate;
-  kind: VisitKind;
-  methods: Record<Method, number>;
-  items: Record<RoutineItem, { state: ItemState; note: string }>;
-  topic: string | null;
-  topicChecks: Record<string, CheckState>;
-  findings: string;
-  goodPractice: string;
-  problems: ProblemInput[];
-}
+export {
+  assignedWindow,
+  CHECK_STATES,
+  defaultVisitDate,
+  EXTRA_REPORT_DAYS,
+  extraWindow,
+  FORM_VERSION,
+  ITEM_STATES,
+  MAX_COUNT_CHARS,
+  MAX_DEADLINE_DAYS,
+  MAX_GOOD_PRACTICE,
+  MAX_METHOD_COUNT,
+  MAX_PROBLEM_TEXT,
+  MAX_TEXT,
+  METHODS,
+  PROBLEM_ITEMS,
+  PROBLEM_SLOTS,
+  ROUTINE_ITEMS,
+  SEVERITIES,
+  splitTopics,
+  TOPIC_CHECKS,
+  topicChecks,
+  VISIT_KINDS,
+} from "./report-checklist.ts";
+export type { CheckState, ItemState, Method, ProblemItem, RoutineItem, Severity, VisitKind } from "./report-checklist.ts";
+export { canonicalContent, keepNotes, kindForReason, readStoredContent, storedContentSchema } from "./report-content.ts";
+export type { ProblemInput, ReportContent } from "./report-content.ts";
 
 export type FormError =
   | { code: "outdated"; field: string }
@@ -284,65 +208,4 @@ export function parseReportForm(formValue: Record<string, unknown> | null | unde
       problems,
     },
   };
-}
-
-/**
- * Notes per item were asked by form version 1 only: an edit keeps the note of
- * an item whose state did not change, so editing an older report loses nothing.
- */
-export function keepNotes(content: ReportContent, previous: ReportContent): ReportContent {
-  const items = Object.fromEntries(
-    Object.entries(content.items).map(([item, answer]) => {
-      const before = previous.items[item as RoutineItem];
-      return [item, before?.note && before.state === answer.state && !answer.note ? { ...answer, note: before.note } : answer];
-    }),
-  ) as ReportContent["items"];
-  return { ...content, items };
-}
-
-/** A canonical string of a report's content: equal strings mean the same answers (double clicks, resent forms). */
-export function canonicalContent(content: ReportContent): string {
-  const sortKeys = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(sortKeys);
-    if (value && typeof value === "object") {
-      return Object.fromEntries(
-        Object.keys(value as Record<string, unknown>)
-          .sort()
-          .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-      );
-    }
-    return value;
-  };
-  return JSON.stringify(sortKeys(content));
-}
-
-/** The visit kind the form proposes for an assignment's reason. */
-export function kindForReason(reason: string | null | undefined): VisitKind {
-  if (reason === "follow_up") return "follow_up";
-  if (reason === "special_topic") return "special_topic";
-  return "routine";
-}
-
-/** Parses stored report data back (older rows may miss fields: defaults fill them). */
-export const storedContentSchema = z.object({
-  visitDate: z.string(),
-  kind: z.enum(VISIT_KINDS),
-  methods: z.record(z.string(), z.number()).default({}),
-  items: z.record(z.string(), z.object({ state: z.enum(ITEM_STATES), note: z.string().default("") })).default({}),
-  topic: z.string().nullable().default(null),
-  topicChecks: z.record(z.string(), z.enum(CHECK_STATES)).default({}),
-  findings: z.string().default(""),
-  goodPractice: z.string().default(""),
-  problems: z
-    .array(z.object({ item: z.string(), description: z.string(), severity: z.enum(SEVERITIES), fixedOnSpot: z.boolean(), deadline: z.string().nullable() }))
-    .default([]),
-});
-
-export function readStoredContent(data: string): ReportContent | null {
-  try {
-    const parsed = storedContentSchema.safeParse(JSON.parse(data));
-    return parsed.success ? (parsed.data as unknown as ReportContent) : null;
-  } catch {
-    return null;
-  }
 }
