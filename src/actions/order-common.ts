@@ -1,6 +1,6 @@
 /** What the order card actions share: finding the order a button names and refusing strangers. */
 import type { OrderRecord } from "../db/orders.ts";
-import type { Actor } from "../db/people.ts";
+import type { Actor } from "../domain/people.ts";
 import type { OrderAction, Relation } from "../domain/orders.ts";
 import { orderForAction as findForAction } from "../usecases/order-card-actions.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";

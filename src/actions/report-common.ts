@@ -1,5 +1,5 @@
 /** What the report card actions share: the text of a refusal and of a form error, in the reader's language. */
-import type { Actor } from "../db/people.ts";
+import type { Actor } from "../domain/people.ts";
 import type { FormError } from "../domain/report-form.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
 import type { Messages } from "../i18n/index.ts";

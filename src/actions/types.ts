@@ -1,5 +1,5 @@
 import type { Services } from "../commands/types.ts";
-import type { Actor } from "../db/people.ts";
+import type { Actor } from "../domain/people.ts";
 import type { CardAnswer } from "../feishu/payloads.ts";
 import type { Messages } from "../i18n/index.ts";
 import type { Policy } from "../domain/policy.ts";

@@ -11,7 +11,6 @@ const DEFAULT_HEADER = "kind,name,start_date,end_date";
 const SHOWN = 60;
 
 /** kept for the calendar file import (events/roster-file.ts); the statements live in db/calendar.ts */
-export { INSERT_PERIODS_SQL, insertPeriods } from "../db/calendar.ts";
 
 async function list(ctx: CommandContext) {
   const t = ctx.t;

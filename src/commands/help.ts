@@ -1,5 +1,5 @@
 import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";
-import type { Role } from "../db/schema.ts";
+import type { Role } from "../domain/people.ts";
 import type { Command } from "./types.ts";
 
 /** `help`, listing what the registry (commands/index.ts, which hands in its own lookup) lets the person use. */

@@ -1,4 +1,4 @@
-import type { Role } from "../db/schema.ts";
+import type { Role } from "../domain/people.ts";
 import { allowsRole, type Policy } from "../domain/policy.ts";
 import { calendar } from "./calendar.ts";
 import { digest } from "./digest.ts";

@@ -1,4 +1,4 @@
-import { isManager } from "../db/people.ts";
+import { isManager } from "../domain/people.ts";
 import { parseDate } from "../domain/time.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { registerLeave } from "../usecases/leave.ts";

@@ -1,5 +1,5 @@
-import type { Actor } from "../db/people.ts";
-import type { Role } from "../db/schema.ts";
+import type { Actor } from "../domain/people.ts";
+import type { Role } from "../domain/people.ts";
 import type { BatchCondition } from "../delivery/outbox.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import type { Messages } from "../i18n/index.ts";

@@ -85,7 +85,7 @@ export async function findActor(db: Db, openId: string, adminOpenIds: readonly s
   return actorOf(db, read, openId, adminOpenIds);
 }
 
-export const isManager = (actor: Pick<Actor, "role">) => actor.role === "manager" || actor.role === "admin";
+export { isManager } from "../domain/people.ts";
 
 /** Code, name and zone of every active school, with the zone's level and district (for scope checks). */
 export async function schoolRefsWithZone(d1: D1Database): Promise<{ code: string; name: string; zoneCode: string; level: "city" | "district"; district: string }[]> {

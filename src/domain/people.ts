@@ -22,3 +22,5 @@ export interface Actor {
   /** what a manager may see and act on, resolved once per request (everything for others: their own rules apply) */
   scope: OfficeScope;
 }
+
+export const isManager = (actor: Pick<Actor, "role">) => actor.role === "manager" || actor.role === "admin";

@@ -1,6 +1,6 @@
 import { dispatchCommand, replyMessage } from "../commands/dispatch.ts";
 import type { Services } from "../commands/types.ts";
-import type { Actor } from "../db/people.ts";
+import type { Actor } from "../domain/people.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { fileContentSchema, messageReceivedSchema, textContentSchema, type MessageReceived } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";

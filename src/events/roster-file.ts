@@ -1,5 +1,5 @@
 import type { Services, IncomingChat } from "../commands/types.ts";
-import type { Actor } from "../db/people.ts";
+import type { Actor } from "../domain/people.ts";
 import { textContent, type Card } from "../feishu/cards/kit.ts";
 import { replyMessage } from "../commands/dispatch.ts";
 import type { Messages } from "../i18n/index.ts";

@@ -1,5 +1,5 @@
 import type { IncomingChat, Services } from "../commands/types.ts";
-import type { Actor } from "../db/people.ts";
+import type { Actor } from "../domain/people.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import { deactivationCard } from "../feishu/cards/roster-card.ts";
 import type { Messages } from "../i18n/index.ts";
