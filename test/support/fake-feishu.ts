@@ -310,6 +310,12 @@ export class FakeFeishu {
     return strings.join("\n");
   }
 
+  private readonly served = new WeakMap<RecordedCall, { bytes: number }>();
+  /** Bytes of a message resource (file) download the client pulled before it stopped reading (0 for other calls). */
+  servedBytes(call: RecordedCall): number {
+    return this.served.get(call)?.bytes ?? 0;
+  }
+
   /** Holds every image upload (a slow Feishu) until the returned function is called; `heldUploads` counts those waiting. */
   holdImageUploads(): () => void {
     let release!: () => void;
@@ -532,7 +538,16 @@ export class FakeFeishu {
       if (!file) return json(400, { code: 234003, msg: "file not found" });
       record.status = 200;
       res.writeHead(200, { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${encodeURIComponent(file.name)}"` });
-      res.end(Buffer.from(file.bytes));
+      // streamed in 64 KB chunks with backpressure, counting what the client pulled: a reader that stops early
+      // (cancels the body) leaves `served` well under the file's size (see `servedBytes`)
+      const served = { bytes: 0 };
+      this.served.set(record, served);
+      for (let at = 0; at < file.bytes.byteLength && !res.destroyed; at += 64 * 1024) {
+        const chunk = Buffer.from(file.bytes.subarray(at, at + 64 * 1024));
+        served.bytes += chunk.byteLength;
+        if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once("drain", resolve); res.once("close", resolve); });
+      }
+      res.end();
       return;
     }
 
