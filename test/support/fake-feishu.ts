@@ -7,8 +7,9 @@ import { FEISHU_SCOPES } from "../../src/feishu/scopes.ts";
 /**
  * A fake Feishu Open Platform on loopback, faithful to ../shared/docs/feishu.md:
  * tenant tokens, message send / reply / patch, delayed card update, message
- * resources and batch_get_id. It records every call, rejects a wrong bearer
- * token, drops a repeated uuid, and can inject 429 / 5xx / slow answers,
+ * resources and batch_get_id. It records every call and every refusal (`refusals`), rejects a wrong bearer
+ * token, drops a uuid repeated within an hour, keeps Feishu's rate limits, refuses groups the bot is not in,
+ * wrong msg_type / content shapes and PATCHes of cards without update_multi, and can inject 429 / 5xx / slow answers,
  * expire tokens mid-run, be down (every send 500) or refuse connections, and
  * answer 230013 for people outside the app's availability range. Shared by the tests, `npm start` and the benchmarks.
  */
