@@ -55,6 +55,7 @@ if (realFeishu) {
   spawn(join(ROOT, "node_modules/.bin/wrangler"), wranglerArgs, { cwd: ROOT, stdio: "inherit" }).on("exit", (code) => process.exit(code ?? 0));
 } else {
   const fake = await new FakeFeishu({ appId: "cli_local_sim", appSecret: "local-sim-secret" }).start(FAKE_PORT);
+  fake.botChats.add(OFFICE_GROUP_CHAT_ID); // the simulator's one group has the bot in it (the fake refuses others: 230002)
   const verificationToken = "local-sim-verification-token";
   const encryptKey = "local-sim-encrypt-key";
   const envFile = join(workDir, "sim.env");

@@ -94,6 +94,7 @@ describe("fast path for answers", () => {
 
   it("the fake refuses a sixth message within a second to one group chat, as Feishu does (230020)", async () => {
     const fake = await new FakeFeishu().start();
+    for (const chat of ["oc_some_group", "oc_other_group"]) fake.botChats.add(chat); // else 230002: the bot is not in the group
     try {
       const auth = await (
         await fetch(`${fake.url}/open-apis/auth/v3/tenant_access_token/internal`, {

@@ -141,6 +141,7 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
     expect(row).toMatchObject({ state: "dead", attempts: 1 });
     expect(row!.last_error).toContain("230099");
     expect(sendCalls(row!.uuid)).toHaveLength(1);
+    expect(worker.fake.takeRefusals(230099)).toMatchObject([{ path: "/open-apis/im/v1/messages", status: 400 }]);
     await worker.query("DELETE FROM outbox WHERE ref = 'order:broken-card'");
   });
 

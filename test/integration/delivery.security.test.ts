@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outboxStatements } from "../../src/delivery/outbox.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
+import { expectRefusedClick } from "../support/refusal.ts";
 
 /** Only managers see delivery status or retry messages; a refused click changes nothing. */
 describe("delivery: who may see and retry", () => {
@@ -42,16 +43,14 @@ describe("delivery: who may see and retry", () => {
   });
 
   it("a stranger's retry click is refused", async () => {
-    const { answer } = await worker.click("ou_nobody", { action: "outbox_retry", maxId });
-    expect(answer.toast?.type).toBe("error");
+    await expectRefusedClick(worker, "ou_nobody", { action: "outbox_retry", maxId }, "不在督学助手的名册中");
     await expectStillDead();
   });
 
   it("a malformed retry value is refused without a 500", async () => {
     for (const bad of [undefined, "1; DROP TABLE outbox", -1, 1.5, { id: 1 }]) {
-      const { status, answer } = await worker.click("ou_mgr_1", { action: "outbox_retry", maxId: bad });
-      expect(status).toBe(200);
-      expect(answer.toast?.type).toBe("error");
+      // refused as a stale card (its words, no crash toast, no error logged), not a 500
+      await expectRefusedClick(worker, "ou_mgr_1", { action: "outbox_retry", maxId: bad }, "这张卡片已失效");
     }
     await expectStillDead();
   });

@@ -135,6 +135,7 @@ describe("npm run doctor", () => {
   it("each broken part is named with its fix", async () => {
     const wrongSecret = await runDoctor({ ...options, appSecret: "wrong", workerUrl: undefined });
     expect(wrongSecret).toEqual([expect.objectContaining({ label: "tenant token", ok: false, fix: expect.stringContaining("FEISHU_APP_SECRET") })]);
+    expect(worker.fake.takeRefusals(10014)).toMatchObject([{ path: "/open-apis/auth/v3/tenant_access_token/internal", msg: "app secret invalid" }]);
 
     worker.fake.botEnabled = false;
     worker.fake.deniedScopes.add("contact:user.id:readonly");

@@ -27,6 +27,10 @@ describe("Feishu-native: menu, welcome, digest groups bound in Feishu", () => {
 
   const texts = (messages: DeliveredMessage[]) => messages.map((m) => FakeFeishu.textOf(m)).join("\n");
   async function event(payload: unknown) {
+    // Feishu's side of a membership event: the bot is in the group (or no longer), and sends there succeed (or answer 230002)
+    const { header, event: body } = payload as { header: { event_type: string }; event: { chat_id?: string } };
+    if (body.chat_id && header.event_type === "im.chat.member.bot.added_v1") worker.fake.botChats.add(body.chat_id);
+    if (body.chat_id && header.event_type === "im.chat.member.bot.deleted_v1") worker.fake.botChats.delete(body.chat_id);
     const before = worker.fake.messages.length;
     const response = await worker.post("/feishu/events", payload);
     expect(response.status).toBe(200);

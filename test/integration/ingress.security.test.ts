@@ -87,7 +87,9 @@ describe("ingress security", () => {
       body: tampered,
       headers: { "content-type": "application/json", "x-lark-request-timestamp": timestamp, "x-lark-request-nonce": "n1", "x-lark-signature": signature },
     });
-    expect([400, 401]).toContain(response.status);
+    // the README's promise: every authentication failure, a ciphertext that does not decrypt included, is one identical 401
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: "unauthorized" });
     await expectNothingHappened();
   });
 

@@ -76,10 +76,14 @@ describe("bounded input", () => {
   });
 
   it("a file over 2 MB without a stated size is refused without reading it whole", async () => {
-    const big = new Uint8Array(3 * 1024 * 1024).fill(0x61);
+    // 32 MB: a reader that stops after 2 MB pulls a few MB at most (socket buffers); one that reads it whole pulls all 32
+    const big = new Uint8Array(32 * 1024 * 1024).fill(0x61);
     const { text, downloads } = await sendFile("schools.csv", big);
     expect(text).toContain("超过 2 MB");
     expect(downloads).toBe(1);
+    const [download] = worker.fake.calls.filter((c) => c.path.includes("/resources/"));
+    expect(worker.fake.servedBytes(download!)).toBeGreaterThan(0);
+    expect(worker.fake.servedBytes(download!)).toBeLessThan(12 * 1024 * 1024);
     await expectNoChange();
   });
 

@@ -7,6 +7,7 @@ import { addWeeks, currentWeek, localMidnightMs, weekStart } from "../../src/dom
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
+import { shanghaiYear } from "../support/dates.ts";
 
 /**
  * The demo city (scripts/lib/demo-roster.ts) with its offices: 日照 (RZ, the city's office) over one office per
@@ -22,7 +23,8 @@ const LANSHAN_GROUP = "oc_demo_office_2";
 describe("offices: a city's office and its district offices in one deployment", () => {
   let worker: TestWorker;
   let dir: string;
-  const year = new Date().getFullYear();
+  // the Shanghai year (the Worker's TIMEZONE), read when the file's orders are issued, not the host's at load
+  let year = shanghaiYear();
   let donggang: { code: string; name: string; supervisor: string };
   let donggang2: { code: string; name: string };
   let lanshan: { code: string; name: string; supervisor: string };
@@ -37,6 +39,7 @@ describe("offices: a city's office and its district offices in one deployment", 
 
   beforeAll(async () => {
     worker = await TestWorker.start();
+    year = shanghaiYear();
     dir = mkdtempSync(join(tmpdir(), "duxue-offices-"));
     const demo = generateDemoRoster();
     for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(dir, `${kind}.csv`), demo[kind]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
+import { shanghaiYear } from "../support/dates.ts";
 
 const MANAGER = "ou_mgr_1";
 const SUPERVISOR = "ou_sup_1"; // nameplate supervisor of SCH001
@@ -13,12 +14,14 @@ const CONTACT = "ou_contact_1"; // contact of SCH001
  */
 describe("orders: simultaneous changes happen once", () => {
   let worker: TestWorker;
-  const year = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()).slice(0, 4);
+  // the Shanghai year (the Worker's TIMEZONE), read again in beforeAll right before the orders are issued
+  let year = String(shanghaiYear());
   const events = (number: string, action: string) =>
     worker.count("order_events", "action = ? AND order_id = (SELECT id FROM orders WHERE number = ?)", action, number);
 
   beforeAll(async () => {
     worker = await TestWorker.start();
+    year = String(shanghaiYear());
     await seedRoster(worker);
   });
   afterAll(() => worker.stop());

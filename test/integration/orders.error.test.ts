@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
+import { shanghaiYear } from "../support/dates.ts";
 
 const MANAGER = "ou_mgr_1";
 const CONTACT = "ou_contact_1";
@@ -10,7 +11,8 @@ describe("orders: bad input is answered and changes nothing", () => {
   let worker: TestWorker;
   let before: Record<string, number>;
   let counters: unknown[];
-  const year = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()).slice(0, 4);
+  // the Shanghai year (the Worker's TIMEZONE), read again in beforeAll right before the orders are issued
+  let year = String(shanghaiYear());
 
   /** Table counts without the delivery plumbing a refusal legitimately writes (dedupe keys, the reply itself). */
   const state = async () => {
@@ -34,6 +36,7 @@ describe("orders: bad input is answered and changes nothing", () => {
 
   beforeAll(async () => {
     worker = await TestWorker.start();
+    year = String(shanghaiYear());
     await seedRoster(worker);
     // One order closed and one cancelled, to be refused later.
     await worker.say(MANAGER, "督办 SCH001 30天 整改一");
@@ -68,7 +71,7 @@ describe("orders: bad input is answered and changes nothing", () => {
     await expectRefused(MANAGER, "督办 SCH001 下个月吧 请整改", /无法识别期限「下个月吧」/);
   });
 
-  it("text over 2,000 characters", async () => {
+  it("text over 1,000 characters (the limit, MAX_ORDER_TEXT): 1,001 is refused", async () => {
     await expectRefused(MANAGER, `督办 SCH001 30天 ${"整".repeat(1001)}`, /1001 个字，超过了 1000 字/);
   });
 
@@ -128,5 +131,12 @@ describe("orders: bad input is answered and changes nothing", () => {
       expect(answer.toast?.type).toBe("error");
     }
     expect(await state()).toEqual(before);
+  });
+
+  it("text of exactly 1,000 characters is taken (the other side of the limit)", async () => {
+    const text = "整".repeat(1000);
+    const { texts } = await worker.say(MANAGER, `督办 SCH001 30天 ${text}`);
+    expect(texts.join("\n")).not.toMatch(/超过了 1000 字/);
+    expect(await worker.query("SELECT school_code FROM orders WHERE text = ?", text)).toEqual([{ school_code: "SCH001" }]);
   });
 });

@@ -3,6 +3,7 @@ import { D1_FACADE } from "../support/d1-facade.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
+import { shanghaiYear } from "../support/dates.ts";
 
 const MANAGER = "ou_mgr_1";
 const SUPERVISOR = "ou_sup_1"; // nameplate supervisor of SCH001
@@ -33,13 +34,15 @@ export default {
 describe("orders: the side that loses a race is told so, not thanked", () => {
   let worker: TestWorker;
   let number: string;
-  const year = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()).slice(0, 4);
+  // the Shanghai year (the Worker's TIMEZONE), read again in beforeAll right before the orders are issued
+  let year = String(shanghaiYear());
   const order = async () => (await worker.query<{ status: string; due_date: string }>("SELECT status, due_date FROM orders WHERE number = ?", number))[0]!;
   const trail = async () => (await worker.query<{ action: string }>("SELECT action FROM order_events WHERE order_id = (SELECT id FROM orders WHERE number = ?) ORDER BY id", number)).map((e) => e.action);
   const cardsAbout = (openId: string) => worker.fake.messagesTo(openId).filter((m) => FakeFeishu.textOf(m).includes(number));
 
   beforeAll(async () => {
     worker = await TestWorker.start({ wrapEntry: RIVAL_ENTRY });
+    year = String(shanghaiYear());
     await seedRoster(worker);
     await worker.say(MANAGER, "督办 SCH001 30天 整改一");
     number = `督办〔${year}〕1号`;

@@ -3,6 +3,7 @@ import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, postImage, sha256, toChat } from "../support/photos.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
+import { expectRefusedClick } from "../support/refusal.ts";
 
 /** Limits answer clearly and store nothing they refuse; nobody attaches photos to what is not theirs. */
 describe("photo evidence limits and refusals", () => {
@@ -93,10 +94,9 @@ describe("photo evidence limits and refusals", () => {
       const { answer } = await worker.click("ou_sup_2", value);
       expect(answer.toast).toMatchObject({ type: "error", content: "您不能为这份报告或督导文书添加照片。" });
     }
+    // malformed or unknown targets: a refusal the user can read (not the crash toast, no error logged)
     for (const value of [{ action: "photo_attach", kind: "school", id: 1 }, { action: "photo_attach", kind: "report", id: "1; DROP" }, { action: "photo_attach", kind: "report", id: 999999 }]) {
-      const { status, answer } = await worker.click("ou_sup_2", value);
-      expect(status).toBe(200);
-      expect(answer.toast?.type).toBe("error");
+      await expectRefusedClick(worker, "ou_sup_2", value, /这张卡片已失效|您不能为这份报告或督导文书添加照片/);
     }
     expect(await worker.snapshot()).toEqual(snapshot);
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { addDays, currentWeek, localDate } from "../../src/domain/time.ts";
+import { addDays, currentWeek, daysBetween, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, sha256 } from "../support/photos.ts";
 import { seedRoster } from "../support/roster.ts";
 import { TestWorker } from "../support/worker.ts";
+import { sameShanghaiDay } from "../support/dates.ts";
 
 /** Every tagged object of a card: what Feishu counts against its 200-element limit. */
 function countElements(node: unknown): number {
@@ -18,11 +19,14 @@ describe("the school's file (督导档案)", () => {
   let worker: TestWorker;
   const TZ = "Asia/Shanghai";
   const today = () => localDate(Date.now(), TZ);
+  /** the Shanghai day the scenario was seeded (its visit dated that day, its order due 3 days before it) */
+  let seededOn = "";
 
   beforeAll(async () => {
     worker = await TestWorker.start();
     await seedRoster(worker);
     const now = Date.now();
+    seededOn = localDate(now, TZ);
     // SCH001: one reported visit with a serious problem and its rectification item, one open order, and two photos in R2 not yet uploaded to Feishu.
     const week = currentWeek(now, TZ);
     const [assignment] = await worker.query<{ id: number }>(
@@ -35,7 +39,7 @@ describe("the school's file (督导档案)", () => {
       "INSERT INTO reports (assignment_id, school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, submission_key, created_at, updated_at) VALUES (?, 'SCH001', 'S001', ?, ?, 'routine', '{}', 1, 'S001', 'k1', ?, ?) RETURNING id",
       assignment!.id,
       week,
-      today(),
+      seededOn,
       now,
       now,
     );
@@ -43,12 +47,12 @@ describe("the school's file (督导档案)", () => {
       "INSERT INTO problems (report_id, school_code, week, item, description, severity, fixed_on_spot, deadline, created_at) VALUES (?, 'SCH001', ?, 'safety', '围墙破损，存在安全隐患', 'serious', 0, ?, ?)",
       report!.id,
       week,
-      addDays(today(), 14),
+      addDays(seededOn, 14),
       now,
     );
     await worker.query(
       "INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at) VALUES ('督办〔2026〕7号', 'order', 2026, 7, 'SCH001', '围墙整改', ?, 'issued', 'M001', ?, ?)",
-      addDays(today(), -3),
+      addDays(seededOn, -3),
       now,
       now,
     );
@@ -75,16 +79,17 @@ describe("the school's file (督导档案)", () => {
   });
 
   it("the nameplate supervisor sees the school's visits, problems, orders and latest photos", async () => {
-    const { replies } = await worker.say("ou_sup_1", "学校 SCH001");
+    // asked within one Shanghai day (again if midnight passed meanwhile); the order is 3 days overdue on the seed day, more after it
+    const { replies, day } = await sameShanghaiDay(async (day) => ({ ...(await worker.say("ou_sup_1", "学校 SCH001")), day }));
     expect(replies).toHaveLength(1);
     const text = FakeFeishu.textOf(replies[0]!);
     expect(text).toContain("督导档案 · 日照市实验小学（SCH001）");
     expect(text).toContain("王建国（S001）");
     expect(text).toContain("市第一责任区");
-    expect(text).toContain(`${today()} · 常规督导 · 已提交报告`);
+    expect(text).toContain(`${seededOn} · 常规督导 · 已提交报告`);
     expect(text).toContain("严重 · 校园及周边安全、学生交通安全 · 围墙破损，存在安全隐患 · 未整改");
     expect(text).toContain("督办〔2026〕7号 · 已下发");
-    expect(text).toContain("逾期 3 天");
+    expect(text).toContain(`逾期 ${3 + daysBetween(seededOn, day)} 天`);
     expect(text).toContain("最新照片（2/2 张）");
     // the photos were uploaded to Feishu once, and the card shows those keys
     const keys = FakeFeishu.imageKeysOf(replies[0]!.content);

@@ -7,8 +7,9 @@ import { FEISHU_SCOPES } from "../../src/feishu/scopes.ts";
 /**
  * A fake Feishu Open Platform on loopback, faithful to ../shared/docs/feishu.md:
  * tenant tokens, message send / reply / patch, delayed card update, message
- * resources and batch_get_id. It records every call, rejects a wrong bearer
- * token, drops a repeated uuid, and can inject 429 / 5xx / slow answers,
+ * resources and batch_get_id. It records every call and every refusal (`refusals`), rejects a wrong bearer
+ * token, drops a uuid repeated within an hour, keeps Feishu's rate limits, refuses groups the bot is not in,
+ * wrong msg_type / content shapes and PATCHes of cards without update_multi, and can inject 429 / 5xx / slow answers,
  * expire tokens mid-run, be down (every send 500) or refuse connections, and
  * answer 230013 for people outside the app's availability range. Shared by the tests, `npm start` and the benchmarks.
  */
@@ -56,10 +57,36 @@ export interface Faults {
   cutAfterAccept?: number;
 }
 
+/** A non-success answer the fake gave (HTTP ≥ 400, or a body code ≠ 0): `TestWorker.stop()` fails on any not injected nor declared. */
+export interface Refusal {
+  method: string;
+  path: string;
+  status: number;
+  code: number;
+  msg: string;
+  /** a fault or condition the test arranged (faults, unavailableTo, deniedScopes, expireTokens, ...), not the Worker's doing */
+  injected?: boolean;
+  /** a card refusal also recorded in refusedCards (takeRefusedCards forgets both) */
+  card?: boolean;
+}
+
+/** What a test declares it expects the fake to refuse: a code, or fields a refusal must match. */
+export type RefusalMatcher = number | Partial<Pick<Refusal, "method" | "path" | "code" | "status">> | ((refusal: Refusal) => boolean);
+
+/** Feishu: "持有相同 uuid 的请求，在 1 小时内至多成功发送一条消息" (发送消息, uuid). */
+export const UUID_WINDOW_MS = 60 * 60 * 1000;
+
+/** Feishu's `msg_type`s for message send / reply (发送消息内容结构). */
+const MSG_TYPES = new Set(["text", "post", "image", "file", "audio", "media", "sticker", "interactive", "share_chat", "share_user", "system"]);
+
 export interface FakeFeishuOptions {
   appId?: string;
   appSecret?: string;
-  /** enforce Feishu's limits: 50/s and 1,000/min per app, 5/s per recipient (429 + 99991400) */
+  /**
+   * Feishu's limits: 50/s and 1,000/min per app, 5/s per recipient (429 + 99991400). ON by default, as on
+   * Feishu; a test that means to exceed one declares it (`fake.expectRefusals(99991400)`). false only for a
+   * harness that measures something else (the benchmark's load generator).
+   */
   enforceRateLimits?: boolean;
   seed?: number;
 }
@@ -94,8 +121,12 @@ export class FakeFeishu {
   /** the bot capability (bot/v3/info): off answers as an app without a bot */
   botEnabled = true;
   readonly botOpenId = "ou_fake_bot";
-  /** group chats the bot is in (im/v1/chats/:chat_id/members/is_in_chat, and the list im/v1/chats) */
-  readonly botChats = new Set<string>();
+  /**
+   * group chats the bot is in (im/v1/chats/:chat_id/members/is_in_chat, and the list im/v1/chats); a send or
+   * reply to any other group answers 230002. By default the digest group (DIGEST_CHAT_ID of TestWorker); a
+   * group a user's message comes from is added (noteIncoming); a test adding the bot by event adds it here too.
+   */
+  readonly botChats = new Set<string>(["oc_office_group"]);
   /** names of those group chats, for im/v1/chats (the chat_id when none is set) */
   readonly chatNames = new Map<string, string>();
   /** scopes the app was not granted: calls needing them answer 99991672 (application/v6/scopes: grant_status 2) */
@@ -129,11 +160,40 @@ export class FakeFeishu {
   /** every card Feishu would have refused (src/feishu/conformance.ts), with where it was sent: a test that sends one fails */
   readonly refusedCards: { path: string; violations: Violation[] }[] = [];
   url = "";
+  /** every refusal the fake gave, in order (see Refusal) */
+  readonly refusals: Refusal[] = [];
+  private readonly declaredRefusals: RefusalMatcher[] = [];
+  /** set by expireTokens: the invalid-token answers that follow are the test's doing */
+  private tokensExpiredByTest = false;
+  /** PATCH times by message, for Feishu's 5 QPS per message (更新已发送的消息卡片: 单条消息更新频控为 5 QPS) */
+  private readonly patchTimes = new Map<string, number[]>();
+
+  /**
+   * Declares refusals this test provokes on purpose (a code such as 99991400 or 230002, fields, or a predicate):
+   * `TestWorker.stop()` does not fail the file for them. Every other non-injected refusal fails it.
+   */
+  expectRefusals(...matchers: RefusalMatcher[]): void {
+    this.declaredRefusals.push(...matchers);
+  }
+
+  /** The refusals so far matching `matcher` (all when none), forgotten: a test asserts them and the file still ends clean. */
+  takeRefusals(matcher?: RefusalMatcher): Refusal[] {
+    const taken: Refusal[] = [];
+    for (let i = this.refusals.length - 1; i >= 0; i--) {
+      if (!matcher || matches(matcher, this.refusals[i]!)) taken.unshift(...this.refusals.splice(i, 1));
+    }
+    return taken;
+  }
+
+  /** Refusals neither injected nor declared: the Worker asked Feishu for something Feishu refuses. */
+  undeclaredRefusals(): Refusal[] {
+    return this.refusals.filter((r) => !r.injected && !this.declaredRefusals.some((m) => matches(m, r)));
+  }
 
   constructor(options: FakeFeishuOptions = {}) {
     this.appId = options.appId ?? "cli_test_app";
     this.appSecret = options.appSecret ?? "test-app-secret";
-    this.enforceRateLimits = options.enforceRateLimits ?? false;
+    this.enforceRateLimits = options.enforceRateLimits ?? true;
     this.random = seededRandom(options.seed ?? 42);
   }
 
@@ -195,6 +255,7 @@ export class FakeFeishu {
 
   /** Invalidates every issued token, as if they expired. */
   expireTokens(): void {
+    this.tokensExpiredByTest = true;
     this.validTokens.clear();
   }
 
@@ -250,6 +311,12 @@ export class FakeFeishu {
     return strings.join("\n");
   }
 
+  private readonly served = new WeakMap<RecordedCall, { bytes: number }>();
+  /** Bytes of a message resource (file) download the client pulled before it stopped reading (0 for other calls). */
+  servedBytes(call: RecordedCall): number {
+    return this.served.get(call)?.bytes ?? 0;
+  }
+
   /** Holds every image upload (a slow Feishu) until the returned function is called; `heldUploads` counts those waiting. */
   holdImageUploads(): () => void {
     let release!: () => void;
@@ -269,6 +336,7 @@ export class FakeFeishu {
     this.uuidToMessage.clear();
     this.groupTimes.clear();
     this.groupRefusals.clear();
+    this.patchTimes.clear();
     this.faults = {};
   }
 
@@ -301,8 +369,16 @@ export class FakeFeishu {
     const query = Object.fromEntries(url.searchParams);
     const record: RecordedCall = { method: req.method ?? "GET", path: url.pathname, query, body, status: 200, at: Date.now() };
     this.calls.push(record);
+    /** the refusal about to be answered is a fault or condition the test arranged */
+    let injected = false;
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
+      const code = (payload as { code?: unknown } | null)?.code;
+      if (status >= 400 || (typeof code === "number" && code !== 0)) {
+        const msg = String((payload as { msg?: unknown } | null)?.msg ?? "");
+        const marks = { ...(injected || INJECTED.has(payload as object) ? { injected: true } : {}), ...(CARD_REFUSALS.has(payload as object) ? { card: true } : {}) };
+        this.refusals.push({ method: record.method, path: record.path, status, code: typeof code === "number" ? code : status, msg, ...marks });
+      }
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(JSON.stringify(payload));
     };
@@ -316,7 +392,10 @@ export class FakeFeishu {
     }
 
     const bearer = (req.headers.authorization ?? "").replace(/^Bearer /, "");
-    if (!this.validTokens.has(bearer)) return json(400, { code: 99991663, msg: "Invalid access token for authorization" });
+    if (!this.validTokens.has(bearer)) {
+      injected = this.tokensExpiredByTest;
+      return json(400, { code: 99991663, msg: "Invalid access token for authorization" });
+    }
 
     const imageAnswer = await this.handleImages(req, url, query, body, record, json, res);
     if (imageAnswer) return;
@@ -343,13 +422,21 @@ export class FakeFeishu {
       const receiveIdType = sendPath ? query.receive_id_type ?? null : null;
       if (sendPath && (!receiveIdType || !data.receive_id)) return json(400, { code: 230001, msg: "invalid receive_id" });
       if (typeof data.content !== "string" || !data.msg_type) return json(400, { code: 230001, msg: "invalid content" });
+      if (!MSG_TYPES.has(data.msg_type)) return json(400, { code: 230001, msg: `invalid msg_type: ${data.msg_type}` });
       const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, data));
-      if (refused) return json(400, refused);
+      if (refused) return json(400, cardRefusal(refused));
       let content: unknown;
       try {
         content = JSON.parse(data.content);
       } catch {
         return json(400, { code: 230001, msg: "content is not JSON" });
+      }
+      const shape = contentShapeError(data.msg_type, content);
+      if (shape) return json(400, { code: 230001, msg: `invalid message content: ${shape}` });
+      // 发送消息 230002 "The bot can not be outside the group."
+      const targetChat = this.chatOf(receiveIdType, data.receive_id ?? null, replyMatch?.[1] ?? null);
+      if (targetChat && !targetChat.startsWith("oc_p2p_") && receiveIdType !== "open_id" && !this.botChats.has(targetChat)) {
+        return json(400, { code: 230002, msg: "The bot can not be outside the group." });
       }
       if (data.msg_type === "interactive" && FakeFeishu.imageKeysOf(content).some((key) => !this.uploadedImages.has(key))) return json(400, { code: 230099, msg: "image key in card not found (not uploaded by this app)" });
       // an image message carries an image_key this app uploaded (im/v1/images); Feishu refuses any other
@@ -357,15 +444,22 @@ export class FakeFeishu {
       if (data.msg_type === "file" && !this.uploads.has((content as { file_key?: string })?.file_key ?? "")) {
         return json(400, { code: 234003, msg: "file_key not found" });
       }
+      injected = true;
       if (this.faults.down) return json(500, { code: 1, msg: "internal error" });
       const recipient = data.receive_id ?? replyMatch?.[1] ?? "";
       if (receiveIdType === "open_id" && this.unavailableTo.has(recipient)) return json(400, { code: 230013, msg: "Bot has NO availability to this user." });
+      injected = false;
       const chatLimited = this.groupChatLimit(receiveIdType, data.receive_id ?? null, replyMatch?.[1] ?? null);
       if (chatLimited) return json(chatLimited.status, chatLimited.body, chatLimited.headers);
-      const fault = await this.injectFault(recipient);
-      if (fault) return json(fault.status, fault.body, fault.headers);
+      const fault = await this.injectFault(targetChat ?? recipient);
+      if (fault) {
+        injected = fault.injected ?? false;
+        return json(fault.status, fault.body, fault.headers);
+      }
       if (data.uuid) this.attemptsByUuid.set(data.uuid, (this.attemptsByUuid.get(data.uuid) ?? 0) + 1);
-      const existing = data.uuid ? this.uuidToMessage.get(data.uuid) : undefined;
+      const earlier = data.uuid ? this.uuidToMessage.get(data.uuid) : undefined;
+      // the same uuid sends at most once per hour (on the fake's clock): after that it is a new message
+      const existing = earlier && this.now() - earlier.at < UUID_WINDOW_MS ? earlier : undefined;
       /** the message went in; the answer is lost with the connection */
       const cut = () => {
         if (!this.faults.cutAfterAccept) return false;
@@ -409,8 +503,26 @@ export class FakeFeishu {
       const content = (body as { content?: string })?.content;
       if (typeof content !== "string") return json(400, { code: 230001, msg: "invalid content" });
       const refused = this.refuse(url.pathname, checkMessageBody(this.rawBytes.get(req) ?? 0, { msg_type: message.msgType, content }));
-      if (refused) return json(400, refused);
-      message.updates.push(JSON.parse(content));
+      if (refused) return json(400, cardRefusal(refused));
+      // 更新已发送的消息卡片: only cards, and "更新前后卡片的 config 属性中，均显式声明 update_multi:true"
+      const updateMulti = (card: unknown) => (card as { config?: { update_multi?: unknown } } | null)?.config?.update_multi === true;
+      let next: unknown;
+      try {
+        next = JSON.parse(content);
+      } catch {
+        return json(400, { code: 230001, msg: "content is not JSON" });
+      }
+      if (message.msgType !== "interactive") return json(400, { code: 230001, msg: "only a card message can be updated" });
+      if (!updateMulti(message.updates.at(-1) ?? message.content) || !updateMulti(next)) {
+        return json(400, { code: 230001, msg: "a card update needs config.update_multi: true before and after" });
+      }
+      // 单条消息更新频控为 5 QPS
+      const now = Date.now();
+      const times = (this.patchTimes.get(message.messageId) ?? []).filter((t) => t > now - 1000);
+      if (times.length >= 5) return json(400, { code: 230020, msg: "This operation triggers the frequency limit." });
+      times.push(now);
+      this.patchTimes.set(message.messageId, times);
+      message.updates.push(next);
       for (const listener of this.listeners) listener(message);
       return json(200, { code: 0, msg: "success" });
     }
@@ -419,7 +531,7 @@ export class FakeFeishu {
       const { token, card } = (body ?? {}) as { token?: string; card?: unknown };
       if (!token || !card) return json(400, { code: 10002, msg: "token and card required" });
       const refused = this.refuse(url.pathname, (this.rawBytes.get(req) ?? 0) > MAX_CARD_BODY_BYTES ? checkMessageBody(this.rawBytes.get(req)!, { msg_type: "interactive" }) : checkCard(card));
-      if (refused) return json(400, refused);
+      if (refused) return json(400, cardRefusal(refused));
       return json(200, { code: 0, msg: "success" });
     }
 
@@ -429,19 +541,30 @@ export class FakeFeishu {
       if (!file) return json(400, { code: 234003, msg: "file not found" });
       record.status = 200;
       res.writeHead(200, { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${encodeURIComponent(file.name)}"` });
-      res.end(Buffer.from(file.bytes));
+      // streamed in 64 KB chunks with backpressure, counting what the client pulled: a reader that stops early
+      // (cancels the body) leaves `served` well under the file's size (see `servedBytes`)
+      const served = { bytes: 0 };
+      this.served.set(record, served);
+      for (let at = 0; at < file.bytes.byteLength && !res.destroyed; at += 64 * 1024) {
+        const chunk = Buffer.from(file.bytes.subarray(at, at + 64 * 1024));
+        served.bytes += chunk.byteLength;
+        if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once("drain", resolve); res.once("close", resolve); });
+      }
+      res.end();
       return;
     }
 
     /** answers 99991672 and says true when the app lacks `scope` */
     const denied = (scope: string): boolean => {
       if (!this.deniedScopes.has(scope)) return false;
+      injected = true;
       json(400, { code: 99991672, msg: `Access denied. One of the following scopes is required: [${scope}]` });
       return true;
     };
 
     if (url.pathname === "/open-apis/bot/v3/info" && req.method === "GET") {
       // no scope needed; without the bot capability there is no bot to describe
+      injected = !this.botEnabled;
       if (!this.botEnabled) return json(400, { code: 10003, msg: "the app has no bot capability" });
       return json(200, { code: 0, msg: "ok", bot: { activate_status: 2, app_name: "督学助手", avatar_url: "", ip_white_list: [], open_id: this.botOpenId } });
     }
@@ -481,6 +604,7 @@ export class FakeFeishu {
 
   /** The refusals so far, forgotten: for a test that sends a refused card on purpose (TestWorker.stop fails on any left). */
   takeRefusedCards(): { path: string; violations: Violation[] }[] {
+    this.takeRefusals((r) => r.card === true);
     return this.refusedCards.splice(0, this.refusedCards.length);
   }
 
@@ -525,7 +649,7 @@ export class FakeFeishu {
       }
       if (this.failNextImageUploads > 0) {
         this.failNextImageUploads--;
-        json(500, { code: 2200, msg: "Internal Error" });
+        json(500, injectedAnswer({ code: 2200, msg: "Internal Error" }));
         return true;
       }
       if (!((body as object) instanceof FormData)) {
@@ -565,6 +689,8 @@ export class FakeFeishu {
   /** Tells the fake which chat a user's message (an inbound event) is in, so replies to it count against that chat. */
   noteIncoming(messageId: string, chatId: string): void {
     this.incomingChats.set(messageId, chatId);
+    // Feishu delivers a group's messages to the bot only while it is in the group
+    if (!chatId.startsWith("oc_p2p_")) this.botChats.add(chatId);
   }
 
   /** The chat a send or reply lands in: the chat_id, the p2p chat of an open_id, or the replied-to message's chat. */
@@ -593,7 +719,7 @@ export class FakeFeishu {
     return null;
   }
 
-  private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | null> {
+  private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string>; injected?: boolean } | null> {
     const now = Date.now();
     if (this.enforceRateLimits) {
       while (this.sendTimes.length && this.sendTimes[0]! < now - 60_000) this.sendTimes.shift();
@@ -613,22 +739,76 @@ export class FakeFeishu {
     const limited = this.faults.rateLimitNext;
     if (limited && limited.count > 0) {
       limited.count--;
-      return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(limited.resetSeconds) } };
+      return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": String(limited.resetSeconds) }, injected: true };
     }
     if (this.faults.failNextSends) {
       this.faults.failNextSends--;
-      return { status: 500, body: { code: 1, msg: "internal error" } };
+      return { status: 500, body: { code: 1, msg: "internal error" }, injected: true };
     }
     const { rate429 = 0, rate500 = 0, slowRate = 0, slowMs = 0 } = this.faults;
     const roll = this.random();
-    if (roll < rate429) return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-reset": "1" } };
-    if (roll < rate429 + rate500) return { status: 500, body: { code: 1, msg: "internal error" } };
+    if (roll < rate429) return { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-reset": "1" }, injected: true };
+    if (roll < rate429 + rate500) return { status: 500, body: { code: 1, msg: "internal error" }, injected: true };
     if (slowRate && this.random() < slowRate) await (this.holdSlowAnswer?.(recipient) ?? new Promise((resolve) => setTimeout(resolve, slowMs)));
     return null;
   }
 
   /** Test hook (w29b, delivery.faults): a slow answer waits for this promise instead of `slowMs` of real time; undefined to use `slowMs`. */
   holdSlowAnswer?: (recipient: string) => Promise<void> | undefined;
+}
+
+/** answers the fake gives because the test arranged it (marked `injected` in `refusals`) */
+const INJECTED = new WeakSet<object>();
+function injectedAnswer<T extends object>(payload: T): T {
+  INJECTED.add(payload);
+  return payload;
+}
+/** card refusals (also in refusedCards; takeRefusedCards forgets both) */
+const CARD_REFUSALS = new WeakSet<object>();
+function cardRefusal<T extends object>(payload: T): T {
+  CARD_REFUSALS.add(payload);
+  return payload;
+}
+
+function matches(matcher: RefusalMatcher, refusal: Refusal): boolean {
+  if (typeof matcher === "number") return refusal.code === matcher;
+  if (typeof matcher === "function") return matcher(refusal);
+  return Object.entries(matcher).every(([key, value]) => refusal[key as keyof Refusal] === value);
+}
+
+/**
+ * What Feishu says is wrong with a message's content for its msg_type (发送消息内容结构), or null: text is
+ * `{"text": "..."}` (not empty); post is `{"<locale>": {"title"?, "content": [[{tag, ...}]]}}`; image
+ * `{"image_key"}`; file `{"file_key"}`; interactive a card object (checked by conformance.ts).
+ */
+export function contentShapeError(msgType: string, content: unknown): string | null {
+  if (!content || typeof content !== "object" || Array.isArray(content)) return "content must be a JSON object";
+  const c = content as Record<string, unknown>;
+  switch (msgType) {
+    case "text":
+      return typeof c.text === "string" && c.text.length > 0 ? null : "text content needs a non-empty `text` string";
+    case "post": {
+      const locales = Object.values(c);
+      if (locales.length === 0) return "post content needs a locale (zh_cn, en_us, ...)";
+      for (const locale of locales) {
+        const body = locale as { title?: unknown; content?: unknown } | null;
+        if (!body || typeof body !== "object" || !Array.isArray(body.content)) return "post locale needs a `content` array of paragraphs";
+        if (body.title !== undefined && typeof body.title !== "string") return "post title must be a string";
+        for (const paragraph of body.content) {
+          if (!Array.isArray(paragraph) || paragraph.some((node) => !node || typeof node !== "object" || typeof (node as { tag?: unknown }).tag !== "string")) {
+            return "each post paragraph is an array of nodes with a `tag`";
+          }
+        }
+      }
+      return null;
+    }
+    case "image":
+      return typeof c.image_key === "string" && c.image_key ? null : "image content needs `image_key`";
+    case "file":
+      return typeof c.file_key === "string" && c.file_key ? null : "file content needs `file_key`";
+    default:
+      return null;
+  }
 }
 
 /** The formats Feishu's image upload reads, by their first bytes (JPEG, PNG, GIF, WEBP, BMP, TIFF, HEIC). */

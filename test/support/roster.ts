@@ -28,4 +28,11 @@ export async function seedRoster(worker: TestWorker, dir = FIXTURE_ROSTER, nowMs
       for (const upsert of rosterUpserts(kind, parsed.rows as RosterRow[], nowMs)) await d1.prepare(upsert.sql).bind(...upsert.params).run();
     }
   }
+  await botJoinsOfficeGroups(worker);
+}
+
+/** The deployer adds the bot to every office's digest group (offices.csv digest_chat_id): else Feishu refuses sends there (230002). */
+export async function botJoinsOfficeGroups(worker: TestWorker): Promise<void> {
+  const groups = await worker.query<{ chat: string }>("SELECT digest_chat_id AS chat FROM offices WHERE digest_chat_id IS NOT NULL AND digest_chat_id <> ''");
+  for (const { chat } of groups) worker.fake.botChats.add(chat);
 }

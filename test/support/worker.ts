@@ -266,6 +266,9 @@ export class TestWorker {
     if (expired.length) throw new Error(`Feishu cards stop working 14 days after they are sent: ${expired.map((e) => `${e.use} of ${e.messageId}`).join("; ")}`);
     const refused = this.fake.refusedCards;
     if (refused.length) throw new Error(`Feishu would have refused ${refused.length} card(s): ${refused.map((r) => `${r.path}: ${violationMessage(r.violations[0]!)}`).join("; ")}`);
+    // any other refusal the test neither injected nor declared (fake.expectRefusals / takeRefusals) fails the file
+    const undeclared = this.fake.undeclaredRefusals();
+    if (undeclared.length) throw new Error(`Feishu refused ${undeclared.length} request(s) the test did not expect: ${undeclared.slice(0, 5).map((r) => `${r.method} ${r.path} ${r.status} ${r.code} ${r.msg}`).join("; ")}`);
   }
 }
 
