@@ -35,7 +35,7 @@ describe("delivery under faults", () => {
     });
 
     const d1 = (await worker.d1()) as unknown as D1Database;
-    const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
+    const queue = worker.queue("OUTBOX");
     const uow = new UnitOfWork(d1, { OUTBOX: queue }, Date.now());
     const recipients = Array.from({ length: FAN_OUT }, (_, i) => `ou_fan_${String(i + 1).padStart(3, "0")}`);
     const outbound: OutboundMessage[] = recipients.map((openId, i) => ({

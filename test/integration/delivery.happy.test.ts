@@ -46,7 +46,7 @@ describe("delivery: outbox status, retry and recovery", () => {
 
   it("a message Feishu refuses for good goes straight to dead, and managers see it with its error", async () => {
     const d1 = (await worker.d1()) as unknown as D1Database;
-    const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
+    const queue = worker.queue("OUTBOX");
     // over Feishu's 30 KB card limit: 230025 is not retryable
     await new UnitOfWork(d1, { OUTBOX: queue }, Date.now()).send(message("digest:oversize", "ou_sup_1", "长".repeat(12_000))).commit();
     await worker.settle();

@@ -27,14 +27,13 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
 
   async function commit(messages: OutboundMessage[], nowMs = Date.now()) {
     const d1 = (await worker.d1()) as unknown as D1Database;
-    const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
+    const queue = worker.queue("OUTBOX");
     await new UnitOfWork(d1, { OUTBOX: queue }, nowMs).send(...messages).commit();
   }
 
   /** The 5-minute cron at a time of the test's choosing (the fake clock); does not wait for delivery. */
   async function sweepAt(atMs: number) {
-    const runtime = await worker.mf.getWorker();
-    await runtime.scheduled({ cron: "*/5 * * * *", scheduledTime: new Date(atMs) });
+    await worker.scheduled("*/5 * * * *", new Date(atMs));
   }
 
   async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000) {
@@ -248,7 +247,7 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
     // as if the row's queue message ran out of retries while it waited a long backoff
     const [row] = await rows("ref = 'reminder:dlq:S001'");
     await worker.query("UPDATE outbox SET state = 'failed', sent_at = NULL, message_id = NULL, next_attempt_at = ?1, updated_at = ?2 WHERE uuid = ?3", now + HOUR, now, row!.uuid);
-    const deadLetters = (await worker.mf.getQueueProducer("OUTBOX_DEAD_LETTERS")) as unknown as Queue<{ uuid: string }>;
+    const deadLetters = worker.queue("OUTBOX_DEAD_LETTERS");
     await deadLetters.send({ uuid: row!.uuid });
     // marked as lost (the sweeper's test: still due two minutes after it was last touched)
     await until("the dead-letter consumer marked the row", async () => (await worker.count("outbox", "uuid = ? AND updated_at < ? AND next_attempt_at < ?", row!.uuid, Date.now() - 2 * MINUTE, Date.now())) === 1);

@@ -60,7 +60,7 @@ describe("weekly jobs catch up", () => {
 
   /** Runs a cron as Cloudflare would; returns whether the invocation succeeded. */
   async function tick(cron: string, iso: string): Promise<string> {
-    const result = (await (await worker.mf.getWorker()).scheduled({ cron, scheduledTime: new Date(iso) })) as { outcome: string };
+    const result = await worker.scheduled(cron, new Date(iso));
     await worker.settle();
     return result.outcome;
   }
