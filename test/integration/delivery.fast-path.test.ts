@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 const MANAGER = "ou_mgr_1";
 const SUPERVISOR = "ou_sup_1"; // S001, nameplate supervisor of SCH001
@@ -15,12 +14,7 @@ const linesFor = (logs: Line[], uuid: string) => logs.filter((line) => line.rout
  */
 describe("fast path for answers", () => {
   describe("without a queue consumer", () => {
-    let worker: TestWorker;
-    beforeAll(async () => {
-      worker = await TestWorker.start({ queueConsumer: false });
-      await seedRoster(worker);
-    });
-    afterAll(() => worker.stop());
+    const worker = useWorker({ roster: true, queueConsumer: false });
 
     it("delivers a command's reply and its follow-up card with no queue batch at all", async () => {
       const { replies, texts, messageId } = await worker.say(MANAGER, "督办 SCH001 30天 请于期限内完成食堂卫生整改，并报送整改报告。");
@@ -46,12 +40,7 @@ describe("fast path for answers", () => {
   });
 
   describe("with the queue as fallback", () => {
-    let worker: TestWorker;
-    beforeAll(async () => {
-      worker = await TestWorker.start();
-      await seedRoster(worker);
-    });
-    afterAll(() => worker.stop());
+    const worker = useWorker({ roster: true });
 
     it("hands a reply whose fast send failed to the queue, which sends it exactly once with the same uuid", async () => {
       worker.fake.faults = { failNextSends: 1 };

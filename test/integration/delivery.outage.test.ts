@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { UnitOfWork, type OutboundMessage } from "../../src/delivery/outbox.ts";
 import { card, markdown } from "../../src/feishu/cards/kit.ts";
 import { FakeFeishu, type DeliveredMessage } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, messageEvent, TestWorker } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, messageEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -15,8 +15,7 @@ const HOUR = 60 * MINUTE;
  * clock, with short backoffs (DELIVERY_BACKOFF_BASE_MS).
  */
 describe("delivery through an outage: nothing lost, nothing twice, admins told what died", () => {
-  let worker: TestWorker;
-  let fake: FakeFeishu;
+  const fake = new FakeFeishu();
 
   const cardTo = (key: string, openId: string, text = "本周督导计划"): OutboundMessage => ({
     key,
@@ -55,16 +54,11 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
   const shown = (message: DeliveredMessage) =>
     FakeFeishu.textOf(message).replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
-  beforeAll(async () => {
-    fake = await new FakeFeishu().start();
-    // The real clock must stay out of the fake hour's way: backoffs from 30 s (the sweeps drive the retries), and on a
+  // The real clock must stay out of the fake hour's way: backoffs from 30 s (the sweeps drive the retries), and on a
     // loaded machine the fake's 500 can take longer than the first attempt's 500 ms, which would make it a possible
     // arrival (a timeout). A row caught `sending` by a sweep minutes ahead on the fake clock would count as a dead
-    // sender's, which may have sent it; the loop below sweeps only when no row is being sent.
-    worker = await TestWorker.start({ fake, vars: { DELIVERY_BACKOFF_BASE_MS: "60000", DELIVERY_ATTEMPT_TIMEOUT_MS: "5000" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  // sender's, which may have sent it; the loop below sweeps only when no row is being sent.
+  const worker = useWorker({ roster: true, fake, vars: { DELIVERY_BACKOFF_BASE_MS: "60000", DELIVERY_ATTEMPT_TIMEOUT_MS: "5000" } });
   beforeEach(() => {
     fake.faults = {};
     fake.unavailableTo.clear();

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { D1_FAULTS_ENTRY, peekD1Faults, setD1Faults } from "../support/d1-faults.ts";
-import { seedRoster } from "../support/roster.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { messageEvent, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { addWeeks, currentWeek, weekStart } from "../../src/domain/time.ts";
 import { botMenuEvent } from "../support/feishu-events.ts";
 
@@ -30,13 +30,8 @@ async function waitForLog(worker: TestWorker, match: (line: Record<string, unkno
 }
 
 describe("durability under D1 faults", () => {
-  let worker: TestWorker;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ wrapEntry: D1_FAULTS_ENTRY });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, wrapEntry: D1_FAULTS_ENTRY });
   beforeEach(async () => {
     await setD1Faults(worker, {});
     worker.fake.reset();

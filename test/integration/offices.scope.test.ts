@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateDemoRoster } from "../../scripts/lib/demo-roster.ts";
 import { addWeeks, currentWeek, localMidnightMs, weekStart } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * The demo city (scripts/lib/demo-roster.ts) with its offices: 日照 (RZ, the city's office) over one office per
@@ -20,7 +20,6 @@ const DONGGANG_GROUP = "oc_demo_office_1";
 const LANSHAN_GROUP = "oc_demo_office_2";
 
 describe("offices: a city's office and its district offices in one deployment", () => {
-  let worker: TestWorker;
   let dir: string;
   const year = new Date().getFullYear();
   let donggang: { code: string; name: string; supervisor: string };
@@ -35,19 +34,19 @@ describe("offices: a city's office and its district offices in one deployment", 
       )
     );
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    dir = mkdtempSync(join(tmpdir(), "duxue-offices-"));
-    const demo = generateDemoRoster();
-    for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(dir, `${kind}.csv`), demo[kind]);
-    await seedRoster(worker, dir);
-    [donggang, donggang2] = (await schoolIn("z.district = '日照东港区'")) as [typeof donggang, typeof donggang];
-    lanshan = (await schoolIn("z.district = '日照岚山区'"))[0]!;
-    citySchool = (await schoolIn("z.level = 'city'"))[0]!;
-  });
-  afterAll(async () => {
-    await worker.stop();
-    rmSync(dir, { recursive: true, force: true });
+  const worker = useWorker({
+    teardown: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+    setup: async () => {
+      dir = mkdtempSync(join(tmpdir(), "duxue-offices-"));
+      const demo = generateDemoRoster();
+      for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(dir, `${kind}.csv`), demo[kind]);
+      await seedRoster(worker, dir);
+      [donggang, donggang2] = (await schoolIn("z.district = '日照东港区'")) as [typeof donggang, typeof donggang];
+      lanshan = (await schoolIn("z.district = '日照岚山区'"))[0]!;
+      citySchool = (await schoolIn("z.level = 'city'"))[0]!;
+    },
   });
 
   it("loads the demo city's offices as a tree", async () => {

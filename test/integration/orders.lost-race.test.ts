@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { D1_FACADE } from "../support/d1-facade.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 const MANAGER = "ou_mgr_1";
 const SUPERVISOR = "ou_sup_1"; // nameplate supervisor of SCH001
@@ -31,20 +30,20 @@ export default {
 `;
 
 describe("orders: the side that loses a race is told so, not thanked", () => {
-  let worker: TestWorker;
   let number: string;
   const year = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()).slice(0, 4);
   const order = async () => (await worker.query<{ status: string; due_date: string }>("SELECT status, due_date FROM orders WHERE number = ?", number))[0]!;
   const trail = async () => (await worker.query<{ action: string }>("SELECT action FROM order_events WHERE order_id = (SELECT id FROM orders WHERE number = ?) ORDER BY id", number)).map((e) => e.action);
   const cardsAbout = (openId: string) => worker.fake.messagesTo(openId).filter((m) => FakeFeishu.textOf(m).includes(number));
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ wrapEntry: RIVAL_ENTRY });
-    await seedRoster(worker);
-    await worker.say(MANAGER, "督办 SCH001 30天 整改一");
-    number = `督办〔${year}〕1号`;
+  const worker = useWorker({
+    roster: true,
+    wrapEntry: RIVAL_ENTRY,
+    setup: async () => {
+      await worker.say(MANAGER, "督办 SCH001 30天 整改一");
+      number = `督办〔${year}〕1号`;
+    },
   });
-  afterAll(() => worker.stop());
 
   it("a manager's `撤销` that lost: the reply says someone else got there first; nothing changed, the school is not told", async () => {
     const before = { order: await order(), trail: await trail() };

@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, postImage, postPost, sha256, toChat } from "../support/photos.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Photos sent after a report attach to it with one answer; photos with no recent report wait for the sender's choice. */
 describe("photo evidence", () => {
-  let worker: TestWorker;
   const TZ = "Asia/Shanghai";
   const SUPERVISOR = "ou_sup_1";
 
@@ -27,11 +25,7 @@ describe("photo evidence", () => {
     return report!.id;
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ vars: { PHOTO_BATCH_QUIET_MS: "800" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, vars: { PHOTO_BATCH_QUIET_MS: "800" } });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();
