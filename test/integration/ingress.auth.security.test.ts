@@ -78,13 +78,8 @@ describe("every authentication failure looks the same", () => {
 });
 
 describe("without an Encrypt Key", () => {
-  let worker: TestWorker;
-  beforeAll(async () => {
-    // Plain mode as an operator who forgot the key would have it: no FEISHU_ALLOW_UNENCRYPTED.
-    worker = await TestWorker.start({ plain: true, vars: { FEISHU_ALLOW_UNENCRYPTED: "" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  // Plain mode as an operator who forgot the key would have it: no FEISHU_ALLOW_UNENCRYPTED.
+  const worker = useWorker({ roster: true, plain: true, vars: { FEISHU_ALLOW_UNENCRYPTED: "" } });
 
   it("refuses token-only events and callbacks with a 503 that names no secret, logs what is missing, and does nothing", async () => {
     const before = await worker.snapshot();

@@ -125,14 +125,9 @@ describe("in a group only a mention of the bot itself is a command", () => {
 });
 
 describe("per-person limit and strangers", () => {
-  let worker: TestWorker;
 
-  beforeAll(async () => {
-    // the production default (20 a minute), not the test harness's
-    worker = await TestWorker.start({ vars: { COMMANDS_PER_MINUTE: "" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  // the production default (20 a minute), not the test harness's
+  const worker = useWorker({ roster: true, vars: { COMMANDS_PER_MINUTE: "" } });
 
   it("the 21st message in a minute is told to wait, the 22nd is not answered; others are not held up", async () => {
     for (let i = 1; i <= 20; i++) {
