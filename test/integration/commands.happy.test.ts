@@ -79,7 +79,7 @@ describe("chat commands: help, whoami and the router", () => {
 });
 
 describe("outbound: the SDK client against the fake Open Platform", () => {
-  const worker = useWorker({ roster: true });
+  const worker = useWorker({ roster: true, expectErrors: [/99991663/] });
 
   it("fetches one tenant token, shares it through D1, and refreshes it once when Feishu says it expired", async () => {
     await worker.say("ou_sup_1", "help");
@@ -104,7 +104,7 @@ describe("outbound: the SDK client against the fake Open Platform", () => {
 });
 
 describe("an error a user hits", () => {
-  const worker = useWorker({ roster: true });
+  const worker = useWorker({ roster: true, expectErrors: [/"route":"event".*Failed query/] });
 
   it("answers with a reference that finds the error in the logs, without a stack trace", async () => {
     // Break the database under the bot: whoami reads zones.

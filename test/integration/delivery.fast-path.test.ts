@@ -40,7 +40,7 @@ describe("fast path for answers", () => {
   });
 
   describe("with the queue as fallback", () => {
-    const worker = useWorker({ roster: true });
+    const worker = useWorker({ roster: true, expectErrors: [/"route":"delivery","outcome":"retry".*feishu 500/] });
 
     it("hands a reply whose fast send failed to the queue, which sends it exactly once with the same uuid", async () => {
       worker.fake.faults = { failNextSends: 1 };

@@ -13,6 +13,8 @@ const FAN_OUT = 349;
  */
 describe("delivery under faults", () => {
   const worker = useWorker({
+    // the injected 429s, 500s, slow answers and expired token: each a retry
+    expectErrors: [/"route":"delivery","outcome":"retry"/],
     // Feishu's own limits enforced too (50 in any second, 1,000 in any minute, 5 per second to one user): the sender must keep them while it retries
     fake: { seed: 7, enforceRateLimits: true },
     // Test-only: shorter exponential backoff base (production default 2 s); Feishu's reset header still applies.

@@ -31,7 +31,7 @@ describe("delivery: outbox status, retry and recovery", () => {
     return { text: shown, maxId: maxId ? Number(maxId) : undefined };
   }
 
-  const worker = useWorker({ roster: true, vars: { DELIVERY_BACKOFF_BASE_MS: "250" } });
+  const worker = useWorker({ roster: true, vars: { DELIVERY_BACKOFF_BASE_MS: "250" }, expectErrors: [/"outcome":"dead".*230025/] });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

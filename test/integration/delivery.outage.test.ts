@@ -58,7 +58,14 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
     // loaded machine the fake's 500 can take longer than the first attempt's 500 ms, which would make it a possible
     // arrival (a timeout). A row caught `sending` by a sweep minutes ahead on the fake clock would count as a dead
   // sender's, which may have sent it; the loop below sweeps only when no row is being sent.
-  const worker = useWorker({ roster: true, fake, vars: { DELIVERY_BACKOFF_BASE_MS: "60000", DELIVERY_ATTEMPT_TIMEOUT_MS: "5000" } });
+  const worker = useWorker({
+    roster: true,
+    fake,
+    vars: { DELIVERY_BACKOFF_BASE_MS: "60000", DELIVERY_ATTEMPT_TIMEOUT_MS: "5000" },
+    // the outage's failed attempts, and the two messages its tests let die (the admins are told)
+    expectErrors: [/"route":"delivery"/, /"route":"job:resolve_open_ids","outcome":"lookup_failed"/],
+    expectDead: 2,
+  });
   beforeEach(() => {
     fake.faults = {};
     fake.unavailableTo.clear();

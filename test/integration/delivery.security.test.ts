@@ -7,6 +7,7 @@ describe("delivery: who may see and retry", () => {
   let maxId: number;
 
   const worker = useWorker({
+    expectDead: 1,
     roster: true,
     setup: async () => {
       const d1 = (await worker.d1()) as unknown as D1Database;

@@ -31,7 +31,7 @@ async function waitForLog(worker: TestWorker, match: (line: Record<string, unkno
 
 describe("durability under D1 faults", () => {
 
-  const worker = useWorker({ roster: true, wrapEntry: D1_FAULTS_ENTRY });
+  const worker = useWorker({ roster: true, wrapEntry: D1_FAULTS_ENTRY, expectErrors: [/D1_ERROR/, /"outcome":"expired_unprocessed"/] });
   beforeEach(async () => {
     await setD1Faults(worker, {});
     worker.fake.reset();

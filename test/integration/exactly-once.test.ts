@@ -35,6 +35,8 @@ const HOUSEKEEPING = "*/5 * * * *";
 describe("exactly once", () => {
 
   const worker = useWorker({
+    expectErrors: [/isolate died before its commit/],
+    expectDead: 1,
     roster: true,
     wrapEntry: DYING_ENTRY,
     setup: async () => {

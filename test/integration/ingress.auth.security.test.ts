@@ -79,7 +79,7 @@ describe("every authentication failure looks the same", () => {
 
 describe("without an Encrypt Key", () => {
   // Plain mode as an operator who forgot the key would have it: no FEISHU_ALLOW_UNENCRYPTED.
-  const worker = useWorker({ roster: true, plain: true, vars: { FEISHU_ALLOW_UNENCRYPTED: "" } });
+  const worker = useWorker({ roster: true, plain: true, vars: { FEISHU_ALLOW_UNENCRYPTED: "" }, expectErrors: [/"outcome":"misconfigured".*FEISHU_ENCRYPT_KEY/] });
 
   it("refuses token-only events and callbacks with a 503 that names no secret, logs what is missing, and does nothing", async () => {
     const before = await worker.snapshot();
@@ -106,7 +106,7 @@ describe("without an Encrypt Key", () => {
 });
 
 describe("a missing secret", () => {
-  const worker = useWorker({ vars: { FEISHU_APP_SECRET: "" } });
+  const worker = useWorker({ vars: { FEISHU_APP_SECRET: "" }, expectErrors: [/"outcome":"misconfigured".*FEISHU_APP_SECRET/] });
 
   it("answers 503 without saying which one; the log says", async () => {
     const logsBefore = worker.logs.length;

@@ -100,7 +100,7 @@ describe("in a group only a mention of the bot itself is a command", () => {
   });
 
   it("when Feishu cannot say who the bot is, groups are not served (fail closed); direct chats still are", async () => {
-    const fresh = await TestWorker.start();
+    const fresh = (await TestWorker.start()).expectErrors(/"outcome":"bot_identity_unknown"/);
     try {
       await seedRoster(fresh);
       fresh.fake.botEnabled = false;

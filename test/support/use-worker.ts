@@ -13,6 +13,12 @@ export interface UseWorkerOptions extends Omit<TestWorkerOptions, "fake" | "vars
   fake?: FakeFeishu | FakeFeishuOptions;
   /** more setup after the roster (seeding, settings), with the started worker */
   setup?: (worker: TestWorker) => Promise<void> | void;
+  /** error log lines the tests cause on purpose (fault injection): `stop()` fails the file for any other (TestWorker.expectErrors) */
+  expectErrors?: RegExp[];
+  /** messages the tests leave dead in the outbox on purpose: a number, or true for any (TestWorker.expectDead) */
+  expectDead?: number | true;
+  /** messages the tests leave undelivered on purpose (TestWorker.expectOpen) */
+  expectOpen?: boolean;
   /** more teardown after the worker is stopped (a second fake, temporary folders) */
   teardown?: () => Promise<void> | void;
 }
@@ -24,11 +30,14 @@ export interface UseWorkerOptions extends Omit<TestWorkerOptions, "fake" | "vars
  */
 export function useWorker(options: UseWorkerOptions = {}): TestWorker {
   let current: TestWorker | undefined;
-  const { roster, fake, setup, teardown, vars, ...workerOptions } = options;
+  const { roster, fake, setup, teardown, vars, expectErrors, expectDead, expectOpen, ...workerOptions } = options;
   beforeAll(async () => {
     const started = fake instanceof FakeFeishu ? fake : await new FakeFeishu(fake).start();
     if (!started.url) await started.start();
     current = await TestWorker.start({ ...workerOptions, vars: typeof vars === "function" ? vars() : vars, fake: started });
+    if (expectErrors) current.expectErrors(...expectErrors);
+    if (expectDead !== undefined) current.expectDead(expectDead === true ? undefined : expectDead);
+    if (expectOpen) current.expectOpen();
     if (roster === "offices") await seedOfficesRoster(current);
     else if (typeof roster === "string") await seedRoster(current, roster);
     else if (roster) await seedRoster(current);

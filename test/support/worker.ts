@@ -311,6 +311,16 @@ export class TestWorker {
     });
   }
 
+  /** Accepted events whose work has not logged its end yet (an event's line after its acceptance's, by event_id: one event may log two). */
+  private eventsInFlight(): number {
+    const open = new Map<unknown, number>();
+    for (const line of this.logs) {
+      if (line.route === "/feishu/events" && line.outcome === "accepted") open.set(line.event_id, (open.get(line.event_id) ?? 0) + 1);
+      else if (line.route === "event" && (open.get(line.event_id) ?? 0) > 0) open.set(line.event_id, open.get(line.event_id)! - 1);
+    }
+    return [...open.values()].reduce((sum, n) => sum + n, 0);
+  }
+
   /** Events POSTed to /feishu/events through `post` (each ends in one request log line). */
   private eventsPosted = 0;
 
@@ -327,9 +337,9 @@ export class TestWorker {
       if (Date.now() > deadline) throw new Error(`events not answered after ${timeoutMs} ms: ${this.eventsPosted - lines("/feishu/events")} left`);
       await this.nextLog(250);
     }
-    // … and every accepted event's work (after the 200) has logged its end: its writes and outbox rows are committed.
-    while (lines("event") < lines("/feishu/events", "accepted")) {
-      if (Date.now() > deadline) throw new Error(`events not handled after ${timeoutMs} ms: ${lines("/feishu/events", "accepted") - lines("event")} left`);
+    // … and every accepted event's work (after the 200) has logged its end, after its acceptance: its writes and outbox rows are committed
+    while (this.eventsInFlight() > 0) {
+      if (Date.now() > deadline) throw new Error(`events not handled after ${timeoutMs} ms: ${this.eventsInFlight()} left`);
       await this.nextLog(250);
     }
     for (;;) {
@@ -374,7 +384,11 @@ export class TestWorker {
     const open = rows.filter((r) => r.state !== "dead").reduce((sum, r) => sum + r.n, 0);
     if (dead && this.expectedDead !== "any" && dead !== this.expectedDead) problems.push(`${dead} message(s) dead in the outbox (declared: ${this.expectedDead}; see expectDead)`);
     if (open && !this.openAllowed) problems.push(`${open} message(s) left undelivered in the outbox (see expectOpen)`);
-    const errors = this.logs.filter((line) => line.level === "error" || line.outcome === "error").map((line) => JSON.stringify(line));
+    const errors = this.logs
+      .filter((line) => line.level === "error" || line.outcome === "error")
+      // a send that timed out on a loaded machine and was tried again: the outbox check above sees whether it arrived
+      .filter((line) => !(line.route === "delivery" && (line.outcome === "retry" || line.outcome === "abandoned") && /aborted due to timeout/.test(String(line.error))))
+      .map((line) => JSON.stringify(line));
     const undeclared = errors.filter((line) => !this.expectedErrors.some((pattern) => pattern.test(line)));
     if (undeclared.length) problems.push(`${undeclared.length} error log line(s) not declared (see expectErrors): ${undeclared.slice(0, 3).join(" | ")}`);
     return problems;
