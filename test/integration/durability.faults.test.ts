@@ -124,6 +124,7 @@ describe("durability under D1 faults", () => {
     expect(JSON.parse(row!.payload).event.message.message_id).toBe("om_killed");
     expect(row!.payload).not.toContain(VERIFICATION_TOKEN);
     expect((await setD1Faults(worker, {})).hung).toBe(1);
+    worker.cutOff(event.header.event_id);
     expect(worker.fake.messages).toHaveLength(0);
 
     // not yet due: a live attempt may still be running within its first minute
@@ -148,6 +149,7 @@ describe("durability under D1 faults", () => {
     for (let i = 0; i < 400 && (await peekD1Faults(worker)).hung === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(await worker.count("inbox", "event_id = 'ev_menu_killed'")).toBe(1);
     expect((await setD1Faults(worker, {})).hung).toBe(1);
+    worker.cutOff("ev_menu_killed");
     expect(worker.fake.messages).toHaveLength(0);
 
     await worker.runCron(RECOVERY, new Date(Date.now() + 2 * MINUTE));
