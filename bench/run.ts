@@ -185,7 +185,7 @@ async function requestBenchmarks() {
     // delivery alone: 200 messages through the consumer (batches of up to 100)
     from = logs.length;
     const d1 = (await worker.d1()) as unknown as D1Database;
-    const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
+    const queue = worker.queue("OUTBOX");
     const deliveryCpuBefore = workerdCpuMs();
     const deliveries = 200;
     const uow = new UnitOfWork(d1, { OUTBOX: queue }, Date.now());
@@ -245,7 +245,7 @@ async function cronRows(worker: TestWorker, logs: Record<string, unknown>[], sca
   for (const [cron, label, when] of CRONS) {
     const from = logs.length;
     const before = workerdCpuMs();
-    await (await worker.mf.getWorker()).scheduled({ cron, scheduledTime: when });
+    await worker.scheduled(cron, when);
     const after = workerdCpuMs();
     await waitForLogs(logs, from, (r) => r === `cron:${cron}`, 1);
     const line = d1Lines(logs, from, (r) => r === `cron:${cron}`)[0];
@@ -315,7 +315,7 @@ async function fanout(n: number, withFaults = false) {
       }
     });
     const d1 = (await worker.d1()) as unknown as D1Database;
-    const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
+    const queue = worker.queue("OUTBOX");
     const uow = new UnitOfWork(d1, { OUTBOX: queue }, Date.now());
     uow.send(...Array.from({ length: n }, (_, i) => fanoutMessage(`bench:fanout:${n}:${i}`, `ou_fan_${i}`)));
     const from = logs.length;

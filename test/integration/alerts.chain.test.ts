@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { OPEN_IDS, seedOfficesRoster } from "../support/offices-roster.ts";
+import { OPEN_IDS } from "../support/offices-roster.ts";
 import { jpegBytes, postImage } from "../support/photos.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * Alerts follow the chain of offices (issue 22): a serious problem, the daily escalation list and the rectification
@@ -11,7 +11,6 @@ import { TestWorker } from "../support/worker.ts";
  * The roster: 日照市督导室 (RZ) over 东港 (DG) and 岚山 (LS), an admin and a manager in each (test/support/offices-roster.ts).
  */
 describe("alerts follow the chain of offices", () => {
-  let worker: TestWorker;
   const TZ = "Asia/Shanghai";
   const CITY = [OPEN_IDS.cityAdmin, OPEN_IDS.cityManager];
   const DONGGANG = [OPEN_IDS.dgAdmin, OPEN_IDS.dgManager];
@@ -19,11 +18,7 @@ describe("alerts follow the chain of offices", () => {
   const textsTo = (openId: string) => worker.fake.messagesTo(openId).map((m) => FakeFeishu.textOf(m));
   const ms = (iso: string) => Date.parse(iso);
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ vars: { PHOTO_BATCH_QUIET_MS: "300" } });
-    await seedOfficesRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: "offices", vars: { PHOTO_BATCH_QUIET_MS: "300" } });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

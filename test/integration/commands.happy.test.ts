@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedRoster } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, TestWorker } from "../support/worker.ts";
+import { describe, expect, it } from "vitest";
+import { ADMIN_OPEN_ID } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 describe("chat commands: help, whoami and the router", () => {
-  let worker: TestWorker;
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
 
   it("answers help in the direct chat with the commands the sender's role may use", async () => {
     const supervisor = await worker.say("ou_sup_1", "帮助");
@@ -84,12 +79,7 @@ describe("chat commands: help, whoami and the router", () => {
 });
 
 describe("outbound: the SDK client against the fake Open Platform", () => {
-  let worker: TestWorker;
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, expectErrors: [/99991663/] });
 
   it("fetches one tenant token, shares it through D1, and refreshes it once when Feishu says it expired", async () => {
     await worker.say("ou_sup_1", "help");
@@ -114,12 +104,7 @@ describe("outbound: the SDK client against the fake Open Platform", () => {
 });
 
 describe("an error a user hits", () => {
-  let worker: TestWorker;
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, expectErrors: [/"route":"event".*Failed query/] });
 
   it("answers with a reference that finds the error in the logs, without a stack trace", async () => {
     // Break the database under the bot: whoami reads zones.

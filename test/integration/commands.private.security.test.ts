@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Private answers stay private: asked in a group, what names schedules, orders or delivery state goes by direct message. */
 describe("private answers asked in a group", () => {
-  let worker: TestWorker;
   let orderNumber: string;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    await worker.say("ou_mgr_1", "督办 SCH001 30天 校门口交通安全整改");
-    const [row] = await worker.query<{ number: string }>("SELECT number FROM orders LIMIT 1");
-    orderNumber = row!.number;
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      await worker.say("ou_mgr_1", "督办 SCH001 30天 校门口交通安全整改");
+      const [row] = await worker.query<{ number: string }>("SELECT number FROM orders LIMIT 1");
+      orderNumber = row!.number;
+    },
   });
-  afterAll(() => worker.stop());
 
   const directTo = (openId: string, since: number) => worker.fake.messages.slice(since).filter((m) => m.chatId === `oc_p2p_${openId}`);
 

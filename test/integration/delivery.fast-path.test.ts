@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { chatIdFor, TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
+import { chatIdFor } from "../support/worker.ts";
 
 const MANAGER = "ou_mgr_1";
 const SUPERVISOR = "ou_sup_1"; // S001, nameplate supervisor of SCH001
@@ -15,12 +15,7 @@ const linesFor = (logs: Line[], uuid: string) => logs.filter((line) => line.rout
  */
 describe("fast path for answers", () => {
   describe("without a queue consumer", () => {
-    let worker: TestWorker;
-    beforeAll(async () => {
-      worker = await TestWorker.start({ queueConsumer: false });
-      await seedRoster(worker);
-    });
-    afterAll(() => worker.stop());
+    const worker = useWorker({ roster: true, queueConsumer: false });
 
     it("delivers a command's reply and its follow-up card with no queue batch at all", async () => {
       const { replies, texts } = await worker.say(MANAGER, "督办 SCH001 30天 请于期限内完成食堂卫生整改，并报送整改报告。");
@@ -47,12 +42,7 @@ describe("fast path for answers", () => {
   });
 
   describe("with the queue as fallback", () => {
-    let worker: TestWorker;
-    beforeAll(async () => {
-      worker = await TestWorker.start();
-      await seedRoster(worker);
-    });
-    afterAll(() => worker.stop());
+    const worker = useWorker({ roster: true, expectErrors: [/"route":"delivery","outcome":"retry".*feishu 500/] });
 
     it("hands a reply whose fast send failed to the queue, which sends it exactly once with the same uuid", async () => {
       worker.fake.faults = { failNextSends: 1 };

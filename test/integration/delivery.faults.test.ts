@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UnitOfWork, type OutboundMessage } from "../../src/delivery/outbox.ts";
 import { card, markdown } from "../../src/feishu/cards/kit.ts";
-import { FakeFeishu } from "../support/fake-feishu.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 const FAN_OUT = 349;
 
@@ -13,15 +12,14 @@ const FAN_OUT = 349;
  * gave up on them, and expires every token mid-run. Every card must arrive exactly once.
  */
 describe("delivery under faults", () => {
-  let worker: TestWorker;
-
-  beforeAll(async () => {
+  const worker = useWorker({
+    // the injected 429s, 500s, slow answers and expired token: each a retry
+    expectErrors: [/"route":"delivery","outcome":"retry"/],
     // Feishu's own limits enforced too (50 in any second, 1,000 in any minute, 5 per second to one user): the sender must keep them while it retries
-    const fake = await new FakeFeishu({ seed: 7, enforceRateLimits: true }).start();
+    fake: { seed: 7, enforceRateLimits: true },
     // Test-only: shorter exponential backoff base (production default 2 s); Feishu's reset header still applies.
-    worker = await TestWorker.start({ fake, vars: { DELIVERY_BACKOFF_BASE_MS: "250" } });
+    vars: { DELIVERY_BACKOFF_BASE_MS: "250" },
   });
-  afterAll(() => worker.stop());
 
   it("delivers all 349 cards of a fan-out exactly once despite 429s, 500s, slow answers and an expired token, within Feishu's limits", async () => {
     const fake = worker.fake;
@@ -51,7 +49,7 @@ describe("delivery under faults", () => {
     });
 
     const d1 = (await worker.d1()) as unknown as D1Database;
-    const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
+    const queue = worker.queue("OUTBOX");
     const uow = new UnitOfWork(d1, { OUTBOX: queue }, Date.now());
     const recipients = Array.from({ length: FAN_OUT }, (_, i) => `ou_fan_${String(i + 1).padStart(3, "0")}`);
     const outbound: OutboundMessage[] = recipients.map((openId, i) => ({

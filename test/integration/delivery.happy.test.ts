@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { outboxStatements, UnitOfWork, type OutboundMessage } from "../../src/delivery/outbox.ts";
 import { card, markdown } from "../../src/feishu/cards/kit.ts";
-import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Delivery status for managers, the retry button, dead letters and the sweeper. */
 describe("delivery: outbox status, retry and recovery", () => {
-  let worker: TestWorker;
 
   const message = (key: string, openId: string, text = "本周计划"): OutboundMessage => ({
     key,
@@ -34,11 +31,7 @@ describe("delivery: outbox status, retry and recovery", () => {
     return { text: shown, maxId: maxId ? Number(maxId) : undefined };
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ fake: await new FakeFeishu().start(), vars: { DELIVERY_BACKOFF_BASE_MS: "250" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, vars: { DELIVERY_BACKOFF_BASE_MS: "250" }, expectErrors: [/"outcome":"dead".*230025/] });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();
@@ -46,7 +39,7 @@ describe("delivery: outbox status, retry and recovery", () => {
 
   it("a message Feishu refuses for good goes straight to dead, and managers see it with its error", async () => {
     const d1 = (await worker.d1()) as unknown as D1Database;
-    const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
+    const queue = worker.queue("OUTBOX");
     // over Feishu's 30 KB card limit: 230025 is not retryable
     await new UnitOfWork(d1, { OUTBOX: queue }, Date.now()).send(message("digest:oversize", "ou_sup_1", "长".repeat(12_000))).commit();
     await worker.settle();

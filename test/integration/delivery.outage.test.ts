@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { UnitOfWork, type OutboundMessage } from "../../src/delivery/outbox.ts";
 import { card, markdown } from "../../src/feishu/cards/kit.ts";
 import { FakeFeishu, type DeliveredMessage } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, messageEvent, TestWorker } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, messageEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -15,8 +15,7 @@ const HOUR = 60 * MINUTE;
  * clock, with short backoffs (DELIVERY_BACKOFF_BASE_MS).
  */
 describe("delivery through an outage: nothing lost, nothing twice, admins told what died", () => {
-  let worker: TestWorker;
-  let fake: FakeFeishu;
+  const fake = new FakeFeishu();
 
   const cardTo = (key: string, openId: string, text = "本周督导计划"): OutboundMessage => ({
     key,
@@ -27,14 +26,13 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
 
   async function commit(messages: OutboundMessage[], nowMs = Date.now()) {
     const d1 = (await worker.d1()) as unknown as D1Database;
-    const queue = (await worker.mf.getQueueProducer("OUTBOX")) as unknown as Queue<{ uuid: string }>;
+    const queue = worker.queue("OUTBOX");
     await new UnitOfWork(d1, { OUTBOX: queue }, nowMs).send(...messages).commit();
   }
 
   /** The 5-minute cron at a time of the test's choosing (the fake clock); does not wait for delivery. */
   async function sweepAt(atMs: number) {
-    const runtime = await worker.mf.getWorker();
-    await runtime.scheduled({ cron: "*/5 * * * *", scheduledTime: new Date(atMs) });
+    await worker.scheduled("*/5 * * * *", new Date(atMs));
   }
 
   async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000) {
@@ -56,16 +54,18 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
   const shown = (message: DeliveredMessage) =>
     FakeFeishu.textOf(message).replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
-  beforeAll(async () => {
-    fake = await new FakeFeishu().start();
-    // The real clock must stay out of the fake hour's way: backoffs from 30 s (the sweeps drive the retries), and on a
+  // The real clock must stay out of the fake hour's way: backoffs from 30 s (the sweeps drive the retries), and on a
     // loaded machine the fake's 500 can take longer than the first attempt's 500 ms, which would make it a possible
     // arrival (a timeout). A row caught `sending` by a sweep minutes ahead on the fake clock would count as a dead
-    // sender's, which may have sent it; the loop below sweeps only when no row is being sent.
-    worker = await TestWorker.start({ fake, vars: { DELIVERY_BACKOFF_BASE_MS: "60000", DELIVERY_ATTEMPT_TIMEOUT_MS: "5000" } });
-    await seedRoster(worker);
+  // sender's, which may have sent it; the loop below sweeps only when no row is being sent.
+  const worker = useWorker({
+    roster: true,
+    fake,
+    vars: { DELIVERY_BACKOFF_BASE_MS: "60000", DELIVERY_ATTEMPT_TIMEOUT_MS: "5000" },
+    // the outage's failed attempts, and the two messages its tests let die (the admins are told)
+    expectErrors: [/"route":"delivery"/, /"route":"job:resolve_open_ids","outcome":"lookup_failed"/],
+    expectDead: 2,
   });
-  afterAll(() => worker.stop());
   beforeEach(() => {
     fake.faults = {};
     fake.unavailableTo.clear();
@@ -249,7 +249,7 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
     // as if the row's queue message ran out of retries while it waited a long backoff
     const [row] = await rows("ref = 'reminder:dlq:S001'");
     await worker.query("UPDATE outbox SET state = 'failed', sent_at = NULL, message_id = NULL, next_attempt_at = ?1, updated_at = ?2 WHERE uuid = ?3", now + HOUR, now, row!.uuid);
-    const deadLetters = (await worker.mf.getQueueProducer("OUTBOX_DEAD_LETTERS")) as unknown as Queue<{ uuid: string }>;
+    const deadLetters = worker.queue("OUTBOX_DEAD_LETTERS");
     await deadLetters.send({ uuid: row!.uuid });
     // marked as lost (the sweeper's test: still due two minutes after it was last touched)
     await until("the dead-letter consumer marked the row", async () => (await worker.count("outbox", "uuid = ? AND updated_at < ? AND next_attempt_at < ?", row!.uuid, Date.now() - 2 * MINUTE, Date.now())) === 1);

@@ -1,24 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { outboxStatements } from "../../src/delivery/outbox.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { expectRefusedClick } from "../support/refusal.ts";
 
 /** Only managers see delivery status or retry messages; a refused click changes nothing. */
 describe("delivery: who may see and retry", () => {
-  let worker: TestWorker;
   let maxId: number;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    const d1 = (await worker.d1()) as unknown as D1Database;
-    const { statements } = await outboxStatements(d1, [{ key: "plan:2026-W11:S001", to: { openId: "ou_sup_1" }, msgType: "text", content: { text: "计划" } }], Date.now());
-    await d1.batch(statements);
-    await worker.query("UPDATE outbox SET state = 'dead', attempts = 8, last_error = 'feishu 500' WHERE ref = 'plan:2026-W11:S001'");
-    maxId = (await worker.query<{ id: number }>("SELECT id FROM outbox WHERE ref = 'plan:2026-W11:S001'"))[0]!.id;
+  const worker = useWorker({
+    expectDead: 1,
+    roster: true,
+    setup: async () => {
+      const d1 = (await worker.d1()) as unknown as D1Database;
+      const { statements } = await outboxStatements(d1, [{ key: "plan:2026-W11:S001", to: { openId: "ou_sup_1" }, msgType: "text", content: { text: "计划" } }], Date.now());
+      await d1.batch(statements);
+      await worker.query("UPDATE outbox SET state = 'dead', attempts = 8, last_error = 'feishu 500' WHERE ref = 'plan:2026-W11:S001'");
+      maxId = (await worker.query<{ id: number }>("SELECT id FROM outbox WHERE ref = 'plan:2026-W11:S001'"))[0]!.id;
+    },
   });
-  afterAll(() => worker.stop());
 
   async function expectStillDead() {
     await worker.settle();

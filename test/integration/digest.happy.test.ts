@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * The weekly digest end to end on the fixture roster (Z01 city: SCH001–004, S001 lead, S002;
@@ -26,7 +25,6 @@ const GROUP = "oc_office_group";
 const MONDAY = new Date("2026-03-09T01:00:00Z");
 const ms = (iso: string) => Date.parse(iso);
 
-let worker: TestWorker;
 
 async function insertFixtures() {
   const now = ms("2026-03-01T00:00:00Z");
@@ -95,15 +93,12 @@ const uuidOf = (key: string) => createHash("sha256").update(key).digest("hex").s
 const byKey = (sent: Msg[], key: string) => sent.filter((m) => m.uuid === uuidOf(key));
 const cardOf = (m: Msg) => (typeof m.content === "string" ? JSON.parse(m.content) : m.content) as { body: { elements: Record<string, unknown>[] } };
 
-beforeAll(async () => {
-  worker = await TestWorker.start();
-  await seedRoster(worker);
-  // December 2025 is a (test) break: no school days.
-  await worker.query("INSERT INTO calendar_periods (kind, name, start_date, end_date, created_at) VALUES ('break', '停课', '2025-12-01', '2025-12-31', 0)");
-}, 60_000);
-
-afterAll(async () => {
-  await worker?.stop();
+const worker = useWorker({
+  roster: true,
+  setup: async () => {
+    // December 2025 is a (test) break: no school days.
+    await worker.query("INSERT INTO calendar_periods (kind, name, start_date, end_date, created_at) VALUES ('break', '停课', '2025-12-01', '2025-12-31', 0)");
+  },
 });
 
 describe("weekly digest", () => {

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateDemoRoster } from "../../scripts/lib/demo-roster.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { D1_COUNTING_ENTRY, d1CountAfter } from "../support/d1-counter.ts";
 import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * Province scale: the demo city (79 zones, 349 supervisors, ~1,750 schools), then 16 more cities on top
@@ -20,7 +20,6 @@ import { TestWorker } from "../support/worker.ts";
  */
 
 const GROUP = "oc_office_group";
-let worker: TestWorker;
 const dirs: string[] = [];
 const bytes = (value: unknown) => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value)).length;
 
@@ -88,13 +87,11 @@ function lastOutcome(): string {
   return String(worker.logs.filter((l) => l.route === "job:weekly_digest").at(-1)?.outcome);
 }
 
-beforeAll(async () => {
-  worker = await TestWorker.start({ wrapEntry: D1_COUNTING_ENTRY });
-}, 60_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+const worker = useWorker({
+  wrapEntry: D1_COUNTING_ENTRY,
+  teardown: () => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  },
 });
 
 describe("digest at scale", () => {

@@ -1,26 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** `周报` / `digest`: managers only, direct chats only, clear answers to bad input; nothing written, nothing to the group. */
 
 const GROUP = "oc_office_group";
-let worker: TestWorker;
 
-beforeAll(async () => {
-  worker = await TestWorker.start();
-  await seedRoster(worker);
-  const now = Date.parse("2026-03-01T00:00:00Z");
-  await worker.query(
-    "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W10', 'S001', 'SCH001', 'routine', 'missed', ?, ?)",
-    now,
-    now,
-  );
-}, 60_000);
-
-afterAll(async () => {
-  await worker?.stop();
+const worker = useWorker({
+  roster: true,
+  setup: async () => {
+    const now = Date.parse("2026-03-01T00:00:00Z");
+    await worker.query(
+      "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W10', 'S001', 'SCH001', 'routine', 'missed', ?, ?)",
+      now,
+      now,
+    );
+  },
 });
 
 async function quiet<T>(run: () => Promise<T>): Promise<T> {

@@ -2,34 +2,35 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { botChats, rosterProbesFromCsv, runDoctor, whois, type DoctorOptions } from "../../scripts/lib/doctor-checks.ts";
 import { rosterTemplateSheets } from "../../src/xlsx/roster-template.ts";
 import { writeWorkbook } from "../../src/xlsx/workbook.ts";
-import { ENCRYPT_KEY, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { ENCRYPT_KEY, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** `npm run doctor` against the fake Feishu and the Worker on workerd: every line a deployer would read. */
 describe("npm run doctor", () => {
-  let worker: TestWorker;
   let options: DoctorOptions;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ directSocket: true });
-    worker.fake.botChats.add("oc_office_group");
-    // the operator, and a roster person the app can see; anyone else is outside the contact range
-    worker.fake.directory.set("13800000001", "ou_operator");
-    worker.fake.directory.set("wang@school.example", "ou_wang");
-    options = {
-      appId: worker.fake.appId,
-      appSecret: worker.fake.appSecret,
-      verificationToken: VERIFICATION_TOKEN,
-      encryptKey: ENCRYPT_KEY,
-      baseUrl: worker.fake.url,
-      digestChatId: "oc_office_group",
-      workerUrl: (await worker.directUrl("/")).toString(),
-    };
+  const worker = useWorker({
+    directSocket: true,
+    setup: async () => {
+      worker.fake.botChats.add("oc_office_group");
+      // the operator, and a roster person the app can see; anyone else is outside the contact range
+      worker.fake.directory.set("13800000001", "ou_operator");
+      worker.fake.directory.set("wang@school.example", "ou_wang");
+      options = {
+        appId: worker.fake.appId,
+        appSecret: worker.fake.appSecret,
+        verificationToken: VERIFICATION_TOKEN,
+        encryptKey: ENCRYPT_KEY,
+        baseUrl: worker.fake.url,
+        digestChatId: "oc_office_group",
+        workerUrl: (await worker.directUrl("/")).toString(),
+      };
+    },
   });
-  afterAll(() => worker.stop());
 
   it("a working deployment passes every check, and nothing is sent to anyone", async () => {
     const lines = await runDoctor(options);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { D1_FAULTS_ENTRY, peekD1Faults, setD1Faults } from "../support/d1-faults.ts";
-import { seedRoster } from "../support/roster.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { messageEvent, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { addWeeks, currentWeek, weekStart } from "../../src/domain/time.ts";
 import { botMenuEvent } from "../support/feishu-events.ts";
 
@@ -30,13 +30,8 @@ async function waitForLog(worker: TestWorker, match: (line: Record<string, unkno
 }
 
 describe("durability under D1 faults", () => {
-  let worker: TestWorker;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ wrapEntry: D1_FAULTS_ENTRY });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, wrapEntry: D1_FAULTS_ENTRY, expectErrors: [/D1_ERROR/, /"outcome":"expired_unprocessed"/] });
   beforeEach(async () => {
     await setD1Faults(worker, {});
     worker.fake.reset();
@@ -129,6 +124,7 @@ describe("durability under D1 faults", () => {
     expect(JSON.parse(row!.payload).event.message.message_id).toBe("om_killed");
     expect(row!.payload).not.toContain(VERIFICATION_TOKEN);
     expect((await setD1Faults(worker, {})).hung).toBe(1);
+    worker.cutOff(event.header.event_id);
     expect(worker.fake.messages).toHaveLength(0);
 
     // not yet due: a live attempt may still be running within its first minute
@@ -153,6 +149,7 @@ describe("durability under D1 faults", () => {
     for (let i = 0; i < 400 && (await peekD1Faults(worker)).hung === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(await worker.count("inbox", "event_id = 'ev_menu_killed'")).toBe(1);
     expect((await setD1Faults(worker, {})).hung).toBe(1);
+    worker.cutOff("ev_menu_killed");
     expect(worker.fake.messages).toHaveLength(0);
 
     await worker.runCron(RECOVERY, new Date(Date.now() + 2 * MINUTE));

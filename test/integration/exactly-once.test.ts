@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { currentWeek, localDate } from "../../src/domain/time.ts";
 import { D1_FACADE } from "../support/d1-facade.ts";
-import { seedRoster } from "../support/roster.ts";
-import { messageEvent, TestWorker } from "../support/worker.ts";
+import { messageEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * The Worker with a database that can "die" mid-command: while test_faults.n > 0 every batch fails (and
@@ -33,15 +33,17 @@ const DAY = 24 * 60 * 60 * 1000;
 const HOUSEKEEPING = "*/5 * * * *";
 
 describe("exactly once", () => {
-  let worker: TestWorker;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ wrapEntry: DYING_ENTRY });
-    await seedRoster(worker);
-    await worker.query("CREATE TABLE test_faults (n INTEGER NOT NULL)");
-    await worker.query("INSERT INTO test_faults (n) VALUES (0)");
+  const worker = useWorker({
+    expectErrors: [/isolate died before its commit/],
+    expectDead: 1,
+    roster: true,
+    wrapEntry: DYING_ENTRY,
+    setup: async () => {
+      await worker.query("CREATE TABLE test_faults (n INTEGER NOT NULL)");
+      await worker.query("INSERT INTO test_faults (n) VALUES (0)");
+    },
   });
-  afterAll(() => worker.stop());
 
   it("a command whose isolate died before committing is not lost: the redelivered event is answered in full, once", async () => {
     const event = messageEvent({ eventId: "ev_dies_once", messageId: "om_dies_once", openId: "ou_sup_1", chatType: "p2p", messageType: "text", content: { text: "我是谁" } });

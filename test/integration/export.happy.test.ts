@@ -1,31 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unzipSync } from "fflate";
 import { isoWeekOf, localDate } from "../../src/domain/time.ts";
 import { readWorkbook } from "../../src/xlsx/workbook.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** `导出` / `export`: a manager gets an Excel (or, with `csv`, a CSV) file message with the rows of a date range. */
 describe("CSV export", () => {
-  let worker: TestWorker;
   const now = Date.now();
   const week = isoWeekOf(localDate(now, "Asia/Shanghai"));
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    await worker.query(
-      `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at)
-       VALUES ('督办〔2026〕1号', 'order', 2026, 1, 'SCH001', '=HYPERLINK("http://evil") 围墙, "破损"', '2099-01-01', 'issued', 'M001', ?1, ?1)`,
-      now,
-    );
-    await worker.query(
-      `INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?1, 'S001', 'SCH001', 'routine', 'planned', ?2, ?2)`,
-      week,
-      now,
-    );
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      await worker.query(
+        `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at)
+         VALUES ('督办〔2026〕1号', 'order', 2026, 1, 'SCH001', '=HYPERLINK("http://evil") 围墙, "破损"', '2099-01-01', 'issued', 'M001', ?1, ?1)`,
+        now,
+      );
+      await worker.query(
+        `INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?1, 'S001', 'SCH001', 'routine', 'planned', ?2, ?2)`,
+        week,
+        now,
+      );
+    },
   });
-  afterAll(() => worker.stop());
 
   function csvOf(index = -1) {
     const message = worker.fake.messages.filter((m) => m.msgType === "file").at(index)!;

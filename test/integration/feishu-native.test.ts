@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateDemoRoster } from "../../scripts/lib/demo-roster.ts";
 import { addWeeks, currentWeek, localMidnightMs, weekStart } from "../../src/domain/time.ts";
 import { FakeFeishu, type DeliveredMessage } from "../support/fake-feishu.ts";
 import { botMembershipEvent, botMenuEvent, p2pChatEnteredEvent } from "../support/feishu-events.ts";
 import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * Issue 25, Feishu-native: the bot menu, the welcome, office groups bound with one click, whoami's office.
@@ -21,7 +21,6 @@ const CSV_DONGGANG_GROUP = "oc_demo_office_1";
 const CONFIG_GROUP = "oc_office_group";
 
 describe("Feishu-native: menu, welcome, digest groups bound in Feishu", () => {
-  let worker: TestWorker;
   let dir: string;
   let supervisor: { code: string; openId: string; zone: string };
 
@@ -52,20 +51,20 @@ describe("Feishu-native: menu, welcome, digest groups bound in Feishu", () => {
   }
   const mondayAfter = (weeks: number) => new Date(localMidnightMs(weekStart(addWeeks(currentWeek(Date.now(), "Asia/Shanghai"), weeks)), "Asia/Shanghai") + 9 * 3_600_000);
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    dir = mkdtempSync(join(tmpdir(), "duxue-native-"));
-    const demo = generateDemoRoster();
-    for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(dir, `${kind}.csv`), demo[kind]);
-    await seedRoster(worker, dir);
-    const [row] = await worker.query<{ code: string; openId: string; zone: string }>(
-      "SELECT p.code, p.open_id AS openId, z.name AS zone FROM people p JOIN zones z ON z.code = p.zone_code WHERE p.role = 'supervisor' AND z.district = '日照东港区' AND p.lang = 'zh' ORDER BY p.code LIMIT 1",
-    );
-    supervisor = row!;
-  });
-  afterAll(async () => {
-    await worker.stop();
-    rmSync(dir, { recursive: true, force: true });
+  const worker = useWorker({
+    teardown: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+    setup: async () => {
+      dir = mkdtempSync(join(tmpdir(), "duxue-native-"));
+      const demo = generateDemoRoster();
+      for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(dir, `${kind}.csv`), demo[kind]);
+      await seedRoster(worker, dir);
+      const [row] = await worker.query<{ code: string; openId: string; zone: string }>(
+        "SELECT p.code, p.open_id AS openId, z.name AS zone FROM people p JOIN zones z ON z.code = p.zone_code WHERE p.role = 'supervisor' AND z.district = '日照东港区' AND p.lang = 'zh' ORDER BY p.code LIMIT 1",
+      );
+      supervisor = row!;
+    },
   });
 
   it("adding the bot to a group posts one card offering to make it the adder's office's digest group", async () => {

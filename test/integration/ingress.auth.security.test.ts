@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { feishuRequest } from "../support/feishu-signing.ts";
 import { seedRoster } from "../support/roster.ts";
 import { cardActionEvent, ENCRYPT_KEY, messageEvent, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Authenticated by default: one answer for every authentication failure, no token-only mode unless asked for, no secrets named. */
 
@@ -18,14 +19,9 @@ const helpEvent = (worker: TestWorker, overrides: { token?: string } = {}) =>
   });
 
 describe("every authentication failure looks the same", () => {
-  let worker: TestWorker;
   let before: Record<string, number>;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();
@@ -82,13 +78,8 @@ describe("every authentication failure looks the same", () => {
 });
 
 describe("without an Encrypt Key", () => {
-  let worker: TestWorker;
-  beforeAll(async () => {
-    // Plain mode as an operator who forgot the key would have it: no FEISHU_ALLOW_UNENCRYPTED.
-    worker = await TestWorker.start({ plain: true, vars: { FEISHU_ALLOW_UNENCRYPTED: "" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  // Plain mode as an operator who forgot the key would have it: no FEISHU_ALLOW_UNENCRYPTED.
+  const worker = useWorker({ roster: true, plain: true, vars: { FEISHU_ALLOW_UNENCRYPTED: "" }, expectErrors: [/"outcome":"misconfigured".*FEISHU_ENCRYPT_KEY/] });
 
   it("refuses token-only events and callbacks with a 503 that names no secret, logs what is missing, and does nothing", async () => {
     const before = await worker.snapshot();
@@ -115,11 +106,7 @@ describe("without an Encrypt Key", () => {
 });
 
 describe("a missing secret", () => {
-  let worker: TestWorker;
-  beforeAll(async () => {
-    worker = await TestWorker.start({ vars: { FEISHU_APP_SECRET: "" } });
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ vars: { FEISHU_APP_SECRET: "" }, expectErrors: [/"outcome":"misconfigured".*FEISHU_APP_SECRET/] });
 
   it("answers 503 without saying which one; the log says", async () => {
     const logsBefore = worker.logs.length;

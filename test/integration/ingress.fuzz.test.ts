@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../scripts/lib/seeded-random.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { encryptLikeFeishu, feishuRequest, signLikeFeishu } from "../support/feishu-signing.ts";
-import { seedRoster } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, cardActionEvent, ENCRYPT_KEY, messageEvent, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, cardActionEvent, ENCRYPT_KEY, messageEvent, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * A seeded fuzz of both ingress routes: random bytes, truncated and oversized bodies, a wrong type at every
@@ -150,16 +150,15 @@ function forgedCardAction() {
 const FUZZ_TIMEOUT_MS = 240_000;
 
 describe("ingress fuzz", { timeout: FUZZ_TIMEOUT_MS }, () => {
-  let worker: TestWorker;
   const statuses = new Map<number, number>();
   let sent = 0;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    await worker.settle();
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      await worker.settle();
+    },
   });
-  afterAll(() => worker.stop());
 
   async function send(route: Route, body: string | Uint8Array, headers: Record<string, string>): Promise<number> {
     const response = await worker.fetch(route, { method: "POST", body: body as BodyInit, headers });

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { feishuRequest } from "../support/feishu-signing.ts";
-import { seedRoster } from "../support/roster.ts";
-import { ENCRYPT_KEY, messageEvent, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { ENCRYPT_KEY, messageEvent, VERIFICATION_TOKEN } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Every refusal: 4xx (or an ignored 200), no write, no outbound call. */
 describe("ingress security", () => {
-  let worker: TestWorker;
   let before: Record<string, number>;
 
   const helpEvent = (overrides: { eventId?: string; messageId?: string; token?: string } = {}) =>
@@ -19,11 +18,7 @@ describe("ingress security", () => {
       token: overrides.token,
     });
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();
@@ -176,12 +171,7 @@ describe("ingress security", () => {
 });
 
 describe("ingress without an Encrypt Key", () => {
-  let worker: TestWorker;
-  beforeAll(async () => {
-    worker = await TestWorker.start({ plain: true });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, plain: true });
 
   it("answers the plain challenge and plain events, checking the token", async () => {
     const ok = await worker.post("/feishu/events", { challenge: "c1", token: VERIFICATION_TOKEN, type: "url_verification" });

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, messageEvent, TestWorker } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, messageEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Bounded input: too many schools, too big or too long files, over-long form fields get a clear answer and change nothing. */
 describe("bounded input", () => {
-  let worker: TestWorker;
   let before: Record<string, number>;
   let counter = 0;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FEEDBACK_IP_WINDOW_MS } from "../../src/domain/nameplate.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { FakeTurnstile, TURNSTILE_DUMMY_TOKEN, TURNSTILE_PASSING_SECRET, TURNSTILE_TEST_SITE_KEY } from "../support/fake-turnstile.ts";
 import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Two districts' schools; 东港's name carries markup, its office a public telephone. */
 const ROSTER = {
@@ -34,7 +34,6 @@ const TOKEN_C = "CCCCCCCCCCCCCCCCCCCCCCCc";
 const REVOKED = "RRRRRRRRRRRRRRRRRRRRRRRr";
 
 describe("the school's public nameplate page and its feedback form", () => {
-  let worker: TestWorker;
   let turnstile: FakeTurnstile;
   let ipCounter = 0;
   /** a new client address per test, so the per-IP limit of one test does not reach another */
@@ -50,23 +49,22 @@ describe("the school's public nameplate page and its feedback form", () => {
 
   beforeAll(async () => {
     turnstile = await new FakeTurnstile().start();
-    worker = await TestWorker.start({
-      vars: { TURNSTILE_SITE_KEY: TURNSTILE_TEST_SITE_KEY, TURNSTILE_SECRET_KEY: TURNSTILE_PASSING_SECRET, TURNSTILE_VERIFY_URL: turnstile.url, PUBLIC_BASE_URL: "https://duxue.example.org" },
-    });
-    const dir = mkdtempSync(join(tmpdir(), "duxue-nameplate-"));
-    try {
-      for (const [kind, text] of Object.entries(ROSTER)) writeFileSync(join(dir, `${kind}.csv`), text);
-      await seedRoster(worker, dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    const now = Date.now();
-    await worker.query("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at) VALUES (?1, 'X-A01', 'M001', ?2), (?3, 'X-C01', 'M001', ?2)", TOKEN_A, now, TOKEN_C);
-    await worker.query("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at, revoked_at) VALUES (?1, 'X-A01', 'M001', ?2, ?2)", REVOKED, now - 1000);
   });
-  afterAll(async () => {
-    await worker.stop();
-    await turnstile.stop();
+  const worker = useWorker({
+    vars: () => ({ TURNSTILE_SITE_KEY: TURNSTILE_TEST_SITE_KEY, TURNSTILE_SECRET_KEY: TURNSTILE_PASSING_SECRET, TURNSTILE_VERIFY_URL: turnstile.url, PUBLIC_BASE_URL: "https://duxue.example.org" }),
+    setup: async () => {
+      const dir = mkdtempSync(join(tmpdir(), "duxue-nameplate-"));
+      try {
+        for (const [kind, text] of Object.entries(ROSTER)) writeFileSync(join(dir, `${kind}.csv`), text);
+        await seedRoster(worker, dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const now = Date.now();
+      await worker.query("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at) VALUES (?1, 'X-A01', 'M001', ?2), (?3, 'X-C01', 'M001', ?2)", TOKEN_A, now, TOKEN_C);
+      await worker.query("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at, revoked_at) VALUES (?1, 'X-A01', 'M001', ?2, ?2)", REVOKED, now - 1000);
+    },
+    teardown: () => turnstile.stop(),
   });
   beforeEach(async () => {
     await worker.settle();

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { FIXTURE_ROSTER } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, messageEvent, TestWorker } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, messageEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Roster changes are an admin's, reviewed and recorded (issue 13): who may import, deactivation on confirmation, the log. */
 describe("roster imports: admins only, removals confirmed, every import recorded", () => {
-  let worker: TestWorker;
   let counter = 0;
   const ADMIN = "ou_admin_1";
   const fixture = (name: string) => readFileSync(join(FIXTURE_ROSTER, name), "utf8");
@@ -42,17 +42,17 @@ describe("roster imports: admins only, removals confirmed, every import recorded
     return values;
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await sendFile(ADMIN_OPEN_ID, "zones.csv", fixture("zones.csv"));
-    await sendFile(ADMIN_OPEN_ID, "people.csv", people);
-    // the roster now has an active admin (A001): ADMIN_OPEN_IDS only bootstraps, so the rest is A001's
-    await sendFile(ADMIN, "schools.csv", fixture("schools.csv"));
-    await worker.query(
-      "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2099-W02', 'S002', 'SCH004', 'routine', 'planned', 1, 1)",
-    );
+  const worker = useWorker({
+    setup: async () => {
+      await sendFile(ADMIN_OPEN_ID, "zones.csv", fixture("zones.csv"));
+      await sendFile(ADMIN_OPEN_ID, "people.csv", people);
+      // the roster now has an active admin (A001): ADMIN_OPEN_IDS only bootstraps, so the rest is A001's
+      await sendFile(ADMIN, "schools.csv", fixture("schools.csv"));
+      await worker.query(
+        "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2099-W02', 'S002', 'SCH004', 'routine', 'planned', 1, 1)",
+      );
+    },
   });
-  afterAll(() => worker.stop());
 
   it("refuses a manager's roster file and names who can import", async () => {
     const before = await worker.snapshot();

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateDemoRoster } from "../../scripts/lib/demo-roster.ts";
 import { addWeeks, currentWeek, localMidnightMs, weekStart } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { shanghaiYear } from "../support/dates.ts";
 
 /**
@@ -21,7 +21,6 @@ const DONGGANG_GROUP = "oc_demo_office_1";
 const LANSHAN_GROUP = "oc_demo_office_2";
 
 describe("offices: a city's office and its district offices in one deployment", () => {
-  let worker: TestWorker;
   let dir: string;
   // the Shanghai year (the Worker's TIMEZONE), read when the file's orders are issued, not the host's at load
   let year = shanghaiYear();
@@ -37,20 +36,20 @@ describe("offices: a city's office and its district offices in one deployment", 
       )
     );
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    year = shanghaiYear();
-    dir = mkdtempSync(join(tmpdir(), "duxue-offices-"));
-    const demo = generateDemoRoster();
-    for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(dir, `${kind}.csv`), demo[kind]);
-    await seedRoster(worker, dir);
-    [donggang, donggang2] = (await schoolIn("z.district = '日照东港区'")) as [typeof donggang, typeof donggang];
-    lanshan = (await schoolIn("z.district = '日照岚山区'"))[0]!;
-    citySchool = (await schoolIn("z.level = 'city'"))[0]!;
-  });
-  afterAll(async () => {
-    await worker.stop();
-    rmSync(dir, { recursive: true, force: true });
+  const worker = useWorker({
+    teardown: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+    setup: async () => {
+      year = shanghaiYear();
+      dir = mkdtempSync(join(tmpdir(), "duxue-offices-"));
+      const demo = generateDemoRoster();
+      for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(dir, `${kind}.csv`), demo[kind]);
+      await seedRoster(worker, dir);
+      [donggang, donggang2] = (await schoolIn("z.district = '日照东港区'")) as [typeof donggang, typeof donggang];
+      lanshan = (await schoolIn("z.district = '日照岚山区'"))[0]!;
+      citySchool = (await schoolIn("z.level = 'city'"))[0]!;
+    },
   });
 
   it("loads the demo city's offices as a tree", async () => {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { shanghaiYear } from "../support/dates.ts";
 
 const MANAGER = "ou_mgr_1";
@@ -13,18 +12,17 @@ const CONTACT = "ou_contact_1"; // contact of SCH001
  * and the people told about it get one card (the notification's key names the order's state it leaves).
  */
 describe("orders: simultaneous changes happen once", () => {
-  let worker: TestWorker;
-  // the Shanghai year (the Worker's TIMEZONE), read again in beforeAll right before the orders are issued
+  // the Shanghai year (the Worker's TIMEZONE), read again in setup right before the orders are issued
   let year = String(shanghaiYear());
   const events = (number: string, action: string) =>
     worker.count("order_events", "action = ? AND order_id = (SELECT id FROM orders WHERE number = ?)", action, number);
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    year = String(shanghaiYear());
-    await seedRoster(worker);
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      year = String(shanghaiYear());
+    },
   });
-  afterAll(() => worker.stop());
 
   it("the supervisor and the contact submit a report at once: one report, one card to the manager", async () => {
     await worker.say(MANAGER, "督办 SCH001 30天 整改一");

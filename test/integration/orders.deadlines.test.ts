@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 const MANAGER = "ou_mgr_1";
 const SUPERVISOR = "ou_sup_1";
@@ -14,19 +13,18 @@ const plusDays = (date: string, days: number) => new Date(Date.parse(`${date}T00
 const nineOn = (date: string) => new Date(`${date}T01:00:00Z`);
 
 describe("orders: reminders, overdue and escalation by the daily cron; list counts", () => {
-  let worker: TestWorker;
   let number: string;
   let due: string;
   const year = todayShanghai().slice(0, 4);
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    await worker.say(MANAGER, "督办 SCH001 10天 整改校园安全隐患");
-    number = `督办〔${year}〕1号`;
-    due = plusDays(todayShanghai(), 10);
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      await worker.say(MANAGER, "督办 SCH001 10天 整改校园安全隐患");
+      number = `督办〔${year}〕1号`;
+      due = plusDays(todayShanghai(), 10);
+    },
   });
-  afterAll(() => worker.stop());
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useWorker } from "../support/use-worker.ts";
 import { shanghaiYear } from "../support/dates.ts";
 
 const MANAGER = "ou_mgr_1";
@@ -8,7 +7,6 @@ const CONTACT = "ou_contact_1";
 
 /** Each refusal of the issue's "Bad input" list: a clear answer, and no stored change (no order, no number, no audit row, no card). */
 describe("orders: bad input is answered and changes nothing", () => {
-  let worker: TestWorker;
   let before: Record<string, number>;
   let counters: unknown[];
   // the Shanghai year (the Worker's TIMEZONE), read again in beforeAll right before the orders are issued
@@ -34,20 +32,20 @@ describe("orders: bad input is answered and changes nothing", () => {
   let closedNumber: string;
   let cancelledNumber: string;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    year = String(shanghaiYear());
-    await seedRoster(worker);
-    // One order closed and one cancelled, to be refused later.
-    await worker.say(MANAGER, "督办 SCH001 30天 整改一");
-    await worker.say(MANAGER, "督办 SCH002 30天 整改二");
-    closedNumber = `督办〔${year}〕1号`;
-    cancelledNumber = `督办〔${year}〕2号`;
-    await worker.click(CONTACT, { action: "order_report", number: closedNumber }, { done: "已整改", result: "done" });
-    await worker.say(MANAGER, `销号 ${closedNumber}`);
-    await worker.say(MANAGER, `撤销 ${cancelledNumber} 重复下发`);
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      year = String(shanghaiYear());
+      // One order closed and one cancelled, to be refused later.
+      await worker.say(MANAGER, "督办 SCH001 30天 整改一");
+      await worker.say(MANAGER, "督办 SCH002 30天 整改二");
+      closedNumber = `督办〔${year}〕1号`;
+      cancelledNumber = `督办〔${year}〕2号`;
+      await worker.click(CONTACT, { action: "order_report", number: closedNumber }, { done: "已整改", result: "done" });
+      await worker.say(MANAGER, `销号 ${closedNumber}`);
+      await worker.say(MANAGER, `撤销 ${cancelledNumber} 重复下发`);
+    },
   });
-  afterAll(() => worker.stop());
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 const MANAGER = "ou_mgr_1";
 const SUPERVISOR = "ou_sup_1"; // S001, nameplate supervisor of SCH001 and SCH002
@@ -28,14 +27,9 @@ const todayShanghai = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/S
 const plusDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 describe("orders: from the command to verified closure", () => {
-  let worker: TestWorker;
   const year = todayShanghai().slice(0, 4);
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

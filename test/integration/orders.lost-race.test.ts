@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { D1_FACADE } from "../support/d1-facade.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { shanghaiYear } from "../support/dates.ts";
 
 const MANAGER = "ou_mgr_1";
@@ -32,7 +31,6 @@ export default {
 `;
 
 describe("orders: the side that loses a race is told so, not thanked", () => {
-  let worker: TestWorker;
   let number: string;
   // the Shanghai year (the Worker's TIMEZONE), read again in beforeAll right before the orders are issued
   let year = String(shanghaiYear());
@@ -40,14 +38,15 @@ describe("orders: the side that loses a race is told so, not thanked", () => {
   const trail = async () => (await worker.query<{ action: string }>("SELECT action FROM order_events WHERE order_id = (SELECT id FROM orders WHERE number = ?) ORDER BY id", number)).map((e) => e.action);
   const cardsAbout = (openId: string) => worker.fake.messagesTo(openId).filter((m) => FakeFeishu.textOf(m).includes(number));
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ wrapEntry: RIVAL_ENTRY });
-    year = String(shanghaiYear());
-    await seedRoster(worker);
-    await worker.say(MANAGER, "督办 SCH001 30天 整改一");
-    number = `督办〔${year}〕1号`;
+  const worker = useWorker({
+    roster: true,
+    wrapEntry: RIVAL_ENTRY,
+    setup: async () => {
+      year = String(shanghaiYear());
+      await worker.say(MANAGER, "督办 SCH001 30天 整改一");
+      number = `督办〔${year}〕1号`;
+    },
   });
-  afterAll(() => worker.stop());
 
   it("a manager's `撤销` that lost: the reply says someone else got there first; nothing changed, the school is not told", async () => {
     const before = { order: await order(), trail: await trail() };

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { expectRefusalAnswer } from "../support/refusal.ts";
-import { TestWorker } from "../support/worker.ts";
 import { shanghaiYear } from "../support/dates.ts";
 
 const MANAGER = "ou_mgr_1";
@@ -14,7 +13,6 @@ const TOO_LONG = "填写的内容太长";
 
 /** Strangers' clicks and commands on orders are refused and change nothing. */
 describe("orders: only the right people act", () => {
-  let worker: TestWorker;
   let number: string;
   let before: Record<string, number>;
   // the Shanghai year (the Worker's TIMEZONE), read again in beforeAll right before the orders are issued
@@ -25,14 +23,14 @@ describe("orders: only the right people act", () => {
     return rest;
   };
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    year = String(shanghaiYear());
-    await seedRoster(worker);
-    await worker.say(MANAGER, "督办 SCH001 30天 请整改[点这里](https://evil.example) <at id=all></at>");
-    number = `督办〔${year}〕1号`;
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      year = String(shanghaiYear());
+      await worker.say(MANAGER, "督办 SCH001 30天 请整改[点这里](https://evil.example) <at id=all></at>");
+      number = `督办〔${year}〕1号`;
+    },
   });
-  afterAll(() => worker.stop());
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();
@@ -107,11 +105,7 @@ describe("orders: only the right people act", () => {
 });
 
 describe("the audit trail in the database", () => {
-  let worker: TestWorker;
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker();
 
   it("refuses to rewrite or delete order events and report versions", async () => {
     await worker.query("INSERT INTO order_events (order_id, at, actor_code, action, note) VALUES (1, 1, 'M001', 'issued', 'x')");

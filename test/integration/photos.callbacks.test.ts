@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, postPost } from "../support/photos.ts";
-import { seedRoster } from "../support/roster.ts";
-import { cardActionEvent, TestWorker } from "../support/worker.ts";
+import { cardActionEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * A card callback answers without waiting for Feishu's image upload (Feishu shows an error after 3 s):
  * the fake holds every upload until the test lets it go, and the answer has already come.
  */
 describe("photo uploads never hold a card callback's answer", () => {
-  let worker: TestWorker;
   const TZ = "Asia/Shanghai";
   const CARD_UPDATE = "/open-apis/interactive/v1/card/update";
 
@@ -22,11 +21,7 @@ describe("photo uploads never hold a card callback's answer", () => {
     }
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ vars: { PHOTO_BATCH_QUIET_MS: "300" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, vars: { PHOTO_BATCH_QUIET_MS: "300" }, expectErrors: [/"outcome":"upload_failed".*feishu 500 code 2200/] });
 
   it("attaching held photos whose upload failed at receipt: the click is answered at once, the card is updated with them after the upload", async () => {
     // S003's report from an hour ago: photos sent now are held for S003 to choose where they go

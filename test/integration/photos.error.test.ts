@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, postImage, sha256, toChat } from "../support/photos.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { expectRefusedClick } from "../support/refusal.ts";
 
 /** Limits answer clearly and store nothing they refuse; nobody attaches photos to what is not theirs. */
 describe("photo evidence limits and refusals", () => {
-  let worker: TestWorker;
   const CONTACT = "ou_contact_1";
 
   /** The school contact of SCH001 reports rectification of a fresh order: photos in the next 30 minutes go to it. */
@@ -19,11 +17,7 @@ describe("photo evidence limits and refusals", () => {
     return order!;
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ vars: { PHOTO_BATCH_QUIET_MS: "800" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, vars: { PHOTO_BATCH_QUIET_MS: "800" } });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();
@@ -104,7 +98,7 @@ describe("photo evidence limits and refusals", () => {
     await postImage(worker, "ou_stranger", jpegBytes(401));
     await worker.settle();
     expect(FakeFeishu.textOf(toChat(worker, "ou_stranger", before)[0]!)).toContain("不在督学助手的名册中");
-    expect(await worker.count("photos")).toBe(snapshot.photos);
+    expect(await worker.count("photos")).toBe(Math.trunc(snapshot.photos!));
     expect(worker.fake.calls.filter((c) => c.path.includes("/resources/"))).toHaveLength(1);
   });
 });

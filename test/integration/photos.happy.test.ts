@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, postImage, postPost, sha256, toChat } from "../support/photos.ts";
-import { seedRoster } from "../support/roster.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { TestClock } from "../support/test-clock.ts";
-import { TestWorker } from "../support/worker.ts";
 import { DEFAULT_BATCH_QUIET_MS } from "../../src/domain/photos.ts";
 
 /**
@@ -13,7 +12,6 @@ import { DEFAULT_BATCH_QUIET_MS } from "../../src/domain/photos.ts";
  * moves the clock on, so "sent within the window" is a step of the test, not a race with the wall clock.
  */
 describe("photo evidence", () => {
-  let worker: TestWorker;
   let clock: TestClock;
   /** waits until the work of `n` photo messages is held in the quiet window, then ends the window */
   async function endQuietWindow(n: number) {
@@ -40,15 +38,11 @@ describe("photo evidence", () => {
     return report!.id;
   }
 
+  // the test's clock starts first (its url is one of the Worker's vars)
   beforeAll(async () => {
     clock = await new TestClock().start();
-    worker = await TestWorker.start({ vars: { TEST_CLOCK_URL: clock.url } });
-    await seedRoster(worker);
   });
-  afterAll(async () => {
-    await worker.stop();
-    await clock.stop();
-  });
+  const worker = useWorker({ roster: true, vars: () => ({ TEST_CLOCK_URL: clock.url }), teardown: () => clock.stop() });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

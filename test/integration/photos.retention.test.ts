@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jpegBytes, postImage, sha256 } from "../support/photos.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** PHOTO_RETENTION_DAYS: the 5-minute housekeeping deletes old photo rows and the R2 bytes nothing else refers to. */
 describe("photo retention", () => {
-  let worker: TestWorker;
   const DAY = 86_400_000;
   const HOUR = 3_600_000;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ vars: { PHOTO_RETENTION_DAYS: "30" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true, vars: { PHOTO_RETENTION_DAYS: "30" } });
 
   async function photo(seed: number, ageDays: number, state = "attached", subjectId: number | null = 1) {
     const bytes = jpegBytes(seed);

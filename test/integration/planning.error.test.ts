@@ -1,30 +1,28 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { addDays, addWeeks, currentWeek, weekStart } from "../../src/domain/time.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Bad input to the planning commands gets a clear answer and changes nothing. */
 describe("planning commands: refusals", () => {
-  let worker: TestWorker;
   let before: Record<string, number>;
   const thisWeek = currentWeek(Date.now(), "Asia/Shanghai");
   const nextWeek = addWeeks(thisWeek, 1);
   const breakWeek = addWeeks(thisWeek, 3);
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    await worker.query(
-      "INSERT INTO people (code, name, role, zone_code, open_id, lang, active, created_at, updated_at) VALUES ('S005', '赵无校', 'supervisor', 'Z02', 'ou_sup_5', 'zh', 1, 0, 0)",
-    );
-    // a break three weeks ahead, set by the manager
-    const monday = weekStart(breakWeek);
-    const { texts } = await worker.say("ou_mgr_1", `校历 添加 假期 ${monday} ${addDays(monday, 4)} 测试假期`);
-    expect(texts[0]).toContain("已添加");
-    const sent = await worker.say("ou_mgr_1", `排班 发送 ${nextWeek}`);
-    expect(sent.texts[0]).toContain("已发送");
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      await worker.query(
+        "INSERT INTO people (code, name, role, zone_code, open_id, lang, active, created_at, updated_at) VALUES ('S005', '赵无校', 'supervisor', 'Z02', 'ou_sup_5', 'zh', 1, 0, 0)",
+      );
+      // a break three weeks ahead, set by the manager
+      const monday = weekStart(breakWeek);
+      const { texts } = await worker.say("ou_mgr_1", `校历 添加 假期 ${monday} ${addDays(monday, 4)} 测试假期`);
+      expect(texts[0]).toContain("已添加");
+      const sent = await worker.say("ou_mgr_1", `排班 发送 ${nextWeek}`);
+      expect(sent.texts[0]).toContain("已发送");
+    },
   });
-  afterAll(() => worker.stop());
   beforeEach(async () => {
     await worker.settle();
     before = await worker.snapshot();

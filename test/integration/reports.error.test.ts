@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { addDays, currentWeek, localDate } from "../../src/domain/time.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { expectRefusalAnswer } from "../support/refusal.ts";
 
 /** Every refusal of a report submission: an error toast, no card (the form stays as typed), nothing stored, nothing sent. */
 describe("visit reports: bad input and strangers", () => {
-  let worker: TestWorker;
   let before: Record<string, number>;
   let assignmentId: number;
   const TZ = "Asia/Shanghai";
@@ -31,12 +29,12 @@ describe("visit reports: bad input and strangers", () => {
     return { ...base, ...overrides };
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    assignmentId = await addAssignment("S001", "SCH001");
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      assignmentId = await addAssignment("S001", "SCH001");
+    },
   });
-  afterAll(() => worker.stop());
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { addDays, currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** A supervisor reports a visit through the card form: rows stored, problems become work, edits keep every version. */
 describe("visit reports", () => {
-  let worker: TestWorker;
   const TZ = "Asia/Shanghai";
   const week = () => currentWeek(Date.now(), TZ);
   const today = () => localDate(Date.now(), TZ);
@@ -32,11 +30,7 @@ describe("visit reports", () => {
   const submit = (openId: string, assignmentId: number, formValue: Record<string, unknown>) =>
     worker.click(openId, { action: "submit_report", form: 2, assignment_id: assignmentId }, formValue);
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

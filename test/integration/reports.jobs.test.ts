@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * The Thursday reminder and the Monday miss, driven by the cron's own time.
  * Week 2026-W10 runs Monday 2026-03-02 … Sunday 2026-03-08.
  */
 describe("report reminders and misses", () => {
-  let worker: TestWorker;
   const WEEK = "2026-W10";
   const THURSDAY_16H = new Date("2026-03-05T08:00:00Z");
   const NEXT_MONDAY_08H = new Date("2026-03-09T00:00:00Z");
@@ -25,17 +23,17 @@ describe("report reminders and misses", () => {
     ids[key] = row!.id;
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    await addAssignment("s1a", "S001", "SCH001");
-    await addAssignment("s1b", "S001", "SCH002");
-    await addAssignment("s2done", "S002", "SCH003", "reported");
-    await addAssignment("s3cancelled", "S003", "SCH005", "cancelled");
-    await addAssignment("s4", "S004", "SCH007");
-    await addAssignment("s3next", "S003", "SCH006", "planned", "2026-W11");
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      await addAssignment("s1a", "S001", "SCH001");
+      await addAssignment("s1b", "S001", "SCH002");
+      await addAssignment("s2done", "S002", "SCH003", "reported");
+      await addAssignment("s3cancelled", "S003", "SCH005", "cancelled");
+      await addAssignment("s4", "S004", "SCH007");
+      await addAssignment("s3next", "S003", "SCH006", "planned", "2026-W11");
+    },
   });
-  afterAll(() => worker.stop());
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

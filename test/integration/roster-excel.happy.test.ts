@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Papa from "papaparse";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readWorkbook, writeWorkbook, type XlsxSheet } from "../../src/xlsx/workbook.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { FIXTURE_ROSTER } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, messageEvent, TestWorker } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, messageEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Excel rosters through chat: a workbook with a sheet per file imports exactly like the CSV files. */
 describe("roster import from Excel", () => {
-  let worker: TestWorker;
   let counter = 0;
 
   async function sendFile(fileName: string, content: string | Uint8Array, openId = ADMIN_OPEN_ID) {
@@ -38,11 +38,11 @@ describe("roster import from Excel", () => {
   });
   const clearRoster = () => Promise.all(["zones", "people", "schools"].map((table) => worker.query(`DELETE FROM ${table}`)));
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    worker.fake.directory.set("emily@example.edu.cn", "ou_emily_resolved");
+  const worker = useWorker({
+    setup: async () => {
+      worker.fake.directory.set("emily@example.edu.cn", "ou_emily_resolved");
+    },
   });
-  afterAll(() => worker.stop());
 
   it("one workbook (责任区 / 人员 / 学校) imports exactly what the three CSV files import", async () => {
     const book = await writeWorkbook([csvSheet("schools.csv", "学校"), csvSheet("zones.csv", "责任区"), csvSheet("people.csv", "人员"), { name: "说明", columns: [{ header: "备注", width: 20 }], rows: [["不导入"]] }]);

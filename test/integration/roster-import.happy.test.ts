@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { FIXTURE_ROSTER } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, messageEvent, TestWorker } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, messageEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Importing the roster by sending CSV files to the bot, as an office would on day one. */
 describe("roster import through chat", () => {
-  let worker: TestWorker;
   let counter = 0;
 
   async function sendFile(openId: string, fileName: string, content: string, chatType: "p2p" | "group" = "p2p") {
@@ -33,11 +33,11 @@ describe("roster import through chat", () => {
   }
   const fixture = (name: string) => readFileSync(join(FIXTURE_ROSTER, name), "utf8");
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    worker.fake.directory.set("emily@example.edu.cn", "ou_emily_resolved");
+  const worker = useWorker({
+    setup: async () => {
+      worker.fake.directory.set("emily@example.edu.cn", "ou_emily_resolved");
+    },
   });
-  afterAll(() => worker.stop());
 
   it("imports zones, people and schools in order and summarises each file", async () => {
     const zones = await sendFile(ADMIN_OPEN_ID, "zones.csv", fixture("zones.csv"));
@@ -121,14 +121,13 @@ describe("roster import through chat", () => {
 });
 
 describe("roster imported without open_ids (npm run roster)", () => {
-  let worker: TestWorker;
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    const { seedRoster } = await import("../support/roster.ts");
-    await seedRoster(worker);
-    await worker.query("UPDATE people SET open_id = NULL WHERE code IN ('S001', 'S002')");
+  const worker = useWorker({
+    setup: async () => {
+      const { seedRoster } = await import("../support/roster.ts");
+      await seedRoster(worker);
+      await worker.query("UPDATE people SET open_id = NULL WHERE code IN ('S001', 'S002')");
+    },
   });
-  afterAll(() => worker.stop());
 
   it("resolves open_ids from mobiles in the 5-minute job and remembers misses for a day", async () => {
     worker.fake.directory.set("13800000001", "ou_sup_1_resolved");

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { scopeOf, type Office } from "../../src/domain/offices.ts";
 import { rosterUpserts } from "../../src/roster/store.ts";
 import { writeWorkbook } from "../../src/xlsx/workbook.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { OPEN_IDS, seedOfficesRoster } from "../support/offices-roster.ts";
-import { messageEvent, TestWorker } from "../support/worker.ts";
+import { OPEN_IDS } from "../support/offices-roster.ts";
+import { messageEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * Roster takeover (issue 22): an office's admin changes only what is in its office's scope, as stored and as the
@@ -14,7 +15,6 @@ import { messageEvent, TestWorker } from "../support/worker.ts";
  * The roster: 日照市督导室 (RZ) over 东港 (DG) and 岚山 (LS) (test/support/offices-roster.ts).
  */
 describe("roster takeover between offices is refused", () => {
-  let worker: TestWorker;
   let counter = 0;
   const PEOPLE_HEADER = "code,name,role,zone_code,school_code,mobile,email,open_id,lang,office_code";
   const DG_PEOPLE = ["A001,东港管理员,admin,,,,,ou_a_dg,zh,DG", "M001,东港科长,manager,,,,,ou_m_dg,zh,DG", "S001,东港督学,supervisor,Z-A01,,,,ou_s_dg,zh,", "T001,东港联系人,school_contact,,X-A01,,,ou_t_dg,zh,"];
@@ -60,11 +60,7 @@ describe("roster takeover between offices is refused", () => {
     return values;
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedOfficesRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: "offices" });
 
   it("zones.csv: 岚山's admin cannot take 东港's zone by naming its own district; nothing of the file is imported", async () => {
     const before = await rosterState();

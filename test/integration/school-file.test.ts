@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { addDays, currentWeek, daysBetween, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, sha256 } from "../support/photos.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 import { sameShanghaiDay } from "../support/dates.ts";
 
 /** Every tagged object of a card: what Feishu counts against its 200-element limit. */
@@ -16,63 +15,62 @@ function countElements(node: unknown): number {
 
 /** `学校` / `school`: one school's file, per role, refused for other schools, bounded for a long history. */
 describe("the school's file (督导档案)", () => {
-  let worker: TestWorker;
   const TZ = "Asia/Shanghai";
   const today = () => localDate(Date.now(), TZ);
   /** the Shanghai day the scenario was seeded (its visit dated that day, its order due 3 days before it) */
   let seededOn = "";
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    const now = Date.now();
-    seededOn = localDate(now, TZ);
-    // SCH001: one reported visit with a serious problem and its rectification item, one open order, and two photos in R2 not yet uploaded to Feishu.
-    const week = currentWeek(now, TZ);
-    const [assignment] = await worker.query<{ id: number }>(
-      "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?, 'S001', 'SCH001', 'routine', 'reported', ?, ?) RETURNING id",
-      week,
-      now,
-      now,
-    );
-    const [report] = await worker.query<{ id: number }>(
-      "INSERT INTO reports (assignment_id, school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, submission_key, created_at, updated_at) VALUES (?, 'SCH001', 'S001', ?, ?, 'routine', '{}', 1, 'S001', 'k1', ?, ?) RETURNING id",
-      assignment!.id,
-      week,
-      seededOn,
-      now,
-      now,
-    );
-    await worker.query(
-      "INSERT INTO problems (report_id, school_code, week, item, description, severity, fixed_on_spot, deadline, created_at) VALUES (?, 'SCH001', ?, 'safety', '围墙破损，存在安全隐患', 'serious', 0, ?, ?)",
-      report!.id,
-      week,
-      addDays(seededOn, 14),
-      now,
-    );
-    await worker.query(
-      "INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at) VALUES ('督办〔2026〕7号', 'order', 2026, 7, 'SCH001', '围墙整改', ?, 'issued', 'M001', ?, ?)",
-      addDays(seededOn, -3),
-      now,
-      now,
-    );
-    const bucket = await worker.photos();
-    for (const seed of [1, 2]) {
-      const bytes = jpegBytes(seed);
-      await bucket.put(`photos/${sha256(bytes)}`, bytes);
-      await worker.query(
-        "INSERT INTO photos (dedupe_key, subject_kind, subject_id, state, sender_code, message_id, file_key, sha256, size, content_type, r2_key, received_at) VALUES (?, 'report', ?, 'attached', 'S001', ?, 'img_user', ?, ?, 'image/jpeg', ?, ?)",
-        `report:${report!.id}:${sha256(bytes)}`,
-        report!.id,
-        `om_seed_${seed}`,
-        sha256(bytes),
-        bytes.byteLength,
-        `photos/${sha256(bytes)}`,
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      const now = Date.now();
+      seededOn = localDate(now, TZ);
+      // SCH001: one reported visit with a serious problem and its rectification item, one open order, and two photos in R2 not yet uploaded to Feishu.
+      const week = currentWeek(now, TZ);
+      const [assignment] = await worker.query<{ id: number }>(
+        "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?, 'S001', 'SCH001', 'routine', 'reported', ?, ?) RETURNING id",
+        week,
+        now,
         now,
       );
-    }
+      const [report] = await worker.query<{ id: number }>(
+        "INSERT INTO reports (assignment_id, school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, submission_key, created_at, updated_at) VALUES (?, 'SCH001', 'S001', ?, ?, 'routine', '{}', 1, 'S001', 'k1', ?, ?) RETURNING id",
+        assignment!.id,
+        week,
+        seededOn,
+        now,
+        now,
+      );
+      await worker.query(
+        "INSERT INTO problems (report_id, school_code, week, item, description, severity, fixed_on_spot, deadline, created_at) VALUES (?, 'SCH001', ?, 'safety', '围墙破损，存在安全隐患', 'serious', 0, ?, ?)",
+        report!.id,
+        week,
+        addDays(seededOn, 14),
+        now,
+      );
+      await worker.query(
+        "INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at) VALUES ('督办〔2026〕7号', 'order', 2026, 7, 'SCH001', '围墙整改', ?, 'issued', 'M001', ?, ?)",
+        addDays(seededOn, -3),
+        now,
+        now,
+      );
+      const bucket = await worker.photos();
+      for (const seed of [1, 2]) {
+        const bytes = jpegBytes(seed);
+        await bucket.put(`photos/${sha256(bytes)}`, bytes);
+        await worker.query(
+          "INSERT INTO photos (dedupe_key, subject_kind, subject_id, state, sender_code, message_id, file_key, sha256, size, content_type, r2_key, received_at) VALUES (?, 'report', ?, 'attached', 'S001', ?, 'img_user', ?, ?, 'image/jpeg', ?, ?)",
+          `report:${report!.id}:${sha256(bytes)}`,
+          report!.id,
+          `om_seed_${seed}`,
+          sha256(bytes),
+          bytes.byteLength,
+          `photos/${sha256(bytes)}`,
+          now,
+        );
+      }
+    },
   });
-  afterAll(() => worker.stop());
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

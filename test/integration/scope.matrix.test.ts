@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateDemoRoster } from "../../scripts/lib/demo-roster.ts";
 import { cardActions } from "../../src/actions/index.ts";
 import { commands } from "../../src/commands/index.ts";
@@ -10,7 +10,8 @@ import { FORM_VERSION } from "../../src/domain/report-form.ts";
 import { addDays, addWeeks, currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, messageEvent, TestWorker } from "../support/worker.ts";
+import { ADMIN_OPEN_ID, messageEvent } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * The scope matrix (issue #22): every chat command and card action of the registries × every kind of person ×
@@ -184,7 +185,6 @@ const REFUSAL =
   /只有管理员可以|只有系统管理员可以|只有督导室的管理员和系统管理员可以|不属于您所在督导室的管辖范围|没有有效的所属督导室|统一设置，只有其管理员可以修改|排班发送面向全市|还不在督学助手的名册|这张卡片不是发给您的|不是安排给您的|这份报告不是您的|不是您挂牌督导的学校|不是您的挂牌学校|您不能为这份报告|您不能查看|没有找到编号为|没有编号为/;
 
 describe("the scope matrix: every command and card action × every kind of person × A, B and the city", () => {
-  let worker: TestWorker;
   let dir: string;
   const objects = {} as Record<Where, Objects>;
   const week = { last: "" };
@@ -234,57 +234,57 @@ describe("the scope matrix: every command and card action × every kind of perso
     else lastDump = after;
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    dir = mkdtempSync(join(tmpdir(), "duxue-matrix-"));
-    const demo = smallDemoCity();
-    for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(dir, `${kind}.csv`), demo[kind]);
-    await seedRoster(worker, dir);
-    const now = Date.now();
-    const thisWeek = currentWeek(now, "Asia/Shanghai");
-    week.last = addWeeks(thisWeek, -1);
-    const where: Record<Where, string> = { A: "z.district = '日照东港区'", B: "z.district = '日照岚山区'", city: "z.level = 'city'" };
-    for (const w of WHERES) {
-      // a supervisor whose own zone is here, with two schools here
-      const [row] = await worker.query<{ supervisor: string; zone: string; school: string; school2: string }>(
-        `SELECT p.code AS supervisor, p.zone_code AS zone, MIN(s.code) AS school, MAX(s.code) AS school2
-         FROM people p JOIN zones z ON z.code = p.zone_code JOIN schools s ON s.supervisor_code = p.code AND s.zone_code = p.zone_code
-         WHERE p.role = 'supervisor' AND p.active = 1 AND ${where[w]} GROUP BY p.code HAVING COUNT(*) >= 2 ORDER BY p.code LIMIT 1`,
-      );
-      const insert = "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?1, ?2, ?3, 'routine', 'planned', ?4, ?4) RETURNING id";
-      const [open] = await worker.query<{ id: number }>(insert, thisWeek, row!.supervisor, row!.school, now);
-      const [reported] = await worker.query<{ id: number }>(insert, thisWeek, row!.supervisor, row!.school2, now);
-      objects[w] = { ...row!, order: "", assignment: open!.id, report: 0, feedback: `MX-${w}` };
-      await worker.query(
-        "INSERT INTO feedback (reference, school_code, kind, text, received_at) VALUES (?1, ?2, 'complaint', '矩阵测试反馈', ?3)",
-        objects[w].feedback,
-        row!.school,
-        now,
-      );
-      const submitted = await worker.click(OPEN_IDS.topAdmin, { action: "submit_report", form: FORM_VERSION, assignment_id: reported!.id }, reportForm());
-      expect(submitted.answer.toast?.type).toBe("success");
-      objects[w].report = (await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?1", reported!.id))[0]!.id;
-      await worker.say(OPEN_IDS.topAdmin, `督办 ${row!.school} 30天 矩阵测试`);
-      objects[w].order = (await worker.query<{ number: string }>("SELECT number FROM orders WHERE school_code = ?1 AND kind = 'order'", row!.school))[0]!.number;
-    }
-    OPEN_IDS.aSupervisor = `ou_demo_${objects.A.supervisor}`;
-    // a district A admin, a contact of district A's school and a manager without a valid office
-    const person =
-      "INSERT INTO people (code, name, role, zone_code, school_code, open_id, lang, office_code, active, created_at, updated_at) VALUES (?1, ?2, ?3, NULL, ?4, ?5, 'zh', ?6, 1, ?7, ?7)";
-    await worker.query(person, "MXA", "东港管理员", "admin", null, OPEN_IDS.aAdmin, "RZ01", now);
-    await worker.query(person, "CXA", "东港联系人", "school_contact", objects.A.school, OPEN_IDS.aContact, null, now);
-    await worker.query(person, "MXN", "无室管理员", "manager", null, OPEN_IDS.noOffice, "", now);
-    await worker.settle();
-    tables = (
-      await worker.query<{ name: string }>(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('outbox', 'processed_events', 'cache_entries', 'rate_counters', 'd1_migrations') ORDER BY name",
-      )
-    ).map((row) => row.name);
-    expect(tables).toEqual(expect.arrayContaining(["people", "reports", "orders", "order_events", "calendar_periods", "settings", "leaves", "photos"]));
-  }, 180_000);
-  afterAll(async () => {
-    await worker.stop();
-    rmSync(dir, { recursive: true, force: true });
+  const worker = useWorker({
+    teardown: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+    setup: async () => {
+      dir = mkdtempSync(join(tmpdir(), "duxue-matrix-"));
+      const demo = smallDemoCity();
+      for (const kind of ["offices", "zones", "people", "schools"] as const) writeFileSync(join(dir, `${kind}.csv`), demo[kind]);
+      await seedRoster(worker, dir);
+      const now = Date.now();
+      const thisWeek = currentWeek(now, "Asia/Shanghai");
+      week.last = addWeeks(thisWeek, -1);
+      const where: Record<Where, string> = { A: "z.district = '日照东港区'", B: "z.district = '日照岚山区'", city: "z.level = 'city'" };
+      for (const w of WHERES) {
+        // a supervisor whose own zone is here, with two schools here
+        const [row] = await worker.query<{ supervisor: string; zone: string; school: string; school2: string }>(
+          `SELECT p.code AS supervisor, p.zone_code AS zone, MIN(s.code) AS school, MAX(s.code) AS school2
+           FROM people p JOIN zones z ON z.code = p.zone_code JOIN schools s ON s.supervisor_code = p.code AND s.zone_code = p.zone_code
+           WHERE p.role = 'supervisor' AND p.active = 1 AND ${where[w]} GROUP BY p.code HAVING COUNT(*) >= 2 ORDER BY p.code LIMIT 1`,
+        );
+        const insert = "INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES (?1, ?2, ?3, 'routine', 'planned', ?4, ?4) RETURNING id";
+        const [open] = await worker.query<{ id: number }>(insert, thisWeek, row!.supervisor, row!.school, now);
+        const [reported] = await worker.query<{ id: number }>(insert, thisWeek, row!.supervisor, row!.school2, now);
+        objects[w] = { ...row!, order: "", assignment: open!.id, report: 0, feedback: `MX-${w}` };
+        await worker.query(
+          "INSERT INTO feedback (reference, school_code, kind, text, received_at) VALUES (?1, ?2, 'complaint', '矩阵测试反馈', ?3)",
+          objects[w].feedback,
+          row!.school,
+          now,
+        );
+        const submitted = await worker.click(OPEN_IDS.topAdmin, { action: "submit_report", form: FORM_VERSION, assignment_id: reported!.id }, reportForm());
+        expect(submitted.answer.toast?.type).toBe("success");
+        objects[w].report = (await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?1", reported!.id))[0]!.id;
+        await worker.say(OPEN_IDS.topAdmin, `督办 ${row!.school} 30天 矩阵测试`);
+        objects[w].order = (await worker.query<{ number: string }>("SELECT number FROM orders WHERE school_code = ?1 AND kind = 'order'", row!.school))[0]!.number;
+      }
+      OPEN_IDS.aSupervisor = `ou_demo_${objects.A.supervisor}`;
+      // a district A admin, a contact of district A's school and a manager without a valid office
+      const person =
+        "INSERT INTO people (code, name, role, zone_code, school_code, open_id, lang, office_code, active, created_at, updated_at) VALUES (?1, ?2, ?3, NULL, ?4, ?5, 'zh', ?6, 1, ?7, ?7)";
+      await worker.query(person, "MXA", "东港管理员", "admin", null, OPEN_IDS.aAdmin, "RZ01", now);
+      await worker.query(person, "CXA", "东港联系人", "school_contact", objects.A.school, OPEN_IDS.aContact, null, now);
+      await worker.query(person, "MXN", "无室管理员", "manager", null, OPEN_IDS.noOffice, "", now);
+      await worker.settle();
+      tables = (
+        await worker.query<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('outbox', 'processed_events', 'cache_entries', 'rate_counters', 'd1_migrations') ORDER BY name",
+        )
+      ).map((row) => row.name);
+      expect(tables).toEqual(expect.arrayContaining(["people", "reports", "orders", "order_events", "calendar_periods", "settings", "leaves", "photos"]));
+    },
   });
 
   it("has expectations for every command and card action of the registries", () => {

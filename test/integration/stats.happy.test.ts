@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../scripts/lib/seeded-random.ts";
 import { ROUTINE_ITEMS } from "../../src/domain/report-form.ts";
 import { addDays, weekStart } from "../../src/domain/time.ts";
 import { readWorkbook } from "../../src/xlsx/workbook.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * `统计` over a generated spring term (2026-03-02 – 2026-04-26, weeks W10–W17) on the fixture roster
@@ -24,7 +23,6 @@ const SHANGHAI = 8 * 3_600_000;
 /** epoch ms of a local (Shanghai) date at an hour */
 const at = (date: string, hour = 10) => Date.parse(`${date}T00:00:00Z`) - SHANGHAI + hour * 3_600_000;
 
-let worker: TestWorker;
 const expected = { onTime: 0, reports: 0, complaint: 0, coveredSchools: 0 };
 
 async function generateTerm() {
@@ -150,15 +148,12 @@ function digestNumbers(text: string) {
   return { planned: v[0]!, reported: v[1]!, missed: v[2]!, carried: v[3]!, problems: p[0]!, serious: p[1]!, general: p[2]!, minor: p[3]!, issued: o[0]!, closed: o[1]!, open: o[2]!, overdue: o[3]!, escalation: o[4]!, items, topics };
 }
 
-beforeAll(async () => {
-  worker = await TestWorker.start();
-  await seedRoster(worker);
-  await worker.query("INSERT INTO calendar_periods (kind, name, start_date, end_date, created_at) VALUES ('term', '2026年春季学期', '2026-03-02', '2026-04-26', 0)");
-  await generateTerm();
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
+const worker = useWorker({
+  roster: true,
+  setup: async () => {
+    await worker.query("INSERT INTO calendar_periods (kind, name, start_date, end_date, created_at) VALUES ('term', '2026年春季学期', '2026-03-02', '2026-04-26', 0)");
+    await generateTerm();
+  },
 });
 
 describe("stats", () => {

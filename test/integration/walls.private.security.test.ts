@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FakeFeishu, type DeliveredMessage } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
 import { messageEvent, TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * Issue #22, the walls between offices: files and private answers asked in a group go to the asker only,
@@ -16,14 +17,13 @@ const inGroup = (m: DeliveredMessage) => m.chatId === GROUP || m.replyTo !== nul
 const directTo = (openId: string) => (m: DeliveredMessage) => m.chatId === `oc_p2p_${openId}` && m.replyTo === null;
 
 describe("private answers asked in a group go to the asker's direct chat", () => {
-  let worker: TestWorker;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-    await worker.say("ou_mgr_1", '督办 SCH001 30天 ;=HYPERLINK("http://evil","x") 校门口交通安全整改');
+  const worker = useWorker({
+    roster: true,
+    setup: async () => {
+      await worker.say("ou_mgr_1", '督办 SCH001 30天 ;=HYPERLINK("http://evil","x") 校门口交通安全整改');
+    },
   });
-  afterAll(() => worker.stop());
 
   it("导出 督办单 (xlsx, the default) and 导出 … csv: the file lands in the asker's direct chat, the group hears one line", async () => {
     for (const command of ["导出 督办单", "导出 督办单 csv", "名册模板"]) {
@@ -63,14 +63,9 @@ describe("private answers asked in a group go to the asker's direct chat", () =>
 });
 
 describe("in a group only a mention of the bot itself is a command", () => {
-  let worker: TestWorker;
   let counter = 0;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
 
   async function groupMessage(openId: string, text: string, mentioned: string[]) {
     const messageId = `om_walls_${++counter}`;
@@ -105,7 +100,7 @@ describe("in a group only a mention of the bot itself is a command", () => {
   });
 
   it("when Feishu cannot say who the bot is, groups are not served (fail closed); direct chats still are", async () => {
-    const fresh = await TestWorker.start();
+    const fresh = (await TestWorker.start()).expectErrors(/"outcome":"bot_identity_unknown"/);
     try {
       await seedRoster(fresh);
       fresh.fake.botEnabled = false;
@@ -130,14 +125,9 @@ describe("in a group only a mention of the bot itself is a command", () => {
 });
 
 describe("per-person limit and strangers", () => {
-  let worker: TestWorker;
 
-  beforeAll(async () => {
-    // the production default (20 a minute), not the test harness's
-    worker = await TestWorker.start({ vars: { COMMANDS_PER_MINUTE: "" } });
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  // the production default (20 a minute), not the test harness's
+  const worker = useWorker({ roster: true, vars: { COMMANDS_PER_MINUTE: "" } });
 
   it("the 21st message in a minute is told to wait, the 22nd is not answered; others are not held up", async () => {
     for (let i = 1; i <= 20; i++) {
@@ -170,12 +160,8 @@ describe("per-person limit and strangers", () => {
 });
 
 describe("a body declared over the cap", () => {
-  let worker: TestWorker;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start({ directSocket: true });
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ directSocket: true });
 
   it("is refused with 413 without being read (the log line says so)", async () => {
     // The whole body is sent: whether workerd answers before a half-sent body arrives is the runtime's

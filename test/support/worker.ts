@@ -1,4 +1,5 @@
 import { Log, LogLevel, Miniflare } from "miniflare";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
@@ -6,6 +7,12 @@ import { buildWorker, migrationStatements, ROOT } from "./build.ts";
 import { FakeFeishu } from "./fake-feishu.ts";
 import { checkCard, violationMessage } from "../../src/feishu/conformance.ts";
 import { feishuRequest, type FeishuRequestOptions } from "./feishu-signing.ts";
+import { AsyncD1, AsyncQueue, AsyncR2, HARNESS_HOST, HARNESS_NAME, HARNESS_WORKER, type HarnessFetch } from "./harness.ts";
+
+/** `snapshot()`: per table, its row count (the whole part) and a hash of its rows' content (the fraction). */
+export type Snapshot = Record<string, number>;
+
+const WORKER_NAME = "duxue";
 
 /**
  * The real bundled Worker on workerd (through Miniflare), with a real local D1
@@ -78,6 +85,7 @@ export class TestWorker {
     const fake = options.fake ?? (await new FakeFeishu().start());
     const encryptKey = options.plain ? undefined : ENCRYPT_KEY;
     const logs: Record<string, unknown>[] = [];
+    const waiters: (() => void)[] = [];
     const bundle = buildWorker();
     const code = options.wrapEntry
       ? {
@@ -88,12 +96,12 @@ export class TestWorker {
           modulesRoot: dirname(bundle),
         }
       : { modules: true, scriptPath: bundle };
-    const mf = new Miniflare({
+    const main = {
+      name: WORKER_NAME,
       ...code,
       compatibilityDate: compatibilityDate(),
       compatibilityFlags: ["nodejs_compat"],
       ...(options.directSocket ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
-      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       d1Databases: { DB: "duxue-test" },
       r2Buckets: { PHOTOS: "duxue-photos-test" },
       // OUTBOX_DEAD_LETTERS: test-only, to put a message on the dead-letter queue as the queue would
@@ -112,6 +120,23 @@ export class TestWorker {
         COMMANDS_PER_MINUTE: "10000",
         ...options.vars,
       },
+    };
+    // The test side's asynchronous way into the same D1, R2 bucket, queues and the Worker's cron (test/support/harness.ts).
+    const harness = {
+      name: HARNESS_NAME,
+      routes: [`${HARNESS_HOST}/*`],
+      modules: [{ type: "ESModule" as const, path: join(dirname(bundle), "harness.js"), contents: HARNESS_WORKER }],
+      compatibilityDate: compatibilityDate(),
+      // `WORKER.scheduled(…)` runs a cron event (as Miniflare's own entry worker does it)
+      compatibilityFlags: ["service_binding_extra_handlers"],
+      d1Databases: { DB: "duxue-test" },
+      r2Buckets: { PHOTOS: "duxue-photos-test" },
+      queueProducers: { OUTBOX: { queueName: "duxue-outbox" }, OUTBOX_DEAD_LETTERS: { queueName: "duxue-outbox-dlq" } },
+      serviceBindings: { WORKER: WORKER_NAME },
+    };
+    const mf = new Miniflare({
+      workers: [main, harness],
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       log: new Log(LogLevel.WARN),
       handleRuntimeStdio(stdout: Readable, stderr: Readable) {
         let pending = "";
@@ -120,12 +145,15 @@ export class TestWorker {
           const lines = pending.split("\n");
           pending = lines.pop() ?? "";
           for (const line of lines) {
+            let parsed: Record<string, unknown>;
             try {
-              logs.push(JSON.parse(line));
+              parsed = JSON.parse(line);
             } catch {
-              /* not a log line of ours */
+              continue; /* not a log line of ours */
             }
+            logs.push(parsed);
           }
+          for (const wake of waiters.splice(0)) wake();
         });
         stderr.resume();
       },
@@ -133,23 +161,43 @@ export class TestWorker {
     await mf.ready;
     const worker = new TestWorker(mf, fake, encryptKey);
     (worker as { logs: Record<string, unknown>[] }).logs = logs;
-    const d1 = await mf.getD1Database("DB");
-    for (const statement of migrationStatements()) await d1.prepare(statement).run();
+    worker.waiters = waiters;
+    const d1 = worker.d1();
+    await d1.batch(migrationStatements().map((statement) => d1.prepare(statement)));
     return worker;
   }
 
+  /** Set by `start`: woken by every chunk of log lines the Worker prints. */
+  private waiters: (() => void)[] = [];
+
+  /** Everything the test side does to storage goes here: an ordinary async fetch to the harness worker, never Miniflare's synchronous proxy. */
+  private readonly harness: HarnessFetch = (path, init) => this.mf.dispatchFetch(`http://${HARNESS_HOST}${path}`, init as never) as unknown as Promise<Response>;
+
   /** The photo bucket (R2, local), to check what the Worker stored. */
-  async photos() {
-    return this.mf.getR2Bucket("PHOTOS");
+  async photos(): Promise<AsyncR2> {
+    return new AsyncR2(this.harness);
   }
 
-  async d1() {
-    return this.mf.getD1Database("DB");
+  /** The Worker's D1 (the shape of a D1Database; cast to it where src/ code wants one). */
+  d1(): AsyncD1 {
+    return new AsyncD1(this.harness);
+  }
+
+  /** A queue producer of the Worker's (OUTBOX, OUTBOX_DEAD_LETTERS), as src/ code wants it in `env`. */
+  queue<Body = { uuid: string }>(binding: "OUTBOX" | "OUTBOX_DEAD_LETTERS" = "OUTBOX"): Queue<Body> {
+    return new AsyncQueue<Body>(this.harness, binding) as unknown as Queue<Body>;
+  }
+
+  /** Runs the Worker's `scheduled` handler as Cloudflare's cron would (does not wait for delivery); returns its outcome. */
+  async scheduled(cron: string, scheduledTime: Date): Promise<{ outcome: string; noRetry: boolean }> {
+    const response = await this.harness("/scheduled", { method: "POST", body: JSON.stringify({ cron, scheduledTime: scheduledTime.getTime() }) });
+    const body = (await response.json()) as { outcome: string; noRetry: boolean; error?: string };
+    if (response.status >= 400) throw new Error(body.error);
+    return body;
   }
 
   async query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-    const d1 = await this.d1();
-    const result = await d1.prepare(sql).bind(...params).all<T>();
+    const result = await this.d1().prepare(sql).bind(...params).all<T>();
     return result.results;
   }
 
@@ -158,14 +206,30 @@ export class TestWorker {
     return row!.n;
   }
 
-  /** Row counts of every table but the delivery plumbing, to assert "nothing changed". */
-  async snapshot(): Promise<Record<string, number>> {
-    const tables = await this.query<{ name: string }>(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('cache_entries', 'rate_counters', 'd1_migrations')",
-    );
-    const counts: Record<string, number> = {};
-    for (const { name } of tables) counts[name] = await this.count(name);
-    return counts;
+  /**
+   * Every table but the caches and the migrations' own (or the `tables` named), each as its row count and a hash of
+   * every row's content, to assert "nothing changed": an UPDATE of a status, a due date, an open_id or `active`
+   * shows as well as a row added or removed.
+   */
+  async snapshot(tables?: string[]): Promise<Snapshot> {
+    const names =
+      tables ??
+      (
+        await this.query<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('cache_entries', 'rate_counters', 'd1_migrations') ORDER BY name",
+        )
+      ).map((t) => t.name);
+    const d1 = this.d1();
+    const results = await d1.batch(names.map((name) => d1.prepare(`SELECT * FROM ${name} ORDER BY rowid`)));
+    const snapshot: Snapshot = {};
+    names.forEach((name, i) => {
+      const rows = results[i]!.results;
+      const hash = createHash("sha256");
+      for (const row of rows) hash.update(JSON.stringify(row)).update("\n");
+      // the whole part counts the rows, the fraction is the content's hash: a diff tells "rows added" from "rows changed"
+      snapshot[name] = rows.length + hash.digest().readUInt32BE(0) / 2 ** 32;
+    });
+    return snapshot;
   }
 
   /** The Worker's own socket (needs `directSocket`): as in production, no Miniflare entry worker in front of it. */
@@ -182,6 +246,7 @@ export class TestWorker {
     const message = (payload as { event?: { message?: { message_id?: string; chat_id?: string } } })?.event?.message;
     if (message?.message_id && message.chat_id) this.fake.noteIncoming(message.message_id, message.chat_id);
     const { body, headers } = feishuRequest(payload, { encryptKey: this.encryptKey, ...options });
+    if (path === "/feishu/events") this.eventsPosted++;
     return this.fetch(path, { method: "POST", body, headers });
   }
 
@@ -231,36 +296,121 @@ export class TestWorker {
   }
 
   async runCron(cron: string, scheduledTime: Date): Promise<void> {
-    const worker = await this.mf.getWorker();
-    await worker.scheduled({ cron, scheduledTime });
+    await this.scheduled(cron, scheduledTime);
     await this.settle();
   }
 
-  /** Waits until the outbox has nothing left to deliver (or `timeoutMs` passes). */
+  /** Resolves at the Worker's next log line(s), or after `ms` at the latest (a bound, not a clock to test against). */
+  private nextLog(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Accepted events whose work has not logged its end yet (an event's line after its acceptance's, by event_id: one event may log two). */
+  private eventsInFlight(): number {
+    const open = new Map<unknown, number>();
+    for (const [index, line] of this.logs.entries()) {
+      if (line.route === "/feishu/events" && line.outcome === "accepted" && !(index < (this.cutOffs.get(line.event_id) ?? 0)))
+        open.set(line.event_id, (open.get(line.event_id) ?? 0) + 1);
+      else if (line.route === "event" && (open.get(line.event_id) ?? 0) > 0) open.set(line.event_id, open.get(line.event_id)! - 1);
+    }
+    return [...open.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  private readonly cutOffs = new Map<unknown, number>();
+
+  /** Declares that the work of the event accepted so far will never end (its isolate "killed" by a test): `settle()` stops waiting for it. */
+  cutOff(eventId: string): void {
+    this.cutOffs.set(eventId, this.logs.length);
+  }
+
+  /** Events POSTed to /feishu/events through `post` (each ends in one request log line). */
+  private eventsPosted = 0;
+
+  /**
+   * Waits until the work of every event sent is done and the outbox has nothing left to deliver (or `timeoutMs`
+   * passes). No sleeps: it waits on the Worker's own signals, its log lines (a request's line, an event's end,
+   * a delivery's outcome), and looks again at each.
+   */
   async settle(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    // Every accepted event's work (after the 200) has logged its end: its writes and outbox rows are committed.
-    const accepted = () => this.logs.filter((line) => line.route === "/feishu/events" && line.outcome === "accepted").length;
-    const handled = () => this.logs.filter((line) => line.route === "event").length;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    while (handled() < accepted()) {
-      if (Date.now() > deadline) throw new Error(`events not handled after ${timeoutMs} ms: ${accepted() - handled()} left`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    const lines = (route: string, outcome?: string) => this.logs.filter((line) => line.route === route && (outcome === undefined || line.outcome === outcome)).length;
+    // every event posted has its request line (the line may reach us after the 200 does) …
+    while (lines("/feishu/events") < this.eventsPosted) {
+      if (Date.now() > deadline) throw new Error(`events not answered after ${timeoutMs} ms: ${this.eventsPosted - lines("/feishu/events")} left`);
+      await this.nextLog(250);
+    }
+    // … and every accepted event's work (after the 200) has logged its end, after its acceptance: its writes and outbox rows are committed
+    while (this.eventsInFlight() > 0) {
+      if (Date.now() > deadline) throw new Error(`events not handled after ${timeoutMs} ms: ${this.eventsInFlight()} left`);
+      await this.nextLog(250);
     }
     for (;;) {
       const open = await this.count("outbox", "state IN ('pending', 'sending', 'failed')");
-      if (open === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        if ((await this.count("outbox", "state IN ('pending', 'sending', 'failed')")) === 0) return;
-      }
+      if (open === 0) return;
       if (Date.now() > deadline) throw new Error(`outbox not settled after ${timeoutMs} ms: ${open} messages open`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // a delivery logs its outcome (sent, retry, dead); a retry's backoff logs nothing, hence the bound
+      await this.nextLog(250);
     }
   }
 
+  private readonly expectedErrors: RegExp[] = [];
+  private expectedDead: number | "any" = 0;
+  private openAllowed = false;
+
+  /**
+   * Declares error log lines (`level: "error"` or `outcome: "error"`) this file causes on purpose, matched against
+   * the line as JSON; `stop()` fails the file for any other.
+   */
+  expectErrors(...patterns: RegExp[]): this {
+    this.expectedErrors.push(...patterns);
+    return this;
+  }
+
+  /** Declares that this file leaves `count` messages dead in the outbox on purpose (no argument: any number). */
+  expectDead(count?: number): this {
+    this.expectedDead = count ?? "any";
+    return this;
+  }
+
+  /** Declares that this file leaves messages pending in the outbox on purpose (no queue consumer, Feishu down …). */
+  expectOpen(): this {
+    this.openAllowed = true;
+    return this;
+  }
+
+  /** What `stop()` would fail the file for, the outbox and the log: nothing left unsent or dead, no undeclared error line. */
+  async uncleanEnd(): Promise<string[]> {
+    const problems: string[] = [];
+    const rows = await this.query<{ state: string; n: number }>("SELECT state, COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending', 'failed', 'dead') GROUP BY state");
+    const dead = rows.find((r) => r.state === "dead")?.n ?? 0;
+    const open = rows.filter((r) => r.state !== "dead").reduce((sum, r) => sum + r.n, 0);
+    if (dead && this.expectedDead !== "any" && dead !== this.expectedDead) problems.push(`${dead} message(s) dead in the outbox (declared: ${this.expectedDead}; see expectDead)`);
+    if (open && !this.openAllowed) problems.push(`${open} message(s) left undelivered in the outbox (see expectOpen)`);
+    const errors = this.logs
+      .filter((line) => line.level === "error" || line.outcome === "error")
+      // a send that timed out on a loaded machine and was tried again: the outbox check above sees whether it arrived
+      .filter((line) => !(line.route === "delivery" && (line.outcome === "retry" || line.outcome === "abandoned") && /aborted due to timeout/.test(String(line.error))))
+      .map((line) => JSON.stringify(line));
+    const undeclared = errors.filter((line) => !this.expectedErrors.some((pattern) => pattern.test(line)));
+    if (undeclared.length) problems.push(`${undeclared.length} error log line(s) not declared (see expectErrors): ${undeclared.slice(0, 3).join(" | ")}`);
+    return problems;
+  }
+
   async stop(): Promise<void> {
-    await this.mf.dispose();
-    await this.fake.stop();
+    let unclean: string[] = [];
+    try {
+      unclean = await this.uncleanEnd();
+    } finally {
+      await this.mf.dispose();
+      await this.fake.stop();
+    }
+    if (unclean.length) throw new Error(`the file did not end clean: ${unclean.join("; ")}`);
     if (this.lateCallbacks.length) throw new Error(`Feishu shows an error for callbacks answered after 3 s: ${this.lateCallbacks.map((c) => `${String(c.action)} ${c.ms} ms`).join("; ")}`);
     const expired = this.fake.expiredCardUses;
     if (expired.length) throw new Error(`Feishu cards stop working 14 days after they are sent: ${expired.map((e) => `${e.use} of ${e.messageId}`).join("; ")}`);
