@@ -54,7 +54,10 @@ export async function onMessageReceived(services: Services, event: unknown, send
   const { sender: from, message } = parsed.data;
   const addressed = await addressedToBot(services, parsed.data);
   if (addressed !== true) return addressed;
-  const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type };
+  // A direct chat's answers go to the person (open_id), not to the chat_id: Feishu's 5-a-second limit is per person,
+  // and the Worker's limiter counts cards to the same person by open_id (sent both ways, it would count them twice).
+  const directTo = message.chat_type === "p2p" ? from.sender_id?.open_id : undefined;
+  const chat = { messageId: message.message_id, chatId: message.chat_id, chatType: message.chat_type, ...(directTo ? { directTo } : {}) };
   const mentions = message.mentions ?? [];
 
   let content: unknown;

@@ -8,7 +8,8 @@ describe("chat commands: help, whoami and the router", () => {
   it("answers help in the direct chat with the commands the sender's role may use", async () => {
     const supervisor = await worker.say("ou_sup_1", "帮助");
     expect(supervisor.replies).toHaveLength(1);
-    expect(supervisor.replies[0]!.receiveIdType).toBe("chat_id");
+    // to the person by open_id, in their direct chat
+    expect(supervisor.replies[0]).toMatchObject({ receiveIdType: "open_id", receiveId: "ou_sup_1", chatId: "oc_p2p_ou_sup_1" });
     expect(supervisor.texts[0]).toContain("王建国（责任督学）");
     expect(supervisor.texts[0]).toContain("`我是谁` / `whoami`");
     expect(supervisor.texts[0]).not.toContain("zones.csv");

@@ -34,8 +34,9 @@ describe("fast path for answers", () => {
         expect(linesFor(worker.logs, row.uuid).map((line) => [line.outcome, line.via])).toEqual([["sent", "fast_path"]]);
       }
       expect(replies).toHaveLength(1);
-      // in a direct chat the answer is a message to that chat (a group gets a reply to the command: below)
-      expect(replies[0]).toMatchObject({ operation: "send", receiveIdType: "chat_id", receiveId: chatIdFor(MANAGER, "p2p"), replyTo: null });
+      // in a direct chat the answer is a message to the person, by open_id (Feishu's 5 a second is per person, and the
+      // limiter counts the person's cards by open_id too); a group gets a reply to the command: below
+      expect(replies[0]).toMatchObject({ operation: "send", receiveIdType: "open_id", receiveId: MANAGER, chatId: chatIdFor(MANAGER, "p2p"), replyTo: null });
       expect(rows.map((row) => row.message_id)).toContain(replies[0]!.messageId);
       expect(worker.logs.filter((line) => line.route === "queue")).toEqual([]);
     });

@@ -34,10 +34,11 @@ describe("delivery under faults", () => {
       slowHeld++;
       return new Promise<void>((resolve) => held.set(recipient, resolve));
     };
+    // the fake keys a recipient by chat (a direct chat's `oc_p2p_…`), as Feishu's per-chat limit does
     const stopReleasing = fake.onMessage((message) => {
-      const release = held.get(message.receiveId ?? "");
+      const release = held.get(message.chatId);
       if (!release) return;
-      held.delete(message.receiveId!);
+      held.delete(message.chatId);
       release();
     });
     let expiredAt = -1;
