@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { unzipSync } from "fflate";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { OPEN_IDS, seedOfficesRoster } from "../support/offices-roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { OPEN_IDS } from "../support/offices-roster.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * `公文 <编号> [全部]` and 「下载公文」 (issue 26): the order as a GB/T 9704 Word document, by direct message.
@@ -19,26 +19,25 @@ const textOf = (xml: string) =>
     .join("\n");
 
 describe("公文: an order as a Word document", () => {
-  let worker: TestWorker;
   const year = todayShanghai().slice(0, 4);
   const due = plusDays(todayShanghai(), 30);
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedOfficesRoster(worker);
-    // one order of each kind to 东港第一小学, by the 东港 manager; the 督办单 carries a visit problem
-    await worker.say(OPEN_IDS.dgManager, "督办 X-A01 30天 请于期限内完成食堂卫生整改（含后厨），并报送整改报告。");
-    await worker.say(OPEN_IDS.dgManager, "整改 X-A01 30天 校门口护栏破损，请立即修复。");
-    await worker.say(OPEN_IDS.dgManager, "督导通知 X-A01 30天 下周开展专项督导，请准备资料。");
-    await worker.say(OPEN_IDS.dgManager, "通报 X-A01 30天 请做好校园安全自查。");
-    const [order] = await worker.query<{ id: number }>("SELECT id FROM orders WHERE kind = 'order'");
-    await worker.query(
-      `INSERT INTO problems (report_id, school_code, week, item, description, severity, fixed_on_spot, order_id, created_at)
-       VALUES (900, 'X-A01', '2026-W01', '食堂卫生', '后厨生熟未分开存放', 'general', 0, ?1, 1)`,
-      order!.id,
-    );
+  const worker = useWorker({
+    roster: "offices",
+    setup: async () => {
+      // one order of each kind to 东港第一小学, by the 东港 manager; the 督办单 carries a visit problem
+      await worker.say(OPEN_IDS.dgManager, "督办 X-A01 30天 请于期限内完成食堂卫生整改（含后厨），并报送整改报告。");
+      await worker.say(OPEN_IDS.dgManager, "整改 X-A01 30天 校门口护栏破损，请立即修复。");
+      await worker.say(OPEN_IDS.dgManager, "督导通知 X-A01 30天 下周开展专项督导，请准备资料。");
+      await worker.say(OPEN_IDS.dgManager, "通报 X-A01 30天 请做好校园安全自查。");
+      const [order] = await worker.query<{ id: number }>("SELECT id FROM orders WHERE kind = 'order'");
+      await worker.query(
+        `INSERT INTO problems (report_id, school_code, week, item, description, severity, fixed_on_spot, order_id, created_at)
+         VALUES (900, 'X-A01', '2026-W01', '食堂卫生', '后厨生熟未分开存放', 'general', 0, ?1, 1)`,
+        order!.id,
+      );
+    },
   });
-  afterAll(() => worker.stop());
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();

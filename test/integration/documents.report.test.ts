@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unzipSync } from "fflate";
-import { OPEN_IDS, seedOfficesRoster } from "../support/offices-roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { OPEN_IDS } from "../support/offices-roster.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * `统计 <期间> 报告` (issue 26): the period's work report as a Word document, scoped to the asker's office, each
@@ -18,44 +18,42 @@ const textOf = (xml: string) =>
     .join("\n");
 
 describe("统计 … 报告: the work report as a Word document", () => {
-  let worker: TestWorker;
-
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedOfficesRoster(worker);
-    await worker.say(OPEN_IDS.cityAdmin, "校历 添加 学期 2026-09-01 2027-01-22 秋季学期");
-    const rows: [string, unknown[]][] = [
-      // visits: 东港 two planned (one reported, one missed), 岚山 one reported, the city one missed
-      ["INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W40', 'S001', 'X-A01', 'routine', 'reported', ?1, ?1)", [at("2026-09-28")]],
-      ["INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W41', 'S001', 'X-A01', 'routine', 'missed', ?1, ?1)", [at("2026-10-05")]],
-      ["INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W40', 'S002', 'X-B01', 'routine', 'reported', ?1, ?1)", [at("2026-09-28")]],
-      ["INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W42', 'S000', 'X-C01', 'routine', 'missed', ?1, ?1)", [at("2026-10-12")]],
-      // documents: 东港 a 督办单 overdue, 岚山 a notice closed, the city a bulletin open
-      [
-        `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at)
-         VALUES ('东港督办〔2026〕1号', 'order', 2026, 1, 'X-A01', '请整改', '2026-10-20', 'issued', 'M001', ?1, ?1)`,
-        [at("2026-10-01")],
-      ],
-      [
-        `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, closed_at, updated_at)
-         VALUES ('岚山督导通知〔2026〕1号', 'notice', 2026, 1, 'X-B01', '请准备', '2026-10-20', 'closed', 'M002', ?1, ?2, ?2)`,
-        [at("2026-10-02"), at("2026-10-10")],
-      ],
-      [
-        `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at)
-         VALUES ('日照督导通报〔2026〕1号', 'bulletin', 2026, 1, 'X-C01', '请自查', '2099-01-01', 'issued', 'M000', ?1, ?1)`,
-        [at("2026-10-03")],
-      ],
-      // a report with good practice (典型经验), at 东港's school
-      [
-        `INSERT INTO reports (id, school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, on_behalf, submission_key, created_at, updated_at)
-         VALUES (7001, 'X-A01', 'S001', '2026-W41', '2026-10-09', 'routine', ?1, 1, 'S001', 0, 'k7001', ?2, ?2)`,
-        [JSON.stringify({ visitDate: "2026-10-09", kind: "routine", findings: "", goodPractice: "大课间活动丰富，学生参与率高", problems: [] }), at("2026-10-09")],
-      ],
-    ];
-    for (const [sql, params] of rows) await worker.query(sql, ...params);
+  const worker = useWorker({
+    roster: "offices",
+    setup: async () => {
+      await worker.say(OPEN_IDS.cityAdmin, "校历 添加 学期 2026-09-01 2027-01-22 秋季学期");
+      const rows: [string, unknown[]][] = [
+        // visits: 东港 two planned (one reported, one missed), 岚山 one reported, the city one missed
+        ["INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W40', 'S001', 'X-A01', 'routine', 'reported', ?1, ?1)", [at("2026-09-28")]],
+        ["INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W41', 'S001', 'X-A01', 'routine', 'missed', ?1, ?1)", [at("2026-10-05")]],
+        ["INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W40', 'S002', 'X-B01', 'routine', 'reported', ?1, ?1)", [at("2026-09-28")]],
+        ["INSERT INTO assignments (week, supervisor_code, school_code, reason, status, created_at, updated_at) VALUES ('2026-W42', 'S000', 'X-C01', 'routine', 'missed', ?1, ?1)", [at("2026-10-12")]],
+        // documents: 东港 a 督办单 overdue, 岚山 a notice closed, the city a bulletin open
+        [
+          `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at)
+           VALUES ('东港督办〔2026〕1号', 'order', 2026, 1, 'X-A01', '请整改', '2026-10-20', 'issued', 'M001', ?1, ?1)`,
+          [at("2026-10-01")],
+        ],
+        [
+          `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, closed_at, updated_at)
+           VALUES ('岚山督导通知〔2026〕1号', 'notice', 2026, 1, 'X-B01', '请准备', '2026-10-20', 'closed', 'M002', ?1, ?2, ?2)`,
+          [at("2026-10-02"), at("2026-10-10")],
+        ],
+        [
+          `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at)
+           VALUES ('日照督导通报〔2026〕1号', 'bulletin', 2026, 1, 'X-C01', '请自查', '2099-01-01', 'issued', 'M000', ?1, ?1)`,
+          [at("2026-10-03")],
+        ],
+        // a report with good practice (典型经验), at 东港's school
+        [
+          `INSERT INTO reports (id, school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, on_behalf, submission_key, created_at, updated_at)
+           VALUES (7001, 'X-A01', 'S001', '2026-W41', '2026-10-09', 'routine', ?1, 1, 'S001', 0, 'k7001', ?2, ?2)`,
+          [JSON.stringify({ visitDate: "2026-10-09", kind: "routine", findings: "", goodPractice: "大课间活动丰富，学生参与率高", problems: [] }), at("2026-10-09")],
+        ],
+      ];
+      for (const [sql, params] of rows) await worker.query(sql, ...params);
+    },
   });
-  afterAll(() => worker.stop());
 
   async function cardAndReport(openId: string, period: string) {
     const card = JSON.stringify((await worker.say(openId, `统计 ${period}`)).replies[0]!.content);

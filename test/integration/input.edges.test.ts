@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { scenarioDates } from "../support/clock.ts";
-import { seedRoster } from "../support/roster.ts";
-import { ADMIN_OPEN_ID, chatIdFor, messageEvent, TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
+import { ADMIN_OPEN_ID, chatIdFor, messageEvent } from "../support/worker.ts";
 
 /**
  * Edges the README promises that no other file plays through the Worker: a command read up to 4,000 characters,
@@ -18,7 +18,6 @@ const MAX_COMMAND_CHARS = 4_000;
 const MAX_ROWS = 20_000;
 
 describe("input edges", () => {
-  let worker: TestWorker;
   let files = 0;
 
   async function sendFile(openId: string, fileName: string, content: string) {
@@ -32,11 +31,7 @@ describe("input edges", () => {
     return worker.fake.messages.slice(before).map((m) => FakeFeishu.textOf(m)).join("\n");
   }
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
 
   it("a command is read up to 4,000 characters: rows of a calendar import past that point are not read", async () => {
     // `校历 导入` with one-day holidays, 34 characters each, "; " between them; the 4,000th character ends a row

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestWorker } from "../support/worker.ts";
+import { describe, expect, it } from "vitest";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * The five-minute lookup of people imported without an open_id (jobs/resolve-open-ids.ts → usecases/identity.ts):
@@ -7,30 +7,29 @@ import { TestWorker } from "../support/worker.ts";
  * again for a day.
  */
 describe("open_ids looked up by mobile or email", () => {
-  let worker: TestWorker;
   const FIVE_MINUTES = "*/5 * * * *";
   const T0 = new Date("2026-03-03T02:00:00Z");
   const lookups = () => worker.fake.calls.filter((call) => call.path === "/open-apis/contact/v3/users/batch_get_id");
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    for (const [code, name, mobile, email] of [
-      ["S101", "王一", "13800000101", null],
-      ["S102", "王二", null, "wang2@example.edu.cn"],
-      ["S103", "王三", "13800000103", null],
-    ] as const) {
-      await worker.query(
-        "INSERT INTO people (code, name, role, mobile, email, open_id, lang, active, created_at, updated_at) VALUES (?, ?, 'supervisor', ?, ?, NULL, 'zh', 1, 0, 0)",
-        code,
-        name,
-        mobile,
-        email,
-      );
-    }
-    worker.fake.directory.set("13800000101", "ou_found_101");
-    worker.fake.directory.set("wang2@example.edu.cn", "ou_found_102");
+  const worker = useWorker({
+    setup: async () => {
+      for (const [code, name, mobile, email] of [
+        ["S101", "王一", "13800000101", null],
+        ["S102", "王二", null, "wang2@example.edu.cn"],
+        ["S103", "王三", "13800000103", null],
+      ] as const) {
+        await worker.query(
+          "INSERT INTO people (code, name, role, mobile, email, open_id, lang, active, created_at, updated_at) VALUES (?, ?, 'supervisor', ?, ?, NULL, 'zh', 1, 0, 0)",
+          code,
+          name,
+          mobile,
+          email,
+        );
+      }
+      worker.fake.directory.set("13800000101", "ou_found_101");
+      worker.fake.directory.set("wang2@example.edu.cn", "ou_found_102");
+    },
   });
-  afterAll(() => worker.stop());
 
   it("stores the open_ids Feishu knows and remembers the miss, so the next run asks about no one", async () => {
     await worker.runCron(FIVE_MINUTES, T0);

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { decode as decodePng } from "fast-png";
 import { unzipSync } from "fflate";
 import { encode as encodeQr } from "uqr";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /** Two districts' schools; the city's school lies outside 东港's manager's scope. */
 const ROSTER = {
@@ -55,20 +55,17 @@ function expectQrOf(png: Uint8Array, url: string) {
 }
 
 describe("the nameplate's QR image and the printable nameplates", () => {
-  let worker: TestWorker;
-
-  beforeAll(async () => {
-    worker = await TestWorker.start({ vars: { PUBLIC_BASE_URL: BASE } });
-    const dir = mkdtempSync(join(tmpdir(), "duxue-nameplate-print-"));
-    try {
-      for (const [kind, text] of Object.entries(ROSTER)) writeFileSync(join(dir, `${kind}.csv`), text);
-      await seedRoster(worker, dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  afterAll(async () => {
-    await worker.stop();
+  const worker = useWorker({
+    vars: { PUBLIC_BASE_URL: BASE },
+    setup: async () => {
+      const dir = mkdtempSync(join(tmpdir(), "duxue-nameplate-print-"));
+      try {
+        for (const [kind, text] of Object.entries(ROSTER)) writeFileSync(join(dir, `${kind}.csv`), text);
+        await seedRoster(worker, dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
   });
   beforeEach(async () => {
     await worker.settle();

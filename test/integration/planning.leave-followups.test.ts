@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { messageUuid } from "../../src/delivery/outbox.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { scenarioDates } from "../support/clock.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * The weekly plan's leave and follow-up rules through the real Monday job (README: "leave, school breaks,
@@ -21,14 +20,9 @@ const MANAGER = "ou_mgr_1";
 type Row = { id: number; week: string; supervisor_code: string; school_code: string; reason: string; status: string; note: string | null; order_id: number | null };
 
 describe("weekly plan: leave is planned around, overdue orders get their follow-up first", () => {
-  let worker: TestWorker;
   let orderId: number;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
 
   it("a supervisor registers leave over the month's first three school weeks; the leave is stored and they are told", async () => {
     const { texts } = await worker.say("ou_sup_2", `请假 ${shift("2027-02-01")} ${shift("2027-02-19")} 培训`);

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { scenarioDates } from "../support/clock.ts";
-import { seedRoster } from "../support/roster.ts";
-import { TestWorker } from "../support/worker.ts";
+import { useWorker } from "../support/use-worker.ts";
 
 /**
  * The city-wide settings as managers read and change them (README Commands: `校历` lists the calendar, `校历 删除
@@ -12,15 +11,10 @@ const MANAGER = "ou_mgr_1";
 const SUPERVISOR = "ou_sup_1";
 
 describe("school calendar: list and remove", () => {
-  let worker: TestWorker;
   type Period = { id: number; kind: string; name: string; start_date: string; end_date: string };
   const periods = () => worker.query<Period>("SELECT id, kind, name, start_date, end_date FROM calendar_periods ORDER BY id");
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
 
   it("with nothing set, `校历` says so and how to add a term", async () => {
     const { texts } = await worker.say(MANAGER, "校历");
@@ -68,14 +62,9 @@ describe("school calendar: list and remove", () => {
 });
 
 describe("special topics: list", () => {
-  let worker: TestWorker;
   const setting = async () => (await worker.query<{ value: string }>("SELECT value FROM settings WHERE key = 'special_topics'"))[0]?.value ?? null;
 
-  beforeAll(async () => {
-    worker = await TestWorker.start();
-    await seedRoster(worker);
-  });
-  afterAll(() => worker.stop());
+  const worker = useWorker({ roster: true });
 
   it("with none set, `专项` says so", async () => {
     const { texts } = await worker.say(MANAGER, "专项");
