@@ -59,7 +59,7 @@ describe("CSV export", () => {
     const { texts } = await worker.say("ou_mgr_1", "导出 督办单 csv");
     expect(texts[0]).toMatch(/^已导出督导文书 1 行（\d{4}-\d{2}-01 至 \d{4}-\d{2}-\d{2}），文件随后发送。$/);
     const { message, upload, text } = csvOf();
-    expect(message.receiveId).toBe("oc_p2p_ou_mgr_1");
+    expect(message).toMatchObject({ receiveIdType: "open_id", receiveId: "ou_mgr_1" });
     expect(upload.name).toMatch(/^督导文书_\d{4}-\d{2}-01_\d{4}-\d{2}-\d{2}\.csv$/);
     expect(upload.type).toBe("stream");
     expect(text.startsWith("\uFEFF编号,类型,学校编号,学校,")).toBe(true);

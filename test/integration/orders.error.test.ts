@@ -26,7 +26,7 @@ describe("orders: bad input is answered and changes nothing", () => {
     expect(await state()).toEqual(before);
     expect(await worker.query("SELECT * FROM order_sequences ORDER BY kind")).toEqual(counters);
     // only the reply went out
-    expect(worker.fake.messages.filter((m) => m.receiveId !== `oc_p2p_${openId}`)).toEqual([]);
+    expect(worker.fake.messages.filter((m) => m.chatId !== `oc_p2p_${openId}`)).toEqual([]);
   }
 
   let closedNumber: string;

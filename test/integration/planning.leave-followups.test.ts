@@ -85,7 +85,9 @@ describe("weekly plan: leave is planned around, overdue orders get their follow-
       [WEEKS[3], "SCH004", "routine", "planned"],
     ]);
     const uuid = await messageUuid(`plan:${WEEKS[3]}:S002`);
-    const cards = worker.fake.messages.filter((m) => m.receiveId === "ou_sup_2");
+    // S002's plan cards of all four weeks: only the week without leave has one
+    const planUuids = new Set(await Promise.all(WEEKS.map((week) => messageUuid(`plan:${week}:S002`))));
+    const cards = worker.fake.messages.filter((m) => planUuids.has(m.uuid ?? ""));
     expect(cards.map((m) => m.uuid)).toEqual([uuid]);
     expect(FakeFeishu.textOf(cards[0]!)).toContain("日照市第二实验小学");
     expect(FakeFeishu.textOf(cards[0]!)).toContain("阳光幼儿园");
