@@ -1,8 +1,13 @@
 /**
  * Photo evidence storage: the rows in `photos` (bytes are in R2 under `r2_key`).
  * Reads return rows; writes are statements for the caller's unit of work.
+ * R2 keys and deletions are in photos-r2.ts, what photos attach to in photos-places.ts; this file re-exports them.
  */
 import { heldKey, MAX_PHOTOS_PER_SUBJECT, subjectKey, type Refusal, type Subject } from "../domain/photos.ts";
+import { r2KeyOf } from "./photos-r2.ts";
+
+export { claimDeletions, claimR2Key, deletePhotosStatement, deletionsDoneStatement, markUnreferencedStatement, r2KeyOf } from "./photos-r2.ts";
+export { attachChoices, orderLabel, reportLabel, type OrderLabel, type ReportLabel } from "./photos-places.ts";
 
 export interface PhotoRow {
   id: number;
@@ -21,8 +26,6 @@ export interface PhotoRow {
 
 const PHOTO_COLUMNS = `id, subject_kind AS subjectKind, subject_id AS subjectId, state, refusal, sender_code AS senderCode, sha256, size,
   content_type AS contentType, r2_key AS r2Key, image_key AS imageKey, received_at AS receivedAt`;
-
-export const r2KeyOf = (sha256: string) => `photos/${sha256}`;
 
 /** When this person last submitted a visit report (any version) and a rectification report, within `sinceMs`. */
 export async function recentSubmissions(d1: D1Database, personCode: string, sinceMs: number): Promise<(Subject & { at: number })[]> {
@@ -216,146 +219,6 @@ export async function expiredPhotos(d1: D1Database, retainedSince: number, heldS
     .bind(retainedSince, heldSince, limit)
     .all<{ id: number; r2Key: string | null }>();
   return results;
-}
-
-// ---------------------------------------------------------------- R2 objects to delete (mark, then sweep)
-
-const UNREFERENCED = "NOT EXISTS (SELECT 1 FROM photos WHERE photos.r2_key = photo_deletions.r2_key)";
-
-/** Marks for deletion those of these R2 keys no remaining row refers to (a key already marked or being deleted stays as it is). */
-export function markUnreferencedStatement(d1: D1Database, keys: readonly string[], nowMs: number): D1PreparedStatement {
-  return d1
-    .prepare(
-      `INSERT INTO photo_deletions (r2_key, state, marked_at)
-       SELECT value, 'marked', ?2 FROM json_each(?1) WHERE value NOT IN (SELECT r2_key FROM photos WHERE r2_key IS NOT NULL)
-       ON CONFLICT(r2_key) DO NOTHING`,
-    )
-    .bind(JSON.stringify([...new Set(keys)]), nowMs);
-}
-
-/**
- * Claims the marks older than `markedBefore` whose key is still unreferenced (and claims left `deleting` that
- * long by a sweep that did not finish): they become `deleting`, and their keys are returned to delete from R2.
- * Marks whose key is referenced again are dropped.
- */
-export async function claimDeletions(d1: D1Database, markedBefore: number, nowMs: number, limit: number): Promise<string[]> {
-  const [, claimed] = await d1.batch([
-    d1.prepare(`DELETE FROM photo_deletions WHERE state = 'marked' AND NOT ${UNREFERENCED}`),
-    d1
-      .prepare(
-        `UPDATE photo_deletions SET state = 'deleting', marked_at = ?2
-         WHERE r2_key IN (SELECT r2_key FROM photo_deletions WHERE marked_at < ?1 AND ${UNREFERENCED} ORDER BY marked_at LIMIT ?3)
-         RETURNING r2_key AS key`,
-      )
-      .bind(markedBefore, nowMs, limit),
-  ]);
-  return ((claimed?.results ?? []) as { key: string }[]).map((row) => row.key);
-}
-
-export function deletionsDoneStatement(d1: D1Database, keys: readonly string[]): D1PreparedStatement {
-  return d1.prepare("DELETE FROM photo_deletions WHERE state = 'deleting' AND r2_key IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(keys));
-}
-
-/**
- * The R2 key a received photo may store its bytes under: `photos/<sha256>` (its mark for deletion, if any, removed),
- * unless a sweep is deleting that object right now; then a key of its own (`photos/<sha256>/<suffix>`), so the sweep
- * cannot delete the bytes this photo's row will point at.
- */
-export async function claimR2Key(d1: D1Database, sha256: string, suffix: string): Promise<string> {
-  const key = r2KeyOf(sha256);
-  const [, left] = await d1.batch([
-    d1.prepare("DELETE FROM photo_deletions WHERE r2_key = ?1 AND state = 'marked'").bind(key),
-    d1.prepare("SELECT 1 AS deleting FROM photo_deletions WHERE r2_key = ?1").bind(key),
-  ]);
-  return (left?.results ?? []).length ? `${key}/${suffix}` : key;
-}
-
-export function deletePhotosStatement(d1: D1Database, ids: readonly number[]): D1PreparedStatement {
-  return d1.prepare("DELETE FROM photos WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids));
-}
-
-// ---------------------------------------------------------------- what photos can be attached to
-
-export interface ReportLabel {
-  id: number;
-  schoolCode: string;
-  schoolName: string;
-  visitDate: string;
-  supervisorCode: string;
-  submittedBy: string;
-  /** the school's zone, for the office scope (city when unknown) */
-  zoneLevel: "city" | "district";
-  zoneDistrict: string;
-}
-
-export interface OrderLabel {
-  id: number;
-  number: string;
-  schoolCode: string;
-  schoolName: string;
-  status: string;
-  supervisorCode: string | null;
-  issuedBy: string;
-  updatedAt: number;
-  zoneLevel: "city" | "district";
-  zoneDistrict: string;
-}
-
-export async function reportLabel(d1: D1Database, id: number): Promise<ReportLabel | null> {
-  return d1
-    .prepare(
-      `SELECT r.id, r.school_code AS schoolCode, COALESCE(s.name, r.school_code) AS schoolName, r.visit_date AS visitDate,
-         r.supervisor_code AS supervisorCode, r.submitted_by AS submittedBy, COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
-       FROM reports r LEFT JOIN schools s ON s.code = r.school_code LEFT JOIN zones z ON z.code = s.zone_code WHERE r.id = ?1`,
-    )
-    .bind(id)
-    .first<ReportLabel>();
-}
-
-export async function orderLabel(d1: D1Database, id: number): Promise<OrderLabel | null> {
-  return d1
-    .prepare(
-      `SELECT o.id, o.number, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.status,
-         s.supervisor_code AS supervisorCode, o.issued_by AS issuedBy, o.updated_at AS updatedAt, COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
-       FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN zones z ON z.code = s.zone_code WHERE o.id = ?1`,
-    )
-    .bind(id)
-    .first<OrderLabel>();
-}
-
-/** The person's latest visit reports (as reporter or nameplate supervisor) and the open orders of their schools. */
-export async function attachChoices(
-  d1: D1Database,
-  person: { code: string; role: string; schoolCode: string | null },
-  limit: number,
-): Promise<{ reports: (ReportLabel & { photos: number })[]; orders: (OrderLabel & { photos: number })[] }> {
-  const photoCount = (kind: string, column: string) =>
-    `(SELECT COUNT(*) FROM photos p WHERE p.subject_kind = '${kind}' AND p.subject_id = ${column} AND p.state = 'attached') AS photos`;
-  const [reports, orders] = await d1.batch([
-    d1
-      .prepare(
-        `SELECT r.id, r.school_code AS schoolCode, COALESCE(s.name, r.school_code) AS schoolName, r.visit_date AS visitDate,
-           r.supervisor_code AS supervisorCode, r.submitted_by AS submittedBy, ${photoCount("report", "r.id")}
-         FROM reports r LEFT JOIN schools s ON s.code = r.school_code
-         WHERE r.submitted_by = ?1 OR r.supervisor_code = ?1 ORDER BY r.updated_at DESC, r.id DESC LIMIT ?2`,
-      )
-      .bind(person.code, limit),
-    d1
-      .prepare(
-        `SELECT o.id, o.number, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.status,
-           s.supervisor_code AS supervisorCode, o.issued_by AS issuedBy, o.updated_at AS updatedAt, COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict, ${photoCount("order", "o.id")}
-         FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN zones z ON z.code = s.zone_code
-         WHERE o.status IN ('issued', 'acknowledged', 'reported')
-           AND ((?2 = 'supervisor' AND s.supervisor_code = ?1) OR (?2 = 'school_contact' AND o.school_code = ?3)
-                OR EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.actor_code = ?1 AND e.action = 'reported'))
-         ORDER BY o.updated_at DESC, o.id DESC LIMIT ?4`,
-      )
-      .bind(person.code, person.role, person.schoolCode ?? "", limit),
-  ]);
-  return {
-    reports: (reports?.results ?? []) as (ReportLabel & { photos: number })[],
-    orders: (orders?.results ?? []) as (OrderLabel & { photos: number })[],
-  };
 }
 
 /** Stored photos (attached or held) whose upload to Feishu failed so far, oldest first. */
