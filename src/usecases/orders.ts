@@ -105,7 +105,7 @@ export async function issueOrders(services: Services, input: IssueInput): Promis
       issuedAt: nowMs,
     };
     notifyPeople(services, recipients.get(row.schoolCode) ?? [], (person) => `order:${row.number}:deliver:${person.code}`, (t) =>
-      orderCard(t, view, { today, timeZone, intro: t.orders.deliverIntro, actions: true }),
+      orderCard(t, view, { today, timeZone, intro: t.orders.deliverIntro, actions: true, download: true }),
     );
   }
   return rows.map((row) => ({ number: row.number, schoolCode: row.schoolCode, recipients: (recipients.get(row.schoolCode) ?? []).length }));

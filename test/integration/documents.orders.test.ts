@@ -131,6 +131,21 @@ describe("公文: an order as a Word document", () => {
     expect(doc.lines).toContain(`东港区督导室督导通知\n${number}`);
   });
 
+  it("the card the school's contact gets when an order is issued carries 「下载公文」, and their click brings the document", async () => {
+    worker.fake.reset();
+    await worker.say(OPEN_IDS.dgManager, "督办 X-A01 30天 请完善校车安全台账。");
+    const [issued] = await worker.query<{ number: string }>("SELECT number FROM orders ORDER BY id DESC LIMIT 1");
+    const delivered = worker.fake.messages.filter((m) => m.receiveId === OPEN_IDS.dgContact && m.msgType === "interactive");
+    expect(delivered).toHaveLength(1);
+    expect(JSON.stringify(delivered[0]!.content)).toContain(JSON.stringify({ action: "document_download", number: issued!.number }).slice(1, -1));
+    worker.fake.reset();
+    const { answer } = await worker.click(OPEN_IDS.dgContact, { action: "document_download", number: issued!.number });
+    expect(answer.toast).toEqual({ type: "success", content: "公文将私信发送给您。" });
+    const doc = await documentOf(OPEN_IDS.dgContact);
+    expect(doc.lines).toContain(`东港区督导室督办单\n${issued!.number}`);
+    expect(doc.text).toContain("请完善校车安全台账。");
+  });
+
   it("refuses an unknown number, someone else's order and a stranger, and sends nothing", async () => {
     const number = cases[0]!.number;
     const before = await worker.snapshot();

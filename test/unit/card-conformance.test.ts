@@ -340,7 +340,7 @@ describe("every card builder at its largest passes", () => {
   it("order cards with the longest texts and the whole history, with their forms, and every input within 1–1,000", () => {
     for (const t of [zh, en]) {
       for (const status of ["issued", "acknowledged", "reported", "overdue"] as const) {
-        const built = orderCard(t, { ...order, status: status as OrderView["status"] }, { today: "2026-04-30", timeZone: TZ, actions: true, history });
+        const built = orderCard(t, { ...order, status: status as OrderView["status"] }, { today: "2026-04-30", timeZone: TZ, actions: true, history, download: true });
         expectAccepted(built, `order card ${status}`);
         for (const field of inputs(built)) expect(field.max_length as number).toBeLessThanOrEqual(MAX_INPUT_LENGTH);
       }
@@ -490,7 +490,7 @@ describe("every card builder at its largest passes", () => {
   it("the largest order card and report summary with nine photos appended (the verifier's card, the summary with photos)", () => {
     const keys = Array.from({ length: 9 }, (_, i) => `img_v3_${"k".repeat(40)}${i}`);
     for (const t of [zh, en]) {
-      const built = orderCard(t, { ...order, status: "reported" }, { today: "2026-04-30", timeZone: TZ, actions: true, history });
+      const built = orderCard(t, { ...order, status: "reported" }, { today: "2026-04-30", timeZone: TZ, actions: true, history, download: true });
       expectAccepted(withPhotos(built, t, keys, 999), "order card with photos");
       for (const count of [1, 2, 5, 9]) expectAccepted(withPhotos(built, t, keys.slice(0, count), count), `order card with ${count} photos`);
     }
