@@ -47,14 +47,6 @@ import { wait, type ClockVars } from "../test-clock.ts";
 import { cardImagesOf } from "./images.ts";
 import { loadPlace, placeName } from "./places.ts";
 
-/** Optional tuning (tests shorten it); production uses the default. */
-type PhotoVars = { PHOTO_BATCH_QUIET_MS?: string };
-
-function quietMs(services: Services): number {
-  const value = Number((services.env as PhotoVars).PHOTO_BATCH_QUIET_MS);
-  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_BATCH_QUIET_MS;
-}
-
 const MB = MAX_PHOTO_BYTES / 1_000_000;
 const CHOICES = 5;
 const SCHOOL_IN_BUTTON = 40;
@@ -122,7 +114,7 @@ export async function receivePhotos(services: Services, actor: Actor, t: Message
   await services.uow.commit();
 
   // a timer in production; in tests, the test's clock (src/test-clock.ts)
-  await wait(services.env as ClockVars, quietMs(services), "photos:quiet");
+  await wait(services.env as ClockVars, DEFAULT_BATCH_QUIET_MS, "photos:quiet");
   const mine = await newestOfMessage(d1, actor.code, chat.messageId);
   const latest = await latestUnanswered(d1, actor.code);
   if (latest === null || mine === null || latest !== mine) return `photos:stored=${stored}:batched`;

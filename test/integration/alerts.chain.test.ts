@@ -1,14 +1,17 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { OPEN_IDS } from "../support/offices-roster.ts";
 import { jpegBytes, postImage } from "../support/photos.ts";
 import { useWorker } from "../support/use-worker.ts";
+import { TestClock } from "../support/test-clock.ts";
+import { DEFAULT_BATCH_QUIET_MS } from "../../src/domain/photos.ts";
 
 /**
  * Alerts follow the chain of offices (issue 22): a serious problem, the daily escalation list and the rectification
  * photos to verify reach the managers of the school's office and of the offices above it, never a sibling district's.
  * The roster: 日照市督导室 (RZ) over 东港 (DG) and 岚山 (LS), an admin and a manager in each (test/support/offices-roster.ts).
+ * The photo batch's quiet wait runs on the test's clock (as in photos.happy.test.ts).
  */
 describe("alerts follow the chain of offices", () => {
   const TZ = "Asia/Shanghai";
@@ -18,7 +21,12 @@ describe("alerts follow the chain of offices", () => {
   const textsTo = (openId: string) => worker.fake.messagesTo(openId).map((m) => FakeFeishu.textOf(m));
   const ms = (iso: string) => Date.parse(iso);
 
-  const worker = useWorker({ roster: "offices", vars: { PHOTO_BATCH_QUIET_MS: "300" } });
+  let clock: TestClock;
+  // the test's clock starts first (its url is one of the Worker's vars)
+  beforeAll(async () => {
+    clock = await new TestClock().start();
+  });
+  const worker = useWorker({ roster: "offices", vars: () => ({ TEST_CLOCK_URL: clock.url }), teardown: () => clock.stop() });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();
@@ -116,7 +124,10 @@ describe("alerts follow the chain of offices", () => {
 
     const { response } = await postImage(worker, OPEN_IDS.dgContact, jpegBytes(22));
     expect(response.status).toBe(200);
-    await worker.settle(); // the event's work, the batch's quiet time included, and then every message sent
+    // the photo's work is held in the batch's quiet window until the test's clock moves past it; then every message is sent
+    await clock.waiting(1, "photos:quiet");
+    clock.advance(DEFAULT_BATCH_QUIET_MS);
+    await worker.settle();
 
     const verifyTitle = `${number} 整改报告的照片`;
     for (const openId of [...DONGGANG, ...CITY]) {

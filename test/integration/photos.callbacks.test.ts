@@ -1,17 +1,27 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, postPost } from "../support/photos.ts";
 import { cardActionEvent } from "../support/worker.ts";
 import { useWorker } from "../support/use-worker.ts";
+import { TestClock } from "../support/test-clock.ts";
+import { DEFAULT_BATCH_QUIET_MS } from "../../src/domain/photos.ts";
 
 /**
  * A card callback answers without waiting for Feishu's image upload (Feishu shows an error after 3 s):
  * the fake holds every upload until the test lets it go, and the answer has already come.
+ * The batch's quiet wait runs on the test's clock (as in photos.happy.test.ts).
  */
 describe("photo uploads never hold a card callback's answer", () => {
   const TZ = "Asia/Shanghai";
   const CARD_UPDATE = "/open-apis/interactive/v1/card/update";
+  let clock: TestClock;
+  /** waits until the work of `n` photo messages is held in the quiet window, then ends the window */
+  async function endQuietWindow(n: number) {
+    await clock.waiting(n, "photos:quiet");
+    clock.advance(DEFAULT_BATCH_QUIET_MS);
+    await worker.settle();
+  }
 
   async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
     const deadline = Date.now() + 20_000;
@@ -21,7 +31,11 @@ describe("photo uploads never hold a card callback's answer", () => {
     }
   }
 
-  const worker = useWorker({ roster: true, vars: { PHOTO_BATCH_QUIET_MS: "300" }, expectErrors: [/"outcome":"upload_failed".*feishu 500 code 2200/] });
+  // the test's clock starts first (its url is one of the Worker's vars)
+  beforeAll(async () => {
+    clock = await new TestClock().start();
+  });
+  const worker = useWorker({ roster: true, vars: () => ({ TEST_CLOCK_URL: clock.url }), teardown: () => clock.stop(), expectErrors: [/"outcome":"upload_failed".*feishu 500 code 2200/] });
 
   it("attaching held photos whose upload failed at receipt: the click is answered at once, the card is updated with them after the upload", async () => {
     // S003's report from an hour ago: photos sent now are held for S003 to choose where they go
@@ -39,7 +53,7 @@ describe("photo uploads never hold a card callback's answer", () => {
     // Feishu's image upload fails while the photos are received: they are stored and held without an image key
     worker.fake.failNextImageUploads = 2;
     await postPost(worker, "ou_sup_3", [jpegBytes(31), jpegBytes(32)]);
-    await worker.settle();
+    await endQuietWindow(1);
     expect(await worker.count("photos", "sender_code = 'S003' AND state = 'held' AND image_key IS NULL")).toBe(2);
 
     // Now Feishu is slow: every upload waits until released
@@ -89,7 +103,7 @@ describe("photo uploads never hold a card callback's answer", () => {
     // a photo right after the report attaches to it; Feishu's upload fails then (at receipt and for the batch's answer)
     worker.fake.failNextImageUploads = 2;
     await postPost(worker, "ou_sup_1", [jpegBytes(41)]);
-    await worker.settle();
+    await endQuietWindow(1);
     const [report] = await worker.query<{ id: number }>("SELECT id FROM reports WHERE assignment_id = ?", assignment!.id);
     expect(await worker.count("photos", "subject_kind = 'report' AND subject_id = ? AND image_key IS NULL", report!.id)).toBe(1);
 

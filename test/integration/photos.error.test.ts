@@ -1,11 +1,23 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { jpegBytes, postImage, sha256, toChat } from "../support/photos.ts";
 import { useWorker } from "../support/use-worker.ts";
 import { expectRefusedClick } from "../support/refusal.ts";
+import { TestClock } from "../support/test-clock.ts";
+import { DEFAULT_BATCH_QUIET_MS } from "../../src/domain/photos.ts";
 
-/** Limits answer clearly and store nothing they refuse; nobody attaches photos to what is not theirs. */
+/**
+ * Limits answer clearly and store nothing they refuse; nobody attaches photos to what is not theirs.
+ * The batch's quiet wait runs on the test's clock (as in photos.happy.test.ts): the test ends it when every photo is in.
+ */
 describe("photo evidence limits and refusals", () => {
+  let clock: TestClock;
+  /** waits until the work of `n` photo messages is held in the quiet window, then ends the window */
+  async function endQuietWindow(n: number) {
+    await clock.waiting(n, "photos:quiet");
+    clock.advance(DEFAULT_BATCH_QUIET_MS);
+    await worker.settle();
+  }
   const CONTACT = "ou_contact_1";
 
   /** The school contact of SCH001 reports rectification of a fresh order: photos in the next 30 minutes go to it. */
@@ -17,7 +29,11 @@ describe("photo evidence limits and refusals", () => {
     return order!;
   }
 
-  const worker = useWorker({ roster: true, vars: { PHOTO_BATCH_QUIET_MS: "800" } });
+  // the test's clock starts first (its url is one of the Worker's vars)
+  beforeAll(async () => {
+    clock = await new TestClock().start();
+  });
+  const worker = useWorker({ roster: true, vars: () => ({ TEST_CLOCK_URL: clock.url }), teardown: () => clock.stop() });
   beforeEach(async () => {
     await worker.settle();
     worker.fake.reset();
@@ -28,7 +44,7 @@ describe("photo evidence limits and refusals", () => {
     const before = worker.fake.messages.length;
     const images = Array.from({ length: 11 }, (_, i) => jpegBytes(100 + i));
     await Promise.all(images.map((bytes) => postImage(worker, CONTACT, bytes)));
-    await worker.settle();
+    await endQuietWindow(11);
     expect(await worker.count("photos", "subject_kind = 'order' AND subject_id = ? AND state = 'attached'", order.id)).toBe(9);
     const answers = toChat(worker, CONTACT, before);
     expect(answers).toHaveLength(1);
@@ -48,7 +64,7 @@ describe("photo evidence limits and refusals", () => {
     const later = worker.fake.messages.length;
     const downloads = worker.fake.calls.filter((c) => c.path.includes("/resources/")).length;
     await postImage(worker, CONTACT, jpegBytes(200));
-    await worker.settle();
+    await endQuietWindow(1);
     expect(FakeFeishu.textOf(toChat(worker, CONTACT, later)[0]!)).toContain("1 张照片未添加：每份报告最多 9 张照片");
     expect(worker.fake.calls.filter((c) => c.path.includes("/resources/")).length).toBe(downloads);
     expect(await (await worker.photos()).head(`photos/${sha256(jpegBytes(200))}`)).toBeNull();
@@ -61,7 +77,7 @@ describe("photo evidence limits and refusals", () => {
     const big = jpegBytes(300, 10_000_001);
     const notImage = new TextEncoder().encode("this is not a picture at all");
     await Promise.all([postImage(worker, CONTACT, big), postImage(worker, CONTACT, notImage)]);
-    await worker.settle();
+    await endQuietWindow(2);
     const answers = toChat(worker, CONTACT, before);
     expect(answers).toHaveLength(1);
     const text = FakeFeishu.textOf(answers[0]!);
@@ -76,7 +92,7 @@ describe("photo evidence limits and refusals", () => {
   it("nobody attaches held photos to someone else's report or order; strangers' photos are not stored", async () => {
     // S002 holds a photo (no recent report); the order of SCH001 is not S002's school.
     await postImage(worker, "ou_sup_2", jpegBytes(400));
-    await worker.settle();
+    await endQuietWindow(1);
     expect(await worker.count("photos", "sender_code = 'S002' AND state = 'held'")).toBe(1);
     const [order] = await worker.query<{ id: number }>("SELECT id FROM orders WHERE school_code = 'SCH001' ORDER BY id LIMIT 1");
     const [report] = await worker.query<{ id: number }>("INSERT INTO reports (school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, submission_key, created_at, updated_at) VALUES ('SCH001', 'S001', '2026-W01', '2026-01-02', 'routine', '{}', 1, 'S001', 'someone-else', 1, 1) RETURNING id");
