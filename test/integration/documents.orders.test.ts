@@ -155,6 +155,7 @@ describe("公文: an order as a Word document", () => {
     expect((await worker.say(OPEN_IDS.lsManager, `公文 ${number}`)).texts[0]).toContain(`没有找到编号为「${number}」的督导文书。`);
     expect((await worker.say(OPEN_IDS.lsSupervisor, `公文 ${number}`)).texts[0]).toContain(`没有找到编号为「${number}」的督导文书。`);
     expect((await worker.say(OPEN_IDS.dgManager, `公文 ${number} 其他`)).texts[0]).toContain("看不懂「其他」");
+    // a crash answers an error toast too (common.internalError); expectRefusedClick tells the refusal from it
     await expectRefusedClick(worker, OPEN_IDS.lsManager, { action: "document_download", number }, "这张卡片不是发给您的");
     await expectRefusedClick(worker, "ou_stranger", { action: "document_download", number }, "还不在督学助手的名册中");
     expect((await worker.say("ou_stranger", `公文 ${number}`)).texts[0]).not.toContain("已生成");
