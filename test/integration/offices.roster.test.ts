@@ -116,8 +116,7 @@ describe("roster imports: admins only, removals confirmed, every import recorded
     expect(texts(pending)).toContain("孙主任（A001，系统管理员）");
     expect(texts(pending)).toContain("更新 1 行"); // S002, listed again, is reactivated
     const [confirm] = buttonValues(pending.find((m) => m.msgType === "interactive")!);
-    const { answer } = await worker.click(ADMIN, confirm!);
-    expect(answer.toast?.content).toContain("导入后顶级督导室将没有系统管理员");
+    await expectRefusedClick(worker, ADMIN, confirm!, "导入后顶级督导室将没有系统管理员");
     expect(await worker.query("SELECT active FROM people WHERE code = 'A001'")).toEqual([{ active: 1 }]);
 
     const again = texts(await sendFile(ADMIN, "people.csv", people));
