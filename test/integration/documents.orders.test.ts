@@ -3,6 +3,7 @@ import { unzipSync } from "fflate";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { OPEN_IDS } from "../support/offices-roster.ts";
 import { useWorker } from "../support/use-worker.ts";
+import { expectRefusedClick } from "../support/refusal.ts";
 
 /**
  * `公文 <编号> [全部]` and 「下载公文」 (issue 26): the order as a GB/T 9704 Word document, by direct message.
@@ -154,8 +155,9 @@ describe("公文: an order as a Word document", () => {
     expect((await worker.say(OPEN_IDS.lsManager, `公文 ${number}`)).texts[0]).toContain(`没有找到编号为「${number}」的督导文书。`);
     expect((await worker.say(OPEN_IDS.lsSupervisor, `公文 ${number}`)).texts[0]).toContain(`没有找到编号为「${number}」的督导文书。`);
     expect((await worker.say(OPEN_IDS.dgManager, `公文 ${number} 其他`)).texts[0]).toContain("看不懂「其他」");
-    expect((await worker.click(OPEN_IDS.lsManager, { action: "document_download", number })).answer.toast?.type).toBe("error");
-    expect((await worker.click("ou_stranger", { action: "document_download", number })).answer.toast?.type).toBe("error");
+    // a crash answers an error toast too (common.internalError); expectRefusedClick tells the refusal from it
+    await expectRefusedClick(worker, OPEN_IDS.lsManager, { action: "document_download", number }, "这张卡片不是发给您的");
+    await expectRefusedClick(worker, "ou_stranger", { action: "document_download", number }, "还不在督学助手的名册中");
     expect((await worker.say("ou_stranger", `公文 ${number}`)).texts[0]).not.toContain("已生成");
     expect(worker.fake.messages.filter((m) => m.msgType === "file")).toHaveLength(0);
     expect(unchanged(await worker.snapshot())).toEqual(unchanged(before));

@@ -7,6 +7,7 @@ import { FakeFeishu } from "../support/fake-feishu.ts";
 import { FakeTurnstile, TURNSTILE_DUMMY_TOKEN, TURNSTILE_PASSING_SECRET, TURNSTILE_TEST_SITE_KEY } from "../support/fake-turnstile.ts";
 import { seedRoster } from "../support/roster.ts";
 import { useWorker } from "../support/use-worker.ts";
+import { expectRefusedClick } from "../support/refusal.ts";
 
 /** Two districts' schools; 东港's name carries markup, its office a public telephone. */
 const ROSTER = {
@@ -162,8 +163,7 @@ describe("the school's public nameplate page and its feedback form", () => {
     const [message] = worker.fake.messagesTo("ou_sup_a");
     expect(message).toBeDefined();
     // another school's supervisor and the school's own contact may not act on it
-    const stranger = await worker.click("ou_sup_b", { action: "feedback_accept", ref: reference }, undefined, message!.messageId);
-    expect(stranger.answer.toast?.type).toBe("error");
+    await expectRefusedClick(worker, "ou_sup_b", { action: "feedback_accept", ref: reference }, "这张卡片不是发给您的", { messageId: message!.messageId });
     expect((await worker.query<{ status: string }>("SELECT status FROM feedback WHERE reference = ?", reference))[0]!.status).toBe("new");
     const accepted = await worker.click("ou_sup_a", { action: "feedback_accept", ref: reference }, undefined, message!.messageId);
     expect(accepted.answer.toast?.type).toBe("success");

@@ -5,6 +5,7 @@ import { FakeFeishu } from "../support/fake-feishu.ts";
 import { FIXTURE_ROSTER } from "../support/roster.ts";
 import { ADMIN_OPEN_ID, messageEvent } from "../support/worker.ts";
 import { useWorker } from "../support/use-worker.ts";
+import { expectRefusedClick } from "../support/refusal.ts";
 
 /** Roster changes are an admin's, reviewed and recorded (issue 13): who may import, deactivation on confirmation, the log. */
 describe("roster imports: admins only, removals confirmed, every import recorded", () => {
@@ -74,7 +75,7 @@ describe("roster imports: admins only, removals confirmed, every import recorded
     const card = sent.find((m) => m.msgType === "interactive")!;
     const [confirm, keep] = buttonValues(card);
     expect(confirm).toMatchObject({ action: "roster_deactivate", decision: "confirm" });
-    expect((await worker.click("ou_mgr_1", confirm!)).answer.toast?.type).toBe("error");
+    await expectRefusedClick(worker, "ou_mgr_1", confirm!, "这张卡片不是发给您的", { unchanged: true });
     expect(await worker.query("SELECT active FROM people WHERE code = 'S002'")).toEqual([{ active: 1 }]);
 
     const { answer: clicked } = await worker.click(ADMIN, confirm!);
@@ -115,8 +116,7 @@ describe("roster imports: admins only, removals confirmed, every import recorded
     expect(texts(pending)).toContain("孙主任（A001，系统管理员）");
     expect(texts(pending)).toContain("更新 1 行"); // S002, listed again, is reactivated
     const [confirm] = buttonValues(pending.find((m) => m.msgType === "interactive")!);
-    const { answer } = await worker.click(ADMIN, confirm!);
-    expect(answer.toast?.content).toContain("导入后顶级督导室将没有系统管理员");
+    await expectRefusedClick(worker, ADMIN, confirm!, "导入后顶级督导室将没有系统管理员");
     expect(await worker.query("SELECT active FROM people WHERE code = 'A001'")).toEqual([{ active: 1 }]);
 
     const again = texts(await sendFile(ADMIN, "people.csv", people));

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { plusDays, shanghaiToday } from "../support/dates.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { useWorker } from "../support/use-worker.ts";
 
@@ -7,22 +8,20 @@ const SUPERVISOR = "ou_sup_1";
 const CONTACT = "ou_contact_1";
 const DAILY = "0 1 * * *";
 
-const todayShanghai = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
-const plusDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 /** The daily cron's scheduled time on a Shanghai date (01:00 UTC = 09:00 Shanghai). */
 const nineOn = (date: string) => new Date(`${date}T01:00:00Z`);
 
 describe("orders: reminders, overdue and escalation by the daily cron; list counts", () => {
   let number: string;
   let due: string;
-  const year = todayShanghai().slice(0, 4);
+  const year = shanghaiToday().slice(0, 4);
 
   const worker = useWorker({
     roster: true,
     setup: async () => {
       await worker.say(MANAGER, "督办 SCH001 10天 整改校园安全隐患");
       number = `督办〔${year}〕1号`;
-      due = plusDays(todayShanghai(), 10);
+      due = plusDays(shanghaiToday(), 10);
     },
   });
   beforeEach(async () => {
@@ -101,7 +100,7 @@ describe("orders: reminders, overdue and escalation by the daily cron; list coun
   it("`orders` counts agree with the stored rows, and the list pages", async () => {
     // Older orders as they would stand today: some past due, some closed, some cancelled.
     const d1 = await worker.d1();
-    const today = todayShanghai();
+    const today = shanghaiToday();
     const rows = Array.from({ length: 14 }, (_, i) => {
       const status = i < 3 ? "closed" : i < 4 ? "cancelled" : i < 7 ? "acknowledged" : "issued";
       const dueDate = plusDays(today, i % 2 === 0 ? -(i + 1) * 2 : i + 1);
@@ -171,7 +170,7 @@ describe("orders: reminders, overdue and escalation by the daily cron; list coun
     // Feishu cards stop responding 14 days after they are sent; this order's due date is two months away
     await worker.say(MANAGER, "督办 SCH003 60天 完善校园安全台账");
     const longNumber = (await worker.query<{ number: string }>("SELECT number FROM orders WHERE school_code = 'SCH003' ORDER BY id DESC LIMIT 1"))[0]!.number;
-    const today = todayShanghai();
+    const today = shanghaiToday();
     const about = () => worker.fake.messages.filter((m) => FakeFeishu.textOf(m).includes(longNumber) && FakeFeishu.textOf(m).includes("待办"));
     const refreshed = async () => worker.count("order_events", "action = 'refreshed' AND order_id = (SELECT id FROM orders WHERE number = ?)", longNumber);
     worker.fake.reset();
@@ -205,7 +204,7 @@ describe("orders: reminders, overdue and escalation by the daily cron; list coun
   it("a manager's approve / deny card for a pending extension is sent again before it stops working, and that one decides", async () => {
     await worker.say(MANAGER, "督办 SCH001 60天 更换消防器材");
     const extNumber = (await worker.query<{ number: string }>("SELECT number FROM orders WHERE school_code = 'SCH001' ORDER BY id DESC LIMIT 1"))[0]!.number;
-    const today = todayShanghai();
+    const today = shanghaiToday();
     const answer = await worker.click(CONTACT, { action: "order_extension_request", number: extNumber }, { ext_due: `${plusDays(today, 90)} +0800`, ext_reason: "器材到货较晚" });
     expect(answer.answer.toast?.type).toBe("success");
     const decisionCards = () => worker.fake.messagesTo(MANAGER).filter((m) => FakeFeishu.textOf(m).includes(`延期申请：${extNumber}`));

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { plusDays, shanghaiToday } from "../support/dates.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { useWorker } from "../support/use-worker.ts";
 
@@ -23,11 +24,9 @@ interface OrderRow {
 const decisionValues = (message: Parameters<typeof FakeFeishu.textOf>[0]) =>
   [...(typeof message.content === "string" ? message.content : JSON.stringify(message.content)).matchAll(/"value":(\{"action":"order_extension_decide"[^}]*\})/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
 
-const todayShanghai = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
-const plusDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 describe("orders: from the command to verified closure", () => {
-  const year = todayShanghai().slice(0, 4);
+  const year = shanghaiToday().slice(0, 4);
 
   const worker = useWorker({ roster: true });
   beforeEach(async () => {
@@ -43,7 +42,7 @@ describe("orders: from the command to verified closure", () => {
     );
 
   it("issues, delivers, is acknowledged, reported, sent back, reported again and closed, with the whole audit trail", async () => {
-    const due = plusDays(todayShanghai(), 30);
+    const due = plusDays(shanghaiToday(), 30);
     const issued = await worker.say(MANAGER, "督办 SCH001 30天 请于期限内完成食堂卫生整改（含后厨），并报送整改报告。");
     const number = `督办〔${year}〕1号`;
     expect(issued.texts.join("\n")).toContain(number);
@@ -135,7 +134,7 @@ describe("orders: from the command to verified closure", () => {
   it("asks with a form when the command has no arguments, and the form issues", async () => {
     const { replies } = await worker.say(MANAGER, "督办");
     expect(JSON.stringify(replies[0]!.content)).toContain('"action":"order_issue_submit"');
-    const due = plusDays(todayShanghai(), 10);
+    const due = plusDays(shanghaiToday(), 10);
     const form = { kind: "rectification", schools: "SCH005", due: `${due} +0800`, text: "整改作业公示制度" };
     const { answer } = await worker.click(MANAGER, { action: "order_issue_submit" }, form, replies[0]!.messageId);
     expect(answer.toast?.type).toBe("success");
@@ -170,7 +169,7 @@ describe("orders: from the command to verified closure", () => {
   it("extension: a contact asks, a manager approves, the due date moves and both are in the trail", async () => {
     await worker.say(MANAGER, "督办 SCH001 5天 整改校门口交通安全");
     const [row] = await worker.query<OrderRow>("SELECT * FROM orders WHERE school_code = 'SCH001' AND status = 'issued' ORDER BY id DESC LIMIT 1");
-    const wanted = plusDays(todayShanghai(), 20);
+    const wanted = plusDays(shanghaiToday(), 20);
     worker.fake.reset();
     const asked = await worker.click(CONTACT, { action: "order_extension_request", number: row!.number }, { ext_due: `${wanted} +0800`, ext_reason: "需要交警部门配合" });
     expect(asked.answer.toast?.type).toBe("success");
@@ -196,7 +195,7 @@ describe("orders: from the command to verified closure", () => {
     await worker.say(MANAGER, "督办 SCH001 5天 整改操场护栏");
     const [row] = await worker.query<OrderRow>("SELECT * FROM orders WHERE text = '整改操场护栏'");
     const ask = (openId: string, days: number, reason: string) =>
-      worker.click(openId, { action: "order_extension_request", number: row!.number }, { ext_due: `${plusDays(todayShanghai(), days)} +0800`, ext_reason: reason });
+      worker.click(openId, { action: "order_extension_request", number: row!.number }, { ext_due: `${plusDays(shanghaiToday(), days)} +0800`, ext_reason: reason });
     worker.fake.reset();
     // The supervisor and the contact ask in the same moment: one request, one card per manager.
     await Promise.all([ask(SUPERVISOR, 15, "督学：需要施工队"), ask(CONTACT, 16, "学校：需要施工队")]);
@@ -215,7 +214,7 @@ describe("orders: from the command to verified closure", () => {
     // The first card's buttons still name the first (decided) request.
     expect((await worker.click(MANAGER, denyFirst!)).answer.toast?.content).toContain("已经处理");
     expect((await worker.click(MANAGER, approveSecond!)).answer.toast?.type).toBe("success");
-    expect((await order(row!.number)).due_date).toBe(plusDays(todayShanghai(), 25));
+    expect((await order(row!.number)).due_date).toBe(plusDays(shanghaiToday(), 25));
     const decided = await worker.query<{ status: string; reason: string }>("SELECT status, reason FROM extension_requests WHERE order_id = ? ORDER BY id", row!.id);
     expect(decided.map((r) => [r.status, r.reason.slice(-4)])).toEqual([["denied", "需要施工队".slice(-4)], ["approved", "到货延迟"]]);
   });

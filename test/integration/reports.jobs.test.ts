@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { useWorker } from "../support/use-worker.ts";
+import { expectRefusedClick } from "../support/refusal.ts";
 
 /**
  * The Thursday reminder and the Monday miss, driven by the cron's own time.
@@ -97,14 +98,14 @@ describe("report reminders and misses", () => {
     expect(row!.status).toBe("reported");
 
     await worker.query("INSERT INTO digests (week, scope, sent_at) VALUES (?, 'office', ?)", WEEK, Date.now());
-    const tooLate = await worker.click("ou_sup_1", { action: "submit_report", form: 2, assignment_id: ids.s1b }, form);
-    expect(tooLate.answer.toast).toMatchObject({ type: "error", content: "该周的周报已经发送，不能再填报或修改。" });
+    const tooLate = await expectRefusedClick(worker, "ou_sup_1", { action: "submit_report", form: 2, assignment_id: ids.s1b }, "该周的周报已经发送", { formValue: form });
+    expect(tooLate).toBe("该周的周报已经发送，不能再填报或修改。");
     expect(await worker.count("reports", "assignment_id = ?", ids.s1b)).toBe(0);
     // the week card's button no longer hands out a form that could not be submitted; a reported visit still shows its summary
     await worker.settle();
     worker.fake.reset();
-    const opened = await worker.click("ou_sup_1", { action: "open_report", assignment_id: ids.s1b });
-    expect(opened.answer.toast).toMatchObject({ type: "error", content: "该周的周报已经发送，不能再填报或修改。" });
+    const opened = await expectRefusedClick(worker, "ou_sup_1", { action: "open_report", assignment_id: ids.s1b }, "该周的周报已经发送");
+    expect(opened).toBe("该周的周报已经发送，不能再填报或修改。");
     const summary = await worker.click("ou_sup_1", { action: "open_report", assignment_id: ids.s1a });
     expect(summary.answer.toast?.type).toBe("info");
     await worker.settle();

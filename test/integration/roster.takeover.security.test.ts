@@ -6,6 +6,7 @@ import { FakeFeishu } from "../support/fake-feishu.ts";
 import { OPEN_IDS } from "../support/offices-roster.ts";
 import { messageEvent } from "../support/worker.ts";
 import { useWorker } from "../support/use-worker.ts";
+import { expectRefusedClick } from "../support/refusal.ts";
 
 /**
  * Roster takeover (issue 22): an office's admin changes only what is in its office's scope, as stored and as the
@@ -152,8 +153,8 @@ describe("roster takeover between offices is refused", () => {
     expect(texts(await sendFile(OPEN_IDS.cityAdmin, "people.csv", moved))).toContain("更新 1 行");
     expect(await worker.query("SELECT office_code, active FROM people WHERE code = 'M001'")).toEqual([{ office_code: "RZ", active: 1 }]);
 
-    const { answer: clicked } = await worker.click(OPEN_IDS.dgAdmin, confirm!);
-    expect(clicked.toast).toEqual({ type: "error", content: "东港科长（M001） 不属于您所在督导室的管辖范围，未停用任何人。" });
+    const clicked = await expectRefusedClick(worker, OPEN_IDS.dgAdmin, confirm!, "不属于您所在督导室的管辖范围", { unchanged: true });
+    expect(clicked).toBe("东港科长（M001） 不属于您所在督导室的管辖范围，未停用任何人。");
     expect(await worker.query("SELECT office_code, active FROM people WHERE code = 'M001'")).toEqual([{ office_code: "RZ", active: 1 }]);
     expect(await worker.query("SELECT status, deactivated FROM roster_imports WHERE actor_code = 'A001'")).toEqual([{ status: "pending", deactivated: 0 }]);
     expect((await worker.say(OPEN_IDS.dgManager, "我是谁")).texts.join("\n")).toContain("东港科长");

@@ -9,6 +9,7 @@ import { commands } from "../../src/commands/index.ts";
 import { FORM_VERSION } from "../../src/domain/report-form.ts";
 import { addDays, addWeeks, currentWeek, localDate } from "../../src/domain/time.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
+import { errorsSince } from "../support/refusal.ts";
 import { seedRoster } from "../support/roster.ts";
 import { ADMIN_OPEN_ID, messageEvent } from "../support/worker.ts";
 import { useWorker } from "../support/use-worker.ts";
@@ -201,16 +202,17 @@ describe("the scope matrix: every command and card action × every kind of perso
   }
 
   let clicks = 0;
-  async function play(role: Role, step: Play): Promise<{ text: string; sent: FakeFeishu["messages"] }> {
+  async function play(role: Role, step: Play): Promise<{ text: string; sent: FakeFeishu["messages"]; card?: unknown; errors: Record<string, unknown>[] }> {
     const openId = OPEN_IDS[role];
     const before = worker.fake.messages.length;
+    const mark = worker.logs.length;
     if ("say" in step) {
       const { texts } = await worker.say(openId, step.say);
-      return { text: texts.join("\n"), sent: worker.fake.messages.slice(before) };
+      return { text: texts.join("\n"), sent: worker.fake.messages.slice(before), errors: errorsSince(worker, mark) };
     }
     const { answer } = await worker.click(openId, step.click, step.form, `om_matrix_card_${++clicks}`);
     const toast = answer.toast ? `${answer.toast.type}: ${answer.toast.content}` : "";
-    return { text: toast, sent: worker.fake.messages.slice(before) };
+    return { text: toast, sent: worker.fake.messages.slice(before), card: answer.card, errors: errorsSince(worker, mark) };
   }
 
   async function check(c: Case, role: Role, where: Where | null): Promise<void> {
@@ -218,13 +220,16 @@ describe("the scope matrix: every command and card action × every kind of perso
     const allowed = (c.allowed[role] ?? []).includes(where ?? "A");
     const before = allowed ? null : (lastDump ?? (await stored()));
     lastDump = null;
-    const { text, sent } = await play(role, c.play(objects[where ?? "A"], week));
+    const { text, sent, card, errors } = await play(role, c.play(objects[where ?? "A"], week));
     // someone not on the roster is told once a day (with their open_id); after that, silence is their refusal
     const refused = REFUSAL.test(text) || (role === "stranger" && "say" in c.play(objects[where ?? "A"], week) && text === "" && sent.length === 0);
     if (allowed && refused) return void mismatches.push(`${name}: expected allowed, was refused: ${text.slice(0, 120)}`);
     if (allowed) return;
     if (!refused) return void mismatches.push(`${name}: expected a refusal, got: ${text.slice(0, 120) || "(nothing)"}`);
     if (c.entry.startsWith("action") && !text.startsWith("error")) mismatches.push(`${name}: a refusal should be an error toast: ${text.slice(0, 80)}`);
+    // as expectRefusalAnswer (test/support/refusal.ts): a refused click replaces no card, and a refusal logs no error
+    if (card !== undefined) mismatches.push(`${name}: refused, yet the clicked card was replaced`);
+    if (errors.length) mismatches.push(`${name}: refused, yet logged an error: ${JSON.stringify(errors[0]).slice(0, 120)}`);
     const openId = OPEN_IDS[role];
     const others = sent.filter((m) => m.receiveId !== openId && m.chatId !== `oc_p2p_${openId}`);
     if (others.length) mismatches.push(`${name}: refused, yet ${others.length} message(s) went to others`);
