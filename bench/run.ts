@@ -306,7 +306,11 @@ async function fanout(n: number, withFaults = false) {
     fake.reset();
     fake.limitRefusals = 0;
     fake.limitRefusalReasons.clear();
-    if (withFaults) fake.faults = { ...FAULTS };
+    if (withFaults) {
+      fake.faults = { ...FAULTS };
+      // the injected 429s, 500s and slow answers are each a retry, logged as such (the harness's stop() checks for undeclared ones)
+      worker.expectErrors(/"route":"delivery","outcome":"retry"/);
+    }
     let expiredAt = -1;
     const stopWatching = fake.onMessage(() => {
       if (withFaults && expiredAt < 0 && fake.messages.length >= Math.floor(n / 3)) {
