@@ -54,7 +54,12 @@ export const stats: Command = {
     if (!result.ok) return ctx.reply(textContent(result.reason === "period" ? periodError(t, result.error) : t.stats.unknownZone(result.zone.slice(0, 20))));
     const { period, scope, figures } = result;
     // `统计 <期间> 报告`: the period's work report as a Word document (issue 26)
-    if (wantsReport) return (await import("../usecases/work-report.ts")).sendWorkReport(ctx, result.data, figures, scope);
+    if (wantsReport) {
+      const report = await (await import("../usecases/work-report.ts")).workReport(ctx, t, ctx.actor, result.data, figures, scope);
+      if (!report.ok) return ctx.reply(textContent(t.stats.report.tooLarge));
+      ctx.reply(textContent(t.stats.report.sent(report.period)));
+      return ctx.replyFile(`stats-report:${ctx.chat.messageId}`, { file_name: report.fileName, docx_base64: report.docx_base64 });
+    }
     if (!wantsWorkbook) return ctx.reply(statsCard(t, figures, result.feedback));
 
     // Loaded here only: no other request evaluates the workbook code or the xlsx library.

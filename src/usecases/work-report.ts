@@ -3,7 +3,6 @@
  * use case's (domain/stats.ts `buildStats` over db/stats.ts's rows), and every sentence that carries figures the
  * stats card's own line, so the report says what `统计` shows for the same period and scope.
  */
-import type { CommandContext } from "../commands/types.ts";
 import { goodPractices, type GoodPracticeRow } from "../db/documents.ts";
 import { loadOffices } from "../db/offices.ts";
 import { chineseDate } from "../documents/layout.ts";
@@ -11,10 +10,11 @@ import { completionRate } from "../domain/digest.ts";
 import { buildStats, type Stats, type StatsData, type StatsScope } from "../domain/stats.ts";
 import { localDate } from "../domain/time.ts";
 import type { ReportSection } from "../documents/work-report.ts";
-import { textContent } from "../feishu/cards/kit.ts";
 import { itemLabel, periodLabel } from "../feishu/cards/stats-card.ts";
 import type { Messages } from "../i18n/index.ts";
+import type { Actor } from "../domain/people.ts";
 import { MAX_DOCUMENT_BASE64 } from "./documents.ts";
+import type { Services } from "./services.ts";
 
 function sections(t: Messages, stats: Stats, officeRows: { name: string; stats: Stats }[], officeCount: number, practices: readonly GoodPracticeRow[]): ReportSection[] {
   const s = t.stats;
@@ -74,18 +74,19 @@ function sections(t: Messages, stats: Stats, officeRows: { name: string; stats: 
   return result;
 }
 
-/** Builds the report for the asker's office and queues it to their direct chat (with a line saying so). */
-export async function sendWorkReport(ctx: CommandContext, data: StatsData, stats: Stats, scope: StatsScope): Promise<void> {
-  const t = ctx.t;
-  const offices = await loadOffices(ctx.db);
-  const own = ctx.actor.scope.office;
+export type WorkReportResult = { ok: true; period: string; fileName: string; docx_base64: string } | { ok: false; reason: "too-large" };
+
+/** Builds the report for the asker's office (in `t`'s language); the command sends it. */
+export async function workReport(services: Pick<Services, "db" | "d1" | "nowMs" | "config">, t: Messages, actor: Actor, data: StatsData, stats: Stats, scope: StatsScope): Promise<WorkReportResult> {
+  const offices = await loadOffices(services.db);
+  const own = actor.scope.office;
   // a row per district office for the city office (the whole scope), each with the same figures `统计` gives its managers
   const districtOffices = scope.kind === "all" ? offices.filter((office) => office.district) : [];
   const officeRows = districtOffices.map((office) => {
     const codes = data.zones.filter((zone) => zone.level === "district" && zone.district === office.district).map((zone) => zone.code);
     return { name: office.name, stats: buildStats(data, { kind: "zones", codes, label: office.name }) };
   });
-  const practices = await goodPractices(ctx.d1, stats.period.from, stats.period.to, scope.kind === "zones" ? scope.codes : null);
+  const practices = await goodPractices(services.d1, stats.period.from, stats.period.to, scope.kind === "zones" ? scope.codes : null);
   const officeName = own?.name ?? t.orders.document.officeFallback;
   const period = periodLabel(t, stats.period);
   const { buildWorkReport } = await import("../documents/work-report.ts");
@@ -94,10 +95,9 @@ export async function sendWorkReport(ctx: CommandContext, data: StatsData, stats
     subtitle: t.stats.report.subtitle(stats.period.from, stats.period.to),
     officeName,
     sections: sections(t, stats, officeRows, scope.kind === "all" ? offices.length : 0, practices),
-    writtenOn: localDate(ctx.nowMs, ctx.config.TIMEZONE),
+    writtenOn: localDate(services.nowMs, services.config.TIMEZONE),
   });
-  if (base64.length > MAX_DOCUMENT_BASE64) return ctx.reply(textContent(t.stats.report.tooLarge));
+  if (base64.length > MAX_DOCUMENT_BASE64) return { ok: false, reason: "too-large" };
   const label = period + (scope.kind === "zones" ? `_${scope.label || scope.codes.slice(0, 5).join("-")}` : "");
-  ctx.reply(textContent(t.stats.report.sent(period)));
-  ctx.replyFile(`stats-report:${ctx.chat.messageId}`, { file_name: t.stats.report.fileName(label), docx_base64: base64 });
+  return { ok: true, period, fileName: t.stats.report.fileName(label), docx_base64: base64 };
 }
