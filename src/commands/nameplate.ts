@@ -4,11 +4,10 @@
  * it, `名牌 列表` lists the links of the schools in scope; `名牌 关闭` / `名牌 开启` turns off / on the pages of the
  * manager's office and the offices below it. Answers privately: a link is the way to the form.
  */
-import { currentToken, insertToken, revokeTokens, schoolsForNameplates, setPagesOff, tokensInScope } from "../db/nameplate.ts";
-import { nameplateToken } from "../domain/nameplate.ts";
 import { maySeeSchool } from "../domain/school-access.ts";
 import { matchSchool } from "../domain/school-match.ts";
 import { textContent } from "../feishu/cards/kit.ts";
+import { issueNameplate, nameplateLinksInScope, nameplateSchools, nameplateTokenOf, revokeNameplate, switchNameplatePages } from "../usecases/nameplate-links.ts";
 import { exportNameplates, queueNameplateQr } from "../usecases/nameplates.ts";
 import { MANAGERS, type Command, type CommandContext } from "./types.ts";
 
@@ -35,7 +34,7 @@ async function sendLink(ctx: CommandContext, text: string, token: string) {
 
 async function findSchool(ctx: CommandContext, text: string) {
   const { t, actor } = ctx;
-  const all = await schoolsForNameplates(ctx.d1);
+  const all = await nameplateSchools(ctx);
   const match = matchSchool(text, all.filter((row) => maySeeSchool(actor, row)));
   if (match.kind === "found") return match.school;
   if (match.kind === "ambiguous") ctx.reply(textContent(t.schools.ambiguous(text, match.candidates.map((c) => `${c.name}（${c.code}）`).join(t.common.and))));
@@ -44,12 +43,6 @@ async function findSchool(ctx: CommandContext, text: string) {
     ctx.reply(textContent(elsewhere.kind === "found" ? t.schools.notYours(elsewhere.school.name) : elsewhere.kind === "ambiguous" ? t.schools.notYours(text) : t.schools.unknown(text)));
   }
   return null;
-}
-
-function issue(ctx: CommandContext, schoolCode: string): string {
-  const token = nameplateToken(crypto.getRandomValues(new Uint8Array(18)));
-  ctx.uow.write(revokeTokens(ctx.d1, schoolCode, ctx.nowMs), insertToken(ctx.d1, token, schoolCode, ctx.actor.code, ctx.nowMs));
-  return token;
 }
 
 export const nameplate: Command = {
@@ -64,7 +57,7 @@ export const nameplate: Command = {
     const [first = "", ...rest] = ctx.argv;
     const note = ctx.config.PUBLIC_BASE_URL ? "" : `\n${n.noBaseUrl}`;
     if (LIST.has(first.toLowerCase()) && rest.length === 0) {
-      const rows = await tokensInScope(ctx.d1, ctx.actor.scope);
+      const rows = await nameplateLinksInScope(ctx, ctx.actor.scope);
       if (rows.length === 0) return ctx.reply(textContent(n.listEmpty));
       const lines = rows.slice(0, MAX_LISTED).map((row) => `${row.schoolName}（${row.schoolCode}）${linkOf(ctx, row.token)}`);
       return ctx.reply(textContent([n.listHeading(rows.length) + note, ...lines].join("\n")));
@@ -72,7 +65,7 @@ export const nameplate: Command = {
     if ((OFF.has(first.toLowerCase()) || ON.has(first.toLowerCase())) && rest.length === 0) {
       const off = OFF.has(first.toLowerCase());
       const office = ctx.actor.scope.office;
-      ctx.uow.write(setPagesOff(ctx.d1, office?.code ?? null, off, ctx.nowMs));
+      switchNameplatePages(ctx, office?.code ?? null, off);
       const name = office?.name ?? n.thisOffice;
       return ctx.reply(textContent(off ? n.pagesOff(name) : n.pagesOn(name)));
     }
@@ -88,14 +81,14 @@ export const nameplate: Command = {
     if (!text) return ctx.reply(textContent(n.usage));
     const school = await findSchool(ctx, text);
     if (!school) return;
-    const existing = await currentToken(ctx.d1, school.code);
+    const existing = await nameplateTokenOf(ctx, school.code);
     if (action === "revoke") {
       if (!existing) return ctx.reply(textContent(n.noneToRevoke(school.name)));
-      ctx.uow.write(revokeTokens(ctx.d1, school.code, ctx.nowMs));
+      revokeNameplate(ctx, school.code);
       return ctx.reply(textContent(n.revoked(school.name)));
     }
     if (action === "show" && existing) return sendLink(ctx, n.url(school.name, linkOf(ctx, existing)), existing);
-    const token = issue(ctx, school.code);
+    const token = issueNameplate(ctx, school.code, ctx.actor.code);
     await sendLink(ctx, action === "new" ? n.issued(school.name, linkOf(ctx, token)) : n.url(school.name, linkOf(ctx, token)), token);
   },
 };
