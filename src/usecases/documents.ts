@@ -6,10 +6,12 @@
 import type { Services } from "./services.ts";
 import { problemsOfOrder } from "../db/documents.ts";
 import { loadOffices } from "../db/offices.ts";
-import { orderHistory, type OrderRecord } from "../db/orders.ts";
+import { findOrderByNumber, orderHistory, relationOf, type OrderRecord } from "../db/orders.ts";
 import { attachedCount } from "../db/photos.ts";
 import type { Recipient } from "../delivery/outbox.ts";
 import { officeOfZone } from "../domain/offices.ts";
+import { normalizeOrderNumber } from "../domain/orders.ts";
+import type { Actor } from "../domain/people.ts";
 import { localDate } from "../domain/time.ts";
 import { chineseDate as chinese } from "../documents/layout.ts";
 import type { Messages } from "../i18n/index.ts";
@@ -78,4 +80,20 @@ export async function orderDocument(services: Services, t: Messages, order: Orde
 /** Queues a document file to `to` (the asker's direct chat), once per `key`. */
 export function queueDocument(services: Services, key: string, to: Recipient, file: DocumentFile): void {
   services.uow.send({ key, to, msgType: "file", content: file });
+}
+
+export type DownloadResult = { ok: true } | { ok: false; reason: "not-found" | "not-yours" } | { ok: false; reason: "too-large"; number: string };
+
+/**
+ * 「下载公文」: the order named on the card as a document to the clicker's direct chat, if they may see it (the
+ * issuing side's managers, the school's supervisor and contacts). One file per click: `eventId` is in its key.
+ */
+export async function downloadOrderDocument(services: Services, t: Messages, actor: Actor, number: string, eventId: string): Promise<DownloadResult> {
+  const order = await findOrderByNumber(services.d1, normalizeOrderNumber(number));
+  if (!order) return { ok: false, reason: "not-found" };
+  if (relationOf(actor, order) === "other") return { ok: false, reason: "not-yours" };
+  const file = await orderDocument(services, t, order, false);
+  if (!file) return { ok: false, reason: "too-large", number: order.number };
+  queueDocument(services, `document-download:${order.number}:${actor.code}:${eventId}`, { openId: actor.openId }, file);
+  return { ok: true };
 }
