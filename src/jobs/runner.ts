@@ -4,12 +4,12 @@
  * `job_runs`: `done` in its own commit, `failed` with the error. Every job runs even when one before it
  * failed; then the invocation throws, naming the jobs that failed, so Cloudflare shows the cron as failed.
  */
-import { jobDoneStatement, jobFailedStatement, jobRunsSince } from "../db/job-runs.ts";
 import { dueJobs, oldestRelevantWeek } from "../domain/jobs.ts";
 import type { IsoWeek } from "../domain/time.ts";
 import { loadConfig, type Bindings } from "../env.ts";
 import { logger, newRequestId } from "../log.ts";
 import { buildServices } from "../services.ts";
+import { jobRecordsSince, markJobDone, recordJobFailure } from "../usecases/job-runs.ts";
 import { CATCH_UP_CRON, jobsByCron, weeklyJobs } from "./index.ts";
 import { isWeekly, type Job } from "./types.ts";
 
@@ -32,16 +32,14 @@ async function runJob(env: Bindings, cron: string, scheduledTime: number, job: J
   const fields = { ref, route: `job:${job.name}`, cron, scheduled: scheduledTime, ...(week ? { week } : {}), ...(catchUp ? { catch_up: true } : {}) };
   try {
     const outcome = week && isWeekly(job) ? await job.runFor(services, week) : await job.run(services);
-    if (week) services.uow.write(jobDoneStatement(services.d1, job.name, week, outcome, scheduledTime));
+    if (week) markJobDone(services, job.name, week, outcome, scheduledTime);
     await services.uow.commit();
     logger.info({ ...fields, outcome, ms: Date.now() - started });
     return null;
   } catch (error) {
     logger.error({ ...fields, outcome: "error", ms: Date.now() - started }, error);
     if (week) {
-      await jobFailedStatement(env.DB, job.name, week, errorText(error), scheduledTime)
-        .run()
-        .catch((failure: unknown) => logger.error({ ...fields, outcome: "record_failed" }, failure));
+      await recordJobFailure(env.DB, job.name, week, errorText(error), scheduledTime).catch((failure: unknown) => logger.error({ ...fields, outcome: "record_failed" }, failure));
     }
     return error;
   }
@@ -58,7 +56,7 @@ export async function runScheduled(env: Bindings, cron: string, scheduledTime: n
   }
   if (cron === CATCH_UP_CRON) {
     try {
-      const { records, known } = await jobRunsSince(env.DB, oldestRelevantWeek(scheduledTime, timeZone));
+      const { records, known } = await jobRecordsSince(env.DB, oldestRelevantWeek(scheduledTime, timeZone));
       for (const due of dueJobs(scheduledTime, timeZone, records, known)) {
         const error = await runJob(env, cron, scheduledTime, weeklyJobs[due.job], due.week, true);
         if (error) failures.push({ job: due.job, error });
