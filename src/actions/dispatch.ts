@@ -1,5 +1,5 @@
 import type { Services } from "../commands/types.ts";
-import { findActor } from "../db/people.ts";
+import { identify } from "../usecases/identity.ts";
 import { cardActionSchema, type CardAnswer } from "../feishu/payloads.ts";
 import { messages } from "../i18n/index.ts";
 import { findCardAction, policyOfAction } from "./index.ts";
@@ -30,7 +30,7 @@ export async function dispatchCardAction(services: Services, eventId: string, ev
   const { operator, action, token, context } = parsed.data;
   const name = typeof action.value?.action === "string" ? action.value.action : "";
   const handler = findCardAction(name);
-  const actor = await findActor(services.db, operator.open_id, services.config.ADMIN_OPEN_IDS);
+  const actor = await identify(services, operator.open_id);
   const t = messages(actor?.lang);
   if (!handler) return { answer: { toast: { type: "error", content: t.common.cardExpired } }, outcome: "unknown_action" };
   if (!actor) return { answer: { toast: { type: "error", content: t.common.notRegistered("") } }, outcome: `${name}:not_registered` };

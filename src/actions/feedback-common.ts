@@ -1,5 +1,5 @@
 /** What the feedback card actions share: the feedback a button names, refused to anyone but its school's supervisor and the managers in scope. */
-import type { FeedbackRecord } from "../db/nameplate.ts";
+import type { FeedbackRecord } from "../usecases/feedback-handling.ts";
 import type { Actor } from "../domain/people.ts";
 import { feedbackRecordCard } from "../usecases/feedback.ts";
 import { feedbackForActor } from "../usecases/feedback-handling.ts";

@@ -1,5 +1,5 @@
 /** What the order card actions share: finding the order a button names and refusing strangers. */
-import type { OrderRecord } from "../db/orders.ts";
+import type { OrderRecord } from "../usecases/orders-read.ts";
 import type { Actor } from "../domain/people.ts";
 import type { OrderAction, Relation } from "../domain/orders.ts";
 import { orderForAction as findForAction } from "../usecases/order-card-actions.ts";

@@ -1,5 +1,5 @@
 /** Previous / next on the `orders` list card. */
-import type { ListScope } from "../db/orders.ts";
+import type { ListScope } from "../usecases/orders-read.ts";
 import { ORDER_FILTERS, type OrderFilter } from "../domain/orders.ts";
 import { orderListPage as listPage } from "../usecases/order-card-actions.ts";
 import { toast } from "./order-common.ts";

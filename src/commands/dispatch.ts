@@ -1,4 +1,5 @@
-import { findActor, type Actor } from "../db/people.ts";
+import type { Actor } from "../domain/people.ts";
+import { identify } from "../usecases/identity.ts";
 import type { BatchCondition, OutboundMessage, Recipient } from "../delivery/outbox.ts";
 import type { Card } from "../feishu/cards/kit.ts";
 import { textContent } from "../feishu/cards/kit.ts";
@@ -41,7 +42,7 @@ export async function dispatchCommand(services: Services, message: TextMessage, 
   const reply = (content: { text: string } | Card, onlyIf?: BatchCondition) => {
     services.uow.send({ ...replyMessage(replyChat, replies++, content), ...(onlyIf ? { onlyIf } : {}) });
   };
-  const actor = sender ? await sender() : await findActor(services.db, message.senderOpenId, services.config.ADMIN_OPEN_IDS);
+  const actor = sender ? await sender() : await identify(services, message.senderOpenId);
   if (!actor) {
     reply(textContent(messages("zh").common.notRegistered("")));
     return "not_registered";

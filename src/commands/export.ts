@@ -1,4 +1,4 @@
-import { EXPORT_COLUMNS } from "../db/exports.ts";
+import { EXPORT_COLUMNS } from "../usecases/figures-export.ts";
 import { rowsToExport } from "../usecases/figures-export.ts";
 import { parseExportKind, toCsv, type ExportKind } from "../domain/csv-export.ts";
 import { daysBetween, localDate, parseDate } from "../domain/time.ts";

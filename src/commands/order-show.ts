@@ -2,7 +2,7 @@
  * `show <number>` / `查看 <编号>` (and `order <number>` for managers): the order with its whole audit trail.
  * Managers see every order; a supervisor the orders of their nameplate schools; a school contact their school's.
  */
-import type { OrderRecord } from "../db/orders.ts";
+import type { OrderRecord } from "../usecases/orders-read.ts";
 import { textContent } from "../feishu/cards/kit.ts";
 import { orderCard } from "../feishu/cards/order-card.ts";
 import type { Command, CommandContext } from "./types.ts";

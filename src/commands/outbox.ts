@@ -3,7 +3,7 @@ import type { Messages } from "../i18n/index.ts";
 import { OUTBOX_RETRY_ACTION } from "../actions/outbox-retry.ts";
 import { localDateTime } from "../domain/time.ts";
 import { MANAGERS, type Command } from "./types.ts";
-import { OUTBOX_STATES, type OutboxErrorRow, type OutboxState } from "../db/outbox-status.ts";
+import { OUTBOX_STATES, type OutboxErrorRow, type OutboxState } from "../usecases/outbox-status.ts";
 import { deliveryStatus } from "../usecases/outbox-status.ts";
 
 const STATES = OUTBOX_STATES;

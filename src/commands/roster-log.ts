@@ -1,5 +1,5 @@
 /** `roster log` / `名册记录` (admins): the latest roster imports — who, when, which file, what changed. */
-import type { DigestGroup } from "../db/digest-groups.ts";
+import type { DigestGroup } from "../usecases/settings.ts";
 import { localDateTime } from "../domain/time.ts";
 import { rosterLogFor } from "../usecases/settings.ts";
 import { card, escapeMarkdown, markdown } from "../feishu/cards/kit.ts";

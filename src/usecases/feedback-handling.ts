@@ -61,3 +61,5 @@ export function sendCheckVisitForm(services: Services, input: { actor: Actor; t:
   services.uow.send({ key: `feedback-visit:${feedback.reference}:${actor.code}:${input.eventId}`, to: { openId: actor.openId }, msgType: "interactive", content: form });
   return true;
 }
+
+export type { FeedbackRecord } from "../db/nameplate.ts";

@@ -28,3 +28,5 @@ export async function rowsToExport(services: Pick<Services, "d1" | "nowMs" | "co
   if (rows.length > MAX_EXPORT_ROWS) return { ok: false, reason: "too-many", count: rows.length };
   return { ok: true, rows };
 }
+
+export { EXPORT_COLUMNS } from "../db/exports.ts";

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { loadOffices } from "../db/offices.ts";
-import { zoneByCode, type Actor } from "../db/people.ts";
+import { findActor, zoneByCode, type Actor } from "../db/people.ts";
 import { schools } from "../db/schema.ts";
 import { officeOfZone } from "../domain/offices.ts";
 import type { Services } from "./services.ts";
@@ -64,4 +64,9 @@ export async function resolvePendingOpenIds(services: Services, limit: number): 
   if (resolved.length) services.uow.write(storeResolvedOpenIds(d1, resolved, nowMs));
   if (missed.length) services.uow.write(rememberMisses(d1, missed, nowMs + RESOLVE_RETRY_AFTER_MS));
   return { ok: true, pending: pending.length, resolved: resolved.length, missed: missed.length };
+}
+
+/** Who sent a message or clicked a card: the roster person with this open_id, or a bootstrap admin (ADMIN_OPEN_IDS). */
+export function identify(services: Pick<Services, "db" | "config">, openId: string): Promise<Actor | null> {
+  return findActor(services.db, openId, services.config.ADMIN_OPEN_IDS);
 }

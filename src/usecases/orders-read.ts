@@ -67,3 +67,5 @@ export async function ordersFirstPage(services: Services, actor: Actor, filter: 
   const list = await listOrders(services.d1, actor, scope, filter, today, 0);
   return { ok: true, list, scope, today };
 }
+
+export type { ListScope, OrderRecord } from "../db/orders.ts";

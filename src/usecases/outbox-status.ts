@@ -9,3 +9,6 @@ const LAST_ERRORS = 8;
 export async function deliveryStatus(services: Pick<Services, "d1">, actor: Actor): Promise<OutboxStatus> {
   return outboxStatus(services.d1, actor.scope, LAST_ERRORS);
 }
+
+/** what the status answer renders (its rows and states), for the command */
+export { OUTBOX_STATES, type OutboxErrorRow, type OutboxState } from "../db/outbox-status.ts";

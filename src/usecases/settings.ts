@@ -28,3 +28,5 @@ export async function rosterLogFor(services: Pick<Services, "d1" | "db">) {
   const [offices, bound] = await Promise.all([officesWithFileGroups(services.d1), boundGroups(services.db)]);
   return { ok: true as const, rows, offices, bound };
 }
+
+export type { DigestGroup } from "../db/digest-groups.ts";
