@@ -1,35 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { decode as decodePng } from "fast-png";
 import { unzipSync } from "fflate";
 import { encode as encodeQr } from "uqr";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
-import { seedRoster } from "../support/roster.ts";
+import { nameplateRoster } from "../support/nameplate-roster.ts";
+import { seedRosterFiles } from "../support/roster.ts";
 import { useWorker } from "../support/use-worker.ts";
 
 /** Two districts' schools; the city's school lies outside 东港's manager's scope. */
-const ROSTER = {
-  offices: `code,name,short_name,parent_code,district,digest_chat_id,监督电话
-RZ,日照市督导室,日照,,,,0633-1234567
-DG,东港区督导室,东港,RZ,东港区,,0633-7654321
-`,
-  zones: `code,name,level,district,lead_code
-Z-A01,东港第一责任区,district,东港区,
-Z-C01,市第一责任区,city,,
-`,
-  people: `code,name,role,zone_code,school_code,mobile,email,open_id,lang,office_code
-M001,东港科长,manager,,,,,ou_m_dg,zh,DG
-S001,李督学,supervisor,Z-A01,,13900001111,li@example.org,ou_sup_a,zh,
-S002,王督学,supervisor,Z-C01,,13900002222,,ou_sup_b,zh,
-`,
-  schools: `code,name,zone_code,supervisor_code,stage,ownership,address,visits_per_month
+const ROSTER = nameplateRoster(`
 X-A01,东港第一小学,Z-A01,S001,primary,public,东港路1号,1
 X-A02,东港第二小学,Z-A01,,primary,public,东港路2号,1
 X-C01,日照市实验中学,Z-C01,S002,junior,public,市中心路1号,1
-`,
-};
+`);
 
 const BASE = "https://duxue.example.org";
 
@@ -58,13 +41,7 @@ describe("the nameplate's QR image and the printable nameplates", () => {
   const worker = useWorker({
     vars: { PUBLIC_BASE_URL: BASE },
     setup: async () => {
-      const dir = mkdtempSync(join(tmpdir(), "duxue-nameplate-print-"));
-      try {
-        for (const [kind, text] of Object.entries(ROSTER)) writeFileSync(join(dir, `${kind}.csv`), text);
-        await seedRoster(worker, dir);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      await seedRosterFiles(worker, ROSTER);
     },
   });
   beforeEach(async () => {

@@ -1,34 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FEEDBACK_IP_WINDOW_MS } from "../../src/domain/nameplate.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { FakeTurnstile, TURNSTILE_DUMMY_TOKEN, TURNSTILE_PASSING_SECRET, TURNSTILE_TEST_SITE_KEY } from "../support/fake-turnstile.ts";
-import { seedRoster } from "../support/roster.ts";
+import { nameplateRoster } from "../support/nameplate-roster.ts";
+import { seedRosterFiles } from "../support/roster.ts";
 import { useWorker } from "../support/use-worker.ts";
 import { expectRefusedClick } from "../support/refusal.ts";
 
 /** Two districts' schools; 东港's name carries markup, its office a public telephone. */
-const ROSTER = {
-  offices: `code,name,short_name,parent_code,district,digest_chat_id,监督电话
-RZ,日照市督导室,日照,,,,0633-1234567
-DG,东港区督导室,东港,RZ,东港区,,0633-7654321
-`,
-  zones: `code,name,level,district,lead_code
-Z-A01,东港第一责任区,district,东港区,
-Z-C01,市第一责任区,city,,
-`,
-  people: `code,name,role,zone_code,school_code,mobile,email,open_id,lang,office_code
-M001,东港科长,manager,,,,,ou_m_dg,zh,DG
-S001,李督学,supervisor,Z-A01,,13900001111,li@example.org,ou_sup_a,zh,
-S002,王督学,supervisor,Z-C01,,13900002222,,ou_sup_b,zh,
-`,
-  schools: `code,name,zone_code,supervisor_code,stage,ownership,address,visits_per_month
+const ROSTER = nameplateRoster(`
 X-A01,东港<script>alert(1)</script>小学,Z-A01,S001,primary,public,东港路1号,1
 X-C01,日照市实验中学,Z-C01,S002,junior,public,市中心路1号,1
-`,
-};
+`);
 
 const TOKEN_A = "AAAAAAAAAAAAAAAAAAAAAAAa";
 const TOKEN_C = "CCCCCCCCCCCCCCCCCCCCCCCc";
@@ -54,13 +37,7 @@ describe("the school's public nameplate page and its feedback form", () => {
   const worker = useWorker({
     vars: () => ({ TURNSTILE_SITE_KEY: TURNSTILE_TEST_SITE_KEY, TURNSTILE_SECRET_KEY: TURNSTILE_PASSING_SECRET, TURNSTILE_VERIFY_URL: turnstile.url, PUBLIC_BASE_URL: "https://duxue.example.org" }),
     setup: async () => {
-      const dir = mkdtempSync(join(tmpdir(), "duxue-nameplate-"));
-      try {
-        for (const [kind, text] of Object.entries(ROSTER)) writeFileSync(join(dir, `${kind}.csv`), text);
-        await seedRoster(worker, dir);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      await seedRosterFiles(worker, ROSTER);
       const now = Date.now();
       await worker.query("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at) VALUES (?1, 'X-A01', 'M001', ?2), (?3, 'X-C01', 'M001', ?2)", TOKEN_A, now, TOKEN_C);
       await worker.query("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at, revoked_at) VALUES (?1, 'X-A01', 'M001', ?2, ?2)", REVOKED, now - 1000);

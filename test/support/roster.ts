@@ -36,3 +36,16 @@ export async function botJoinsOfficeGroups(worker: TestWorker): Promise<void> {
   const groups = await worker.query<{ chat: string }>("SELECT digest_chat_id AS chat FROM offices WHERE digest_chat_id IS NOT NULL AND digest_chat_id <> ''");
   for (const { chat } of groups) worker.fake.botChats.add(chat);
 }
+
+/** Loads a roster given as file texts (`{ offices, zones, people, schools }`) through a temporary folder, as seedRoster does. */
+export async function seedRosterFiles(worker: TestWorker, files: Record<string, string>): Promise<void> {
+  const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "duxue-roster-"));
+  try {
+    for (const [kind, text] of Object.entries(files)) writeFileSync(join(dir, `${kind}.csv`), text);
+    await seedRoster(worker, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
