@@ -5,7 +5,7 @@ const rate = (r: number | null) => (r === null ? "—" : `${r}%`);
 export const stats: typeof zh = {
   line: "`stats [period] [zone] [export]` / `统计` — figures for a term, year, month or date range (this term by default); add `export` for an Excel file, `report` for the work report as a Word document",
   usage:
-    "Usage: stats [period] [zone code] [export]. Period: 2026 (year), 2026-autumn / 2026-spring (a term of the school calendar), 2026-11 (month) or 2026-09-01~2026-12-31; this term when omitted.",
+    "Usage: stats [period] [zone code] [export|report]. Period: 2026 (year), 2026-autumn / 2026-spring (a term of the school calendar), 2026-11 (month) or 2026-09-01~2026-12-31; this term when omitted.",
   badArg: (text: string) => `Cannot read "${text}".`,
   badDate: "Invalid date: write 2026-09-01~2026-12-31.",
   reversed: "The start date is after the end date.",
