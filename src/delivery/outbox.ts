@@ -4,6 +4,7 @@ import { chunkForJson } from "../db/client.ts";
 import { parseState, readStateStatements, reservationsMade, type LimiterState } from "./rate-limit.ts";
 import { maxAgeMs } from "./give-up.ts";
 import { CLAIMED_COLUMNS, recipientOf, type OutboxRow } from "./send.ts";
+import { meet, type BarrierVars } from "../test-barrier.ts";
 
 /**
  * The transactional outbox: a change and the messages it causes are written
@@ -194,11 +195,12 @@ export class UnitOfWork {
   private readonly requeued: string[] = [];
   private readonly probes: { probe: Probe; index: number }[] = [];
   private readonly d1: D1Database;
-  private readonly env: Pick<Bindings, "OUTBOX">;
+  private readonly env: Pick<Bindings, "OUTBOX"> & BarrierVars;
   private readonly nowMs: number;
   private fastPath: FastPath | undefined;
+  private point: string | undefined;
 
-  constructor(d1: D1Database, env: Pick<Bindings, "OUTBOX">, nowMs: number) {
+  constructor(d1: D1Database, env: Pick<Bindings, "OUTBOX"> & BarrierVars, nowMs: number) {
     this.d1 = d1;
     this.env = env;
     this.nowMs = nowMs;
@@ -214,6 +216,16 @@ export class UnitOfWork {
   /** Marks this unit as answering a user: its answers are sent right after the commit (see fastPathSelection). */
   answering(fastPath: FastPath): this {
     this.fastPath = fastPath;
+    return this;
+  }
+
+  /**
+   * Names the point where this unit decides on state it read (e.g. `order:<number>`): in tests (TEST_BARRIER_URL,
+   * src/test-barrier.ts) the commit first meets the test's barrier there, so two requests can be made to commit
+   * against the same read state. Costs nothing in production (the var is unset).
+   */
+  criticalPoint(point: string): this {
+    this.point = point;
     return this;
   }
 
@@ -247,6 +259,7 @@ export class UnitOfWork {
 
   /** Commits everything; returns the D1 results of the writes (in order), without the outbox inserts. */
   async commit(): Promise<D1Result[]> {
+    if (this.point !== undefined && this.env.TEST_BARRIER_URL) await meet(this.env.TEST_BARRIER_URL, this.point);
     const fastPath = this.fastPath && this.messages.length > 0 && this.fastPath.tryBegin() ? this.fastPath : undefined;
     let handedOver = false;
     try {

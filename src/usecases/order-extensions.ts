@@ -66,7 +66,8 @@ export async function decideExtension(services: Services, input: { actor: Actor;
   if (request.status !== "pending") return { ok: false, reason: "gone" };
   const step = transition("decide_extension", order.status, "manager", order.kind);
   if (!step.ok) return { ok: false, reason: "refused", refusal: step.reason };
-  services.uow.write(
+  // the request's state just read decides: the point where a test makes two decisions commit from that same state
+  services.uow.criticalPoint(`order:${order.number}`).write(
     decideExtensionStatement(d1, request.id, approve, actor.code, nowMs),
     eventIfChanged(d1, {
       orderId: order.id,

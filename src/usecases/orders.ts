@@ -151,11 +151,12 @@ export function notifyChange(
  */
 export function queueTransition(
   services: Services,
-  order: Pick<OrderRecord, "id" | "status" | "updatedAt">,
+  order: Pick<OrderRecord, "id" | "number" | "status" | "updatedAt">,
   change: { to: OrderStatus; actorCode: string; action: string; note?: string | null; data?: unknown; set?: Record<string, string | number | null> },
 ): BatchCondition {
   const { statements, applied } = transitionStatements(services.d1, services.nowMs, order, change);
-  services.uow.write(...statements);
+  // the state just read decides the change: the point where a test makes two requests commit from that same state
+  services.uow.criticalPoint(`order:${order.number}`).write(...statements);
   return applied;
 }
 
