@@ -139,3 +139,56 @@ describe("photo uploads never hold a card callback's answer", () => {
     expect(worker.logs.some((line) => line.route === "job:photo-uploads" && line.outcome === "pending=1 uploaded=1")).toBe(true);
   });
 });
+
+/**
+ * The fake holds delayed updates to Feishu's rule (延时更新消息卡片): the token of a card callback it delivered,
+ * within 30 minutes, at most twice (300020 a malformed token, 300030 an expired or unknown one, 300040 a third
+ * use). Each refusal is in `refusals`, so a file whose Worker misuses a token fails (TestWorker.stop).
+ */
+describe("the fake's delayed-update tokens", () => {
+  it("refuses a token no callback gave, one over 30 minutes old and a third use, and records each", async () => {
+    const fake = await new FakeFeishu().start();
+    try {
+      const auth = (await (
+        await fetch(`${fake.url}/open-apis/auth/v3/tenant_access_token/internal`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ app_id: fake.appId, app_secret: fake.appSecret }),
+        })
+      ).json()) as { tenant_access_token: string };
+      const card = { schema: "2.0", config: { update_multi: true }, body: { elements: [{ tag: "markdown", content: "已更新" }] } };
+      const update = (token: string) =>
+        fetch(`${fake.url}/open-apis/interactive/v1/card/update`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${auth.tenant_access_token}` },
+          body: JSON.stringify({ token, card }),
+        }).then(async (response) => ({ status: response.status, code: ((await response.json()) as { code: number }).code }));
+      const ok = { status: 200, code: 0 };
+
+      // a callback's token: two updates, then 300040
+      fake.noteCallback("c-delivered");
+      expect(await update("c-delivered")).toEqual(ok);
+      expect(await update("c-delivered")).toEqual(ok);
+      expect(await update("c-delivered")).toEqual({ status: 400, code: 300040 });
+      // a token no callback gave (300030), and one not shaped like a callback's (300020)
+      expect(await update("c-never-delivered")).toEqual({ status: 400, code: 300030 });
+      expect(await update("t-tenant-token")).toEqual({ status: 400, code: 300020 });
+      // 30 minutes on the fake's clock: still good at 29, refused after 30
+      fake.noteCallback("c-late");
+      fake.advance(29 * 60_000);
+      expect(await update("c-late")).toEqual(ok);
+      fake.advance(60_000 + 1);
+      expect(await update("c-late")).toEqual({ status: 400, code: 300030 });
+      // a callback delivered again (a replay) gives no fresh token: the first one's time and uses stand
+      fake.noteCallback("c-late");
+      expect(await update("c-late")).toEqual({ status: 400, code: 300030 });
+
+      const path = "/open-apis/interactive/v1/card/update";
+      expect(fake.undeclaredRefusals().map((r) => ({ path: r.path, code: r.code }))).toEqual(
+        [300040, 300030, 300020, 300030, 300030].map((code) => ({ path, code })),
+      );
+    } finally {
+      await fake.stop();
+    }
+  });
+});

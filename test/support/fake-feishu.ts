@@ -9,7 +9,8 @@ import { FEISHU_SCOPES } from "../../src/feishu/scopes.ts";
  * tenant tokens, message send / reply / patch, delayed card update, message
  * resources and batch_get_id. It records every call and every refusal (`refusals`), rejects a wrong bearer
  * token, drops a uuid repeated within an hour, keeps Feishu's rate limits, refuses groups the bot is not in,
- * wrong msg_type / content shapes and PATCHes of cards without update_multi, and can inject 429 / 5xx / slow answers,
+ * wrong msg_type / content shapes, PATCHes of cards without update_multi and delayed updates with a token no
+ * callback gave, over 30 minutes old or used twice already, and can inject 429 / 5xx / slow answers,
  * expire tokens mid-run, be down (every send 500) or refuse connections, and
  * answer 230013 for people outside the app's availability range. Shared by the tests, `npm start` and the benchmarks.
  */
@@ -92,6 +93,14 @@ export interface FakeFeishuOptions {
 }
 
 
+/**
+ * A card callback's token for the delayed update (延时更新消息卡片, interactive/v1/card/update): "token 有效期为
+ * 30 分钟 … 同一个 token 只能使用 2 次". Refusals: 300020 token format (`c-xxxx`), 300030 token expired
+ * (an unknown token too: no callback gave it), 300040 used more than twice.
+ */
+export const CALLBACK_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
+export const CALLBACK_TOKEN_USES = 2;
+
 /** Cards stay interactive and updatable this long after they are sent (卡片可交互和可更新时间统一为 14 天). */
 export const CARD_LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -165,6 +174,8 @@ export class FakeFeishu {
   private readonly declaredRefusals: RefusalMatcher[] = [];
   /** set by expireTokens: the invalid-token answers that follow are the test's doing */
   private tokensExpiredByTest = false;
+  /** delayed-update tokens of the card callbacks delivered (noteCallback), when (fake clock) and how often used */
+  private readonly callbackTokens = new Map<string, { issuedAt: number; uses: number }>();
   /** PATCH times by message, for Feishu's 5 QPS per message (更新已发送的消息卡片: 单条消息更新频控为 5 QPS) */
   private readonly patchTimes = new Map<string, number[]>();
 
@@ -251,6 +262,15 @@ export class FakeFeishu {
     if (!message || !this.isExpired(message)) return true;
     this.expiredCardUses.push({ messageId, use: "click" });
     return false;
+  }
+
+  /**
+   * A card callback is delivered with this `event.token` (TestWorker.post): Feishu issued it now (on the fake's
+   * clock), for two delayed updates within 30 minutes. A token delivered again (a replayed callback) keeps its
+   * first issue and its uses.
+   */
+  noteCallback(token: string): void {
+    if (!this.callbackTokens.has(token)) this.callbackTokens.set(token, { issuedAt: this.now(), uses: 0 });
   }
 
   /** Invalidates every issued token, as if they expired. */
@@ -530,8 +550,14 @@ export class FakeFeishu {
     if (url.pathname === "/open-apis/interactive/v1/card/update" && req.method === "POST") {
       const { token, card } = (body ?? {}) as { token?: string; card?: unknown };
       if (!token || !card) return json(400, { code: 10002, msg: "token and card required" });
+      // 延时更新消息卡片: the token of a callback Feishu delivered, within 30 minutes, at most twice
+      if (typeof token !== "string" || !token.startsWith("c-")) return json(400, { code: 300020, msg: "The format of the token for updating the card is wrong." });
+      const issued = this.callbackTokens.get(token);
+      if (!issued || this.now() - issued.issuedAt > CALLBACK_TOKEN_LIFETIME_MS) return json(400, { code: 300030, msg: "The token for updating the card has expired." });
+      if (issued.uses >= CALLBACK_TOKEN_USES) return json(400, { code: 300040, msg: "The token for updating the card has exceeded the usage limit." });
       const refused = this.refuse(url.pathname, (this.rawBytes.get(req) ?? 0) > MAX_CARD_BODY_BYTES ? checkMessageBody(this.rawBytes.get(req)!, { msg_type: "interactive" }) : checkCard(card));
       if (refused) return json(400, cardRefusal(refused));
+      issued.uses++;
       return json(200, { code: 0, msg: "success" });
     }
 

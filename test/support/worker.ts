@@ -245,6 +245,9 @@ export class TestWorker {
   async post(path: "/feishu/events" | "/feishu/cards", payload: unknown, options: FeishuRequestOptions = {}): Promise<Response> {
     const message = (payload as { event?: { message?: { message_id?: string; chat_id?: string } } })?.event?.message;
     if (message?.message_id && message.chat_id) this.fake.noteIncoming(message.message_id, message.chat_id);
+    // a card callback carries the token of its delayed update (event.token), issued by Feishu with it
+    const callbackToken = path === "/feishu/cards" ? (payload as { event?: { token?: unknown } })?.event?.token : undefined;
+    if (typeof callbackToken === "string") this.fake.noteCallback(callbackToken);
     const { body, headers } = feishuRequest(payload, { encryptKey: this.encryptKey, ...options });
     if (path === "/feishu/events") this.eventsPosted++;
     return this.fetch(path, { method: "POST", body, headers });
