@@ -12,6 +12,12 @@
  */
 
 export const ANSWER_MAX_AGE_MS = 2 * 60 * 60 * 1000;
+/**
+ * A delayed card update (card_update) uses its callback's token, which lasts 30 minutes from the click (延时更新消息卡片:
+ * "token 有效期为 30 分钟"): after that every attempt is refused (300030). Its deadline counts from the callback
+ * (the unit of work's "now", outbox.ts), a minute short of the token's end.
+ */
+export const CARD_UPDATE_MAX_AGE_MS = 29 * 60 * 1000;
 export const SCHEDULED_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** Feishu's uuid dedupe lasts one hour; stop resending 5 minutes before it ends. */
 export const DEDUPE_WINDOW_MS = 55 * 60 * 1000;
@@ -23,11 +29,12 @@ export function isAnswer(row: { operation: string; ref?: string | null }): boole
 
 /** How long a message is retried after it was written. */
 export function maxAgeMs(row: { operation: string; ref?: string | null }): number {
+  if (row.operation === "card_update") return CARD_UPDATE_MAX_AGE_MS;
   return isAnswer(row) ? ANSWER_MAX_AGE_MS : SCHEDULED_MAX_AGE_MS;
 }
 
 /** The same rule in SQL, over the outbox row's own columns (for rows given up on or retried in bulk). */
-export const MAX_AGE_SQL = `(CASE WHEN operation IN ('reply', 'update', 'card_update') OR ref LIKE 'reply:%' THEN ${ANSWER_MAX_AGE_MS} ELSE ${SCHEDULED_MAX_AGE_MS} END)`;
+export const MAX_AGE_SQL = `(CASE WHEN operation = 'card_update' THEN ${CARD_UPDATE_MAX_AGE_MS} WHEN operation IN ('reply', 'update') OR ref LIKE 'reply:%' THEN ${ANSWER_MAX_AGE_MS} ELSE ${SCHEDULED_MAX_AGE_MS} END)`;
 /** A row's deadline in SQL (rows written before migration 0006 have none: from created_at). */
 export const GIVE_UP_AT_SQL = `COALESCE(give_up_at, created_at + ${MAX_AGE_SQL})`;
 

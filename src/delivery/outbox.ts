@@ -99,7 +99,8 @@ export async function outboxStatements(d1: D1Database, messages: readonly Outbou
   // A message's age counts from when it is really written: a unit of work's "now" may lie in the past (a job
   // caught up, an event recovered, a test's chosen date), and delivery happens in the real present.
   const writtenAt = Math.max(nowMs, Date.now());
-  const rows = (await Promise.all(messages.map(toRow))).map((row) => ({ ...row, give_up_at: writtenAt + row.max_age }));
+  // A delayed card update's age counts from its callback (the unit's "now"): the callback's token does (give-up.ts).
+  const rows = (await Promise.all(messages.map(toRow))).map((row) => ({ ...row, give_up_at: (row.operation === "card_update" ? nowMs : writtenAt) + row.max_age }));
   const groups = new Map<string, { condition: BatchCondition | undefined; claimed: boolean; rows: OutboxRowInput[] }>();
   const conditionIds = new Map<BatchCondition | undefined, number>();
   messages.forEach((message, i) => {

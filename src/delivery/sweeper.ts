@@ -110,7 +110,8 @@ export async function handBackToSweeper(batch: MessageBatch<OutboxQueueMessage>,
 /**
  * Dead rows (up to `maxId`) back to pending: the manager's `retry` button. Their time starts again (a new
  * deadline from now) and so does Feishu's uuid window: a row that died `unsure` may then arrive twice,
- * which the button's answer says.
+ * which the button's answer says. A delayed card update keeps its deadline from when it was written: its
+ * callback's token does not start again (give-up.ts, CARD_UPDATE_MAX_AGE_MS).
  */
 export const REQUEUE_DEAD_SQL = `UPDATE outbox SET state = 'pending', attempts = 0, last_error = NULL, maybe_sent_at = NULL, next_attempt_at = ?1,
-  give_up_at = ?1 + ${MAX_AGE_SQL}, updated_at = ?1 WHERE state = 'dead' AND id <= ?2`;
+  give_up_at = CASE WHEN operation = 'card_update' THEN created_at ELSE ?1 END + ${MAX_AGE_SQL}, updated_at = ?1 WHERE state = 'dead' AND id <= ?2`;

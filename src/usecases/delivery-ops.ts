@@ -14,7 +14,7 @@ export type RetryDeadResult = { ok: true; count: number; /** of them, rows that 
 
 /** Dead rows up to `maxId` (the id the status card was built with) in the actor's scope, back to pending with their attempts reset. */
 export async function retryDead(services: Services, input: { actor: Actor; maxId: number }): Promise<RetryDeadResult> {
-  const dead = await deadRowsInScope(services.d1, input.actor.scope, input.maxId, RETRY_LIMIT);
+  const dead = await deadRowsInScope(services.d1, input.actor.scope, input.maxId, RETRY_LIMIT, services.nowMs);
   const uuids = dead.map((row) => row.uuid);
   if (uuids.length === 0) return { ok: false, reason: "nothing" };
   services.uow.write(requeueDeadStatement(services.d1, uuids, input.maxId, services.nowMs));

@@ -6,6 +6,7 @@ import { cardActionEvent } from "../support/worker.ts";
 import { useWorker } from "../support/use-worker.ts";
 import { TestClock } from "../support/test-clock.ts";
 import { DEFAULT_BATCH_QUIET_MS } from "../../src/domain/photos.ts";
+import { CARD_UPDATE_MAX_AGE_MS } from "../../src/delivery/give-up.ts";
 
 /**
  * A card callback answers without waiting for Feishu's image upload (Feishu shows an error after 3 s):
@@ -85,6 +86,9 @@ describe("photo uploads never hold a card callback's answer", () => {
     for (const key of keys) expect(worker.fake.uploadedImages.has(key)).toBe(true);
     // each photo was uploaded once, by the held requests: none was started (and given up) inside the answer
     expect(uploads() - uploadsBefore).toBe(2);
+    // the update is retried only while its token lasts (30 minutes from the click), not an answer's 2 hours
+    const [row] = await worker.query<{ age: number }>("SELECT give_up_at - created_at AS age FROM outbox WHERE operation = 'card_update' ORDER BY id DESC LIMIT 1");
+    expect(row!.age).toBe(CARD_UPDATE_MAX_AGE_MS);
     expect(await worker.count("photos", "subject_kind = 'report' AND subject_id = ? AND image_key IS NOT NULL", report!.id)).toBe(2);
   });
 
@@ -129,6 +133,43 @@ describe("photo uploads never hold a card callback's answer", () => {
     expect(keys).toHaveLength(1);
     expect(worker.fake.uploadedImages.has(keys[0]!)).toBe(true);
     expect(uploads() - uploadsBefore).toBe(1); // once, after the answer: none started (and given up) inside it
+  });
+
+  it("the retry button sends a dead delayed update again only while its callback's token lasts, and keeps its deadline", async () => {
+    const now = Date.now();
+    const card = { schema: "2.0", config: { update_multi: true }, body: { elements: [{ tag: "markdown", content: "照片（1 张）" }] } };
+    const dead = async (token: string, createdAt: number) => {
+      const [row] = await worker.query<{ id: number }>(
+        `INSERT INTO outbox (uuid, operation, target_message_id, msg_type, content, ref, give_up_at, state, attempts, last_error, next_attempt_at, created_at, updated_at)
+         VALUES (?1, 'card_update', ?1, 'interactive', ?2, ?3, ?4, 'dead', 3, 'feishu 500 code 1: internal error', ?5, ?5, ?5) RETURNING id`,
+        token,
+        JSON.stringify(card),
+        `photos:attach-card:${token}`,
+        createdAt + CARD_UPDATE_MAX_AGE_MS,
+        createdAt,
+      );
+      return row!.id;
+    };
+    // a click 40 minutes ago (its token ran out at 30) and one 5 minutes ago (Feishu gave its token then)
+    await dead("c-forty-minutes-ago", now - 40 * 60_000);
+    worker.fake.noteCallback("c-five-minutes-ago");
+    const recent = await dead("c-five-minutes-ago", now - 5 * 60_000);
+    const updatesBefore = worker.fake.calls.filter((c) => c.path === CARD_UPDATE).length;
+    const retry = await worker.click("ou_bootstrap_admin", { action: "outbox_retry", maxId: recent });
+    expect(retry.answer.toast).toEqual({ type: "success", content: expect.stringContaining("已重新排队 1 条消息") });
+    await worker.settle();
+    // only the recent one went to Feishu, with its own token; its deadline is still 29 minutes after its click
+    const updates = worker.fake.calls.filter((c) => c.path === CARD_UPDATE).slice(updatesBefore);
+    expect(updates.map((c) => [(c.body as { token: string }).token, c.status])).toEqual([["c-five-minutes-ago", 200]]);
+    const rows = await worker.query<{ uuid: string; state: string; age: number }>(
+      "SELECT uuid, state, give_up_at - created_at AS age FROM outbox WHERE uuid IN ('c-forty-minutes-ago', 'c-five-minutes-ago') ORDER BY id",
+    );
+    expect(rows).toEqual([
+      { uuid: "c-forty-minutes-ago", state: "dead", age: CARD_UPDATE_MAX_AGE_MS },
+      { uuid: "c-five-minutes-ago", state: "sent", age: CARD_UPDATE_MAX_AGE_MS },
+    ]);
+    // the dead row was this test's own (the file ends with no message dead)
+    await worker.query("DELETE FROM outbox WHERE uuid = 'c-forty-minutes-ago'");
   });
 
   it("a photo whose upload keeps failing is uploaded by the 5-minute job, and the next card shows it", async () => {

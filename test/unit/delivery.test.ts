@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backoffMs, classifyFailure, recipientOf } from "../../src/delivery/consumer.ts";
-import { ANSWER_MAX_AGE_MS, deathCause, DEDUPE_WINDOW_MS, maxAgeMs, SCHEDULED_MAX_AGE_MS } from "../../src/delivery/give-up.ts";
+import { ANSWER_MAX_AGE_MS, CARD_UPDATE_MAX_AGE_MS, deathCause, DEDUPE_WINDOW_MS, maxAgeMs, SCHEDULED_MAX_AGE_MS } from "../../src/delivery/give-up.ts";
 import { APP_SPACING_MS, BURST_SIZE, MINUTE_BUDGET, planSlots, RECIPIENT_SPACING_MS, SECOND_BUDGET, type LimiterState } from "../../src/delivery/rate-limit.ts";
 import { FeishuApiError } from "../../src/feishu/client.ts";
 
@@ -132,6 +132,9 @@ describe("retry policy", () => {
     expect(maxAgeMs({ operation: "reply" })).toBe(ANSWER_MAX_AGE_MS);
     expect(maxAgeMs({ operation: "send", ref: "reply:om_1:0" })).toBe(ANSWER_MAX_AGE_MS);
     expect(maxAgeMs({ operation: "send", ref: "plan:2026-W48:S001" })).toBe(SCHEDULED_MAX_AGE_MS);
+    // a delayed card update lives as long as its callback's token (30 minutes from the click), not 2 hours
+    expect(maxAgeMs({ operation: "card_update", ref: "photos:attach-card:ev_1" })).toBe(CARD_UPDATE_MAX_AGE_MS);
+    expect(CARD_UPDATE_MAX_AGE_MS).toBeLessThan(30 * 60 * 1000);
   });
 
   it("does not resend an attempt that may have arrived once Feishu's one-hour uuid window is over", () => {
