@@ -3,27 +3,11 @@
  * lookups a list's scope is named by (re-exported by orders.ts).
  */
 import type { Actor } from "./people.ts";
-import type { OrderKind, OrderStatus } from "./schema.ts";
-import { countOrders, matchesFilter, PAGE_SIZE, type OrderCounts, type OrderFilter } from "../domain/orders.ts";
+import { countOrders, matchesFilter, PAGE_SIZE, type ListRow, type ListScope, type OrderFilter, type OrderList } from "../domain/orders.ts";
 import { scopeParam } from "../domain/offices.ts";
 import { zoneInScopeSqlPositional } from "./offices.ts";
 
-export type ListScope = { kind: "all" } | { kind: "zone"; code: string; name: string } | { kind: "school"; code: string; name: string } | { kind: "supervisor"; code: string; name: string };
-
-export interface ListRow {
-  number: string;
-  kind: OrderKind;
-  schoolCode: string;
-  schoolName: string;
-  dueDate: string;
-  status: OrderStatus;
-}
-
-export interface OrderList {
-  counts: OrderCounts;
-  rows: ListRow[];
-  matching: number;
-}
+export type { ListRow, ListScope, OrderList } from "../domain/orders.ts";
 
 /** What `actor` may see: managers their office's scope, supervisors their nameplate schools, contacts their school. */
 function visibility(actor: Actor): { sql: string; params: (string | null)[] } | null {

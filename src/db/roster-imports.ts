@@ -29,13 +29,7 @@ export function recordImport(d1: D1Database, record: ImportRecord): D1PreparedSt
     .bind(record.at, record.actorCode, record.kind, record.fileName, record.fileHash, record.added, record.updated, pending ? "pending" : "done", pending ? JSON.stringify(record.pendingCodes) : null);
 }
 
-export interface DeactivationRow {
-  code: string;
-  name: string;
-  role: string;
-  orders: number;
-  visits: number;
-}
+export type { DeactivationRow } from "../domain/roster.ts";
 
 /** ?1 JSON codes: each person with their open orders (their schools', or issued by them) and planned visits. */
 export const DEACTIVATION_SQL = `SELECT p.code, p.name, p.role,
