@@ -1,4 +1,8 @@
+import { and, asc, count, eq, inArray, lte, max, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { openDb } from "./client.ts";
 import { findOrderById, SYSTEM_ACTOR, type OrderRecord } from "./orders.ts";
+import { extensionRequests, orderEvents, orders, people } from "./schema.ts";
 
 /** A pending extension request whose managers' decision card was last sent before a cutoff. */
 export interface StaleExtension {
@@ -15,18 +19,36 @@ export const EXTENSION_REFRESHED = "extension_card_refreshed";
 
 /** Pending requests on open orders whose decision card (the request itself, or its last refresh) was sent at or before `sentBefore`. */
 export async function staleExtensionRequests(d1: D1Database, sentBefore: number): Promise<{ request: StaleExtension; order: OrderRecord }[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT r.id AS requestId, r.order_id AS orderId, r.requested_due AS requestedDue, r.reason, COALESCE(p.name, r.requested_by) AS requesterName,
-         (SELECT COUNT(*) FROM extension_requests r2 WHERE r2.order_id = r.order_id AND r2.id <= r.id) AS ordinal
-       FROM extension_requests r JOIN orders o ON o.id = r.order_id LEFT JOIN people p ON p.code = r.requested_by
-       WHERE r.status = 'pending' AND o.status IN ('issued', 'acknowledged', 'reported')
-         AND MAX(r.created_at, COALESCE((SELECT MAX(e.at) FROM order_events e WHERE e.order_id = r.order_id AND e.action = ?2
-           AND json_extract(e.data, '$.requestId') = r.id), 0)) <= ?1
-       ORDER BY r.id`,
+  const db = openDb(d1);
+  const earlier = alias(extensionRequests, "earlier");
+  const ordinal = db
+    .select({ n: count() })
+    .from(earlier)
+    .where(and(eq(earlier.orderId, extensionRequests.orderId), lte(earlier.id, extensionRequests.id)));
+  const lastRefresh = db
+    .select({ at: max(orderEvents.at) })
+    .from(orderEvents)
+    .where(and(eq(orderEvents.orderId, extensionRequests.orderId), eq(orderEvents.action, EXTENSION_REFRESHED), sql`json_extract(${orderEvents.data}, '$.requestId') = ${extensionRequests.id}`));
+  const results: StaleExtension[] = await db
+    .select({
+      requestId: extensionRequests.id,
+      orderId: extensionRequests.orderId,
+      requestedDue: extensionRequests.requestedDue,
+      reason: extensionRequests.reason,
+      requesterName: sql<string>`COALESCE(${people.name}, ${extensionRequests.requestedBy})`,
+      ordinal: sql<number>`${ordinal}`,
+    })
+    .from(extensionRequests)
+    .innerJoin(orders, eq(orders.id, extensionRequests.orderId))
+    .leftJoin(people, eq(people.code, extensionRequests.requestedBy))
+    .where(
+      and(
+        eq(extensionRequests.status, "pending"),
+        inArray(orders.status, ["issued", "acknowledged", "reported"]),
+        sql`MAX(${extensionRequests.createdAt}, COALESCE(${lastRefresh}, 0)) <= ${sentBefore}`,
+      ),
     )
-    .bind(sentBefore, EXTENSION_REFRESHED)
-    .all<StaleExtension>();
+    .orderBy(asc(extensionRequests.id));
   const found: { request: StaleExtension; order: OrderRecord }[] = [];
   for (const request of results) {
     const order = await findOrderById(d1, request.orderId);
@@ -36,8 +58,8 @@ export async function staleExtensionRequests(d1: D1Database, sentBefore: number)
 }
 
 /** The audit row of a refreshed decision card (it also dates the card for the next refresh). */
-export function extensionRefreshedStatement(d1: D1Database, request: StaleExtension, nowMs: number): D1PreparedStatement {
-  return d1
-    .prepare("INSERT INTO order_events (order_id, at, actor_code, action, note, data) VALUES (?1, ?2, ?3, ?4, NULL, json_object('requestId', ?5))")
-    .bind(request.orderId, nowMs, SYSTEM_ACTOR, EXTENSION_REFRESHED, request.requestId);
+export function extensionRefreshedStatement(d1: D1Database, request: StaleExtension, nowMs: number) {
+  return openDb(d1)
+    .insert(orderEvents)
+    .values({ orderId: request.orderId, at: nowMs, actorCode: SYSTEM_ACTOR, action: EXTENSION_REFRESHED, note: null, data: sql`json_object('requestId', ${request.requestId})` });
 }

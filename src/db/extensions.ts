@@ -2,9 +2,9 @@
  * Extension requests of an order (申请延期): reads, and the guarded writes of a request and of its decision.
  * A request is named by the order and its place among the order's requests (1, 2, …).
  */
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, exists, inArray, sql } from "drizzle-orm";
 import { openDb } from "./client.ts";
-import { extensionRequests } from "./schema.ts";
+import { extensionRequests, orders } from "./schema.ts";
 
 /** A condition checked inside the batch (the unit of work's `probe` / `onlyIf`). */
 export interface HeldCondition {
@@ -39,6 +39,7 @@ export async function extensionCounts(d1: D1Database, orderId: number): Promise<
   return { n: rows[0]?.n ?? 0, pending: Number(rows[0]?.pending ?? 0) };
 }
 
+/** Hand-written: a conditional INSERT … SELECT … WHERE (the count guard) and an audit row WHERE changes() > 0 with last_insert_rowid(), which drizzle's insert cannot say. */
 const INSERT_REQUEST_SQL = `INSERT INTO extension_requests (order_id, requested_by, requested_due, reason, status, created_at)
 SELECT ?1, ?2, ?3, ?4, 'pending', ?5
 WHERE (SELECT COUNT(*) FROM extension_requests WHERE order_id = ?1) = ?6`;
@@ -71,13 +72,16 @@ export function decideExtensionStatement(d1: D1Database, requestId: number, appr
 }
 
 /** The approved due date onto an open order, only if this very decision (by `decidedBy` at `nowMs`) was recorded. */
-export function applyExtensionStatement(d1: D1Database, orderId: number, requestId: number, requestedDue: string, decidedBy: string, nowMs: number): D1PreparedStatement {
-  return d1
-    .prepare(
-      `UPDATE orders SET due_date = ?, updated_at = ? WHERE id = ? AND status IN ('issued', 'acknowledged', 'reported')
-       AND EXISTS (SELECT 1 FROM extension_requests WHERE id = ? AND status = 'approved' AND decided_at = ? AND decided_by = ?)`,
-    )
-    .bind(requestedDue, nowMs, orderId, requestId, nowMs, decidedBy);
+export function applyExtensionStatement(d1: D1Database, orderId: number, requestId: number, requestedDue: string, decidedBy: string, nowMs: number) {
+  const db = openDb(d1);
+  const thisDecision = db
+    .select({ one: sql`1` })
+    .from(extensionRequests)
+    .where(and(eq(extensionRequests.id, requestId), eq(extensionRequests.status, "approved"), eq(extensionRequests.decidedAt, nowMs), eq(extensionRequests.decidedBy, decidedBy)));
+  return db
+    .update(orders)
+    .set({ dueDate: requestedDue, updatedAt: nowMs })
+    .where(and(eq(orders.id, orderId), inArray(orders.status, ["issued", "acknowledged", "reported"]), exists(thisDecision)));
 }
 
 /** Holds once this very decision is the one recorded. */

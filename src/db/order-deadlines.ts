@@ -1,29 +1,48 @@
 /** The daily order-deadline job's reads and its json_each writes (usecases/order-deadlines.ts). */
-import { chunkForJson } from "./client.ts";
+import { and, asc, eq, exists, inArray, lte, max, sql, type SQL } from "drizzle-orm";
+import { chunkForJson, openDb } from "./client.ts";
 import { SYSTEM_ACTOR, type OrderRecord } from "./orders.ts";
+import { orderEvents, orders, people, schools, zones } from "./schema.ts";
 
-/** An open order with whether its overdue notice and its escalation for the current due date were recorded. */
-export type DeadlineCandidate = OrderRecord & { overdueNoted: number; escalationNoted: number };
+/**
+ * An open order with whether its overdue notice and its escalation for the current due date were recorded
+ * (the columns the job reads: not the year, sequence or lifecycle times).
+ */
+export type DeadlineCandidate = Pick<
+  OrderRecord,
+  "id" | "number" | "kind" | "schoolCode" | "schoolName" | "text" | "dueDate" | "status" | "issuedBy" | "issuedByName" | "issuedAt" | "remindedForDue" | "zoneLevel" | "zoneDistrict"
+> & { overdueNoted: number; escalationNoted: number };
 
-const CANDIDATES_SQL = `SELECT o.id, o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.text,
-  o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
-  o.reminded_for_due AS remindedForDue,
-  EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'overdue' AND json_extract(e.data, '$.dueDate') = o.due_date) AS overdueNoted,
-  EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'escalated' AND json_extract(e.data, '$.dueDate') = o.due_date) AS escalationNoted,
-  COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
-FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by LEFT JOIN zones z ON z.code = s.zone_code
-WHERE o.status IN ('issued', 'acknowledged', 'reported') AND o.due_date <= ?1
-ORDER BY o.due_date, o.id`;
+/** The orders the deadline job works on, by due date, with the school's and issuer's names and the school's zone. */
+function candidates(d1: D1Database, noted: { overdue: SQL<number>; escalation: SQL<number> }, where: SQL | undefined): Promise<DeadlineCandidate[]> {
+  return openDb(d1)
+    .select({
+      id: orders.id,
+      number: orders.number,
+      kind: orders.kind,
+      schoolCode: orders.schoolCode,
+      schoolName: sql<string>`COALESCE(${schools.name}, ${orders.schoolCode})`,
+      text: orders.text,
+      dueDate: orders.dueDate,
+      status: orders.status,
+      issuedBy: orders.issuedBy,
+      issuedByName: sql<string>`COALESCE(${people.name}, ${orders.issuedBy})`,
+      issuedAt: orders.issuedAt,
+      remindedForDue: orders.remindedForDue,
+      overdueNoted: noted.overdue,
+      escalationNoted: noted.escalation,
+      zoneLevel: sql<OrderRecord["zoneLevel"]>`COALESCE(${zones.level}, 'city')`,
+      zoneDistrict: sql<string>`COALESCE(${zones.district}, '')`,
+    })
+    .from(orders)
+    .leftJoin(schools, eq(schools.code, orders.schoolCode))
+    .leftJoin(people, eq(people.code, orders.issuedBy))
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .where(where)
+    .orderBy(asc(orders.dueDate), asc(orders.id));
+}
 
-const REFRESH_SQL = `SELECT o.id, o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.text,
-  o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
-  o.reminded_for_due AS remindedForDue, 0 AS overdueNoted, 0 AS escalationNoted,
-  COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
-FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by LEFT JOIN zones z ON z.code = s.zone_code
-WHERE o.status IN ('issued', 'acknowledged')
-  AND MAX(o.issued_at, COALESCE((SELECT MAX(e.at) FROM order_events e WHERE e.order_id = o.id AND e.action IN (SELECT value FROM json_each(?2))), 0)) <= ?1
-ORDER BY o.due_date, o.id`;
-
+/** json_each fan-outs (drizzle has no insert/update from a JSON parameter): a statement per chunk, whatever the number of orders. */
 const EVENTS_SQL = `INSERT INTO order_events (order_id, at, actor_code, action, note, data)
 SELECT json_extract(value, '$.id'), ?1, ?2, ?3, NULL, json_object('dueDate', json_extract(value, '$.dueDate'))
 FROM json_each(?4)`;
@@ -33,14 +52,28 @@ WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1)) AND due_date
 
 /** Open orders due on or before `dueBy`, by due date. */
 export async function ordersDueBy(d1: D1Database, dueBy: string): Promise<DeadlineCandidate[]> {
-  const { results } = await d1.prepare(CANDIDATES_SQL).bind(dueBy).all<DeadlineCandidate>();
-  return results;
+  const db = openDb(d1);
+  const noted = (action: string) =>
+    sql<number>`${exists(
+      db
+        .select({ one: sql`1` })
+        .from(orderEvents)
+        .where(and(eq(orderEvents.orderId, orders.id), eq(orderEvents.action, action), sql`json_extract(${orderEvents.data}, '$.dueDate') = ${orders.dueDate}`)),
+    )}`;
+  return candidates(d1, { overdue: noted("overdue"), escalation: noted("escalated") }, and(inArray(orders.status, ["issued", "acknowledged", "reported"]), lte(orders.dueDate, dueBy)));
 }
 
 /** Orders waiting for the school's side whose latest actionable card (one of `cardActions`, or the issue) is from `before` or earlier. */
 export async function ordersWithStaleCards(d1: D1Database, before: number, cardActions: readonly string[]): Promise<DeadlineCandidate[]> {
-  const { results } = await d1.prepare(REFRESH_SQL).bind(before, JSON.stringify(cardActions)).all<DeadlineCandidate>();
-  return results;
+  const latestCard = openDb(d1)
+    .select({ at: max(orderEvents.at) })
+    .from(orderEvents)
+    .where(and(eq(orderEvents.orderId, orders.id), inArray(orderEvents.action, [...cardActions])));
+  return candidates(
+    d1,
+    { overdue: sql<number>`0`, escalation: sql<number>`0` },
+    and(inArray(orders.status, ["issued", "acknowledged"]), sql`MAX(${orders.issuedAt}, COALESCE(${latestCard}, 0)) <= ${before}`),
+  );
 }
 
 type DueOrder = Pick<DeadlineCandidate, "id" | "dueDate">;

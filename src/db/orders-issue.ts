@@ -2,14 +2,15 @@
  * Issuing orders' storage: the number prefixes and sequences, which office numbers each school's order, and the
  * statements that write issued orders with their `issued` audit rows (re-exported by orders.ts).
  */
-import type { OrderKind } from "./schema.ts";
+import { asc, eq, sql } from "drizzle-orm";
 import { ORDER_PREFIXES_SETTING, resolvePrefixes } from "../domain/orders.ts";
-import { officeOfZone, scopeOf, topOffice, type Office, type ZoneLike } from "../domain/offices.ts";
-import { OFFICES_SQL } from "./offices.ts";
-import { chunkForJson } from "./client.ts";
+import { officeOfZone, scopeOf, topOffice, type Office } from "../domain/offices.ts";
+import { chunkForJson, openDb } from "./client.ts";
+import { inJsonList } from "./json-list.ts";
+import { offices as officesTable, orderSequences, people, schools, settings, zones, type OrderKind } from "./schema.ts";
 
 export async function loadPrefixes(d1: D1Database): Promise<Record<OrderKind, string>> {
-  const row = await d1.prepare("SELECT value FROM settings WHERE key = ?").bind(ORDER_PREFIXES_SETTING).first<{ value: string }>();
+  const row = await openDb(d1).select({ value: settings.value }).from(settings).where(eq(settings.key, ORDER_PREFIXES_SETTING)).get();
   let parsed: unknown = null;
   try {
     parsed = row ? JSON.parse(row.value) : null;
@@ -24,41 +25,50 @@ export async function loadPrefixes(d1: D1Database): Promise<Record<OrderKind, st
  * Runs directly, before the caller's batch: numbers are never reused (a failed batch leaves a gap).
  */
 export async function allocateSeqs(d1: D1Database, kind: OrderKind, year: number, count: number, officeCode = ""): Promise<number> {
-  const row = await d1
-    .prepare(
-      `INSERT INTO order_sequences (office_code, kind, year, last_seq) VALUES (?4, ?1, ?2, ?3)
-       ON CONFLICT(office_code, kind, year) DO UPDATE SET last_seq = last_seq + excluded.last_seq RETURNING last_seq`,
-    )
-    .bind(kind, year, count, officeCode)
-    .first<{ last_seq: number }>();
-  return row!.last_seq - count + 1;
+  const row = await openDb(d1)
+    .insert(orderSequences)
+    .values({ officeCode, kind, year, lastSeq: count })
+    .onConflictDoUpdate({ target: [orderSequences.officeCode, orderSequences.kind, orderSequences.year], set: { lastSeq: sql`${orderSequences.lastSeq} + excluded.last_seq` } })
+    .returning({ lastSeq: orderSequences.lastSeq })
+    .get();
+  return row!.lastSeq - count + 1;
 }
 
 /** Which office numbers each school's order: the issuing manager's office, else (and always with `bySchool`: a report's rectification items) the school's. */
 export async function numberingOffices(d1: D1Database, issuedByCode: string, schoolCodes: readonly string[], bySchool = false): Promise<Map<string, Office | null>> {
-  const [officeRows, issuerRows, zoneRows] = await d1.batch([
-    d1.prepare(OFFICES_SQL),
-    d1.prepare("SELECT role, office_code AS officeCode FROM people WHERE code = ?1").bind(issuedByCode),
-    d1
-      .prepare(
-        `SELECT s.code, COALESCE(z.level, 'city') AS level, COALESCE(z.district, '') AS district FROM schools s LEFT JOIN zones z ON z.code = s.zone_code
-         WHERE s.code IN (SELECT value FROM json_each(?1))`,
-      )
-      .bind(JSON.stringify([...new Set(schoolCodes)])),
+  const db = openDb(d1);
+  // column names stay distinct within each statement: drizzle's D1 batch reads rows back by position from D1's objects
+  const [officeRows, issuerRows, zoneRows] = await db.batch([
+    db
+      .select({
+        code: officesTable.code,
+        name: officesTable.name,
+        shortName: officesTable.shortName,
+        parentCode: officesTable.parentCode,
+        district: officesTable.district,
+        digestChatId: officesTable.digestChatId,
+      })
+      .from(officesTable)
+      .orderBy(asc(officesTable.code)),
+    db.select({ role: people.role, officeCode: people.officeCode }).from(people).where(eq(people.code, issuedByCode)),
+    db
+      .select({ code: schools.code, level: sql<"city" | "district">`COALESCE(${zones.level}, 'city')`.as("level"), district: sql<string>`COALESCE(${zones.district}, '')`.as("district") })
+      .from(schools)
+      .leftJoin(zones, eq(zones.code, schools.zoneCode))
+      .where(inJsonList(schools.code, [...new Set(schoolCodes)])),
   ]);
-  const offices = (officeRows?.results ?? []) as unknown as Office[];
+  const offices: Office[] = officeRows;
   const result = new Map<string, Office | null>();
   if (offices.length === 0) return result;
-  const issuer = (issuerRows?.results ?? [])[0] as { role: string; officeCode: string | null } | undefined;
+  const issuer = issuerRows[0];
   const issuerIsManager = !bySchool && (issuedByCode.startsWith("admin:") || issuer?.role === "manager" || issuer?.role === "admin");
   const issuerOffice = !issuerIsManager ? null : issuedByCode.startsWith("admin:") ? topOffice(offices) : scopeOf(offices, issuer?.officeCode ?? null).office;
-  for (const zone of (zoneRows?.results ?? []) as unknown as (ZoneLike & { code: string })[]) {
-    result.set(zone.code, issuerOffice ?? officeOfZone(offices, zone));
-  }
+  for (const zone of zoneRows) result.set(zone.code, issuerOffice ?? officeOfZone(offices, zone));
   for (const code of schoolCodes) if (!result.has(code)) result.set(code, issuerOffice ?? topOffice(offices));
   return result;
 }
 
+/** json_each fan-outs (drizzle has no insert-from-JSON): a few statements per issue, whatever the number of schools. */
 export const INSERT_ORDERS_SQL = `INSERT INTO orders (number, office_code, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, problem_id, updated_at)
 SELECT json_extract(value, '$.number'), json_extract(value, '$.officeCode'), ?1, ?2, json_extract(value, '$.seq'), json_extract(value, '$.schoolCode'),
        json_extract(value, '$.text'), json_extract(value, '$.dueDate'), 'issued', ?3, ?4, json_extract(value, '$.problemId'), ?4

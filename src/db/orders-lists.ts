@@ -2,68 +2,79 @@
  * Order lists: who may see which orders, one page of a filtered list with the counts, and the zone / supervisor
  * lookups a list's scope is named by (re-exported by orders.ts).
  */
+import { and, asc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Actor } from "./people.ts";
-import type { OrderKind, OrderStatus } from "./schema.ts";
-import { countOrders, matchesFilter, PAGE_SIZE, type OrderCounts, type OrderFilter } from "../domain/orders.ts";
-import { scopeParam } from "../domain/offices.ts";
-import { zoneInScopeSqlPositional } from "./offices.ts";
+import { countOrders, matchesFilter, PAGE_SIZE, type ListRow, type ListScope, type OrderFilter, type OrderList } from "../domain/orders.ts";
+import { openDb, type Db } from "./client.ts";
+import { inJsonList } from "./json-list.ts";
+import { orders, people, schools, zones } from "./schema.ts";
 
-export type ListScope = { kind: "all" } | { kind: "zone"; code: string; name: string } | { kind: "school"; code: string; name: string } | { kind: "supervisor"; code: string; name: string };
+export type { ListRow, ListScope, OrderList } from "../domain/orders.ts";
 
-export interface ListRow {
-  number: string;
-  kind: OrderKind;
-  schoolCode: string;
-  schoolName: string;
-  dueDate: string;
-  status: OrderStatus;
-}
-
-export interface OrderList {
-  counts: OrderCounts;
-  rows: ListRow[];
-  matching: number;
-}
-
-/** What `actor` may see: managers their office's scope, supervisors their nameplate schools, contacts their school. */
-function visibility(actor: Actor): { sql: string; params: (string | null)[] } | null {
+/**
+ * What `actor` may see (undefined: everything): managers their office's scope (the district-level zones of its
+ * districts, as offices.ts's zoneInScopeSql), supervisors their nameplate schools, contacts their school; null: nothing.
+ */
+function visibility(db: Db, actor: Actor): SQL | undefined | null {
   if (actor.role === "manager" || actor.role === "admin") {
-    if (actor.scope.districts === null) return { sql: "", params: [] };
-    const param = scopeParam(actor.scope);
-    return { sql: ` AND ${zoneInScopeSqlPositional("s.zone_code")}`, params: [param, param] };
+    if (actor.scope.districts === null) return undefined;
+    const districtZones = db
+      .select({ code: zones.code })
+      .from(zones)
+      .where(and(eq(zones.level, "district"), inJsonList(zones.district, actor.scope.districts)));
+    return inArray(schools.zoneCode, districtZones);
   }
-  if (actor.role === "supervisor") return { sql: " AND s.supervisor_code = ?", params: [actor.code] };
-  if (actor.role === "school_contact" && actor.schoolCode) return { sql: " AND o.school_code = ?", params: [actor.schoolCode] };
+  if (actor.role === "supervisor") return eq(schools.supervisorCode, actor.code);
+  if (actor.role === "school_contact" && actor.schoolCode) return eq(orders.schoolCode, actor.schoolCode);
   return null;
+}
+
+/** The list's own narrowing: one zone's, school's or supervisor's orders. */
+function narrowing(scope: ListScope): SQL | undefined {
+  if (scope.kind === "zone") return eq(schools.zoneCode, scope.code);
+  if (scope.kind === "school") return eq(orders.schoolCode, scope.code);
+  if (scope.kind === "supervisor") return eq(schools.supervisorCode, scope.code);
+  return undefined;
 }
 
 /** Counts over every order in scope, and one page of those matching `filter`, sorted by due date. */
 export async function listOrders(d1: D1Database, actor: Actor, scope: ListScope, filter: OrderFilter, today: string, page: number): Promise<OrderList> {
-  const visible = visibility(actor);
-  if (!visible) return { counts: countOrders([], today), rows: [], matching: 0 };
-  let sql = `SELECT o.number, o.kind, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.due_date AS dueDate, o.status
-    FROM orders o LEFT JOIN schools s ON s.code = o.school_code WHERE 1 = 1${visible.sql}`;
-  const params: (string | null)[] = [...visible.params];
-  if (scope.kind === "zone") sql += " AND s.zone_code = ?";
-  if (scope.kind === "school") sql += " AND o.school_code = ?";
-  if (scope.kind === "supervisor") sql += " AND s.supervisor_code = ?";
-  if (scope.kind !== "all") params.push(scope.code);
-  sql += " ORDER BY o.due_date, o.id";
-  const { results } = await d1.prepare(sql).bind(...params).all<ListRow>();
+  const db = openDb(d1);
+  const visible = visibility(db, actor);
+  if (visible === null) return { counts: countOrders([], today), rows: [], matching: 0 };
+  const results: ListRow[] = await db
+    .select({
+      number: orders.number,
+      kind: orders.kind,
+      schoolCode: orders.schoolCode,
+      schoolName: sql<string>`COALESCE(${schools.name}, ${orders.schoolCode})`,
+      dueDate: orders.dueDate,
+      status: orders.status,
+    })
+    .from(orders)
+    .leftJoin(schools, eq(schools.code, orders.schoolCode))
+    .where(and(visible, narrowing(scope)))
+    .orderBy(asc(orders.dueDate), asc(orders.id));
   const matching = results.filter((row) => matchesFilter(row, filter, today));
   return { counts: countOrders(results, today), rows: matching.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE), matching: matching.length };
 }
 
 /** A zone named by its code (any case) or its exact name. */
 export async function zoneByCodeOrName(d1: D1Database, needle: string): Promise<{ code: string; name: string } | null> {
-  return d1.prepare("SELECT code, name FROM zones WHERE code = ?1 COLLATE NOCASE OR name = ?1 LIMIT 1").bind(needle).first<{ code: string; name: string }>();
+  const row = await openDb(d1)
+    .select({ code: zones.code, name: zones.name })
+    .from(zones)
+    .where(or(sql`${zones.code} = ${needle} COLLATE NOCASE`, eq(zones.name, needle)))
+    .limit(1)
+    .get();
+  return row ?? null;
 }
 
 /** Up to two active supervisors named by code (any case) or exact name: one means the name is unambiguous. */
 export async function supervisorsByCodeOrName(d1: D1Database, needle: string): Promise<{ code: string; name: string }[]> {
-  const { results } = await d1
-    .prepare("SELECT code, name FROM people WHERE role = 'supervisor' AND active = 1 AND (code = ?1 COLLATE NOCASE OR name = ?1) LIMIT 2")
-    .bind(needle)
-    .all<{ code: string; name: string }>();
-  return results;
+  return openDb(d1)
+    .select({ code: people.code, name: people.name })
+    .from(people)
+    .where(and(eq(people.role, "supervisor"), eq(people.active, true), or(sql`${people.code} = ${needle} COLLATE NOCASE`, eq(people.name, needle))))
+    .limit(2);
 }

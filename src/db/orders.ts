@@ -3,9 +3,12 @@
  * who may see what. No chat platform here: issuing and telling people is the use cases' (usecases/orders.ts).
  * Numbering and the issue statements are in orders-issue.ts, the lists in orders-lists.ts; this file re-exports them.
  */
-import type { BatchCondition } from "../delivery/outbox.ts";
+import { and, asc, desc, eq, getTableColumns, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import type { BatchCondition, Writable } from "../delivery/outbox.ts";
 import type { Actor } from "./people.ts";
-import type { OrderStatus } from "./schema.ts";
+import { openDb } from "./client.ts";
+import { inJsonList } from "./json-list.ts";
+import { orderEvents, orders, people, schools, zones, type OrderStatus } from "./schema.ts";
 import type { OrderEventView, OrderView, Relation } from "../domain/orders.ts";
 import { mayActOn } from "../domain/policy.ts";
 import type { Messages } from "../i18n/index.ts";
@@ -46,20 +49,22 @@ export interface OrderRecord extends OrderView {
 export async function recipientsOf(d1: D1Database, schoolCodes: readonly string[]): Promise<Map<string, Recipient[]>> {
   const result = new Map<string, Recipient[]>();
   if (schoolCodes.length === 0) return result;
-  const { results } = await d1
-    .prepare(
-      `SELECT s.code AS schoolCode, p.code, p.name, p.open_id AS openId, p.lang, p.role
-       FROM schools s JOIN people p
-         ON p.active = 1 AND p.open_id IS NOT NULL
-        AND (p.code = s.supervisor_code OR (p.role = 'school_contact' AND p.school_code = s.code))
-       WHERE s.code IN (SELECT value FROM json_each(?1))
-       ORDER BY s.code, p.role DESC, p.code`,
+  const rows = await openDb(d1)
+    .select({ schoolCode: schools.code, code: people.code, name: people.name, openId: people.openId, lang: people.lang, role: people.role })
+    .from(schools)
+    .innerJoin(
+      people,
+      and(
+        eq(people.active, true),
+        isNotNull(people.openId),
+        or(eq(people.code, schools.supervisorCode), and(eq(people.role, "school_contact"), eq(people.schoolCode, schools.code))),
+      ),
     )
-    .bind(JSON.stringify([...new Set(schoolCodes)]))
-    .all<Recipient>();
-  for (const row of results) {
+    .where(inJsonList(schools.code, [...new Set(schoolCodes)]))
+    .orderBy(asc(schools.code), desc(people.role), asc(people.code));
+  for (const row of rows) {
     const list = result.get(row.schoolCode) ?? [];
-    list.push(row);
+    list.push({ ...row, openId: row.openId! });
     result.set(row.schoolCode, list);
   }
   return result;
@@ -67,44 +72,77 @@ export async function recipientsOf(d1: D1Database, schoolCodes: readonly string[
 
 export async function personName(d1: D1Database, code: string): Promise<string> {
   if (code === SYSTEM_ACTOR) return code;
-  const row = await d1.prepare("SELECT name FROM people WHERE code = ?").bind(code).first<{ name: string }>();
+  const row = await openDb(d1).select({ name: people.name }).from(people).where(eq(people.code, code)).get();
   return row?.name ?? (code.startsWith("admin:") ? "Admin" : code);
 }
 
 export async function schoolNames(d1: D1Database, codes: readonly string[]): Promise<Map<string, string>> {
-  const { results } = await d1
-    .prepare("SELECT code, name FROM schools WHERE code IN (SELECT value FROM json_each(?1))")
-    .bind(JSON.stringify([...new Set(codes)]))
-    .all<{ code: string; name: string }>();
-  return new Map(results.map((r) => [r.code, r.name]));
+  const rows = await openDb(d1)
+    .select({ code: schools.code, name: schools.name })
+    .from(schools)
+    .where(inJsonList(schools.code, [...new Set(codes)]));
+  return new Map(rows.map((r) => [r.code, r.name]));
 }
 
 // ---------------------------------------------------------------- reads
 
-const ORDER_SELECT = `SELECT o.id, o.number, o.kind, o.year, o.seq, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName,
-  o.text, o.due_date AS dueDate, o.status, o.issued_by AS issuedBy, COALESCE(p.name, o.issued_by) AS issuedByName, o.issued_at AS issuedAt,
-  o.problem_id AS problemId, o.acknowledged_at AS acknowledgedAt, o.reported_at AS reportedAt, o.closed_at AS closedAt,
-  o.reminded_for_due AS remindedForDue, o.updated_at AS updatedAt, s.supervisor_code AS supervisorCode, COALESCE(s.zone_code, '') AS zoneCode,
-  COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
-FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN people p ON p.code = o.issued_by LEFT JOIN zones z ON z.code = s.zone_code`;
+/** An order with its school's name, zone and supervisor and its issuer's name (a school or person since removed: the codes). */
+function selectOrder(d1: D1Database, where: SQL | undefined) {
+  return openDb(d1)
+    .select({
+      id: orders.id,
+      number: orders.number,
+      kind: orders.kind,
+      year: orders.year,
+      seq: orders.seq,
+      schoolCode: orders.schoolCode,
+      schoolName: sql<string>`COALESCE(${schools.name}, ${orders.schoolCode})`,
+      text: orders.text,
+      dueDate: orders.dueDate,
+      status: orders.status,
+      issuedBy: orders.issuedBy,
+      issuedByName: sql<string>`COALESCE(${people.name}, ${orders.issuedBy})`,
+      issuedAt: orders.issuedAt,
+      problemId: orders.problemId,
+      acknowledgedAt: orders.acknowledgedAt,
+      reportedAt: orders.reportedAt,
+      closedAt: orders.closedAt,
+      remindedForDue: orders.remindedForDue,
+      updatedAt: orders.updatedAt,
+      supervisorCode: schools.supervisorCode,
+      zoneCode: sql<string>`COALESCE(${schools.zoneCode}, '')`,
+      zoneLevel: sql<OrderRecord["zoneLevel"]>`COALESCE(${zones.level}, 'city')`,
+      zoneDistrict: sql<string>`COALESCE(${zones.district}, '')`,
+    })
+    .from(orders)
+    .leftJoin(schools, eq(schools.code, orders.schoolCode))
+    .leftJoin(people, eq(people.code, orders.issuedBy))
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .where(where);
+}
 
 export async function findOrderByNumber(d1: D1Database, number: string): Promise<OrderRecord | null> {
-  return d1.prepare(`${ORDER_SELECT} WHERE o.number = ?1`).bind(number).first<OrderRecord>();
+  return (await selectOrder(d1, eq(orders.number, number)).get()) ?? null;
 }
 
 export async function findOrderById(d1: D1Database, id: number): Promise<OrderRecord | null> {
-  return d1.prepare(`${ORDER_SELECT} WHERE o.id = ?1`).bind(id).first<OrderRecord>();
+  return (await selectOrder(d1, eq(orders.id, id)).get()) ?? null;
 }
 
 export async function orderHistory(d1: D1Database, orderId: number, t: Messages): Promise<OrderEventView[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT e.at, COALESCE(p.name, e.actor_code) AS actorName, e.actor_code AS actorCode, e.action, e.note
-       FROM order_events e LEFT JOIN people p ON p.code = e.actor_code WHERE e.order_id = ?1 ORDER BY e.at, e.id`,
-    )
-    .bind(orderId)
-    .all<OrderEventView & { actorCode: string }>();
-  return results.map((e) => ({ ...e, actorName: e.actorCode === SYSTEM_ACTOR ? t.orders.system : e.actorName }));
+  const rows = await openDb(d1)
+    .select({
+      at: orderEvents.at,
+      actorName: sql<string>`COALESCE(${people.name}, ${orderEvents.actorCode})`,
+      actorCode: orderEvents.actorCode,
+      action: orderEvents.action,
+      note: orderEvents.note,
+    })
+    .from(orderEvents)
+    .leftJoin(people, eq(people.code, orderEvents.actorCode))
+    .where(eq(orderEvents.orderId, orderId))
+    .orderBy(asc(orderEvents.at), asc(orderEvents.id));
+  return rows.map((e) => ({ ...e, actorName: e.actorCode === SYSTEM_ACTOR ? t.orders.system : e.actorName }));
 }
 
 /**
@@ -124,7 +162,8 @@ export const canSee = (actor: Actor, order: Pick<OrderRecord, "schoolCode" | "su
 
 /**
  * An audit row, written only if the statement just before it in the batch changed a row
- * (the guarded status update), so a double click leaves one entry.
+ * (the guarded status update), so a double click leaves one entry. Hand-written: drizzle's insert has no
+ * INSERT … SELECT … WHERE changes() > 0.
  */
 export function eventIfChanged(d1: D1Database, e: { orderId: number; at: number; actorCode: string; action: string; note?: string | null; data?: unknown }) {
   return d1
@@ -133,10 +172,13 @@ export function eventIfChanged(d1: D1Database, e: { orderId: number; at: number;
 }
 
 export function eventStatement(d1: D1Database, e: { orderId: number; at: number; actorCode: string; action: string; note?: string | null; data?: unknown }) {
-  return d1
-    .prepare("INSERT INTO order_events (order_id, at, actor_code, action, note, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-    .bind(e.orderId, e.at, e.actorCode, e.action, e.note ?? null, e.data === undefined ? null : JSON.stringify(e.data));
+  return openDb(d1)
+    .insert(orderEvents)
+    .values({ orderId: e.orderId, at: e.at, actorCode: e.actorCode, action: e.action, note: e.note ?? null, data: e.data === undefined ? null : JSON.stringify(e.data) });
 }
+
+/** The orders table's columns by their SQL name (`due_date` → the column), for a transition's `set`. */
+const ORDER_COLUMNS = new Map(Object.entries(getTableColumns(orders)).map(([key, column]) => [column.name, key as keyof typeof orders.$inferInsert]));
 
 /**
  * The guarded status change of an order from the state just read (nothing happens if it changed meanwhile)
@@ -147,16 +189,19 @@ export function transitionStatements(
   nowMs: number,
   order: Pick<OrderRecord, "id" | "status" | "updatedAt">,
   change: { to: OrderStatus; actorCode: string; action: string; note?: string | null; data?: unknown; set?: Record<string, string | number | null> },
-): { statements: D1PreparedStatement[]; applied: BatchCondition } {
-  const set = { status: change.to, updated_at: nowMs, ...(change.set ?? {}) };
-  const columns = Object.keys(set);
-  const assignments = columns.map((column, i) => `${column} = ?${i + 1}`).join(", ");
-  const values = Object.values(set);
+): { statements: Writable[]; applied: BatchCondition } {
+  const set: Partial<typeof orders.$inferInsert> = { status: change.to, updatedAt: nowMs };
+  for (const [name, value] of Object.entries(change.set ?? {})) {
+    const key = ORDER_COLUMNS.get(name);
+    if (!key) throw new Error(`transitionStatements: orders has no column ${name}`);
+    Object.assign(set, { [key]: value });
+  }
   return {
     statements: [
-      d1
-        .prepare(`UPDATE orders SET ${assignments} WHERE id = ?${values.length + 1} AND status = ?${values.length + 2} AND updated_at = ?${values.length + 3}`)
-        .bind(...values, order.id, order.status, order.updatedAt),
+      openDb(d1)
+        .update(orders)
+        .set(set)
+        .where(and(eq(orders.id, order.id), eq(orders.status, order.status), eq(orders.updatedAt, order.updatedAt))),
       eventIfChanged(d1, { orderId: order.id, at: nowMs, actorCode: change.actorCode, action: change.action, note: change.note, data: change.data }),
     ],
     applied: { sql: "SELECT 1 FROM order_events WHERE order_id = ? AND at = ? AND actor_code = ? AND action = ?", params: [order.id, nowMs, change.actorCode, change.action] },

@@ -1,13 +1,14 @@
 /** What a roster import (a CSV or a workbook sent in chat) reads and writes (usecases/roster-import*.ts). */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, count, eq, inArray, or, sql } from "drizzle-orm";
 import type { Office, OfficeScope, ZoneLike } from "../domain/offices.ts";
 import type { RosterKind } from "../roster/parse.ts";
 import type { StoredPerson } from "../roster/review.ts";
 import { CONTEXT_QUERIES, EXISTING_QUERIES, rosterUpserts, type RosterRow } from "../roster/store.ts";
 import { openDb } from "./client.ts";
 import { OFFICES_SQL } from "./offices.ts";
-import { DEACTIVATION_SQL, type DeactivationRow } from "./roster-imports.ts";
-import { people, schools } from "./schema.ts";
+import { inJsonList } from "./json-list.ts";
+import type { DeactivationRow } from "./roster-imports.ts";
+import { assignments, orders, people, schools } from "./schema.ts";
 
 /** The roster as the import checks a file against it: one batch of reads. */
 export interface ImportContext {
@@ -22,6 +23,7 @@ export interface ImportContext {
   existing: Record<string, unknown>[][];
 }
 
+/** Raw statements: one batch of roster/store.ts's shared SQL (also run by scripts/ and the tests), which drizzle's batch cannot carry. */
 export async function loadImportContext(d1: D1Database, kinds: readonly RosterKind[]): Promise<ImportContext> {
   const [zoneRows, supervisorRows, openIdRows, officeRows, zoneInfoRows, schoolZoneRows, peopleRows, ...existingRows] = await d1.batch([
     d1.prepare(CONTEXT_QUERIES.zoneCodes),
@@ -63,10 +65,33 @@ export async function schoolCodes(d1: D1Database): Promise<string[]> {
 
 /** The people left out of a file, each with their open orders and planned visits (the deactivation card). */
 export async function deactivationDetails(d1: D1Database, codes: readonly string[]): Promise<DeactivationRow[]> {
-  const { results } = await d1.prepare(DEACTIVATION_SQL).bind(JSON.stringify(codes)).all<DeactivationRow>();
-  return results;
+  const db = openDb(d1);
+  const openOrders = db
+    .select({ n: count() })
+    .from(orders)
+    .leftJoin(schools, eq(schools.code, orders.schoolCode))
+    .where(
+      and(
+        inArray(orders.status, ["issued", "acknowledged", "reported"]),
+        or(
+          and(eq(people.role, "supervisor"), eq(schools.supervisorCode, people.code)),
+          and(eq(people.role, "school_contact"), eq(orders.schoolCode, people.schoolCode)),
+          eq(orders.issuedBy, people.code),
+        ),
+      ),
+    );
+  const plannedVisits = db
+    .select({ n: count() })
+    .from(assignments)
+    .where(and(eq(assignments.supervisorCode, people.code), eq(assignments.status, "planned")));
+  return db
+    .select({ code: people.code, name: people.name, role: people.role, orders: sql<number>`${openOrders}`, visits: sql<number>`${plannedVisits}` })
+    .from(people)
+    .where(inJsonList(people.code, codes))
+    .orderBy(asc(people.code));
 }
 
+/** Raw: roster/store.ts's json_each upserts (shared with scripts/), a statement per chunk. */
 /** The bulk upserts of a kind's added and changed rows (json_each chunks, limited to the importer's scope). */
 export function rosterUpsertStatements(d1: D1Database, kind: RosterKind, rows: RosterRow[], nowMs: number, scope: OfficeScope): D1PreparedStatement[] {
   return rosterUpserts(kind, rows, nowMs, undefined, scope).map((upsert) => d1.prepare(upsert.sql).bind(...upsert.params));

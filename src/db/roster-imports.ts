@@ -3,9 +3,10 @@ import type { Office, ZoneLike } from "../domain/offices.ts";
 import type { StoredRoster, StoredPerson } from "../roster/review.ts";
 import { OFFICES_SQL } from "./offices.ts";
 import { EXISTING_QUERIES } from "../roster/store.ts";
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, exists, sql } from "drizzle-orm";
 import { openDb } from "./client.ts";
-import { rosterImports } from "./schema.ts";
+import { inJsonList } from "./json-list.ts";
+import { people, rosterImports } from "./schema.ts";
 
 export interface ImportRecord {
   at: number;
@@ -19,31 +20,25 @@ export interface ImportRecord {
   pendingCodes: readonly string[];
 }
 
-export function recordImport(d1: D1Database, record: ImportRecord): D1PreparedStatement {
+export function recordImport(d1: D1Database, record: ImportRecord) {
   const pending = record.pendingCodes.length > 0;
-  return d1
-    .prepare(
-      `INSERT INTO roster_imports (at, actor_code, kind, file_name, file_hash, added, updated, deactivated, status, pending_codes)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9)`,
-    )
-    .bind(record.at, record.actorCode, record.kind, record.fileName, record.fileHash, record.added, record.updated, pending ? "pending" : "done", pending ? JSON.stringify(record.pendingCodes) : null);
+  return openDb(d1)
+    .insert(rosterImports)
+    .values({
+      at: record.at,
+      actorCode: record.actorCode,
+      kind: record.kind,
+      fileName: record.fileName,
+      fileHash: record.fileHash,
+      added: record.added,
+      updated: record.updated,
+      deactivated: 0,
+      status: pending ? "pending" : "done",
+      pendingCodes: pending ? JSON.stringify(record.pendingCodes) : null,
+    });
 }
 
-export interface DeactivationRow {
-  code: string;
-  name: string;
-  role: string;
-  orders: number;
-  visits: number;
-}
-
-/** ?1 JSON codes: each person with their open orders (their schools', or issued by them) and planned visits. */
-export const DEACTIVATION_SQL = `SELECT p.code, p.name, p.role,
-    (SELECT COUNT(*) FROM orders o LEFT JOIN schools s ON s.code = o.school_code
-      WHERE o.status IN ('issued', 'acknowledged', 'reported')
-        AND ((p.role = 'supervisor' AND s.supervisor_code = p.code) OR (p.role = 'school_contact' AND o.school_code = p.school_code) OR o.issued_by = p.code)) AS orders,
-    (SELECT COUNT(*) FROM assignments a WHERE a.supervisor_code = p.code AND a.status = 'planned') AS visits
-  FROM people p WHERE p.code IN (SELECT value FROM json_each(?1)) ORDER BY p.code`;
+export type { DeactivationRow } from "../domain/roster.ts";
 
 export interface PendingImport {
   id: number;
@@ -54,13 +49,14 @@ export interface PendingImport {
 }
 
 export async function findPendingImport(d1: D1Database, at: number, hashPrefix: string): Promise<PendingImport | null> {
-  return d1
-    .prepare(
-      `SELECT id, actor_code AS actorCode, file_name AS fileName, status, pending_codes AS pendingCodes FROM roster_imports
-       WHERE at = ?1 AND substr(file_hash, 1, 16) = ?2 ORDER BY id DESC LIMIT 1`,
-    )
-    .bind(at, hashPrefix)
-    .first<PendingImport>();
+  const row = await openDb(d1)
+    .select({ id: rosterImports.id, actorCode: rosterImports.actorCode, fileName: rosterImports.fileName, status: rosterImports.status, pendingCodes: rosterImports.pendingCodes })
+    .from(rosterImports)
+    .where(and(eq(rosterImports.at, at), sql`substr(${rosterImports.fileHash}, 1, 16) = ${hashPrefix}`))
+    .orderBy(desc(rosterImports.id))
+    .limit(1)
+    .get();
+  return row ?? null;
 }
 
 export interface ImportLogRow {
@@ -77,18 +73,29 @@ export interface ImportLogRow {
 }
 
 export async function importLog(d1: D1Database, limit: number): Promise<ImportLogRow[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT r.at, r.actor_code AS actorCode, p.name AS actorName, r.kind, r.file_name AS fileName, r.file_hash AS fileHash,
-              r.added, r.updated, r.deactivated, r.status
-       FROM roster_imports r LEFT JOIN people p ON p.code = r.actor_code ORDER BY r.at DESC, r.id DESC LIMIT ?1`,
-    )
-    .bind(limit)
-    .all<ImportLogRow>();
-  return results;
+  return openDb(d1)
+    .select({
+      at: rosterImports.at,
+      actorCode: rosterImports.actorCode,
+      actorName: people.name,
+      kind: rosterImports.kind,
+      fileName: rosterImports.fileName,
+      fileHash: rosterImports.fileHash,
+      added: rosterImports.added,
+      updated: rosterImports.updated,
+      deactivated: rosterImports.deactivated,
+      status: rosterImports.status,
+    })
+    .from(rosterImports)
+    .leftJoin(people, eq(people.code, rosterImports.actorCode))
+    .orderBy(desc(rosterImports.at), desc(rosterImports.id))
+    .limit(limit);
 }
 
-/** What the roster holds now, for re-checking a decision against it: offices, zones, schools' zones and people (one batch). */
+/**
+ * What the roster holds now, for re-checking a decision against it: offices, zones, schools' zones and people (one batch).
+ * Raw statements: the batch carries roster/store.ts's shared SQL (also run by scripts/), which drizzle's batch cannot.
+ */
 export async function loadStoredRoster(d1: D1Database): Promise<StoredRoster> {
   const [officeRows, zoneRows, schoolRows, peopleRows] = await d1.batch([
     d1.prepare(OFFICES_SQL),
@@ -113,13 +120,16 @@ export function decideImportStatement(d1: D1Database, importId: number, confirm:
 }
 
 /** The people of `codes` made inactive, only if this very confirmation (by `decidedBy` at `nowMs`) was recorded. */
-export function deactivateConfirmedStatement(d1: D1Database, importId: number, codes: readonly string[], decidedBy: string, nowMs: number): D1PreparedStatement {
-  return d1
-    .prepare(
-      `UPDATE people SET active = 0, updated_at = ?1 WHERE code IN (SELECT value FROM json_each(?2)) AND active = 1
-       AND EXISTS (SELECT 1 FROM roster_imports WHERE id = ?3 AND status = 'confirmed' AND decided_by = ?4 AND decided_at = ?1)`,
-    )
-    .bind(nowMs, JSON.stringify(codes), importId, decidedBy);
+export function deactivateConfirmedStatement(d1: D1Database, importId: number, codes: readonly string[], decidedBy: string, nowMs: number) {
+  const db = openDb(d1);
+  const thisConfirmation = db
+    .select({ one: sql`1` })
+    .from(rosterImports)
+    .where(and(eq(rosterImports.id, importId), eq(rosterImports.status, "confirmed"), eq(rosterImports.decidedBy, decidedBy), eq(rosterImports.decidedAt, nowMs)));
+  return db
+    .update(people)
+    .set({ active: false, updatedAt: nowMs })
+    .where(and(inJsonList(people.code, codes), eq(people.active, true), exists(thisConfirmation)));
 }
 
 /** Holds once this very decision (by `decidedBy` at `nowMs`) is the one recorded. */

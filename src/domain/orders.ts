@@ -214,6 +214,26 @@ export interface OrderCounts {
   cancelled: number;
 }
 
+/** Whose orders a list shows: everything the viewer may see, or one zone's, school's or supervisor's. */
+export type ListScope = { kind: "all" } | { kind: "zone"; code: string; name: string } | { kind: "school"; code: string; name: string } | { kind: "supervisor"; code: string; name: string };
+
+/** One line of an order list. */
+export interface ListRow {
+  number: string;
+  kind: OrderKind;
+  schoolCode: string;
+  schoolName: string;
+  dueDate: string;
+  status: OrderStatus;
+}
+
+/** The counts over every order in scope, one page of those matching the filter, and how many match. */
+export interface OrderList {
+  counts: OrderCounts;
+  rows: ListRow[];
+  matching: number;
+}
+
 export function countOrders(rows: readonly DeadlineView[], today: IsoDate): OrderCounts {
   const counts: OrderCounts = { total: rows.length, open: 0, overdue: 0, escalation: 0, closed: 0, cancelled: 0 };
   for (const row of rows) {

@@ -18,7 +18,8 @@ import worker from "./index.js";
 ${D1_FACADE}
 const rival = {
   beforeBatch: async (db, sqls) => {
-    if (sqls.some((sql) => /^UPDATE orders SET status/.test(sql ?? ""))) await db.prepare("UPDATE orders SET updated_at = updated_at + 1").run();
+    // an order's guarded transition (db/orders.ts transitionStatements, drizzle's SQL): an update of orders whose SET names the status
+    if (sqls.some((sql) => /^update "orders" set (?:"\\w+" = \\?, )*"status" = \\?/.test(sql ?? ""))) await db.prepare("UPDATE orders SET updated_at = updated_at + 1").run();
   },
 };
 let wrapped;

@@ -1,6 +1,5 @@
 /** The `orders` list card: counts, one page of orders sorted by due date, previous / next buttons. */
-import type { ListScope, OrderList } from "../../db/orders.ts";
-import { daysOverdue, pageCount, type OrderFilter } from "../../domain/orders.ts";
+import { daysOverdue, pageCount, type ListScope, type OrderFilter, type OrderList } from "../../domain/orders.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { button, card, escapeMarkdown, markdown, type Card, type CardElement } from "./kit.ts";
 

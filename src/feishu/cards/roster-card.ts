@@ -1,4 +1,4 @@
-import type { DeactivationRow } from "../../db/roster-imports.ts";
+import type { DeactivationRow } from "../../domain/roster.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { button, card, columns, escapeMarkdown, markdown, type Card } from "./kit.ts";
 
