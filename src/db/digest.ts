@@ -4,8 +4,8 @@
  * with window functions). No query per school, zone or person.
  * `loadDigest(...).queries` says how many statements it took (logged by the job).
  */
-import { and, asc, between, count, eq, gte, inArray, isNotNull, lt, lte, notExists, sql, type SQL } from "drizzle-orm";
-import { ROWS_PER_ZONE, type DigestData, type DigestWindow, type EscalationRow, type FeedbackRow, type MissRow, type OrderRow, type PersonRow, type ProblemRow, type SeriousRow, type UnvisitedRow, type VisitRow, type ZoneRow } from "../domain/digest.ts";
+import { and, asc, between, count, eq, gte, inArray, isNotNull, lt, lte, notExists, sql } from "drizzle-orm";
+import { ROWS_PER_ZONE, type DigestData, type DigestWindow, type PersonRow } from "../domain/digest.ts";
 import { OPEN_STATUSES, type OrderStatus } from "../domain/orders.ts";
 import { CARRIED_NOTE } from "../domain/planner.ts";
 import type { BatchResponse } from "drizzle-orm/batch";

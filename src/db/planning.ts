@@ -4,18 +4,15 @@ import { assignments, calendarPeriods, leaves, orders, people, planRuns, reports
 import type { CalendarPeriod } from "../domain/calendar.ts";
 import {
   planningWindow,
-  type LeavePeriod,
-  type OpenOrder,
   type PlannedVisit,
   type PlannerInput,
   type PlanSchool,
-  type StoredAssignment,
 } from "../domain/planner.ts";
 import { weekStart, type IsoWeek } from "../domain/time.ts";
 
 /**
  * Queries of the weekly plan. A week's plan is a fixed handful of D1 statements whatever the roster size:
- * ONE batch of 9 reads (loadPlanning), ONE batch of json_each inserts (storePlan: one statement per ~400 KB chunk,
+ * ONE batch of 10 reads (loadPlanning), ONE batch of json_each inserts (storePlan: one statement per ~400 KB chunk,
  * RETURNING the new ids) and the outbox inserts plus one plan_runs update committed by the unit of work.
  * No per-school or per-supervisor query anywhere.
  */
@@ -180,6 +177,7 @@ export async function loadPlanning(d1: D1Database, week: IsoWeek): Promise<Plann
   };
 }
 
+/** Hand-written: a json_each fan-out (drizzle has no insert-from-JSON); its RETURNING rows are read raw by sendPlan, hence the aliases. */
 export const INSERT_ASSIGNMENTS_SQL = `INSERT INTO assignments (week, supervisor_code, school_code, reason, topic, order_id, status, note, moved_to_week, created_at, updated_at)
 SELECT json_extract(value, '$.week'), json_extract(value, '$.supervisorCode'), json_extract(value, '$.schoolCode'),
        json_extract(value, '$.reason'), json_extract(value, '$.topic'), json_extract(value, '$.orderId'),

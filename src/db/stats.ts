@@ -4,7 +4,7 @@
  * supervisor). The period's weeks travel as one JSON parameter (`json_each`), so a year is no more
  * statements than a week. Definitions: domain/stats.ts; they are the digest's (db/digest.ts).
  */
-import { and, asc, count, eq, inArray, lt, or, isNull, sql } from "drizzle-orm";
+import { asc, count, eq, inArray, lt, or, isNull, sql } from "drizzle-orm";
 import type { CalendarPeriod } from "../domain/calendar.ts";
 import { OPEN_STATUSES } from "../domain/orders.ts";
 import { CARRIED_NOTE } from "../domain/planner.ts";
