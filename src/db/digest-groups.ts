@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "./client.ts";
-import { digestGroups, people } from "./schema.ts";
+import { asc, eq, sql } from "drizzle-orm";
+import { openDb, type Db } from "./client.ts";
+import { digestGroups, offices, people, welcomes } from "./schema.ts";
 
 /**
  * Digest groups bound in Feishu (one per office; '' = the implicit office without offices.csv) and the
@@ -23,17 +23,18 @@ export async function officesBoundTo(db: Db, chatId: string): Promise<DigestGrou
 }
 
 /** Makes `chatId` the office's digest group (replacing any earlier one). */
-export function bindStatement(d1: D1Database, group: DigestGroup): D1PreparedStatement {
-  return d1
-    .prepare(
-      `INSERT INTO digest_groups (office_code, chat_id, chat_name, bound_by, bound_at) VALUES (?1, ?2, ?3, ?4, ?5)
-       ON CONFLICT (office_code) DO UPDATE SET chat_id = excluded.chat_id, chat_name = excluded.chat_name, bound_by = excluded.bound_by, bound_at = excluded.bound_at`,
-    )
-    .bind(group.officeCode, group.chatId, group.chatName, group.boundBy, group.boundAt);
+export function bindStatement(d1: D1Database, group: DigestGroup) {
+  return openDb(d1)
+    .insert(digestGroups)
+    .values(group)
+    .onConflictDoUpdate({
+      target: digestGroups.officeCode,
+      set: { chatId: sql`excluded.chat_id`, chatName: sql`excluded.chat_name`, boundBy: sql`excluded.bound_by`, boundAt: sql`excluded.bound_at` },
+    });
 }
 
-export function unbindChatStatement(d1: D1Database, chatId: string): D1PreparedStatement {
-  return d1.prepare("DELETE FROM digest_groups WHERE chat_id = ?1").bind(chatId);
+export function unbindChatStatement(d1: D1Database, chatId: string) {
+  return openDb(d1).delete(digestGroups).where(eq(digestGroups.chatId, chatId));
 }
 
 /** Active managers and admins of an office (those with no office belong to the top one: `topCode`). */
@@ -47,12 +48,12 @@ export async function officeManagers(db: Db, officeCode: string, topCode: string
 // ---------------------------------------------------------------- welcomes
 
 export async function wasWelcomed(d1: D1Database, openId: string): Promise<boolean> {
-  const row = await d1.prepare("SELECT 1 AS hit FROM welcomes WHERE open_id = ?1").bind(openId).first<{ hit: number }>();
+  const row = await openDb(d1).select({ hit: sql<number>`1` }).from(welcomes).where(eq(welcomes.openId, openId)).get();
   return !!row;
 }
 
-export function welcomedStatement(d1: D1Database, openId: string, nowMs: number): D1PreparedStatement {
-  return d1.prepare("INSERT INTO welcomes (open_id, welcomed_at) VALUES (?1, ?2) ON CONFLICT (open_id) DO NOTHING").bind(openId, nowMs);
+export function welcomedStatement(d1: D1Database, openId: string, nowMs: number) {
+  return openDb(d1).insert(welcomes).values({ openId, welcomedAt: nowMs }).onConflictDoNothing({ target: welcomes.openId });
 }
 
 /** Holds in the commit's batch when this request's welcome row is the one stored (a rival's earlier one wins). */
@@ -60,8 +61,8 @@ export const welcomedByThis = (openId: string, nowMs: number) => ({ sql: "SELECT
 
 /** Each office with its offices.csv group (raw, before bindings), for the listing of digest groups. */
 export async function officesWithFileGroups(d1: D1Database): Promise<{ code: string; name: string; parentCode: string | null; digestChatId: string | null }[]> {
-  const { results } = await d1
-    .prepare("SELECT code, name, parent_code AS parentCode, digest_chat_id AS digestChatId FROM offices ORDER BY code")
-    .all<{ code: string; name: string; parentCode: string | null; digestChatId: string | null }>();
-  return results;
+  return openDb(d1)
+    .select({ code: offices.code, name: offices.name, parentCode: offices.parentCode, digestChatId: offices.digestChatId })
+    .from(offices)
+    .orderBy(asc(offices.code));
 }

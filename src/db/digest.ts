@@ -4,92 +4,249 @@
  * with window functions). No query per school, zone or person.
  * `loadDigest(...).queries` says how many statements it took (logged by the job).
  */
-import { ROWS_PER_ZONE, type DigestData, type DigestWindow, type EscalationRow, type FeedbackRow, type MissRow, type OrderRow, type PersonRow, type ProblemRow, type SeriousRow, type UnvisitedRow, type VisitRow, type ZoneRow } from "../domain/digest.ts";
-import type { CalendarPeriod } from "../domain/calendar.ts";
-import { OPEN_STATUSES } from "../domain/orders.ts";
+import { and, asc, between, count, eq, gte, inArray, isNotNull, lt, lte, notExists, sql } from "drizzle-orm";
+import { ROWS_PER_ZONE, type DigestData, type DigestWindow, type PersonRow } from "../domain/digest.ts";
+import { OPEN_STATUSES, type OrderStatus } from "../domain/orders.ts";
 import { CARRIED_NOTE } from "../domain/planner.ts";
-import { PLANNING_SQL } from "./planning.ts";
+import type { BatchResponse } from "drizzle-orm/batch";
+import { openDb, type Db } from "./client.ts";
+import { calendarQuery } from "./planning.ts";
+import { assignments, digests, feedback, orders, people, photos, problems, reports, schools, zones } from "./schema.ts";
 
-const OPEN = OPEN_STATUSES.map((s) => `'${s}'`).join(", ");
-/** an order's status at the week's end (?end): closed or cancelled after it still counts as open then */
-const STATUS_AT_END = `CASE WHEN o.status = 'closed' AND o.closed_at >= ?2 THEN 'reported'
-  WHEN o.status = 'cancelled' AND o.updated_at >= ?2 THEN 'issued' ELSE o.status END`;
+/*
+ * Every expression is aliased (`.as`): a D1 batch hands rows back as objects, so two result columns must never
+ * share a name (drizzle reads them back by position from the object's keys).
+ */
 
-export const DIGEST_SQL = {
-  zones: `SELECT z.code, z.name, z.level, z.district, z.lead_code AS leadCode, p.open_id AS leadOpenId, p.lang AS leadLang
-    FROM zones z LEFT JOIN people p ON p.code = z.lead_code AND p.active = 1 ORDER BY z.code`,
-  // ?1 week
-  visits: `SELECT COALESCE(s.zone_code, '') AS zone,
-      SUM(a.status IN ('planned', 'reported', 'missed')) AS planned,
-      SUM(a.status = 'reported') AS reported,
-      SUM(a.status IN ('planned', 'missed')) AS missed,
-      SUM(a.status = 'moved' AND a.note = '${CARRIED_NOTE}') AS carried
-    FROM assignments a LEFT JOIN schools s ON s.code = a.school_code
-    WHERE a.week = ?1 GROUP BY 1`,
-  // ?1 week
-  problems: `SELECT COALESCE(s.zone_code, '') AS zone, p.item, p.topic, p.severity, COUNT(*) AS n
-    FROM problems p LEFT JOIN schools s ON s.code = p.school_code
-    WHERE p.week = ?1 GROUP BY 1, 2, 3, 4`,
-  // ?1 week, ?2 rows per zone
-  serious: `SELECT zone, problemId, schoolCode, schoolName, item, topic, description, photos FROM (
-      SELECT COALESCE(s.zone_code, '') AS zone, p.id AS problemId, p.school_code AS schoolCode, COALESCE(s.name, p.school_code) AS schoolName,
-             p.item, p.topic, substr(p.description, 1, 120) AS description,
-             (SELECT COUNT(*) FROM photos ph WHERE ph.state = 'attached'
-                AND ((ph.subject_kind = 'report' AND ph.subject_id = p.report_id) OR (ph.subject_kind = 'order' AND ph.subject_id = p.order_id))) AS photos,
-             ROW_NUMBER() OVER (PARTITION BY COALESCE(s.zone_code, '') ORDER BY p.id) AS rn
-      FROM problems p LEFT JOIN schools s ON s.code = p.school_code
-      WHERE p.week = ?1 AND p.severity = 'serious')
-    WHERE rn <= ?2 ORDER BY problemId`,
-  // ?1 start ms, ?2 end ms
-  orders: `SELECT COALESCE(s.zone_code, '') AS zone, ${STATUS_AT_END} AS status, o.due_date AS dueDate, COUNT(*) AS n,
-      SUM(o.issued_at >= ?1) AS issued,
-      SUM(o.status = 'closed' AND o.closed_at >= ?1 AND o.closed_at < ?2) AS closed
-    FROM orders o LEFT JOIN schools s ON s.code = o.school_code
-    WHERE o.issued_at < ?2 GROUP BY 1, 2, 3`,
-  // ?1 start ms (not used: numbered like `orders`), ?2 end ms, ?3 escalation cutoff date, ?4 rows per zone.
-  // Only orders open at the week's end are numbered, so finished ones (a year's worth) cannot push them off the list.
-  escalations: `SELECT zone, number, schoolCode, schoolName, dueDate, status FROM (
-      SELECT zone, number, schoolCode, schoolName, dueDate, status,
-             ROW_NUMBER() OVER (PARTITION BY zone ORDER BY dueDate, number) AS rn
-      FROM (SELECT COALESCE(s.zone_code, '') AS zone, o.number, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName,
-                   o.due_date AS dueDate, ${STATUS_AT_END} AS status
-            FROM orders o LEFT JOIN schools s ON s.code = o.school_code
-            WHERE o.issued_at < ?2 AND o.due_date < ?3)
-      WHERE status IN (${OPEN}))
-    WHERE rn <= ?4 ORDER BY dueDate, number`,
-  // ?1 month start, ?2 month so far (W's Sunday or the month's end), ?3 rows per zone
-  unvisited: `SELECT zone, code, name, total FROM (
-      SELECT s.zone_code AS zone, s.code, s.name,
-             COUNT(*) OVER (PARTITION BY s.zone_code) AS total,
-             ROW_NUMBER() OVER (PARTITION BY s.zone_code ORDER BY s.code) AS rn
-      FROM schools s
-      WHERE s.active = 1 AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.school_code = s.code AND r.visit_date BETWEEN ?1 AND ?2))
-    WHERE rn <= ?3 ORDER BY zone, code`,
-  // ?1 month's first week, ?2 week
-  misses: `SELECT a.supervisor_code AS code, COALESCE(p.name, a.supervisor_code) AS name, COALESCE(p.zone_code, '') AS zone, COUNT(*) AS missed
-    FROM assignments a LEFT JOIN people p ON p.code = a.supervisor_code
-    WHERE a.week BETWEEN ?1 AND ?2 AND a.status IN ('planned', 'missed')
-    GROUP BY a.supervisor_code HAVING COUNT(*) >= 2`,
-  calendar: PLANNING_SQL.calendar,
-  // ?1 start ms, ?2 end ms: public feedback received in the week, by zone (replied and visited as of now)
-  feedback: `SELECT s.zone_code AS zone, COUNT(*) AS received, SUM(f.status = 'replied') AS replied,
-      SUM(EXISTS (SELECT 1 FROM reports r WHERE r.submission_key = 'extra:feedback:' || f.reference)) AS visited
-    FROM feedback f JOIN schools s ON s.code = f.school_code WHERE f.received_at >= ?1 AND f.received_at < ?2 GROUP BY s.zone_code`,
-} as const;
+/** an order's status at the week's end (`endMs`): closed or cancelled after it still counts as open then */
+export const statusAtEnd = (endMs: number) =>
+  sql<OrderStatus>`(CASE WHEN ${orders.status} = 'closed' AND ${orders.closedAt} >= ${endMs} THEN 'reported'
+  WHEN ${orders.status} = 'cancelled' AND ${orders.updatedAt} >= ${endMs} THEN 'issued' ELSE ${orders.status} END)`;
 
-/** Job only: personal lines (?1 week, ?2 now: orders waiting for the supervisor's school) and the scopes already sent (?1 week). */
-export const DIGEST_JOB_SQL = {
-  people: `SELECT p.code, p.name, p.open_id AS openId, p.lang, COALESCE(v.done, 0) AS done, COALESCE(v.missed, 0) AS missed, COALESCE(w.waiting, 0) AS waiting
-    FROM people p
-    LEFT JOIN (SELECT supervisor_code, SUM(status = 'reported') AS done, SUM(status IN ('planned', 'missed')) AS missed
-               FROM assignments WHERE week = ?1 GROUP BY supervisor_code) v ON v.supervisor_code = p.code
-    LEFT JOIN (SELECT s.supervisor_code, COUNT(*) AS waiting FROM orders o JOIN schools s ON s.code = o.school_code
-               WHERE o.status IN ('issued', 'acknowledged') AND o.issued_at <= ?2 GROUP BY s.supervisor_code) w ON w.supervisor_code = p.code
-    WHERE p.role = 'supervisor' AND p.active = 1 AND p.open_id IS NOT NULL
-      AND COALESCE(v.done, 0) + COALESCE(v.missed, 0) + COALESCE(w.waiting, 0) > 0
-    ORDER BY p.code`,
-  sent: `SELECT scope FROM digests WHERE week = ?1`,
-} as const;
+/** the zone of the school a row joins (`''` when the school is unknown) */
+export const schoolZone = sql<string>`COALESCE(${schools.zoneCode}, '')`;
+
+/** the zones with their leads' contacts */
+export function zonesQuery(db: Db) {
+  return db
+    .select({ code: zones.code, name: zones.name, level: zones.level, district: zones.district, leadCode: zones.leadCode, leadOpenId: people.openId, leadLang: people.lang })
+    .from(zones)
+    .leftJoin(people, and(eq(people.code, zones.leadCode), eq(people.active, true)))
+    .orderBy(asc(zones.code));
+}
+
+/** the week's visits by zone */
+function visitsQuery(db: Db, week: string) {
+  return db
+    .select({
+      zone: schoolZone.as("zone"),
+      planned: sql<number>`SUM(${assignments.status} IN ('planned', 'reported', 'missed'))`.as("planned"),
+      reported: sql<number>`SUM(${assignments.status} = 'reported')`.as("reported"),
+      missed: sql<number>`SUM(${assignments.status} IN ('planned', 'missed'))`.as("missed"),
+      carried: sql<number>`SUM(${assignments.status} = 'moved' AND ${assignments.note} = ${CARRIED_NOTE})`.as("carried"),
+    })
+    .from(assignments)
+    .leftJoin(schools, eq(schools.code, assignments.schoolCode))
+    .where(eq(assignments.week, week))
+    .groupBy(schoolZone);
+}
+
+/** the week's problems by zone, item, topic and severity */
+function problemsQuery(db: Db, week: string) {
+  return db
+    .select({ zone: schoolZone.as("zone"), item: problems.item, topic: problems.topic, severity: problems.severity, n: count().as("n") })
+    .from(problems)
+    .leftJoin(schools, eq(schools.code, problems.schoolCode))
+    .where(eq(problems.week, week))
+    .groupBy(schoolZone, problems.item, problems.topic, problems.severity);
+}
+
+/** the week's serious problems, the first `perZone` of each zone (by id), with how many photos they have */
+function seriousQuery(db: Db, week: string, perZone: number) {
+  const numbered = db
+    .select({
+      zone: schoolZone.as("zone"),
+      problemId: sql<number>`${problems.id}`.as("problemId"),
+      schoolCode: sql<string>`${problems.schoolCode}`.as("schoolCode"),
+      schoolName: sql<string>`COALESCE(${schools.name}, ${problems.schoolCode})`.as("schoolName"),
+      item: problems.item,
+      topic: problems.topic,
+      description: sql<string>`substr(${problems.description}, 1, 120)`.as("description"),
+      photos: sql<number>`(SELECT COUNT(*) FROM ${photos} WHERE ${photos.state} = 'attached'
+        AND ((${photos.subjectKind} = 'report' AND ${photos.subjectId} = ${problems.reportId}) OR (${photos.subjectKind} = 'order' AND ${photos.subjectId} = ${problems.orderId})))`.as("photos"),
+      rn: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${schoolZone} ORDER BY ${problems.id})`.as("rn"),
+    })
+    .from(problems)
+    .leftJoin(schools, eq(schools.code, problems.schoolCode))
+    .where(and(eq(problems.week, week), eq(problems.severity, "serious")))
+    .as("numbered");
+  return db
+    .select({
+      zone: numbered.zone,
+      problemId: numbered.problemId,
+      schoolCode: numbered.schoolCode,
+      schoolName: numbered.schoolName,
+      item: numbered.item,
+      topic: numbered.topic,
+      description: numbered.description,
+      photos: numbered.photos,
+    })
+    .from(numbered).where(lte(numbered.rn, perZone)).orderBy(asc(numbered.problemId));
+}
+/** orders issued before the week's end by zone, status at the end and due date, with how many were issued / closed in the week */
+function ordersQuery(db: Db, startMs: number, endMs: number) {
+  const status = statusAtEnd(endMs);
+  return db
+    .select({
+      zone: schoolZone.as("zone"),
+      status: status.as("status"),
+      dueDate: orders.dueDate,
+      n: count().as("n"),
+      issued: sql<number>`SUM(${orders.issuedAt} >= ${startMs})`.as("issued"),
+      closed: sql<number>`SUM(${orders.status} = 'closed' AND ${orders.closedAt} >= ${startMs} AND ${orders.closedAt} < ${endMs})`.as("closed"),
+    })
+    .from(orders)
+    .leftJoin(schools, eq(schools.code, orders.schoolCode))
+    .where(lt(orders.issuedAt, endMs))
+    .groupBy(schoolZone, status, orders.dueDate);
+}
+
+/**
+ * Orders open at the week's end and due before `cutoff`, the first `perZone` of each zone (by due date, number).
+ * Only orders open at the week's end are numbered, so finished ones (a year's worth) cannot push them off the list.
+ */
+function escalationsQuery(db: Db, endMs: number, cutoff: string, perZone: number) {
+  const atEnd = db
+    .select({
+      zone: schoolZone.as("zone"),
+      number: orders.number,
+      schoolCode: sql<string>`${orders.schoolCode}`.as("schoolCode"),
+      schoolName: sql<string>`COALESCE(${schools.name}, ${orders.schoolCode})`.as("schoolName"),
+      dueDate: sql<string>`${orders.dueDate}`.as("dueDate"),
+      status: statusAtEnd(endMs).as("status"),
+    })
+    .from(orders)
+    .leftJoin(schools, eq(schools.code, orders.schoolCode))
+    .where(and(lt(orders.issuedAt, endMs), lt(orders.dueDate, cutoff)))
+    .as("at_end");
+  const numbered = db
+    .select({
+      zone: atEnd.zone,
+      number: atEnd.number,
+      schoolCode: atEnd.schoolCode,
+      schoolName: atEnd.schoolName,
+      dueDate: atEnd.dueDate,
+      status: atEnd.status,
+      rn: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${atEnd.zone} ORDER BY ${atEnd.dueDate}, ${atEnd.number})`.as("rn"),
+    })
+    .from(atEnd)
+    .where(inArray(atEnd.status, [...OPEN_STATUSES]))
+    .as("numbered");
+  return db
+    .select({
+      zone: numbered.zone,
+      number: numbered.number,
+      schoolCode: numbered.schoolCode,
+      schoolName: numbered.schoolName,
+      dueDate: numbered.dueDate,
+      status: numbered.status,
+    })
+    .from(numbered)
+    .where(lte(numbered.rn, perZone))
+    .orderBy(asc(numbered.dueDate), asc(numbered.number));
+}
+
+/** active schools with no visit from `from` to `to`, the first `perZone` of each zone (by code), with the zone's total */
+function unvisitedQuery(db: Db, from: string, to: string, perZone: number) {
+  const numbered = db
+    .select({
+      zone: sql<string>`${schools.zoneCode}`.as("zone"),
+      code: schools.code,
+      name: schools.name,
+      total: sql<number>`COUNT(*) OVER (PARTITION BY ${schools.zoneCode})`.as("total"),
+      rn: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${schools.zoneCode} ORDER BY ${schools.code})`.as("rn"),
+    })
+    .from(schools)
+    .where(
+      and(
+        eq(schools.active, true),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(reports)
+            .where(and(eq(reports.schoolCode, schools.code), between(reports.visitDate, from, to))),
+        ),
+      ),
+    )
+    .as("numbered");
+  return db
+    .select({ zone: numbered.zone, code: numbered.code, name: numbered.name, total: numbered.total })
+    .from(numbered)
+    .where(lte(numbered.rn, perZone))
+    .orderBy(asc(numbered.zone), asc(numbered.code));
+}
+
+/** supervisors who missed two or more visits from `fromWeek` to `toWeek` */
+function missesQuery(db: Db, fromWeek: string, toWeek: string) {
+  return db
+    .select({
+      code: assignments.supervisorCode,
+      name: sql<string>`COALESCE(${people.name}, ${assignments.supervisorCode})`.as("name"),
+      zone: sql<string>`COALESCE(${people.zoneCode}, '')`.as("zone"),
+      missed: count().as("missed"),
+    })
+    .from(assignments)
+    .leftJoin(people, eq(people.code, assignments.supervisorCode))
+    .where(and(between(assignments.week, fromWeek, toWeek), inArray(assignments.status, ["planned", "missed"])))
+    .groupBy(assignments.supervisorCode)
+    .having(gte(count(), 2));
+}
+
+/** public feedback received from `startMs` to `endMs`, by zone (replied and visited as of now) */
+function feedbackQuery(db: Db, startMs: number, endMs: number) {
+  return db
+    .select({
+      zone: sql<string>`${schools.zoneCode}`.as("zone"),
+      received: count().as("received"),
+      replied: sql<number>`SUM(${feedback.status} = 'replied')`.as("replied"),
+      visited: sql<number>`SUM(EXISTS (SELECT 1 FROM ${reports} WHERE ${reports.submissionKey} = 'extra:feedback:' || ${feedback.reference}))`.as("visited"),
+    })
+    .from(feedback)
+    .innerJoin(schools, eq(schools.code, feedback.schoolCode))
+    .where(and(gte(feedback.receivedAt, startMs), lt(feedback.receivedAt, endMs)))
+    .groupBy(schools.zoneCode);
+}
+
+/** Job only: the personal lines (the week's visits, orders waiting for the supervisor's schools as of `nowMs`) */
+function peopleQuery(db: Db, week: string, nowMs: number) {
+  const visits = db
+    .select({
+      supervisorCode: assignments.supervisorCode,
+      done: sql<number>`SUM(${assignments.status} = 'reported')`.as("done"),
+      missed: sql<number>`SUM(${assignments.status} IN ('planned', 'missed'))`.as("missed"),
+    })
+    .from(assignments)
+    .where(eq(assignments.week, week))
+    .groupBy(assignments.supervisorCode)
+    .as("v");
+  const waiting = db
+    .select({ supervisorCode: schools.supervisorCode, waiting: count().as("waiting") })
+    .from(orders)
+    .innerJoin(schools, eq(schools.code, orders.schoolCode))
+    .where(and(inArray(orders.status, ["issued", "acknowledged"]), lte(orders.issuedAt, nowMs)))
+    .groupBy(schools.supervisorCode)
+    .as("w");
+  const done = sql<number>`COALESCE(${visits.done}, 0)`;
+  const missed = sql<number>`COALESCE(${visits.missed}, 0)`;
+  const waits = sql<number>`COALESCE(${waiting.waiting}, 0)`;
+  return db
+    .select({ code: people.code, name: people.name, openId: sql<string>`${people.openId}`.as("openId"), lang: people.lang, done: done.as("done"), missed: missed.as("missed"), waiting: waits.as("waiting") })
+    .from(people)
+    .leftJoin(visits, eq(visits.supervisorCode, people.code))
+    .leftJoin(waiting, eq(waiting.supervisorCode, people.code))
+    .where(and(eq(people.role, "supervisor"), eq(people.active, true), isNotNull(people.openId), sql`${done} + ${missed} + ${waits} > 0`))
+    .orderBy(asc(people.code));
+}
 
 export interface LoadedDigest {
   data: DigestData;
@@ -99,51 +256,61 @@ export interface LoadedDigest {
   queries: number;
 }
 
-function statements(d1: D1Database, window: DigestWindow): D1PreparedStatement[] {
+function digestQueries(db: Db, window: DigestWindow) {
   return [
-    d1.prepare(DIGEST_SQL.zones),
-    d1.prepare(DIGEST_SQL.visits).bind(window.week),
-    d1.prepare(DIGEST_SQL.problems).bind(window.week),
-    d1.prepare(DIGEST_SQL.serious).bind(window.week, ROWS_PER_ZONE),
-    d1.prepare(DIGEST_SQL.orders).bind(window.startMs, window.endMs),
-    d1.prepare(DIGEST_SQL.escalations).bind(window.startMs, window.endMs, window.escalationCutoff, ROWS_PER_ZONE),
-    d1.prepare(DIGEST_SQL.unvisited).bind(window.monthStart, window.monthTo, ROWS_PER_ZONE),
-    d1.prepare(DIGEST_SQL.misses).bind(window.monthFirstWeek, window.week),
-    d1.prepare(DIGEST_SQL.calendar),
-    d1.prepare(DIGEST_SQL.feedback).bind(window.startMs, window.endMs),
-  ];
+    zonesQuery(db),
+    visitsQuery(db, window.week),
+    problemsQuery(db, window.week),
+    seriousQuery(db, window.week, ROWS_PER_ZONE),
+    ordersQuery(db, window.startMs, window.endMs),
+    escalationsQuery(db, window.endMs, window.escalationCutoff, ROWS_PER_ZONE),
+    unvisitedQuery(db, window.monthStart, window.monthTo, ROWS_PER_ZONE),
+    missesQuery(db, window.monthFirstWeek, window.week),
+    calendarQuery(db),
+    feedbackQuery(db, window.startMs, window.endMs),
+  ] as const;
+}
+
+type DigestRows = BatchResponse<ReturnType<typeof digestQueries>>;
+
+function digestData(window: DigestWindow, rows: DigestRows): DigestData {
+  const [zoneRows, visits, problemRows, serious, orderRows, escalations, unvisited, misses, calendar, feedbackRows] = rows;
+  return {
+    window,
+    zones: zoneRows,
+    visits,
+    problems: problemRows,
+    serious,
+    orders: orderRows,
+    escalations,
+    unvisited,
+    misses,
+    calendar,
+    feedback: feedbackRows,
+  };
 }
 
 /** Everything a digest needs, in one D1 batch; `withJob` adds the personal lines and the sent scopes. */
 export async function loadDigest(d1: D1Database, window: DigestWindow, job: { nowMs: number } | null = null): Promise<LoadedDigest> {
-  const withJob = job !== null;
-  const batch = statements(d1, window);
-  if (job) batch.push(d1.prepare(DIGEST_JOB_SQL.people).bind(window.week, job.nowMs), d1.prepare(DIGEST_JOB_SQL.sent).bind(window.week));
-  const results = await d1.batch(batch);
-  const rows = <T>(i: number) => (results[i]?.results ?? []) as T[];
-  const data: DigestData = {
-    window,
-    zones: rows<ZoneRow>(0),
-    visits: rows<VisitRow>(1),
-    problems: rows<ProblemRow>(2),
-    serious: rows<SeriousRow>(3),
-    orders: rows<OrderRow>(4),
-    escalations: rows<EscalationRow>(5),
-    unvisited: rows<UnvisitedRow>(6),
-    misses: rows<MissRow>(7),
-    calendar: rows<CalendarPeriod>(8),
-    feedback: rows<FeedbackRow>(9),
-  };
+  const db = openDb(d1);
+  const queries = digestQueries(db, window);
+  if (!job) return { data: digestData(window, await db.batch(queries)), people: [], sentScopes: new Set(), queries: queries.length };
+  const sentQuery = db.select({ scope: digests.scope }).from(digests).where(eq(digests.week, window.week));
+  const results = await db.batch([...queries, peopleQuery(db, window.week, job.nowMs), sentQuery]);
+  // the spread batch's type is an array of the union of rows: each part is given its type back here
+  const people = results[queries.length] as PersonRow[];
+  const sent = results[queries.length + 1] as { scope: string }[];
   return {
-    data,
-    people: withJob ? rows<PersonRow>(10) : [],
-    sentScopes: new Set(withJob ? rows<{ scope: string }>(11).map((r) => r.scope) : []),
-    queries: batch.length,
+    data: digestData(window, results.slice(0, queries.length) as unknown as DigestRows),
+    people,
+    sentScopes: new Set(sent.map((r) => r.scope)),
+    queries: queries.length + 2,
   };
 }
 
 /** Records the digests sent (ON CONFLICT: a re-run adds nothing). The `office` row also closes report editing for the week. */
 export function markSentStatement(d1: D1Database, week: string, scopes: readonly string[], nowMs: number): D1PreparedStatement {
+  // hand-written: a json_each fan-out (one row per scope from one bound JSON array; drizzle has no insert-from-JSON)
   return d1
     .prepare(`INSERT INTO digests (week, scope, sent_at) SELECT ?1, value, ?2 FROM json_each(?3) WHERE true ON CONFLICT(week, scope) DO NOTHING`)
     .bind(week, nowMs, JSON.stringify(scopes));

@@ -1,19 +1,18 @@
-import { chunkForJson } from "./client.ts";
+import { and, asc, between, eq, exists, gte, inArray, isNull, lt, lte, max, notInArray, or, sql } from "drizzle-orm";
+import { chunkForJson, openDb, type Db } from "./client.ts";
+import { assignments, calendarPeriods, leaves, orders, people, planRuns, reports, schools, settings, zones } from "./schema.ts";
 import type { CalendarPeriod } from "../domain/calendar.ts";
 import {
   planningWindow,
-  type LeavePeriod,
-  type OpenOrder,
   type PlannedVisit,
   type PlannerInput,
   type PlanSchool,
-  type StoredAssignment,
 } from "../domain/planner.ts";
 import { weekStart, type IsoWeek } from "../domain/time.ts";
 
 /**
  * Queries of the weekly plan. A week's plan is a fixed handful of D1 statements whatever the roster size:
- * ONE batch of 9 reads (loadPlanning), ONE batch of json_each inserts (storePlan: one statement per ~400 KB chunk,
+ * ONE batch of 10 reads (loadPlanning), ONE batch of json_each inserts (storePlan: one statement per ~400 KB chunk,
  * RETURNING the new ids) and the outbox inserts plus one plan_runs update committed by the unit of work.
  * No per-school or per-supervisor query anywhere.
  */
@@ -51,23 +50,80 @@ export interface PlanningData {
 const ASSIGNMENT_COLUMNS = `id, week, supervisor_code AS supervisorCode, school_code AS schoolCode, reason, status, topic,
   order_id AS orderId, note, moved_to_week AS movedToWeek`;
 
-export const PLANNING_SQL = {
-  schools: `SELECT code, name, address, zone_code AS zoneCode, supervisor_code AS supervisorCode, visits_per_month AS visitsPerMonth
-    FROM schools WHERE active = 1`,
-  supervisors: `SELECT code, name, zone_code AS zoneCode, open_id AS openId, lang FROM people WHERE role = 'supervisor' AND active = 1`,
-  zones: `SELECT code, name FROM zones`,
-  calendar: `SELECT id, kind, name, start_date AS startDate, end_date AS endDate FROM calendar_periods ORDER BY start_date, id`,
-  assignments: `SELECT ${ASSIGNMENT_COLUMNS} FROM assignments WHERE (week BETWEEN ?1 AND ?2) OR moved_to_week = ?3`,
-  leaves: `SELECT person_code AS personCode, from_date AS fromDate, to_date AS toDate FROM leaves WHERE to_date >= ?1 AND from_date <= ?2`,
-  orders: `SELECT o.id AS orderId, o.school_code AS schoolCode, o.due_date AS dueDate, o.status,
-      (SELECT MAX(r.visit_date) FROM reports r WHERE r.school_code = o.school_code AND r.kind = 'follow_up') AS lastFollowUpVisit,
-      EXISTS (SELECT 1 FROM assignments a WHERE a.order_id = o.id AND a.reason = 'follow_up' AND a.status IN ('planned', 'reported')) AS followUpPlanned
-    FROM orders o
-    WHERE o.status NOT IN ('closed', 'cancelled') AND o.due_date < ?1 AND o.kind IN (${FOLLOW_UP_ORDER_KINDS.map((k) => `'${k}'`).join(", ")})`,
-  visits: `SELECT school_code AS schoolCode, visit_date AS visitDate FROM reports WHERE assignment_id IS NULL AND visit_date BETWEEN ?1 AND ?2`,
-  settings: `SELECT key, value FROM settings WHERE key IN ('max_visits_per_week', 'special_topics')`,
-  run: `SELECT week, planned_at AS plannedAt, sent_at AS sentAt FROM plan_runs WHERE week = ?1`,
-} as const;
+/** The school calendar's periods in date order (the planner's, the digest's and the figures'). */
+export function calendarQuery(db: Db) {
+  return db
+    .select({ id: calendarPeriods.id, kind: calendarPeriods.kind, name: calendarPeriods.name, startDate: calendarPeriods.startDate, endDate: calendarPeriods.endDate })
+    .from(calendarPeriods)
+    .orderBy(asc(calendarPeriods.startDate), asc(calendarPeriods.id));
+}
+
+function runQuery(db: Db, week: string) {
+  return db.select({ week: planRuns.week, plannedAt: planRuns.plannedAt, sentAt: planRuns.sentAt }).from(planRuns).where(eq(planRuns.week, week));
+}
+
+/** The reads of loadPlanning, in its batch's order. Aliased expressions: a D1 batch returns rows as objects, so no two columns may share a name. */
+function planningQueries(db: Db, week: IsoWeek) {
+  const window = planningWindow(week);
+  const monday = weekStart(week);
+  return [
+    db
+      .select({ code: schools.code, name: schools.name, address: schools.address, zoneCode: schools.zoneCode, supervisorCode: schools.supervisorCode, visitsPerMonth: schools.visitsPerMonth })
+      .from(schools)
+      .where(eq(schools.active, true)),
+    db
+      .select({ code: people.code, name: people.name, zoneCode: people.zoneCode, openId: people.openId, lang: people.lang })
+      .from(people)
+      .where(and(eq(people.role, "supervisor"), eq(people.active, true))),
+    db.select({ code: zones.code, name: zones.name }).from(zones),
+    calendarQuery(db),
+    db
+      .select({
+        id: assignments.id,
+        week: assignments.week,
+        supervisorCode: assignments.supervisorCode,
+        schoolCode: assignments.schoolCode,
+        reason: assignments.reason,
+        status: assignments.status,
+        topic: assignments.topic,
+        orderId: assignments.orderId,
+        note: assignments.note,
+        movedToWeek: assignments.movedToWeek,
+      })
+      .from(assignments)
+      .where(or(between(assignments.week, window.fromWeek, window.toWeek), eq(assignments.movedToWeek, week))),
+    db
+      .select({ personCode: leaves.personCode, fromDate: leaves.fromDate, toDate: leaves.toDate })
+      .from(leaves)
+      .where(and(gte(leaves.toDate, window.fromDate), lte(leaves.fromDate, window.toDate))),
+    db
+      .select({
+        orderId: orders.id,
+        schoolCode: orders.schoolCode,
+        dueDate: orders.dueDate,
+        status: orders.status,
+        // nested builders, not column templates: in a one-table select drizzle leaves a template's columns unqualified
+        lastFollowUpVisit: sql<string | null>`(${db
+          .select({ last: max(reports.visitDate) })
+          .from(reports)
+          .where(and(eq(reports.schoolCode, orders.schoolCode), eq(reports.kind, "follow_up")))})`.as("lastFollowUpVisit"),
+        followUpPlanned: exists(
+          db
+            .select({ one: sql`1` })
+            .from(assignments)
+            .where(and(eq(assignments.orderId, orders.id), eq(assignments.reason, "follow_up"), inArray(assignments.status, ["planned", "reported"]))),
+        ).as("followUpPlanned"),
+      })
+      .from(orders)
+      .where(and(notInArray(orders.status, ["closed", "cancelled"]), lt(orders.dueDate, monday), inArray(orders.kind, FOLLOW_UP_ORDER_KINDS))),
+    db
+      .select({ schoolCode: reports.schoolCode, visitDate: reports.visitDate })
+      .from(reports)
+      .where(and(isNull(reports.assignmentId), between(reports.visitDate, window.fromDate, window.toDate))),
+    db.select({ key: settings.key, value: settings.value }).from(settings).where(inArray(settings.key, ["max_visits_per_week", "special_topics"])),
+    runQuery(db, week),
+  ] as const;
+}
 
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -93,36 +149,22 @@ export function readSpecialTopics(value: string | undefined): Record<string, str
   return topics;
 }
 
-/** Everything the planner needs for `week`, in ONE D1 batch (9 statements). */
+/** Everything the planner needs for `week`, in ONE D1 batch (10 statements). */
 export async function loadPlanning(d1: D1Database, week: IsoWeek): Promise<PlanningData> {
-  const window = planningWindow(week);
-  const monday = weekStart(week);
-  const results = await d1.batch([
-    d1.prepare(PLANNING_SQL.schools),
-    d1.prepare(PLANNING_SQL.supervisors),
-    d1.prepare(PLANNING_SQL.zones),
-    d1.prepare(PLANNING_SQL.calendar),
-    d1.prepare(PLANNING_SQL.assignments).bind(window.fromWeek, window.toWeek, week),
-    d1.prepare(PLANNING_SQL.leaves).bind(window.fromDate, window.toDate),
-    d1.prepare(PLANNING_SQL.orders).bind(monday),
-    d1.prepare(PLANNING_SQL.visits).bind(window.fromDate, window.toDate),
-    d1.prepare(PLANNING_SQL.settings),
-    d1.prepare(PLANNING_SQL.run).bind(week),
-  ]);
-  const rows = <T>(i: number) => (results[i]!.results ?? []) as T[];
-  const schools = rows<SchoolInfo>(0);
-  const supervisors = rows<SupervisorInfo>(1);
-  const settings = new Map(rows<{ key: string; value: string }>(8).map((row) => [row.key, row.value]));
-  const orders = rows<OpenOrder & { followUpPlanned: number | boolean }>(6).map((o) => ({ ...o, followUpPlanned: Boolean(o.followUpPlanned) }));
+  const db = openDb(d1);
+  const [schoolRows, supervisors, zoneRows, calendar, stored, leaveRows, orderRows, visits, settingRows, run] = await db.batch(planningQueries(db, week));
+  const schools: SchoolInfo[] = schoolRows;
+  const settings = new Map(settingRows.map((row) => [row.key, row.value]));
+  const orders = orderRows.map((o) => ({ ...o, followUpPlanned: Boolean(o.followUpPlanned) }));
   const input: PlannerInput = {
     week,
     schools,
     supervisors,
-    calendar: rows<CalendarPeriod>(3),
-    assignments: rows<StoredAssignment>(4),
-    leaves: rows<LeavePeriod>(5),
+    calendar,
+    assignments: stored,
+    leaves: leaveRows,
     orders,
-    visits: rows<{ schoolCode: string; visitDate: string }>(7),
+    visits,
     specialTopics: readSpecialTopics(settings.get("special_topics")),
     maxVisitsPerWeek: readMaxVisits(settings.get("max_visits_per_week")),
   };
@@ -130,11 +172,12 @@ export async function loadPlanning(d1: D1Database, week: IsoWeek): Promise<Plann
     input,
     schools: new Map(schools.map((s) => [s.code, s])),
     supervisors: new Map(supervisors.map((s) => [s.code, s])),
-    zones: new Map(rows<{ code: string; name: string }>(2).map((z) => [z.code, z.name])),
-    run: rows<PlanRun>(9)[0] ?? null,
+    zones: new Map(zoneRows.map((z) => [z.code, z.name])),
+    run: run[0] ?? null,
   };
 }
 
+/** Hand-written: a json_each fan-out (drizzle has no insert-from-JSON); its RETURNING rows are read raw by sendPlan, hence the aliases. */
 export const INSERT_ASSIGNMENTS_SQL = `INSERT INTO assignments (week, supervisor_code, school_code, reason, topic, order_id, status, note, moved_to_week, created_at, updated_at)
 SELECT json_extract(value, '$.week'), json_extract(value, '$.supervisorCode'), json_extract(value, '$.schoolCode'),
        json_extract(value, '$.reason'), json_extract(value, '$.topic'), json_extract(value, '$.orderId'),
@@ -143,11 +186,8 @@ FROM json_each(?2) WHERE true
 ON CONFLICT(week, supervisor_code, school_code) DO NOTHING
 RETURNING ${ASSIGNMENT_COLUMNS}`;
 
-export const UPSERT_PLAN_RUN_SQL = `INSERT INTO plan_runs (week, planned_at) VALUES (?1, ?2) ON CONFLICT(week) DO NOTHING`;
-export const MARK_SENT_SQL = `UPDATE plan_runs SET sent_at = ?2 WHERE week = ?1`;
-
 /** The insert statements of a plan's new rows (planned and carried over), one per chunk, plus the plan_runs row. */
-export function planInsertStatements(d1: D1Database, week: IsoWeek, rows: readonly PlannedVisit[], nowMs: number): D1PreparedStatement[] {
+export function planInsertStatements(d1: D1Database, week: IsoWeek, rows: readonly PlannedVisit[], nowMs: number): (D1PreparedStatement | { toSQL(): { sql: string; params: unknown[] } })[] {
   const slim = rows.map((r) => ({
     week: r.week,
     supervisorCode: r.supervisorCode,
@@ -161,25 +201,26 @@ export function planInsertStatements(d1: D1Database, week: IsoWeek, rows: readon
   }));
   return [
     ...chunkForJson(slim).map((chunk) => d1.prepare(INSERT_ASSIGNMENTS_SQL).bind(nowMs, JSON.stringify(chunk))),
-    d1.prepare(UPSERT_PLAN_RUN_SQL).bind(week, nowMs),
+    openDb(d1).insert(planRuns).values({ week, plannedAt: nowMs }).onConflictDoNothing({ target: planRuns.week }),
   ];
 }
 
 export async function loadCalendar(d1: D1Database): Promise<CalendarPeriod[]> {
-  return (await d1.prepare(PLANNING_SQL.calendar).all<CalendarPeriod>()).results;
+  return calendarQuery(openDb(d1));
 }
 
 export async function planRun(d1: D1Database, week: IsoWeek): Promise<PlanRun | null> {
-  return (await d1.prepare(PLANNING_SQL.run).bind(week).first<PlanRun>()) ?? null;
+  return (await runQuery(openDb(d1), week).get()) ?? null;
 }
 
 export async function readSetting(d1: D1Database, key: string): Promise<string | undefined> {
-  const row = await d1.prepare("SELECT value FROM settings WHERE key = ?1").bind(key).first<{ value: string }>();
+  const row = await openDb(d1).select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get();
   return row?.value;
 }
 
-export function upsertSetting(d1: D1Database, key: string, value: string, nowMs: number): D1PreparedStatement {
-  return d1
-    .prepare("INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
-    .bind(key, value, nowMs);
+export function upsertSetting(d1: D1Database, key: string, value: string, nowMs: number) {
+  return openDb(d1)
+    .insert(settings)
+    .values({ key, value, updatedAt: nowMs })
+    .onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value`, updatedAt: sql`excluded.updated_at` } });
 }

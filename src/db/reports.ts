@@ -11,10 +11,10 @@
 import type { SEVERITIES } from "./schema.ts";
 import type { ProblemInput, ReportContent } from "../domain/report-form.ts";
 import { readStoredContent } from "../domain/report-form.ts";
-import { chunkForJson } from "./client.ts";
+import { chunkForJson, openDb } from "./client.ts";
 import type { Db } from "./client.ts";
-import { schools } from "./schema.ts";
-import { and, eq } from "drizzle-orm";
+import { assignments, digests, orders, people, problems, reports, reportVersions, schools } from "./schema.ts";
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, ne, sql, type SQL } from "drizzle-orm";
 
 export interface AssignmentRecord {
   id: number;
@@ -30,23 +30,41 @@ export interface AssignmentRecord {
 }
 
 export async function loadAssignment(d1: D1Database, id: number): Promise<AssignmentRecord | null> {
-  return d1
-    .prepare(
-      `SELECT a.id, a.week, a.supervisor_code AS supervisorCode, a.school_code AS schoolCode, a.reason, a.topic, a.status,
-              a.moved_to_week AS movedToWeek, COALESCE(s.name, a.school_code) AS schoolName, COALESCE(p.name, a.supervisor_code) AS supervisorName
-       FROM assignments a LEFT JOIN schools s ON s.code = a.school_code LEFT JOIN people p ON p.code = a.supervisor_code
-       WHERE a.id = ?1`,
-    )
-    .bind(id)
-    .first<AssignmentRecord>();
+  const row = await openDb(d1)
+    .select({
+      id: assignments.id,
+      week: assignments.week,
+      supervisorCode: assignments.supervisorCode,
+      schoolCode: assignments.schoolCode,
+      reason: assignments.reason,
+      topic: assignments.topic,
+      status: assignments.status,
+      movedToWeek: assignments.movedToWeek,
+      schoolName: sql<string>`COALESCE(${schools.name}, ${assignments.schoolCode})`,
+      supervisorName: sql<string>`COALESCE(${people.name}, ${assignments.supervisorCode})`,
+    })
+    .from(assignments)
+    .leftJoin(schools, eq(schools.code, assignments.schoolCode))
+    .leftJoin(people, eq(people.code, assignments.supervisorCode))
+    .where(eq(assignments.id, id))
+    .get();
+  return row ?? null;
 }
 
 /** The open (planned or missed) assignment of a supervisor at a school in a week, if any. */
 export async function openAssignmentAt(d1: D1Database, week: string, supervisorCode: string, schoolCode: string): Promise<number | null> {
-  const row = await d1
-    .prepare("SELECT id FROM assignments WHERE week = ?1 AND supervisor_code = ?2 AND school_code = ?3 AND status IN ('planned', 'missed')")
-    .bind(week, supervisorCode, schoolCode)
-    .first<{ id: number }>();
+  const row = await openDb(d1)
+    .select({ id: assignments.id })
+    .from(assignments)
+    .where(
+      and(
+        eq(assignments.week, week),
+        eq(assignments.supervisorCode, supervisorCode),
+        eq(assignments.schoolCode, schoolCode),
+        inArray(assignments.status, ["planned", "missed"]),
+      ),
+    )
+    .get();
   return row?.id ?? null;
 }
 
@@ -67,32 +85,64 @@ export interface ReportRecord {
   supervisorName: string;
 }
 
-const REPORT_SELECT = `SELECT r.id, r.assignment_id AS assignmentId, r.school_code AS schoolCode, r.supervisor_code AS supervisorCode, r.week,
-  r.visit_date AS visitDate, r.kind, r.data, r.version, r.submitted_by AS submittedBy, r.on_behalf AS onBehalf, r.submission_key AS submissionKey,
-  COALESCE(s.name, r.school_code) AS schoolName, COALESCE(p.name, r.supervisor_code) AS supervisorName
-FROM reports r LEFT JOIN schools s ON s.code = r.school_code LEFT JOIN people p ON p.code = r.supervisor_code`;
+/** One report with its school's and supervisor's names (`where` picks it: by id, assignment or submission key). */
+async function reportWhere(d1: D1Database, where: SQL): Promise<ReportRecord | null> {
+  const row = await openDb(d1)
+    .select({
+      id: reports.id,
+      assignmentId: reports.assignmentId,
+      schoolCode: reports.schoolCode,
+      supervisorCode: reports.supervisorCode,
+      week: reports.week,
+      visitDate: reports.visitDate,
+      kind: reports.kind,
+      data: reports.data,
+      version: reports.version,
+      submittedBy: reports.submittedBy,
+      // the stored 0/1, as before (the schema's boolean mode would map it)
+      onBehalf: sql<number>`${reports.onBehalf}`,
+      submissionKey: reports.submissionKey,
+      schoolName: sql<string>`COALESCE(${schools.name}, ${reports.schoolCode})`,
+      supervisorName: sql<string>`COALESCE(${people.name}, ${reports.supervisorCode})`,
+    })
+    .from(reports)
+    .leftJoin(schools, eq(schools.code, reports.schoolCode))
+    .leftJoin(people, eq(people.code, reports.supervisorCode))
+    .where(where)
+    .get();
+  return row ?? null;
+}
 
 export async function reportById(d1: D1Database, id: number): Promise<ReportRecord | null> {
-  return d1.prepare(`${REPORT_SELECT} WHERE r.id = ?1`).bind(id).first<ReportRecord>();
+  return reportWhere(d1, eq(reports.id, id));
 }
 
 export async function reportByAssignment(d1: D1Database, assignmentId: number): Promise<ReportRecord | null> {
-  return d1.prepare(`${REPORT_SELECT} WHERE r.assignment_id = ?1`).bind(assignmentId).first<ReportRecord>();
+  return reportWhere(d1, eq(reports.assignmentId, assignmentId));
 }
 
 export async function reportBySubmissionKey(d1: D1Database, key: string): Promise<ReportRecord | null> {
-  return d1.prepare(`${REPORT_SELECT} WHERE r.submission_key = ?1`).bind(key).first<ReportRecord>();
+  return reportWhere(d1, eq(reports.submissionKey, key));
 }
 
 /** Reports of a week can change until the office digest of that week is sent. */
 export async function digestSent(d1: D1Database, week: string): Promise<boolean> {
-  const row = await d1.prepare("SELECT 1 AS x FROM digests WHERE week = ?1 AND scope = 'office'").bind(week).first();
+  const row = await openDb(d1)
+    .select({ x: sql<number>`1` })
+    .from(digests)
+    .where(and(eq(digests.week, week), eq(digests.scope, "office")))
+    .get();
   return Boolean(row);
 }
 
 /** The focus topic already on the week's assignments (the planner puts it there), if any. */
 export async function topicOfWeek(d1: D1Database, week: string): Promise<string | null> {
-  const row = await d1.prepare("SELECT topic FROM assignments WHERE week = ?1 AND topic IS NOT NULL AND topic <> '' LIMIT 1").bind(week).first<{ topic: string }>();
+  const row = await openDb(d1)
+    .select({ topic: assignments.topic })
+    .from(assignments)
+    .where(and(eq(assignments.week, week), isNotNull(assignments.topic), ne(assignments.topic, "")))
+    .limit(1)
+    .get();
   return row?.topic ?? null;
 }
 
@@ -107,31 +157,50 @@ export interface ProblemRecord {
 }
 
 export async function problemsOfReport(d1: D1Database, reportId: number): Promise<ProblemRecord[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT p.id, p.item, p.description, p.severity, p.fixed_on_spot AS fixedOnSpot, p.deadline, o.number AS orderNumber
-       FROM problems p LEFT JOIN orders o ON o.id = p.order_id WHERE p.report_id = ?1 ORDER BY p.id`,
-    )
-    .bind(reportId)
-    .all<ProblemRecord>();
-  return results;
+  return openDb(d1)
+    .select({
+      id: problems.id,
+      item: problems.item,
+      description: problems.description,
+      severity: problems.severity,
+      // the stored 0/1, as before (the schema's boolean mode would map it)
+      fixedOnSpot: sql<number>`${problems.fixedOnSpot}`,
+      deadline: problems.deadline,
+      orderNumber: orders.number,
+    })
+    .from(problems)
+    .leftJoin(orders, eq(orders.id, problems.orderId))
+    .where(eq(problems.reportId, reportId))
+    .orderBy(asc(problems.id));
 }
 
 /** Who entered the latest version, when it was on someone's behalf. */
 export async function latestEntry(d1: D1Database, reportId: number): Promise<{ submittedBy: string; onBehalf: number; name: string } | null> {
-  return d1
-    .prepare(
-      `SELECT v.submitted_by AS submittedBy, v.on_behalf AS onBehalf, COALESCE(p.name, v.submitted_by) AS name
-       FROM report_versions v LEFT JOIN people p ON p.code = v.submitted_by WHERE v.report_id = ?1 ORDER BY v.version DESC LIMIT 1`,
-    )
-    .bind(reportId)
-    .first();
+  const row = await openDb(d1)
+    .select({
+      submittedBy: reportVersions.submittedBy,
+      onBehalf: sql<number>`${reportVersions.onBehalf}`,
+      name: sql<string>`COALESCE(${people.name}, ${reportVersions.submittedBy})`,
+    })
+    .from(reportVersions)
+    .leftJoin(people, eq(people.code, reportVersions.submittedBy))
+    .where(eq(reportVersions.reportId, reportId))
+    .orderBy(desc(reportVersions.version))
+    .limit(1)
+    .get();
+  return row ?? null;
 }
 
 export async function nextIds(d1: D1Database): Promise<{ reportId: number; problemId: number }> {
-  const row = await d1
-    .prepare("SELECT (SELECT COALESCE(MAX(id), 0) FROM reports) AS r, (SELECT COALESCE(MAX(id), 0) FROM problems) AS p")
-    .first<{ r: number; p: number }>();
+  const db = openDb(d1);
+  // one round trip: the aggregate over reports always yields one row; the problems' maximum rides along as a subquery
+  const row = await db
+    .select({
+      r: sql<number>`COALESCE(MAX(${reports.id}), 0)`,
+      p: sql<number>`(${db.select({ m: sql`COALESCE(MAX(${problems.id}), 0)` }).from(problems)})`,
+    })
+    .from(reports)
+    .get();
   return { reportId: (row?.r ?? 0) + 1, problemId: (row?.p ?? 0) + 1 };
 }
 
@@ -151,38 +220,38 @@ export interface NewReport {
   submissionKey: string;
 }
 
+/** A statement for a unit of work: a drizzle query (run through its toSQL) or a raw one. */
+type Statement = D1PreparedStatement | { toSQL(): { sql: string; params: unknown[] } };
+
 /** Statements creating a report, its first version and (when planned) the assignment's new status. */
-export function newReportStatements(d1: D1Database, report: NewReport, nowMs: number): D1PreparedStatement[] {
+export function newReportStatements(d1: D1Database, report: NewReport, nowMs: number): Statement[] {
+  const db = openDb(d1);
   const data = JSON.stringify(report.content);
-  const statements = [
-    d1
-      .prepare(
-        `INSERT INTO reports (id, assignment_id, school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, on_behalf, submission_key, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?12)`,
-      )
-      .bind(
-        report.id,
-        report.assignmentId,
-        report.schoolCode,
-        report.supervisorCode,
-        report.week,
-        report.content.visitDate,
-        report.content.kind,
-        data,
-        report.submittedBy,
-        report.onBehalf ? 1 : 0,
-        report.submissionKey,
-        nowMs,
-      ),
-    d1
-      .prepare("INSERT INTO report_versions (report_id, version, data, submitted_by, on_behalf, submitted_at) VALUES (?1, 1, ?2, ?3, ?4, ?5)")
-      .bind(report.id, data, report.submittedBy, report.onBehalf ? 1 : 0, nowMs),
+  const statements: Statement[] = [
+    db.insert(reports).values({
+      id: report.id,
+      assignmentId: report.assignmentId,
+      schoolCode: report.schoolCode,
+      supervisorCode: report.supervisorCode,
+      week: report.week,
+      visitDate: report.content.visitDate,
+      kind: report.content.kind,
+      data,
+      version: 1,
+      submittedBy: report.submittedBy,
+      onBehalf: report.onBehalf,
+      submissionKey: report.submissionKey,
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    }),
+    db.insert(reportVersions).values({ reportId: report.id, version: 1, data, submittedBy: report.submittedBy, onBehalf: report.onBehalf, submittedAt: nowMs }),
   ];
   if (report.assignmentId !== null) {
     statements.push(
-      d1
-        .prepare("UPDATE assignments SET status = 'reported', updated_at = ?2 WHERE id = ?1 AND status IN ('planned', 'missed')")
-        .bind(report.assignmentId, nowMs),
+      db
+        .update(assignments)
+        .set({ status: "reported", updatedAt: nowMs })
+        .where(and(eq(assignments.id, report.assignmentId), inArray(assignments.status, ["planned", "missed"]))),
     );
   }
   return statements;
@@ -197,12 +266,14 @@ export function editReportStatements(
   d1: D1Database,
   edit: { reportId: number; fromVersion: number; content: ReportContent; submittedBy: string; onBehalf: boolean },
   nowMs: number,
-): D1PreparedStatement[] {
+): Statement[] {
   const data = JSON.stringify(edit.content);
   return [
-    d1
-      .prepare("UPDATE reports SET data = ?3, visit_date = ?4, kind = ?5, version = version + 1, updated_at = ?6 WHERE id = ?1 AND version = ?2")
-      .bind(edit.reportId, edit.fromVersion, data, edit.content.visitDate, edit.content.kind, nowMs),
+    openDb(d1)
+      .update(reports)
+      .set({ data, visitDate: edit.content.visitDate, kind: edit.content.kind, version: sql`${reports.version} + 1`, updatedAt: nowMs })
+      .where(and(eq(reports.id, edit.reportId), eq(reports.version, edit.fromVersion))),
+    // hand-written: a conditional write (INSERT … SELECT: the version row exists only if the update above took)
     d1
       .prepare(
         `INSERT INTO report_versions (report_id, version, data, submitted_by, on_behalf, submitted_at)
@@ -227,6 +298,7 @@ export function problemStatements(
     fixed: p.fixedOnSpot ? 1 : 0,
     deadline: p.deadline,
   }));
+  // hand-written: a json_each fan-out (drizzle has no insert-from-JSON; one statement per chunk)
   return chunkForJson(rows).map((chunk) =>
     d1
       .prepare(
@@ -253,28 +325,38 @@ export interface UnreportedVisit {
 
 /** Every planned, unreported visit of a week with its supervisor's contact (one query). */
 export async function unreportedVisits(d1: D1Database, week: string): Promise<UnreportedVisit[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT a.id AS assignmentId, a.supervisor_code AS supervisorCode, COALESCE(p.name, a.supervisor_code) AS supervisorName,
-              p.open_id AS openId, COALESCE(p.lang, 'zh') AS lang, a.school_code AS schoolCode, COALESCE(s.name, a.school_code) AS schoolName, a.reason
-       FROM assignments a
-       LEFT JOIN people p ON p.code = a.supervisor_code AND p.active = 1
-       LEFT JOIN schools s ON s.code = a.school_code
-       WHERE a.week = ?1 AND a.status = 'planned'
-       ORDER BY a.supervisor_code, a.school_code`,
-    )
-    .bind(week)
-    .all<UnreportedVisit>();
-  return results;
+  return openDb(d1)
+    .select({
+      assignmentId: assignments.id,
+      supervisorCode: assignments.supervisorCode,
+      supervisorName: sql<string>`COALESCE(${people.name}, ${assignments.supervisorCode})`,
+      openId: people.openId,
+      lang: sql<string>`COALESCE(${people.lang}, 'zh')`,
+      schoolCode: assignments.schoolCode,
+      schoolName: sql<string>`COALESCE(${schools.name}, ${assignments.schoolCode})`,
+      reason: assignments.reason,
+    })
+    .from(assignments)
+    .leftJoin(people, and(eq(people.code, assignments.supervisorCode), eq(people.active, true)))
+    .leftJoin(schools, eq(schools.code, assignments.schoolCode))
+    .where(and(eq(assignments.week, week), eq(assignments.status, "planned")))
+    .orderBy(asc(assignments.supervisorCode), asc(assignments.schoolCode));
 }
 
 /** Marks every still-planned visit of `week` and earlier as missed (one statement). */
-export function markMissedStatement(d1: D1Database, week: string, nowMs: number): D1PreparedStatement {
-  return d1.prepare("UPDATE assignments SET status = 'missed', updated_at = ?2 WHERE week <= ?1 AND status = 'planned'").bind(week, nowMs);
+export function markMissedStatement(d1: D1Database, week: string, nowMs: number) {
+  return openDb(d1)
+    .update(assignments)
+    .set({ status: "missed", updatedAt: nowMs })
+    .where(and(lte(assignments.week, week), eq(assignments.status, "planned")));
 }
 
 export async function countPlannedUpTo(d1: D1Database, week: string): Promise<number> {
-  const row = await d1.prepare("SELECT COUNT(*) AS n FROM assignments WHERE week <= ?1 AND status = 'planned'").bind(week).first<{ n: number }>();
+  const row = await openDb(d1)
+    .select({ n: count() })
+    .from(assignments)
+    .where(and(lte(assignments.week, week), eq(assignments.status, "planned")))
+    .get();
   return row?.n ?? 0;
 }
 

@@ -92,4 +92,18 @@ describe("weekly plan: leave is planned around, overdue orders get their follow-
     expect(FakeFeishu.textOf(cards[0]!)).toContain("日照市第二实验小学");
     expect(FakeFeishu.textOf(cards[0]!)).toContain("阳光幼儿园");
   });
+  it("a follow-up visit reported at one school settles that school's order only: another school's overdue order still gets its follow-up", async () => {
+    for (const school of ["SCH001", "SCH003"]) expect((await worker.say(MANAGER, `督办 ${school} 7天 请完成校舍安全整改。`)).texts.join("\n")).toContain("督办〔");
+    const [{ id: sch003 }] = (await worker.query<{ id: number }>("SELECT id FROM orders WHERE school_code = ?", "SCH003")) as [{ id: number }];
+    // SCH001 was visited for its order (a follow-up visit outside the plan, after the order's due date); SCH003 was not
+    await worker.query(
+      `INSERT INTO reports (assignment_id, school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, on_behalf, submission_key, created_at, updated_at)
+       VALUES (NULL, 'SCH001', 'S001', ?, ?, 'follow_up', '{}', 1, 'S001', 0, 'test:follow-up:SCH001', 0, 0)`,
+      WEEKS[3],
+      shift("2027-02-24"),
+    );
+    await worker.runCron("0 0 * * 1", monday(4));
+    const followUps = await worker.query<Pick<Row, "school_code" | "order_id">>("SELECT school_code, order_id FROM assignments WHERE week = ? AND reason = 'follow_up' ORDER BY school_code", shift("2027-W09"));
+    expect(followUps).toEqual([{ school_code: "SCH003", order_id: sch003 }]);
+  });
 });
