@@ -42,19 +42,29 @@ export async function schoolFile(d1: D1Database, schoolCode: string, from: IsoDa
   const db = openDb(d1);
   const fromWeek = isoWeekOf(from);
   // the planned visits since `from` (with their report, if any), and the reports made without a plan
-  const visitsOf = () =>
-    unionAll(
-      db
-        .select({ week: assignments.week, visitDate: sql<string | null>`${reports.visitDate}`.as("visitDate"), reason: sql<string | null>`${assignments.reason}`.as("reason"), kind: sql<string | null>`${reports.kind}`.as("kind"), status: sql<string>`${assignments.status}`.as("status") })
-        .from(assignments)
-        .leftJoin(reports, eq(reports.assignmentId, assignments.id))
-        .where(and(eq(assignments.schoolCode, schoolCode), gte(assignments.week, fromWeek))),
-      db
-        .select({ week: reports.week, visitDate: sql<string | null>`${reports.visitDate}`.as("visitDate"), reason: sql<string | null>`NULL`.as("reason"), kind: sql<string | null>`${reports.kind}`.as("kind"), status: sql<string>`'reported'`.as("status") })
-        .from(reports)
-        .where(and(eq(reports.schoolCode, schoolCode), isNull(reports.assignmentId), gte(reports.visitDate, from))),
-    );
-  const visits = visitsOf().as("v");
+  const visits = unionAll(
+    db
+      .select({
+        week: assignments.week,
+        visitDate: sql<string | null>`${reports.visitDate}`.as("visitDate"),
+        reason: sql<string | null>`${assignments.reason}`.as("reason"),
+        kind: sql<string | null>`${reports.kind}`.as("kind"),
+        status: sql<string>`${assignments.status}`.as("status"),
+      })
+      .from(assignments)
+      .leftJoin(reports, eq(reports.assignmentId, assignments.id))
+      .where(and(eq(assignments.schoolCode, schoolCode), gte(assignments.week, fromWeek))),
+    db
+      .select({
+        week: reports.week,
+        visitDate: sql<string | null>`${reports.visitDate}`.as("visitDate"),
+        reason: sql<string | null>`NULL`.as("reason"),
+        kind: sql<string | null>`${reports.kind}`.as("kind"),
+        status: sql<string>`'reported'`.as("status"),
+      })
+      .from(reports)
+      .where(and(eq(reports.schoolCode, schoolCode), isNull(reports.assignmentId), gte(reports.visitDate, from))),
+  ).as("v");
   const problemFixed = sql`(${problems.fixedOnSpot} = 1 OR ${orders.status} = 'closed')`;
   const isOpen = inArray(orders.status, OPEN);
   const photosOfSchool = and(
@@ -66,9 +76,7 @@ export async function schoolFile(d1: D1Database, schoolCode: string, from: IsoDa
   );
   // in a batch D1 returns rows as objects, mapped back by column name: every computed column is named (`.as`), none twice
   const [visitRows, visitCounts, problemRows, problemCounts, orderRows, orderCounts, photoRows, photoCount] = await db.batch([
-    visitsOf()
-      .orderBy(desc(sql`week`), desc(sql`visitDate`))
-      .limit(FILE_ROWS),
+    db.select().from(visits).orderBy(desc(visits.week), desc(visits.visitDate)).limit(FILE_ROWS),
     db.select({ status: visits.status, n: count().as("n") }).from(visits).groupBy(sql`${visits.status}`),
     db
       .select({
