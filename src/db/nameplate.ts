@@ -1,3 +1,7 @@
+/**
+ * The public nameplate page (挂牌督导公示): its school's page by token, the tokens, the pages' switch, the public's
+ * feedback (stored, handled, reminded, counted) and the printable nameplates.
+ */
 import { and, asc, between, count, desc, eq, exists, gte, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { OfficeScope } from "../domain/offices.ts";
@@ -24,18 +28,21 @@ const districtOffice = alias(offices, "o1");
 const topOffice = alias(offices, "o2");
 
 /** The office of the joined `zones` row (domain/offices.ts officeOfZone): the district's office, else the top one. */
-const officeOfZone = (db: Db) =>
-  sql`COALESCE(${db
+const officeOfZone = (db: Db) => {
+  const ofDistrict = db
     .select({ code: districtOffice.code })
     .from(districtOffice)
     .where(and(eq(zones.level, "district"), ne(districtOffice.district, ""), eq(districtOffice.district, zones.district)))
     .orderBy(asc(districtOffice.code))
-    .limit(1)}, ${db
+    .limit(1);
+  const top = db
     .select({ code: topOffice.code })
     .from(topOffice)
     .where(or(isNull(topOffice.parentCode), eq(topOffice.parentCode, "")))
     .orderBy(asc(topOffice.code))
-    .limit(1)})`;
+    .limit(1);
+  return sql`COALESCE(${ofDistrict}, ${top})`;
+};
 
 /** The joined `zones` row's level and district (a school without a zone reads as the city's). */
 const zoneLevelOrCity = sql<"city" | "district">`COALESCE(${zones.level}, 'city')`;
