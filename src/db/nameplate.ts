@@ -1,6 +1,14 @@
-import { zoneInScopeSql } from "./offices.ts";
-import { scopeParam, type OfficeScope } from "../domain/offices.ts";
+/**
+ * The public nameplate page (挂牌督导公示): its school's page by token, the tokens, the pages' switch, the public's
+ * feedback (stored, handled, reminded, counted) and the printable nameplates.
+ */
+import { and, asc, between, count, desc, eq, exists, gte, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { OfficeScope } from "../domain/offices.ts";
 import type { FeedbackInput } from "../domain/nameplate.ts";
+import { openDb, type Db } from "./client.ts";
+import { inJsonList } from "./json-list.ts";
+import { calendarPeriods, feedback, nameplateTokens, offices, people, rateCounters, reports, schools, settings, zones } from "./schema.ts";
 
 /** What a school's public page shows: nothing else about the school, its people or its visits is read. */
 export interface NameplatePage {
@@ -16,30 +24,67 @@ export interface NameplatePage {
   officeCode: string | null;
 }
 
-/** The office of a school's zone (domain/offices.ts officeOfZone): the district's office, else the top one. */
-const OFFICE_OF_ZONE = `COALESCE(
-  (SELECT o1.code FROM offices o1 WHERE z.level = 'district' AND o1.district <> '' AND o1.district = z.district ORDER BY o1.code LIMIT 1),
-  (SELECT o2.code FROM offices o2 WHERE o2.parent_code IS NULL OR o2.parent_code = '' ORDER BY o2.code LIMIT 1))`;
+const districtOffice = alias(offices, "o1");
+const topOffice = alias(offices, "o2");
+
+/** The office of the joined `zones` row (domain/offices.ts officeOfZone): the district's office, else the top one. */
+const officeOfZone = (db: Db) => {
+  const ofDistrict = db
+    .select({ code: districtOffice.code })
+    .from(districtOffice)
+    .where(and(eq(zones.level, "district"), ne(districtOffice.district, ""), eq(districtOffice.district, zones.district)))
+    .orderBy(asc(districtOffice.code))
+    .limit(1);
+  const top = db
+    .select({ code: topOffice.code })
+    .from(topOffice)
+    .where(or(isNull(topOffice.parentCode), eq(topOffice.parentCode, "")))
+    .orderBy(asc(topOffice.code))
+    .limit(1);
+  return sql`COALESCE(${ofDistrict}, ${top})`;
+};
+
+/** The joined `zones` row's level and district (a school without a zone reads as the city's). */
+const zoneLevelOrCity = sql<"city" | "district">`COALESCE(${zones.level}, 'city')`;
+const zoneDistrictOrNone = sql<string>`COALESCE(${zones.district}, '')`;
+
+/** The zone `zoneCode` is in the scope (every zone when the scope has no districts): a district-level zone of its districts. */
+function zoneInScope(db: Db, zoneCode: SQLiteColumn, scope: OfficeScope): SQL | undefined {
+  if (scope.districts === null) return undefined;
+  return inArray(zoneCode, db.select({ code: zones.code }).from(zones).where(and(eq(zones.level, "district"), inJsonList(zones.district, scope.districts))));
+}
 
 /** The page behind a valid (issued, not revoked) token of an active school; null otherwise. */
 export async function nameplatePage(d1: D1Database, token: string): Promise<NameplatePage | null> {
-  return d1
-    .prepare(
-      `SELECT s.code AS schoolCode, s.name AS schoolName, p.name AS supervisorName, p.open_id AS supervisorOpenId, p.lang AS supervisorLang,
-         o.name AS officeName, o.public_phone AS publicPhone, o.code AS officeCode
-       FROM nameplate_tokens t JOIN schools s ON s.code = t.school_code AND s.active = 1
-       LEFT JOIN zones z ON z.code = s.zone_code
-       LEFT JOIN people p ON p.code = s.supervisor_code AND p.active = 1
-       LEFT JOIN offices o ON o.code = ${OFFICE_OF_ZONE}
-       WHERE t.token = ?1 AND t.revoked_at IS NULL`,
-    )
-    .bind(token)
-    .first<NameplatePage>();
+  const db = openDb(d1);
+  const row = await db
+    .select({
+      schoolCode: schools.code,
+      schoolName: schools.name,
+      supervisorName: people.name,
+      supervisorOpenId: people.openId,
+      supervisorLang: people.lang,
+      officeName: offices.name,
+      publicPhone: offices.publicPhone,
+      officeCode: offices.code,
+    })
+    .from(nameplateTokens)
+    .innerJoin(schools, and(eq(schools.code, nameplateTokens.schoolCode), eq(schools.active, true)))
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .leftJoin(people, and(eq(people.code, schools.supervisorCode), eq(people.active, true)))
+    .leftJoin(offices, eq(offices.code, officeOfZone(db)))
+    .where(and(eq(nameplateTokens.token, token), isNull(nameplateTokens.revokedAt)))
+    .get();
+  return row ?? null;
 }
 
 /** Reported visits to the school since `from` (the published count). */
 export async function visitsSince(d1: D1Database, schoolCode: string, from: string): Promise<number> {
-  const row = await d1.prepare("SELECT COUNT(*) AS n FROM reports WHERE school_code = ?1 AND visit_date >= ?2").bind(schoolCode, from).first<{ n: number }>();
+  const row = await openDb(d1)
+    .select({ n: count() })
+    .from(reports)
+    .where(and(eq(reports.schoolCode, schoolCode), gte(reports.visitDate, from)))
+    .get();
   return row?.n ?? 0;
 }
 
@@ -48,61 +93,70 @@ export async function visitsSince(d1: D1Database, schoolCode: string, from: stri
  * lives in `rate_counters` (its expired rows are swept by the delivery limiter's housekeeping).
  */
 export async function countIpPost(d1: D1Database, ipKey: string, windowEndsAt: number): Promise<number> {
-  const row = await d1
-    .prepare(
-      `INSERT INTO rate_counters (key, count, expires_at) VALUES (?1, 1, ?2)
-       ON CONFLICT(key) DO UPDATE SET count = rate_counters.count + 1 RETURNING count`,
-    )
-    .bind(ipKey, windowEndsAt)
-    .first<{ count: number }>();
+  const row = await openDb(d1)
+    .insert(rateCounters)
+    .values({ key: ipKey, count: 1, expiresAt: windowEndsAt })
+    .onConflictDoUpdate({ target: rateCounters.key, set: { count: sql`${rateCounters.count} + 1` } })
+    .returning({ count: rateCounters.count })
+    .get();
   return row?.count ?? 1;
 }
 
-export function insertFeedback(d1: D1Database, reference: string, schoolCode: string, input: FeedbackInput, nowMs: number): D1PreparedStatement {
-  return d1
-    .prepare("INSERT INTO feedback (reference, school_code, kind, text, sender_name, sender_phone, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-    .bind(reference, schoolCode, input.kind, input.text, input.name, input.phone, nowMs);
+export function insertFeedback(d1: D1Database, reference: string, schoolCode: string, input: FeedbackInput, nowMs: number) {
+  return openDb(d1)
+    .insert(feedback)
+    .values({ reference, schoolCode, kind: input.kind, text: input.text, senderName: input.name, senderPhone: input.phone, receivedAt: nowMs });
 }
 
 /** The school's valid token, if any. */
 export async function currentToken(d1: D1Database, schoolCode: string): Promise<string | null> {
-  const row = await d1
-    .prepare("SELECT token FROM nameplate_tokens WHERE school_code = ?1 AND revoked_at IS NULL ORDER BY issued_at DESC LIMIT 1")
-    .bind(schoolCode)
-    .first<{ token: string }>();
+  const row = await openDb(d1)
+    .select({ token: nameplateTokens.token })
+    .from(nameplateTokens)
+    .where(and(eq(nameplateTokens.schoolCode, schoolCode), isNull(nameplateTokens.revokedAt)))
+    .orderBy(desc(nameplateTokens.issuedAt))
+    .limit(1)
+    .get();
   return row?.token ?? null;
 }
 
-export function revokeTokens(d1: D1Database, schoolCode: string, nowMs: number): D1PreparedStatement {
-  return d1.prepare("UPDATE nameplate_tokens SET revoked_at = ?2 WHERE school_code = ?1 AND revoked_at IS NULL").bind(schoolCode, nowMs);
+export function revokeTokens(d1: D1Database, schoolCode: string, nowMs: number) {
+  return openDb(d1)
+    .update(nameplateTokens)
+    .set({ revokedAt: nowMs })
+    .where(and(eq(nameplateTokens.schoolCode, schoolCode), isNull(nameplateTokens.revokedAt)));
 }
 
-export function insertToken(d1: D1Database, token: string, schoolCode: string, issuedBy: string, nowMs: number): D1PreparedStatement {
-  return d1.prepare("INSERT INTO nameplate_tokens (token, school_code, issued_by, issued_at) VALUES (?1, ?2, ?3, ?4)").bind(token, schoolCode, issuedBy, nowMs);
+export function insertToken(d1: D1Database, token: string, schoolCode: string, issuedBy: string, nowMs: number) {
+  return openDb(d1).insert(nameplateTokens).values({ token, schoolCode, issuedBy, issuedAt: nowMs });
 }
 
 /** Valid tokens of the active schools in `scope`, by school code. */
 export async function tokensInScope(d1: D1Database, scope: OfficeScope): Promise<{ schoolCode: string; schoolName: string; token: string }[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT s.code AS schoolCode, s.name AS schoolName, t.token FROM nameplate_tokens t JOIN schools s ON s.code = t.school_code AND s.active = 1
-       WHERE t.revoked_at IS NULL AND ${zoneInScopeSql("s.zone_code", 1)} ORDER BY s.code`,
-    )
-    .bind(scopeParam(scope))
-    .all<{ schoolCode: string; schoolName: string; token: string }>();
-  return results;
+  const db = openDb(d1);
+  return db
+    .select({ schoolCode: schools.code, schoolName: schools.name, token: nameplateTokens.token })
+    .from(nameplateTokens)
+    .innerJoin(schools, and(eq(schools.code, nameplateTokens.schoolCode), eq(schools.active, true)))
+    .where(and(isNull(nameplateTokens.revokedAt), zoneInScope(db, schools.zoneCode, scope)))
+    .orderBy(asc(schools.code));
 }
 
 /** Active schools with what school matching and the access rule need (domain/school-access.ts). */
 export async function schoolsForNameplates(d1: D1Database): Promise<{ code: string; name: string; supervisorCode: string | null; zoneCode: string; zoneLevel: "city" | "district"; zoneDistrict: string }[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT s.code, s.name, s.supervisor_code AS supervisorCode, s.zone_code AS zoneCode,
-         COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
-       FROM schools s LEFT JOIN zones z ON z.code = s.zone_code WHERE s.active = 1 ORDER BY s.code`,
-    )
-    .all<{ code: string; name: string; supervisorCode: string | null; zoneCode: string; zoneLevel: "city" | "district"; zoneDistrict: string }>();
-  return results;
+  return openDb(d1)
+    .select({
+      code: schools.code,
+      name: schools.name,
+      supervisorCode: schools.supervisorCode,
+      zoneCode: schools.zoneCode,
+      zoneLevel: zoneLevelOrCity,
+      zoneDistrict: zoneDistrictOrNone,
+    })
+    .from(schools)
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .where(eq(schools.active, true))
+    .orderBy(asc(schools.code));
 }
 
 /** The settings key of an office's switch (`''`: the implicit office of a deployment without offices). */
@@ -110,17 +164,21 @@ export const pagesOffKey = (officeCode: string | null) => `nameplate_pages_off:$
 
 /** Is any of these offices' switch set to off (an office's switch covers the offices below it)? */
 export async function pagesOff(d1: D1Database, officeCodes: readonly (string | null)[]): Promise<boolean> {
-  const row = await d1
-    .prepare("SELECT 1 AS off FROM settings WHERE key IN (SELECT value FROM json_each(?1)) LIMIT 1")
-    .bind(JSON.stringify(officeCodes.map(pagesOffKey)))
-    .first<{ off: number }>();
+  const row = await openDb(d1)
+    .select({ off: sql<number>`1` })
+    .from(settings)
+    .where(inJsonList(settings.key, officeCodes.map(pagesOffKey)))
+    .limit(1)
+    .get();
   return !!row;
 }
 
-export function setPagesOff(d1: D1Database, officeCode: string | null, off: boolean, nowMs: number): D1PreparedStatement {
+export function setPagesOff(d1: D1Database, officeCode: string | null, off: boolean, nowMs: number) {
+  const db = openDb(d1);
+  const key = pagesOffKey(officeCode);
   return off
-    ? d1.prepare("INSERT INTO settings (key, value, updated_at) VALUES (?1, 'true', ?2) ON CONFLICT(key) DO UPDATE SET value = 'true', updated_at = ?2").bind(pagesOffKey(officeCode), nowMs)
-    : d1.prepare("DELETE FROM settings WHERE key = ?1").bind(pagesOffKey(officeCode));
+    ? db.insert(settings).values({ key, value: "true", updatedAt: nowMs }).onConflictDoUpdate({ target: settings.key, set: { value: "true", updatedAt: nowMs } })
+    : db.delete(settings).where(eq(settings.key, key));
 }
 
 /** A feedback as its card and its card actions need it, with what the access rule needs of its school. */
@@ -142,74 +200,119 @@ export interface FeedbackRecord {
   handledByName: string | null;
 }
 
+const handler = alias(people, "h");
+
+/** A feedback's columns, its school's and zone's (joined `schools`, `zones`), and its handler's name (joined `h`). */
+const feedbackColumns = {
+  reference: feedback.reference,
+  schoolCode: feedback.schoolCode,
+  schoolName: schools.name,
+  supervisorCode: schools.supervisorCode,
+  zoneCode: schools.zoneCode,
+  zoneLevel: zoneLevelOrCity,
+  zoneDistrict: zoneDistrictOrNone,
+  kind: feedback.kind,
+  text: feedback.text,
+  senderName: feedback.senderName,
+  senderPhone: feedback.senderPhone,
+  receivedAt: feedback.receivedAt,
+  status: feedback.status,
+  reply: feedback.reply,
+  handledByName: handler.name,
+};
+
 export async function feedbackByReference(d1: D1Database, reference: string): Promise<FeedbackRecord | null> {
-  return d1
-    .prepare(
-      `SELECT f.reference, f.school_code AS schoolCode, s.name AS schoolName, s.supervisor_code AS supervisorCode, s.zone_code AS zoneCode,
-         COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict, f.kind, f.text, f.sender_name AS senderName,
-         f.sender_phone AS senderPhone, f.received_at AS receivedAt, f.status, f.reply, p.name AS handledByName
-       FROM feedback f JOIN schools s ON s.code = f.school_code LEFT JOIN zones z ON z.code = s.zone_code LEFT JOIN people p ON p.code = f.handled_by
-       WHERE f.reference = ?1`,
-    )
-    .bind(reference)
-    .first<FeedbackRecord>();
+  const row = await openDb(d1)
+    .select(feedbackColumns)
+    .from(feedback)
+    .innerJoin(schools, eq(schools.code, feedback.schoolCode))
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .leftJoin(handler, eq(handler.code, feedback.handledBy))
+    .where(eq(feedback.reference, reference))
+    .get();
+  return row ?? null;
 }
 
-export function acceptFeedback(d1: D1Database, reference: string, actorCode: string, nowMs: number): D1PreparedStatement {
-  return d1.prepare("UPDATE feedback SET status = 'accepted', handled_by = ?2, handled_at = ?3 WHERE reference = ?1 AND status = 'new'").bind(reference, actorCode, nowMs);
+export function acceptFeedback(d1: D1Database, reference: string, actorCode: string, nowMs: number) {
+  return openDb(d1)
+    .update(feedback)
+    .set({ status: "accepted", handledBy: actorCode, handledAt: nowMs })
+    .where(and(eq(feedback.reference, reference), eq(feedback.status, "new")));
 }
 
-export function replyFeedback(d1: D1Database, reference: string, reply: string, actorCode: string, nowMs: number): D1PreparedStatement {
-  return d1.prepare("UPDATE feedback SET status = 'replied', reply = ?2, handled_by = ?3, handled_at = ?4 WHERE reference = ?1").bind(reference, reply, actorCode, nowMs);
+export function replyFeedback(d1: D1Database, reference: string, reply: string, actorCode: string, nowMs: number) {
+  return openDb(d1).update(feedback).set({ status: "replied", reply, handledBy: actorCode, handledAt: nowMs }).where(eq(feedback.reference, reference));
 }
 
 /** What the public page shows for a reference number: only a feedback of this school, only its status and reply. */
 export async function publicAnswer(d1: D1Database, schoolCode: string, reference: string): Promise<{ status: "new" | "accepted" | "replied"; reply: string | null } | null> {
-  return d1.prepare("SELECT status, reply FROM feedback WHERE reference = ?1 AND school_code = ?2").bind(reference, schoolCode).first();
+  const row = await openDb(d1)
+    .select({ status: feedback.status, reply: feedback.reply })
+    .from(feedback)
+    .where(and(eq(feedback.reference, reference), eq(feedback.schoolCode, schoolCode)))
+    .get();
+  return row ?? null;
 }
 
 /** Holidays and make-up working days, for counting working days (domain/nameplate.ts workingDaysAfter). */
 export async function holidayPeriods(d1: D1Database): Promise<{ kind: string; startDate: string; endDate: string }[]> {
-  const { results } = await d1
-    .prepare("SELECT kind, start_date AS startDate, end_date AS endDate FROM calendar_periods WHERE kind IN ('holiday', 'workday')")
-    .all<{ kind: string; startDate: string; endDate: string }>();
-  return results;
+  return openDb(d1)
+    .select({ kind: calendarPeriods.kind, startDate: calendarPeriods.startDate, endDate: calendarPeriods.endDate })
+    .from(calendarPeriods)
+    .where(inArray(calendarPeriods.kind, ["holiday", "workday"]));
 }
 
 export type UnansweredFeedback = FeedbackRecord & { supervisorOpenId: string | null; supervisorLang: string | null; remindedAt: number | null; escalatedAt: number | null };
 
 /** Feedback not yet replied to and not yet both reminded and escalated, received since `sinceMs`. */
 export async function unansweredFeedback(d1: D1Database, sinceMs: number): Promise<UnansweredFeedback[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT f.reference, f.school_code AS schoolCode, s.name AS schoolName, s.supervisor_code AS supervisorCode, s.zone_code AS zoneCode,
-         COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict, f.kind, f.text, f.sender_name AS senderName,
-         f.sender_phone AS senderPhone, f.received_at AS receivedAt, f.status, f.reply, h.name AS handledByName,
-         sp.open_id AS supervisorOpenId, sp.lang AS supervisorLang, f.reminded_at AS remindedAt, f.escalated_at AS escalatedAt
-       FROM feedback f JOIN schools s ON s.code = f.school_code LEFT JOIN zones z ON z.code = s.zone_code
-       LEFT JOIN people h ON h.code = f.handled_by LEFT JOIN people sp ON sp.code = s.supervisor_code AND sp.active = 1
-       WHERE f.status <> 'replied' AND (f.reminded_at IS NULL OR f.escalated_at IS NULL) AND f.received_at >= ?1
-       ORDER BY f.received_at LIMIT 500`,
-    )
-    .bind(sinceMs)
-    .all<UnansweredFeedback>();
-  return results;
+  const supervisor = alias(people, "sp");
+  return openDb(d1)
+    .select({
+      ...feedbackColumns,
+      supervisorOpenId: supervisor.openId,
+      supervisorLang: supervisor.lang,
+      remindedAt: feedback.remindedAt,
+      escalatedAt: feedback.escalatedAt,
+    })
+    .from(feedback)
+    .innerJoin(schools, eq(schools.code, feedback.schoolCode))
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .leftJoin(handler, eq(handler.code, feedback.handledBy))
+    .leftJoin(supervisor, and(eq(supervisor.code, schools.supervisorCode), eq(supervisor.active, true)))
+    .where(and(ne(feedback.status, "replied"), or(isNull(feedback.remindedAt), isNull(feedback.escalatedAt)), gte(feedback.receivedAt, sinceMs)))
+    .orderBy(asc(feedback.receivedAt))
+    .limit(500);
 }
 
-export function markFeedback(d1: D1Database, references: readonly string[], column: "reminded_at" | "escalated_at", nowMs: number): D1PreparedStatement {
-  return d1.prepare(`UPDATE feedback SET ${column} = ?2 WHERE reference IN (SELECT value FROM json_each(?1)) AND ${column} IS NULL`).bind(JSON.stringify(references), nowMs);
+export function markFeedback(d1: D1Database, references: readonly string[], column: "reminded_at" | "escalated_at", nowMs: number) {
+  const field = column === "reminded_at" ? "remindedAt" : "escalatedAt";
+  return openDb(d1)
+    .update(feedback)
+    .set({ [field]: nowMs })
+    .where(and(inJsonList(feedback.reference, references), isNull(feedback[field])));
 }
+
+/** received, replied to, checked with a visit (a 补报 from the feedback's card): the counts over the `feedback` rows selected */
+const feedbackTally = (db: Db) => ({
+  received: count(),
+  replied: sql<number>`COALESCE(SUM(CASE WHEN ${feedback.status} = 'replied' THEN 1 ELSE 0 END), 0)`,
+  visited: sql<number>`COALESCE(SUM(CASE WHEN ${exists(
+    db
+      .select({ one: sql`1` })
+      .from(reports)
+      .where(eq(reports.submissionKey, sql`'extra:feedback:' || ${feedback.reference}`)),
+  )} THEN 1 ELSE 0 END), 0)`,
+});
 
 /** A school's public feedback since `sinceMs`: received, replied to, and checked with a visit (补报 from its card). */
 export async function feedbackCounts(d1: D1Database, schoolCode: string, sinceMs: number): Promise<{ received: number; replied: number; visited: number }> {
-  const row = await d1
-    .prepare(
-      `SELECT COUNT(*) AS received, COALESCE(SUM(CASE WHEN f.status = 'replied' THEN 1 ELSE 0 END), 0) AS replied,
-         COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM reports r WHERE r.submission_key = 'extra:feedback:' || f.reference) THEN 1 ELSE 0 END), 0) AS visited
-       FROM feedback f WHERE f.school_code = ?1 AND f.received_at >= ?2`,
-    )
-    .bind(schoolCode, sinceMs)
-    .first<{ received: number; replied: number; visited: number }>();
+  const db = openDb(d1);
+  const row = await db
+    .select(feedbackTally(db))
+    .from(feedback)
+    .where(and(eq(feedback.schoolCode, schoolCode), gte(feedback.receivedAt, sinceMs)))
+    .get();
   return row ?? { received: 0, replied: 0, visited: 0 };
 }
 
@@ -218,15 +321,19 @@ export async function feedbackCounts(d1: D1Database, schoolCode: string, sinceMs
  * replied to, checked with a visit. `offset` turns instants into office-local dates ('480 minutes').
  */
 export async function feedbackTotals(d1: D1Database, zoneCodes: readonly string[] | null, from: string, to: string, offset: string): Promise<{ received: number; replied: number; visited: number }> {
-  const row = await d1
-    .prepare(
-      `SELECT COUNT(*) AS received, COALESCE(SUM(CASE WHEN f.status = 'replied' THEN 1 ELSE 0 END), 0) AS replied,
-         COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM reports r WHERE r.submission_key = 'extra:feedback:' || f.reference) THEN 1 ELSE 0 END), 0) AS visited
-       FROM feedback f JOIN schools s ON s.code = f.school_code
-       WHERE date(f.received_at / 1000, 'unixepoch', ?4) BETWEEN ?2 AND ?3 AND (?1 IS NULL OR s.zone_code IN (SELECT value FROM json_each(?1)))`,
+  const db = openDb(d1);
+  const row = await db
+    .select(feedbackTally(db))
+    .from(feedback)
+    .innerJoin(schools, eq(schools.code, feedback.schoolCode))
+    .where(
+      and(
+        // the instant's local date (integer division: whole seconds)
+        between(sql`date(${feedback.receivedAt} / 1000, 'unixepoch', ${offset})`, from, to),
+        zoneCodes ? inJsonList(schools.zoneCode, zoneCodes) : undefined,
+      ),
     )
-    .bind(zoneCodes ? JSON.stringify(zoneCodes) : null, from, to, offset)
-    .first<{ received: number; replied: number; visited: number }>();
+    .get();
   return row ?? { received: 0, replied: 0, visited: 0 };
 }
 
@@ -242,16 +349,27 @@ export interface NameplatePrintRow {
 
 /** The active schools in the scope, with what their nameplate prints (at most `limit`). */
 export async function nameplatesInScope(d1: D1Database, scope: OfficeScope, limit: number): Promise<NameplatePrintRow[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT s.code AS schoolCode, s.name AS schoolName, p.name AS supervisorName, o.name AS officeName, o.public_phone AS publicPhone,
-         (SELECT t.token FROM nameplate_tokens t WHERE t.school_code = s.code AND t.revoked_at IS NULL ORDER BY t.issued_at DESC LIMIT 1) AS token
-       FROM schools s LEFT JOIN zones z ON z.code = s.zone_code
-       LEFT JOIN people p ON p.code = s.supervisor_code AND p.active = 1
-       LEFT JOIN offices o ON o.code = ${OFFICE_OF_ZONE}
-       WHERE s.active = 1 AND ${zoneInScopeSql("s.zone_code", 1)} ORDER BY s.code LIMIT ?2`,
-    )
-    .bind(scopeParam(scope), limit)
-    .all<NameplatePrintRow>();
-  return results;
+  const db = openDb(d1);
+  const validToken = db
+    .select({ token: nameplateTokens.token })
+    .from(nameplateTokens)
+    .where(and(eq(nameplateTokens.schoolCode, schools.code), isNull(nameplateTokens.revokedAt)))
+    .orderBy(desc(nameplateTokens.issuedAt))
+    .limit(1);
+  return db
+    .select({
+      schoolCode: schools.code,
+      schoolName: schools.name,
+      supervisorName: people.name,
+      officeName: offices.name,
+      publicPhone: offices.publicPhone,
+      token: sql<string | null>`${validToken}`,
+    })
+    .from(schools)
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .leftJoin(people, and(eq(people.code, schools.supervisorCode), eq(people.active, true)))
+    .leftJoin(offices, eq(offices.code, officeOfZone(db)))
+    .where(and(eq(schools.active, true), zoneInScope(db, schools.zoneCode, scope)))
+    .orderBy(asc(schools.code))
+    .limit(limit);
 }

@@ -2,6 +2,9 @@
  * What photos can be attached to: a visit report's and an order's label, and the person's choices with their
  * photo counts (re-exported by photos.ts).
  */
+import { and, count, desc, eq, exists, inArray, or, sql } from "drizzle-orm";
+import { openDb } from "./client.ts";
+import { orderEvents, orders, photos, reports, schools, zones } from "./schema.ts";
 
 export interface ReportLabel {
   id: number;
@@ -28,59 +31,99 @@ export interface OrderLabel {
   zoneDistrict: string;
 }
 
+const zoneLevel = sql<"city" | "district">`COALESCE(${zones.level}, 'city')`.as("zoneLevel");
+const zoneDistrict = sql<string>`COALESCE(${zones.district}, '')`.as("zoneDistrict");
+
+const reportColumns = {
+  id: reports.id,
+  schoolCode: reports.schoolCode,
+  schoolName: sql<string>`COALESCE(${schools.name}, ${reports.schoolCode})`.as("schoolName"),
+  visitDate: reports.visitDate,
+  supervisorCode: reports.supervisorCode,
+  submittedBy: reports.submittedBy,
+};
+
+const orderColumns = {
+  id: orders.id,
+  number: orders.number,
+  schoolCode: orders.schoolCode,
+  schoolName: sql<string>`COALESCE(${schools.name}, ${orders.schoolCode})`.as("schoolName"),
+  status: orders.status,
+  supervisorCode: schools.supervisorCode,
+  issuedBy: orders.issuedBy,
+  updatedAt: orders.updatedAt,
+  zoneLevel,
+  zoneDistrict,
+};
+
 export async function reportLabel(d1: D1Database, id: number): Promise<ReportLabel | null> {
-  return d1
-    .prepare(
-      `SELECT r.id, r.school_code AS schoolCode, COALESCE(s.name, r.school_code) AS schoolName, r.visit_date AS visitDate,
-         r.supervisor_code AS supervisorCode, r.submitted_by AS submittedBy, COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
-       FROM reports r LEFT JOIN schools s ON s.code = r.school_code LEFT JOIN zones z ON z.code = s.zone_code WHERE r.id = ?1`,
-    )
-    .bind(id)
-    .first<ReportLabel>();
+  const row = await openDb(d1)
+    .select({ ...reportColumns, zoneLevel, zoneDistrict })
+    .from(reports)
+    .leftJoin(schools, eq(schools.code, reports.schoolCode))
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .where(eq(reports.id, id))
+    .get();
+  return row ?? null;
 }
 
 export async function orderLabel(d1: D1Database, id: number): Promise<OrderLabel | null> {
-  return d1
-    .prepare(
-      `SELECT o.id, o.number, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.status,
-         s.supervisor_code AS supervisorCode, o.issued_by AS issuedBy, o.updated_at AS updatedAt, COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict
-       FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN zones z ON z.code = s.zone_code WHERE o.id = ?1`,
-    )
-    .bind(id)
-    .first<OrderLabel>();
+  const row = await openDb(d1)
+    .select(orderColumns)
+    .from(orders)
+    .leftJoin(schools, eq(schools.code, orders.schoolCode))
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .where(eq(orders.id, id))
+    .get();
+  return row ?? null;
 }
+
+/** A report's choice: its label without the zone (the choice needs none). */
+export type ReportChoice = Omit<ReportLabel, "zoneLevel" | "zoneDistrict"> & { photos: number };
 
 /** The person's latest visit reports (as reporter or nameplate supervisor) and the open orders of their schools. */
 export async function attachChoices(
   d1: D1Database,
   person: { code: string; role: string; schoolCode: string | null },
   limit: number,
-): Promise<{ reports: (ReportLabel & { photos: number })[]; orders: (OrderLabel & { photos: number })[] }> {
-  const photoCount = (kind: string, column: string) =>
-    `(SELECT COUNT(*) FROM photos p WHERE p.subject_kind = '${kind}' AND p.subject_id = ${column} AND p.state = 'attached') AS photos`;
-  const [reports, orders] = await d1.batch([
-    d1
-      .prepare(
-        `SELECT r.id, r.school_code AS schoolCode, COALESCE(s.name, r.school_code) AS schoolName, r.visit_date AS visitDate,
-           r.supervisor_code AS supervisorCode, r.submitted_by AS submittedBy, ${photoCount("report", "r.id")}
-         FROM reports r LEFT JOIN schools s ON s.code = r.school_code
-         WHERE r.submitted_by = ?1 OR r.supervisor_code = ?1 ORDER BY r.updated_at DESC, r.id DESC LIMIT ?2`,
+): Promise<{ reports: ReportChoice[]; orders: (OrderLabel & { photos: number })[] }> {
+  const db = openDb(d1);
+  const photoCount = (kind: "report" | "order", id: typeof reports.id | typeof orders.id) =>
+    sql<number>`${db
+      .select({ n: count() })
+      .from(photos)
+      .where(and(eq(photos.subjectKind, kind), eq(photos.subjectId, id), eq(photos.state, "attached")))}`.as("photos");
+  // batched: D1 hands back rows as objects, drizzle maps them by column name, so no two columns share a name
+  const [reportRows, orderRows] = await db.batch([
+    db
+      .select({ ...reportColumns, photos: photoCount("report", reports.id) })
+      .from(reports)
+      .leftJoin(schools, eq(schools.code, reports.schoolCode))
+      .where(or(eq(reports.submittedBy, person.code), eq(reports.supervisorCode, person.code)))
+      .orderBy(desc(reports.updatedAt), desc(reports.id))
+      .limit(limit),
+    db
+      .select({ ...orderColumns, photos: photoCount("order", orders.id) })
+      .from(orders)
+      .leftJoin(schools, eq(schools.code, orders.schoolCode))
+      .leftJoin(zones, eq(zones.code, schools.zoneCode))
+      .where(
+        and(
+          inArray(orders.status, ["issued", "acknowledged", "reported"]),
+          or(
+            person.role === "supervisor" ? eq(schools.supervisorCode, person.code) : undefined,
+            person.role === "school_contact" ? eq(orders.schoolCode, person.schoolCode ?? "") : undefined,
+            exists(
+              db
+                .select({ one: sql`1` })
+                .from(orderEvents)
+                .where(and(eq(orderEvents.orderId, orders.id), eq(orderEvents.actorCode, person.code), eq(orderEvents.action, "reported"))),
+            ),
+          ),
+        ),
       )
-      .bind(person.code, limit),
-    d1
-      .prepare(
-        `SELECT o.id, o.number, o.school_code AS schoolCode, COALESCE(s.name, o.school_code) AS schoolName, o.status,
-           s.supervisor_code AS supervisorCode, o.issued_by AS issuedBy, o.updated_at AS updatedAt, COALESCE(z.level, 'city') AS zoneLevel, COALESCE(z.district, '') AS zoneDistrict, ${photoCount("order", "o.id")}
-         FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN zones z ON z.code = s.zone_code
-         WHERE o.status IN ('issued', 'acknowledged', 'reported')
-           AND ((?2 = 'supervisor' AND s.supervisor_code = ?1) OR (?2 = 'school_contact' AND o.school_code = ?3)
-                OR EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.actor_code = ?1 AND e.action = 'reported'))
-         ORDER BY o.updated_at DESC, o.id DESC LIMIT ?4`,
-      )
-      .bind(person.code, person.role, person.schoolCode ?? "", limit),
+      .orderBy(desc(orders.updatedAt), desc(orders.id))
+      .limit(limit),
   ]);
-  return {
-    reports: (reports?.results ?? []) as (ReportLabel & { photos: number })[],
-    orders: (orders?.results ?? []) as (OrderLabel & { photos: number })[],
-  };
+  return { reports: reportRows, orders: orderRows };
 }

@@ -2,14 +2,22 @@
  * Photo bytes in R2: the key a photo's bytes are stored under, and the R2 objects to delete (marked when no row
  * refers to them any more, then claimed and swept), with the deletion of expired rows (re-exported by photos.ts).
  */
+import { and, asc, eq, exists, inArray, lt, notExists, sql } from "drizzle-orm";
+import { openDb, type Db } from "./client.ts";
+import { inJsonList } from "./json-list.ts";
+import { photoDeletions, photos } from "./schema.ts";
 
 export const r2KeyOf = (sha256: string) => `photos/${sha256}`;
 
 // ---------------------------------------------------------------- R2 objects to delete (mark, then sweep)
 
-const UNREFERENCED = "NOT EXISTS (SELECT 1 FROM photos WHERE photos.r2_key = photo_deletions.r2_key)";
+/** A photo row refers to the mark's key (the mark of the innermost `photo_deletions` in scope). */
+const referenced = (db: Db) => db.select({ one: sql`1` }).from(photos).where(eq(photos.r2Key, photoDeletions.r2Key));
 
-/** Marks for deletion those of these R2 keys no remaining row refers to (a key already marked or being deleted stays as it is). */
+/**
+ * Marks for deletion those of these R2 keys no remaining row refers to (a key already marked or being deleted stays as it is).
+ * Hand-written: an INSERT … SELECT over json_each(?) (one bound list; drizzle has no insert from JSON rows).
+ */
 export function markUnreferencedStatement(d1: D1Database, keys: readonly string[], nowMs: number): D1PreparedStatement {
   return d1
     .prepare(
@@ -26,21 +34,32 @@ export function markUnreferencedStatement(d1: D1Database, keys: readonly string[
  * Marks whose key is referenced again are dropped.
  */
 export async function claimDeletions(d1: D1Database, markedBefore: number, nowMs: number, limit: number): Promise<string[]> {
-  const [, claimed] = await d1.batch([
-    d1.prepare(`DELETE FROM photo_deletions WHERE state = 'marked' AND NOT ${UNREFERENCED}`),
-    d1
-      .prepare(
-        `UPDATE photo_deletions SET state = 'deleting', marked_at = ?2
-         WHERE r2_key IN (SELECT r2_key FROM photo_deletions WHERE marked_at < ?1 AND ${UNREFERENCED} ORDER BY marked_at LIMIT ?3)
-         RETURNING r2_key AS key`,
+  const db = openDb(d1);
+  const [, claimed] = await db.batch([
+    db.delete(photoDeletions).where(and(eq(photoDeletions.state, "marked"), exists(referenced(db)))),
+    db
+      .update(photoDeletions)
+      .set({ state: "deleting", markedAt: nowMs })
+      .where(
+        inArray(
+          photoDeletions.r2Key,
+          db
+            .select({ r2Key: photoDeletions.r2Key })
+            .from(photoDeletions)
+            .where(and(lt(photoDeletions.markedAt, markedBefore), notExists(referenced(db))))
+            .orderBy(asc(photoDeletions.markedAt))
+            .limit(limit),
+        ),
       )
-      .bind(markedBefore, nowMs, limit),
+      .returning({ key: photoDeletions.r2Key }),
   ]);
-  return ((claimed?.results ?? []) as { key: string }[]).map((row) => row.key);
+  return claimed.map((row) => row.key);
 }
 
-export function deletionsDoneStatement(d1: D1Database, keys: readonly string[]): D1PreparedStatement {
-  return d1.prepare("DELETE FROM photo_deletions WHERE state = 'deleting' AND r2_key IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(keys));
+export function deletionsDoneStatement(d1: D1Database, keys: readonly string[]) {
+  return openDb(d1)
+    .delete(photoDeletions)
+    .where(and(eq(photoDeletions.state, "deleting"), inJsonList(photoDeletions.r2Key, keys)));
 }
 
 /**
@@ -49,14 +68,16 @@ export function deletionsDoneStatement(d1: D1Database, keys: readonly string[]):
  * cannot delete the bytes this photo's row will point at.
  */
 export async function claimR2Key(d1: D1Database, sha256: string, suffix: string): Promise<string> {
+  const db = openDb(d1);
   const key = r2KeyOf(sha256);
-  const [, left] = await d1.batch([
-    d1.prepare("DELETE FROM photo_deletions WHERE r2_key = ?1 AND state = 'marked'").bind(key),
-    d1.prepare("SELECT 1 AS deleting FROM photo_deletions WHERE r2_key = ?1").bind(key),
+  const [, left] = await db.batch([
+    db.delete(photoDeletions).where(and(eq(photoDeletions.r2Key, key), eq(photoDeletions.state, "marked"))),
+    db.select({ deleting: sql<number>`1`.as("deleting") }).from(photoDeletions).where(eq(photoDeletions.r2Key, key)),
   ]);
-  return (left?.results ?? []).length ? `${key}/${suffix}` : key;
+  return left.length ? `${key}/${suffix}` : key;
 }
 
+/** Hand-written: it goes into one `d1.batch` with `markUnreferencedStatement` (housekeeping), which takes prepared statements. */
 export function deletePhotosStatement(d1: D1Database, ids: readonly number[]): D1PreparedStatement {
   return d1.prepare("DELETE FROM photos WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids));
 }

@@ -3,8 +3,12 @@
  * Reads return rows; writes are statements for the caller's unit of work.
  * R2 keys and deletions are in photos-r2.ts, what photos attach to in photos-places.ts; this file re-exports them.
  */
+import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lt, lte, max, or, sql } from "drizzle-orm";
 import { heldKey, MAX_PHOTOS_PER_SUBJECT, subjectKey, type Refusal, type Subject } from "../domain/photos.ts";
+import { openDb } from "./client.ts";
+import { inJsonList } from "./json-list.ts";
 import { r2KeyOf } from "./photos-r2.ts";
+import { orderEvents, photos, reportVersions } from "./schema.ts";
 
 export { claimDeletions, claimR2Key, deletePhotosStatement, deletionsDoneStatement, markUnreferencedStatement, r2KeyOf } from "./photos-r2.ts";
 export { attachChoices, orderLabel, reportLabel, type OrderLabel, type ReportLabel } from "./photos-places.ts";
@@ -24,26 +28,46 @@ export interface PhotoRow {
   receivedAt: number;
 }
 
-const PHOTO_COLUMNS = `id, subject_kind AS subjectKind, subject_id AS subjectId, state, refusal, sender_code AS senderCode, sha256, size,
-  content_type AS contentType, r2_key AS r2Key, image_key AS imageKey, received_at AS receivedAt`;
+const photoColumns = {
+  id: photos.id,
+  subjectKind: photos.subjectKind,
+  subjectId: photos.subjectId,
+  state: photos.state,
+  refusal: photos.refusal,
+  senderCode: photos.senderCode,
+  sha256: photos.sha256,
+  size: photos.size,
+  contentType: photos.contentType,
+  r2Key: photos.r2Key,
+  imageKey: photos.imageKey,
+  receivedAt: photos.receivedAt,
+};
+
+const attachedTo = (subject: Subject) => and(eq(photos.subjectKind, subject.kind), eq(photos.subjectId, subject.id), eq(photos.state, "attached"));
 
 /** When this person last submitted a visit report (any version) and a rectification report, within `sinceMs`. */
 export async function recentSubmissions(d1: D1Database, personCode: string, sinceMs: number): Promise<(Subject & { at: number })[]> {
-  const [reports, orders] = await d1.batch<{ id: number; at: number }>([
-    d1.prepare("SELECT report_id AS id, MAX(submitted_at) AS at FROM report_versions WHERE submitted_by = ?1 AND submitted_at >= ?2 GROUP BY report_id").bind(personCode, sinceMs),
-    d1.prepare("SELECT order_id AS id, MAX(at) AS at FROM order_events WHERE actor_code = ?1 AND action = 'reported' AND at >= ?2 GROUP BY order_id").bind(personCode, sinceMs),
+  const db = openDb(d1);
+  const [reports, orders] = await db.batch([
+    db
+      .select({ id: reportVersions.reportId, at: sql<number>`MAX(${reportVersions.submittedAt})`.as("at") })
+      .from(reportVersions)
+      .where(and(eq(reportVersions.submittedBy, personCode), gte(reportVersions.submittedAt, sinceMs)))
+      .groupBy(reportVersions.reportId),
+    db
+      .select({ id: orderEvents.orderId, at: sql<number>`MAX(${orderEvents.at})`.as("at") })
+      .from(orderEvents)
+      .where(and(eq(orderEvents.actorCode, personCode), eq(orderEvents.action, "reported"), gte(orderEvents.at, sinceMs)))
+      .groupBy(orderEvents.orderId),
   ]);
   return [
-    ...(reports?.results ?? []).map((row) => ({ kind: "report" as const, id: row.id, at: row.at })),
-    ...(orders?.results ?? []).map((row) => ({ kind: "order" as const, id: row.id, at: row.at })),
+    ...reports.map((row) => ({ kind: "report" as const, id: row.id, at: row.at })),
+    ...orders.map((row) => ({ kind: "order" as const, id: row.id, at: row.at })),
   ];
 }
 
 export async function attachedCount(d1: D1Database, subject: Subject): Promise<number> {
-  const row = await d1
-    .prepare("SELECT COUNT(*) AS n FROM photos WHERE subject_kind = ?1 AND subject_id = ?2 AND state = 'attached'")
-    .bind(subject.kind, subject.id)
-    .first<{ n: number }>();
+  const row = await openDb(d1).select({ n: count() }).from(photos).where(attachedTo(subject)).get();
   return row?.n ?? 0;
 }
 
@@ -69,10 +93,11 @@ const INSERT_WITH_IMAGE_SQL = INSERT_SQL.replace("received_at)", "received_at, i
  * then, in the same batch, a refused row for the same message image if neither went in: `duplicate` when the place
  * already has these bytes, otherwise `limit`. A redelivered message adds nothing (one row per message image).
  */
-export function storedPhotoStatements(d1: D1Database, photo: IncomingPhoto, subject: Subject | null): D1PreparedStatement[] {
+export function storedPhotoStatements(d1: D1Database, photo: IncomingPhoto, subject: Subject | null) {
   const place = subject ? subjectKey(subject) : heldKey(photo.senderCode);
   const dedupeKey = `${place}:${photo.sha256}`;
   const common = [photo.senderCode, photo.messageId, photo.fileKey, photo.sha256, photo.size, photo.contentType, photo.receivedAt];
+  // attached: hand-written, an INSERT … SELECT … WHERE (count) < limit (a conditional write drizzle's insert cannot express)
   const insert = subject
     ? d1
         .prepare(
@@ -81,9 +106,26 @@ export function storedPhotoStatements(d1: D1Database, photo: IncomingPhoto, subj
            ON CONFLICT DO NOTHING`,
         )
         .bind(dedupeKey, subject.kind, subject.id, ...common.slice(0, 6), photo.r2Key ?? r2KeyOf(photo.sha256), photo.receivedAt, MAX_PHOTOS_PER_SUBJECT, photo.imageKey ?? null)
-    : d1
-        .prepare(`${INSERT_WITH_IMAGE_SQL} VALUES (?1, 'held', NULL, 'held', NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING`)
-        .bind(dedupeKey, ...common.slice(0, 6), photo.r2Key ?? r2KeyOf(photo.sha256), photo.receivedAt, photo.imageKey ?? null);
+    : openDb(d1)
+        .insert(photos)
+        .values({
+          dedupeKey,
+          subjectKind: "held",
+          subjectId: null,
+          state: "held",
+          refusal: null,
+          senderCode: photo.senderCode,
+          messageId: photo.messageId,
+          fileKey: photo.fileKey,
+          sha256: photo.sha256,
+          size: photo.size,
+          contentType: photo.contentType,
+          r2Key: photo.r2Key ?? r2KeyOf(photo.sha256),
+          receivedAt: photo.receivedAt,
+          imageKey: photo.imageKey ?? null,
+        })
+        .onConflictDoNothing();
+  // hand-written: an INSERT … SELECT … WHERE NOT EXISTS (a refused row only when neither row above went in)
   const refusedIfNotIn = d1
     .prepare(
       `${INSERT_SQL} SELECT 'refused:' || ?3 || ':' || ?4, ?5, ?6, 'refused',
@@ -102,83 +144,112 @@ export function refusedPhotoStatement(
   photo: Omit<IncomingPhoto, "sha256" | "contentType"> & { sha256?: string; contentType?: string },
   subject: Subject | null,
   refusal: Refusal,
-): D1PreparedStatement {
-  return d1
-    .prepare(`${INSERT_SQL} VALUES ('refused:' || ?1 || ':' || ?2, ?3, ?4, 'refused', ?5, ?6, ?1, ?2, ?7, ?8, ?9, NULL, ?10) ON CONFLICT DO NOTHING`)
-    .bind(photo.messageId, photo.fileKey, subject?.kind ?? "held", subject?.id ?? null, refusal, photo.senderCode, photo.sha256 ?? "", photo.size, photo.contentType ?? "", photo.receivedAt);
+) {
+  return openDb(d1)
+    .insert(photos)
+    .values({
+      dedupeKey: `refused:${photo.messageId}:${photo.fileKey}`,
+      subjectKind: subject?.kind ?? "held",
+      subjectId: subject?.id ?? null,
+      state: "refused",
+      refusal,
+      senderCode: photo.senderCode,
+      messageId: photo.messageId,
+      fileKey: photo.fileKey,
+      sha256: photo.sha256 ?? "",
+      size: photo.size,
+      contentType: photo.contentType ?? "",
+      r2Key: null,
+      receivedAt: photo.receivedAt,
+    })
+    .onConflictDoNothing();
 }
 
 /** The newest row one message of this sender made. */
 export async function newestOfMessage(d1: D1Database, senderCode: string, messageId: string): Promise<number | null> {
-  const row = await d1.prepare("SELECT MAX(id) AS id FROM photos WHERE message_id = ?1 AND sender_code = ?2").bind(messageId, senderCode).first<{ id: number | null }>();
+  const row = await openDb(d1)
+    .select({ id: max(photos.id) })
+    .from(photos)
+    .where(and(eq(photos.messageId, messageId), eq(photos.senderCode, senderCode)))
+    .get();
   return row?.id ?? null;
 }
 
 /** The image_key these bytes already have in Feishu (an upload of the same sha256), if any. */
 export async function uploadedImageKey(d1: D1Database, sha256: string): Promise<string | null> {
-  const row = await d1.prepare("SELECT image_key AS imageKey FROM photos WHERE sha256 = ?1 AND image_key IS NOT NULL LIMIT 1").bind(sha256).first<{ imageKey: string }>();
+  const row = await openDb(d1)
+    .select({ imageKey: photos.imageKey })
+    .from(photos)
+    .where(and(eq(photos.sha256, sha256), isNotNull(photos.imageKey)))
+    .limit(1)
+    .get();
   return row?.imageKey ?? null;
 }
 
 /** The newest photo row of this sender not yet counted in an answer. */
 export async function latestUnanswered(d1: D1Database, senderCode: string): Promise<number | null> {
-  const row = await d1.prepare("SELECT MAX(id) AS id FROM photos WHERE sender_code = ?1 AND answered_at IS NULL").bind(senderCode).first<{ id: number | null }>();
+  const row = await openDb(d1)
+    .select({ id: max(photos.id) })
+    .from(photos)
+    .where(and(eq(photos.senderCode, senderCode), isNull(photos.answeredAt)))
+    .get();
   return row?.id ?? null;
 }
 
 export async function unansweredUpTo(d1: D1Database, senderCode: string, upToId: number): Promise<PhotoRow[]> {
-  const { results } = await d1
-    .prepare(`SELECT ${PHOTO_COLUMNS} FROM photos WHERE sender_code = ?1 AND answered_at IS NULL AND id <= ?2 ORDER BY id`)
-    .bind(senderCode, upToId)
-    .all<PhotoRow>();
-  return results;
+  return openDb(d1)
+    .select(photoColumns)
+    .from(photos)
+    .where(and(eq(photos.senderCode, senderCode), isNull(photos.answeredAt), lte(photos.id, upToId)))
+    .orderBy(asc(photos.id));
 }
 
-export function markAnsweredStatement(d1: D1Database, senderCode: string, upToId: number, nowMs: number): D1PreparedStatement {
-  return d1.prepare("UPDATE photos SET answered_at = ?3 WHERE sender_code = ?1 AND answered_at IS NULL AND id <= ?2").bind(senderCode, upToId, nowMs);
+export function markAnsweredStatement(d1: D1Database, senderCode: string, upToId: number, nowMs: number) {
+  return openDb(d1)
+    .update(photos)
+    .set({ answeredAt: nowMs })
+    .where(and(eq(photos.senderCode, senderCode), isNull(photos.answeredAt), lte(photos.id, upToId)));
 }
 
 /** The photos shown for a report or order, oldest first. */
 export async function photosOf(d1: D1Database, subject: Subject, limit = MAX_PHOTOS_PER_SUBJECT): Promise<PhotoRow[]> {
-  const { results } = await d1
-    .prepare(`SELECT ${PHOTO_COLUMNS} FROM photos WHERE subject_kind = ?1 AND subject_id = ?2 AND state = 'attached' ORDER BY id LIMIT ?3`)
-    .bind(subject.kind, subject.id, limit)
-    .all<PhotoRow>();
-  return results;
+  return openDb(d1).select(photoColumns).from(photos).where(attachedTo(subject)).orderBy(asc(photos.id)).limit(limit);
 }
 
 /** Attached photo counts of many reports or orders (one query). */
 export async function photoCounts(d1: D1Database, kind: Subject["kind"], ids: readonly number[]): Promise<Map<number, number>> {
   if (ids.length === 0) return new Map();
-  const { results } = await d1
-    .prepare("SELECT subject_id AS id, COUNT(*) AS n FROM photos WHERE subject_kind = ?1 AND state = 'attached' AND subject_id IN (SELECT value FROM json_each(?2)) GROUP BY subject_id")
-    .bind(kind, JSON.stringify([...new Set(ids)]))
-    .all<{ id: number; n: number }>();
-  return new Map(results.map((row) => [row.id, row.n]));
+  const rows = await openDb(d1)
+    .select({ id: photos.subjectId, n: count() })
+    .from(photos)
+    .where(and(eq(photos.subjectKind, kind), eq(photos.state, "attached"), inJsonList(photos.subjectId, [...new Set(ids)])))
+    .groupBy(photos.subjectId);
+  // subject_id is one of `ids`, never null
+  return new Map(rows.map((row) => [row.id!, row.n]));
 }
 
-export function setImageKeyStatement(d1: D1Database, photoId: number, imageKey: string): D1PreparedStatement {
-  return d1.prepare("UPDATE photos SET image_key = ?2 WHERE id = ?1").bind(photoId, imageKey);
+export function setImageKeyStatement(d1: D1Database, photoId: number, imageKey: string) {
+  return openDb(d1).update(photos).set({ imageKey }).where(eq(photos.id, photoId));
 }
 
 /** The sender's held photos still within their time to live. */
 export async function heldPhotos(d1: D1Database, senderCode: string, sinceMs: number): Promise<PhotoRow[]> {
-  const { results } = await d1
-    .prepare(`SELECT ${PHOTO_COLUMNS} FROM photos WHERE sender_code = ?1 AND state = 'held' AND received_at >= ?2 ORDER BY id`)
-    .bind(senderCode, sinceMs)
-    .all<PhotoRow>();
-  return results;
+  return openDb(d1)
+    .select(photoColumns)
+    .from(photos)
+    .where(and(eq(photos.senderCode, senderCode), eq(photos.state, "held"), gte(photos.receivedAt, sinceMs)))
+    .orderBy(asc(photos.id));
 }
 
 export async function attachedSha256s(d1: D1Database, subject: Subject): Promise<string[]> {
-  const { results } = await d1
-    .prepare("SELECT sha256 FROM photos WHERE subject_kind = ?1 AND subject_id = ?2 AND state = 'attached'")
-    .bind(subject.kind, subject.id)
-    .all<{ sha256: string }>();
-  return results.map((row) => row.sha256);
+  const rows = await openDb(d1).select({ sha256: photos.sha256 }).from(photos).where(attachedTo(subject));
+  return rows.map((row) => row.sha256);
 }
 
-/** Held photos moved to a subject (only while still held: a double click moves nothing twice). */
+/**
+ * Held photos moved to a subject (only while still held: a double click moves nothing twice). Hand-written: the
+ * first is an UPDATE OR IGNORE (drizzle's update has no conflict clause), the second an UPDATE … FROM json_each(?) fan-out.
+ */
 export function attachHeldStatements(
   d1: D1Database,
   subject: Subject,
@@ -212,20 +283,20 @@ export function attachHeldStatements(
 
 /** Photos past the retention (or held past their time to live, or refused a day ago), oldest first. */
 export async function expiredPhotos(d1: D1Database, retainedSince: number, heldSince: number, limit: number): Promise<{ id: number; r2Key: string | null }[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT id, r2_key AS r2Key FROM photos WHERE received_at < ?1 OR (state IN ('held', 'refused') AND received_at < ?2) ORDER BY id LIMIT ?3`,
-    )
-    .bind(retainedSince, heldSince, limit)
-    .all<{ id: number; r2Key: string | null }>();
-  return results;
+  return openDb(d1)
+    .select({ id: photos.id, r2Key: photos.r2Key })
+    .from(photos)
+    .where(or(lt(photos.receivedAt, retainedSince), and(inArray(photos.state, ["held", "refused"]), lt(photos.receivedAt, heldSince))))
+    .orderBy(asc(photos.id))
+    .limit(limit);
 }
 
 /** Stored photos (attached or held) whose upload to Feishu failed so far, oldest first. */
 export async function photosWithoutImageKey(d1: D1Database, limit: number): Promise<PhotoRow[]> {
-  const { results } = await d1
-    .prepare(`SELECT ${PHOTO_COLUMNS} FROM photos WHERE image_key IS NULL AND r2_key IS NOT NULL AND state IN ('attached', 'held') ORDER BY id LIMIT ?1`)
-    .bind(limit)
-    .all<PhotoRow>();
-  return results;
+  return openDb(d1)
+    .select(photoColumns)
+    .from(photos)
+    .where(and(isNull(photos.imageKey), isNotNull(photos.r2Key), inArray(photos.state, ["attached", "held"])))
+    .orderBy(asc(photos.id))
+    .limit(limit);
 }

@@ -40,7 +40,7 @@ export async function exportNameplates(services: Services, actor: Actor, t: Mess
   if (rows.length > MAX_NAMEPLATES) return { kind: "tooLarge", count: rows.length };
   const [{ nameplateQrPng }, { nameplateDocx }] = await Promise.all([import("../documents/nameplate-qr.ts"), import("../documents/nameplate-docx.ts")]);
   const n = t.schools.nameplate;
-  const issued: D1PreparedStatement[] = [];
+  const issued: ReturnType<typeof insertToken>[] = [];
   const sheets = rows.map((row) => {
     let token = row.token;
     if (!token) {

@@ -1,7 +1,6 @@
 /** The school's file (督导档案): one card, every list cut to its newest rows with the counts of the whole. */
-import type { FileOrder, FileProblem, FileVisit, SchoolFileData, SchoolHeader } from "../../db/school-file.ts";
-import { daysOverdue } from "../../domain/orders.ts";
-import type { OrderStatus } from "../../domain/orders.ts";
+import { daysOverdue, type OrderStatus } from "../../domain/orders.ts";
+import type { FileOrder, FileProblem, FileVisit, SchoolFileData, SchoolHeader } from "../../domain/school-file.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { card, divider, escapeMarkdown, markdown, type Card, type CardElement } from "./kit.ts";
 import { photoBlock } from "./photo-block.ts";
