@@ -1,18 +1,30 @@
 /** Dead outbox rows a manager may retry (the `retry` button of 发送状态): the rows in their office's scope, and the statement that revives them. */
-import { outboxInScopeSql, outboxScopeParams } from "../db/offices.ts";
+import { and, eq, lte, sql } from "drizzle-orm";
+import { openDb } from "../db/client.ts";
+import { inJson } from "../db/fragments.ts";
+import { outboxInScope } from "../db/offices.ts";
+import { outbox } from "../db/schema.ts";
 import type { OfficeScope } from "../domain/offices.ts";
-import { REQUEUE_DEAD_SQL } from "./sweeper.ts";
+import { MAX_AGE_SQL } from "./give-up.ts";
 
 /** Up to `limit` dead rows with ids up to `maxId` whose recipient is within `scope`, oldest first. */
 export async function deadRowsInScope(d1: D1Database, scope: OfficeScope, maxId: number, limit: number): Promise<{ uuid: string; lastError: string | null }[]> {
-  const { results } = await d1
-    .prepare(`SELECT uuid, last_error AS lastError FROM outbox WHERE state = 'dead' AND id <= ?1 AND ${outboxInScopeSql(3)} ORDER BY id LIMIT ?2`)
-    .bind(maxId, limit, ...outboxScopeParams(scope))
-    .all<{ uuid: string; lastError: string | null }>();
-  return results;
+  return openDb(d1)
+    .select({ uuid: outbox.uuid, lastError: outbox.lastError })
+    .from(outbox)
+    .where(and(eq(outbox.state, "dead"), lte(outbox.id, maxId), outboxInScope(outbox.receiveId, scope)))
+    .orderBy(outbox.id)
+    .limit(limit);
 }
 
-/** These dead rows (ids up to `maxId`) back to pending, attempts reset and a new deadline from now. */
-export function requeueDeadStatement(d1: D1Database, uuids: readonly string[], maxId: number, nowMs: number): D1PreparedStatement {
-  return d1.prepare(`${REQUEUE_DEAD_SQL} AND uuid IN (SELECT value FROM json_each(?3))`).bind(nowMs, maxId, JSON.stringify(uuids));
+/**
+ * These dead rows (ids up to `maxId`) back to pending, attempts reset and a new deadline from now: the manager's
+ * `retry` button. Their time starts again and so does Feishu's uuid window: a row that died `unsure` may then
+ * arrive twice, which the button's answer says.
+ */
+export function requeueDeadStatement(d1: D1Database, uuids: readonly string[], maxId: number, nowMs: number) {
+  return openDb(d1)
+    .update(outbox)
+    .set({ state: "pending", attempts: 0, lastError: null, maybeSentAt: null, nextAttemptAt: nowMs, giveUpAt: sql`${nowMs} + ${sql.raw(MAX_AGE_SQL)}`, updatedAt: nowMs })
+    .where(and(eq(outbox.state, "dead"), lte(outbox.id, maxId), inJson(outbox.uuid, uuids)));
 }
