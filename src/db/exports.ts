@@ -1,7 +1,7 @@
 import { and, between, eq, sql, type SQLWrapper } from "drizzle-orm";
 import type { ExportKind } from "../domain/csv-export.ts";
 import { openDb } from "./client.ts";
-import { zoneInDistricts } from "./offices.ts";
+import { zoneInDistrictsWhere } from "./offices.ts";
 import { assignments, feedback, orders, people, reports, schools, zones } from "./schema.ts";
 
 export interface ExportRange {
@@ -49,7 +49,7 @@ export async function exportRows(d1: D1Database, kind: ExportKind, range: Export
         .from(orders)
         .leftJoin(schools, eq(schools.code, orders.schoolCode))
         .leftJoin(zones, eq(zones.code, schools.zoneCode))
-        .where(and(between(localDate(orders.issuedAt), range.from, range.to), zoneInDistricts(schools.zoneCode, scope)))
+        .where(and(between(localDate(orders.issuedAt), range.from, range.to), zoneInDistrictsWhere(schools.zoneCode, scope)))
         .orderBy(orders.issuedAt, orders.number)
         .limit(range.limit);
     case "reports":
@@ -73,7 +73,7 @@ export async function exportRows(d1: D1Database, kind: ExportKind, range: Export
         .from(reports)
         .leftJoin(schools, eq(schools.code, reports.schoolCode))
         .leftJoin(people, eq(people.code, reports.supervisorCode))
-        .where(and(between(reports.visitDate, range.from, range.to), zoneInDistricts(schools.zoneCode, scope)))
+        .where(and(between(reports.visitDate, range.from, range.to), zoneInDistrictsWhere(schools.zoneCode, scope)))
         .orderBy(reports.visitDate, reports.id)
         .limit(range.limit);
     case "visits":
@@ -94,7 +94,7 @@ export async function exportRows(d1: D1Database, kind: ExportKind, range: Export
         .leftJoin(schools, eq(schools.code, assignments.schoolCode))
         .leftJoin(people, eq(people.code, assignments.supervisorCode))
         .leftJoin(zones, eq(zones.code, schools.zoneCode))
-        .where(and(between(assignments.week, range.fromWeek, range.toWeek), zoneInDistricts(schools.zoneCode, scope)))
+        .where(and(between(assignments.week, range.fromWeek, range.toWeek), zoneInDistrictsWhere(schools.zoneCode, scope)))
         .orderBy(assignments.week, assignments.supervisorCode, assignments.schoolCode)
         .limit(range.limit);
     case "feedback":
@@ -115,7 +115,7 @@ export async function exportRows(d1: D1Database, kind: ExportKind, range: Export
         .from(feedback)
         .leftJoin(schools, eq(schools.code, feedback.schoolCode))
         .leftJoin(zones, eq(zones.code, schools.zoneCode))
-        .where(and(between(localDate(feedback.receivedAt), range.from, range.to), zoneInDistricts(schools.zoneCode, scope)))
+        .where(and(between(localDate(feedback.receivedAt), range.from, range.to), zoneInDistrictsWhere(schools.zoneCode, scope)))
         .orderBy(feedback.receivedAt, feedback.id)
         .limit(range.limit);
   }

@@ -46,14 +46,14 @@ export function zoneInScopeSqlPositional(zoneExpr: string): string {
 
 /**
  * The drizzle form of `zoneInScopeSql`: "the zone `zone` is in `scope`" as a condition for a builder's where,
- * undefined for the whole scope (no condition), so `and(…, zoneInScope(col, scope))` drops it.
+ * undefined for the whole scope (no condition), so `and(…, zoneInScopeWhere(col, scope))` drops it.
  */
-export function zoneInScope(zone: SQLWrapper, scope: OfficeScope): SQL | undefined {
-  return zoneInDistricts(zone, scopeParam(scope));
+export function zoneInScopeWhere(zone: SQLWrapper, scope: OfficeScope): SQL | undefined {
+  return zoneInDistrictsWhere(zone, scopeParam(scope));
 }
 
-/** `zoneInScope` for a scope already turned into its parameter (`scopeParam`: null for everything, else the districts as JSON). */
-export function zoneInDistricts(zone: SQLWrapper, districts: string | null): SQL | undefined {
+/** `zoneInScopeWhere` for a scope already turned into its parameter (`scopeParam`: null for everything, else the districts as JSON). */
+export function zoneInDistrictsWhere(zone: SQLWrapper, districts: string | null): SQL | undefined {
   if (districts === null) return undefined;
   return sql`${zone} IN (SELECT code FROM zones WHERE level = 'district' AND district IN (SELECT value FROM json_each(${districts})))`;
 }
@@ -64,7 +64,7 @@ export async function schoolsOutsideScope(d1: D1Database, scope: OfficeScope, sc
   const rows = await openDb(d1)
     .select({ code: schools.code })
     .from(schools)
-    .where(and(inJson(schools.code, [...new Set(schoolCodes)]), zoneInScope(schools.zoneCode, scope)));
+    .where(and(inJson(schools.code, [...new Set(schoolCodes)]), zoneInScopeWhere(schools.zoneCode, scope)));
   const inside = new Set(rows.map((row) => row.code));
   return schoolCodes.filter((code) => !inside.has(code));
 }
@@ -82,8 +82,8 @@ export async function personInScope(d1: D1Database, scope: OfficeScope, code: st
       and(
         eq(people.code, code),
         or(
-          and(eq(people.role, "supervisor"), zoneInScope(people.zoneCode, scope)),
-          and(eq(people.role, "school_contact"), zoneInScope(schools.zoneCode, scope)),
+          and(eq(people.role, "supervisor"), zoneInScopeWhere(people.zoneCode, scope)),
+          and(eq(people.role, "school_contact"), zoneInScopeWhere(schools.zoneCode, scope)),
           and(managing, inJson(officesTable.district, scope.districts)),
           scope.office ? and(managing, eq(officesTable.code, scope.office.code)) : undefined,
         ),
@@ -115,7 +115,7 @@ export function outboxInScopeSql(n: number): string {
  * The drizzle form of `outboxInScopeSql` over the `outbox` table: undefined for the whole scope (no condition).
  * The subquery's own joins stay SQL text (aliases p, s, o), the scope's districts go through json_each.
  */
-export function outboxInScope(receiveId: SQLWrapper, scope: OfficeScope): SQL | undefined {
+export function outboxInScopeWhere(receiveId: SQLWrapper, scope: OfficeScope): SQL | undefined {
   const districts = scopeParam(scope);
   if (districts === null) return undefined;
   const inDistricts = (zone: string) => sql`${sql.raw(zone)} IN (SELECT code FROM zones WHERE level = 'district' AND district IN (SELECT value FROM json_each(${districts})))`;

@@ -2,7 +2,7 @@
 import { and, count, desc, inArray, isNotNull, sql } from "drizzle-orm";
 import type { OfficeScope } from "../domain/offices.ts";
 import { openDb } from "./client.ts";
-import { outboxInScope } from "./offices.ts";
+import { outboxInScopeWhere } from "./offices.ts";
 import { outbox } from "./schema.ts";
 
 export const OUTBOX_STATES = ["pending", "sending", "sent", "failed", "dead"] as const;
@@ -23,10 +23,10 @@ export interface OutboxStatus {
   errors: OutboxErrorRow[];
 }
 
-/** Two queries in one round trip (the scope condition fans out through json_each: offices.ts's `outboxInScope`). */
+/** Two queries in one round trip (the scope condition fans out through json_each: offices.ts's `outboxInScopeWhere`). */
 export async function outboxStatus(d1: D1Database, scope: OfficeScope, lastErrors: number): Promise<OutboxStatus> {
   const db = openDb(d1);
-  const inScope = outboxInScope(outbox.receiveId, scope);
+  const inScope = outboxInScopeWhere(outbox.receiveId, scope);
   const [byState, errors] = await db.batch([
     db
       .select({ state: outbox.state, n: count(), maxId: sql<number | null>`MAX(CASE WHEN ${outbox.state} = 'dead' THEN ${outbox.id} END)` })

@@ -2,7 +2,7 @@
 import { and, eq, lte, sql } from "drizzle-orm";
 import { openDb } from "../db/client.ts";
 import { inJson } from "../db/fragments.ts";
-import { outboxInScope } from "../db/offices.ts";
+import { outboxInScopeWhere } from "../db/offices.ts";
 import { outbox } from "../db/schema.ts";
 import type { OfficeScope } from "../domain/offices.ts";
 import { MAX_AGE_SQL } from "./give-up.ts";
@@ -12,7 +12,7 @@ export async function deadRowsInScope(d1: D1Database, scope: OfficeScope, maxId:
   return openDb(d1)
     .select({ uuid: outbox.uuid, lastError: outbox.lastError })
     .from(outbox)
-    .where(and(eq(outbox.state, "dead"), lte(outbox.id, maxId), outboxInScope(outbox.receiveId, scope)))
+    .where(and(eq(outbox.state, "dead"), lte(outbox.id, maxId), outboxInScopeWhere(outbox.receiveId, scope)))
     .orderBy(outbox.id)
     .limit(limit);
 }
