@@ -1,7 +1,7 @@
 /** Reads for official documents (公文): the problems an order names. No chat platform here. */
 import { and, asc, between, eq, or, sql } from "drizzle-orm";
 import { openDb } from "./client.ts";
-import { inJsonList } from "./json-list.ts";
+import { inJson } from "./fragments.ts";
 import { problems, reports, schools } from "./schema.ts";
 
 export interface OrderProblemRow {
@@ -33,7 +33,7 @@ export async function goodPractices(d1: D1Database, from: string, to: string, zo
     .select({ school: sql<string>`COALESCE(${schools.name}, ${reports.schoolCode})`, visitDate: reports.visitDate, text: sql<string>`${goodPractice}` })
     .from(reports)
     .leftJoin(schools, eq(schools.code, reports.schoolCode))
-    .where(and(between(reports.visitDate, from, to), sql`COALESCE(${goodPractice}, '') <> ''`, zoneCodes ? inJsonList(schools.zoneCode, zoneCodes) : undefined))
+    .where(and(between(reports.visitDate, from, to), sql`COALESCE(${goodPractice}, '') <> ''`, zoneCodes ? inJson(schools.zoneCode, zoneCodes) : undefined))
     .orderBy(asc(reports.visitDate), asc(reports.id))
     .limit(limit);
 }

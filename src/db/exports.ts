@@ -1,5 +1,8 @@
+import { and, between, eq, sql, type SQLWrapper } from "drizzle-orm";
 import type { ExportKind } from "../domain/csv-export.ts";
-import { zoneInScopeSql } from "./offices.ts";
+import { openDb } from "./client.ts";
+import { zoneInDistrictsWhere } from "./offices.ts";
+import { assignments, feedback, orders, people, reports, schools, zones } from "./schema.ts";
 
 export interface ExportRange {
   from: string;
@@ -13,39 +16,6 @@ export interface ExportRange {
   scope?: string | null;
 }
 
-/** The parameters of each export's query, in order. */
-export function exportParams(kind: ExportKind, range: ExportRange): unknown[] {
-  if (kind === "orders") return [range.from, range.to, range.offset, range.limit, range.scope ?? null];
-  if (kind === "reports") return [range.from, range.to, range.limit, range.scope ?? null];
-  if (kind === "feedback") return [range.from, range.to, range.offset, range.limit, range.scope ?? null];
-  return [range.fromWeek, range.toWeek, range.limit, range.scope ?? null];
-}
-
-/** One query per export: the rows of a date range, with the names a reader needs. */
-export const EXPORT_SQL: Record<ExportKind, string> = {
-  orders: `SELECT o.number, o.kind, o.school_code, s.name AS school_name, z.code AS zone_code, z.name AS zone_name, o.status,
-      date(o.issued_at / 1000, 'unixepoch', ?3) AS issued_on, o.due_date, date(o.closed_at / 1000, 'unixepoch', ?3) AS closed_on, o.issued_by, o.text
-    FROM orders o LEFT JOIN schools s ON s.code = o.school_code LEFT JOIN zones z ON z.code = s.zone_code
-    WHERE date(o.issued_at / 1000, 'unixepoch', ?3) BETWEEN ?1 AND ?2 AND ${zoneInScopeSql("s.zone_code", 5)} ORDER BY o.issued_at, o.number LIMIT ?4`,
-  reports: `SELECT r.id, r.week, r.visit_date, r.school_code, s.name AS school_name, r.supervisor_code, p.name AS supervisor_name, r.kind,
-      r.version, r.on_behalf, r.submitted_by,
-      (SELECT COUNT(*) FROM problems pr WHERE pr.report_id = r.id) AS problems,
-      (SELECT COUNT(*) FROM problems pr WHERE pr.report_id = r.id AND pr.severity = 'serious') AS serious_problems,
-      json_extract(r.data, '$.findings') AS findings
-    FROM reports r LEFT JOIN schools s ON s.code = r.school_code LEFT JOIN people p ON p.code = r.supervisor_code
-    WHERE r.visit_date BETWEEN ?1 AND ?2 AND ${zoneInScopeSql("s.zone_code", 4)} ORDER BY r.visit_date, r.id LIMIT ?3`,
-  visits: `SELECT a.week, a.supervisor_code, p.name AS supervisor_name, a.school_code, s.name AS school_name, z.code AS zone_code,
-      a.reason, a.topic, a.status, a.note
-    FROM assignments a LEFT JOIN schools s ON s.code = a.school_code LEFT JOIN people p ON p.code = a.supervisor_code
-      LEFT JOIN zones z ON z.code = s.zone_code
-    WHERE a.week BETWEEN ?1 AND ?2 AND ${zoneInScopeSql("s.zone_code", 4)} ORDER BY a.week, a.supervisor_code, a.school_code LIMIT ?3`,
-  // the public's feedback without the sender's name and telephone: a file travels further than a card
-  feedback: `SELECT f.reference, date(f.received_at / 1000, 'unixepoch', ?3) AS received_on, f.school_code, s.name AS school_name, z.code AS zone_code,
-      f.kind, f.status, f.reply, EXISTS (SELECT 1 FROM reports r WHERE r.submission_key = 'extra:feedback:' || f.reference) AS visited, f.text
-    FROM feedback f LEFT JOIN schools s ON s.code = f.school_code LEFT JOIN zones z ON z.code = s.zone_code
-    WHERE date(f.received_at / 1000, 'unixepoch', ?3) BETWEEN ?1 AND ?2 AND ${zoneInScopeSql("s.zone_code", 5)} ORDER BY f.received_at, f.id LIMIT ?4`,
-};
-
 export const EXPORT_COLUMNS: Record<ExportKind, string[]> = {
   orders: ["number", "kind", "school_code", "school_name", "zone_code", "zone_name", "status", "issued_on", "due_date", "closed_on", "issued_by", "text"],
   reports: ["id", "week", "visit_date", "school_code", "school_name", "supervisor_code", "supervisor_name", "kind", "version", "on_behalf", "submitted_by", "problems", "serious_problems", "findings"],
@@ -53,11 +23,100 @@ export const EXPORT_COLUMNS: Record<ExportKind, string[]> = {
   feedback: ["reference", "received_on", "school_code", "school_name", "zone_code", "kind", "status", "reply", "visited", "text"],
 };
 
-/** The rows of one export over a range (at most `range.limit`), as the query names its columns. */
+/** One query per export: the rows of a date range (at most `range.limit`), with the names a reader needs (EXPORT_COLUMNS). */
 export async function exportRows(d1: D1Database, kind: ExportKind, range: ExportRange): Promise<Record<string, unknown>[]> {
-  const { results } = await d1
-    .prepare(EXPORT_SQL[kind])
-    .bind(...exportParams(kind, range))
-    .all<Record<string, unknown>>();
-  return results;
+  const db = openDb(d1);
+  const scope = range.scope ?? null;
+  /** an instant (epoch ms) as the office-local date */
+  const localDate = (ms: SQLWrapper) => sql<string | null>`date(${ms} / 1000, 'unixepoch', ${range.offset})`;
+  switch (kind) {
+    case "orders":
+      return db
+        .select({
+          number: orders.number,
+          kind: orders.kind,
+          school_code: orders.schoolCode,
+          school_name: schools.name,
+          zone_code: zones.code,
+          zone_name: zones.name,
+          status: orders.status,
+          issued_on: localDate(orders.issuedAt),
+          due_date: orders.dueDate,
+          closed_on: localDate(orders.closedAt),
+          issued_by: orders.issuedBy,
+          text: orders.text,
+        })
+        .from(orders)
+        .leftJoin(schools, eq(schools.code, orders.schoolCode))
+        .leftJoin(zones, eq(zones.code, schools.zoneCode))
+        .where(and(between(localDate(orders.issuedAt), range.from, range.to), zoneInDistrictsWhere(schools.zoneCode, scope)))
+        .orderBy(orders.issuedAt, orders.number)
+        .limit(range.limit);
+    case "reports":
+      return db
+        .select({
+          id: reports.id,
+          week: reports.week,
+          visit_date: reports.visitDate,
+          school_code: reports.schoolCode,
+          school_name: schools.name,
+          supervisor_code: reports.supervisorCode,
+          supervisor_name: people.name,
+          kind: reports.kind,
+          version: reports.version,
+          on_behalf: sql<number>`${reports.onBehalf}`,
+          submitted_by: reports.submittedBy,
+          problems: sql<number>`(SELECT COUNT(*) FROM problems pr WHERE pr.report_id = ${reports.id})`,
+          serious_problems: sql<number>`(SELECT COUNT(*) FROM problems pr WHERE pr.report_id = ${reports.id} AND pr.severity = 'serious')`,
+          findings: sql<unknown>`json_extract(${reports.data}, '$.findings')`,
+        })
+        .from(reports)
+        .leftJoin(schools, eq(schools.code, reports.schoolCode))
+        .leftJoin(people, eq(people.code, reports.supervisorCode))
+        .where(and(between(reports.visitDate, range.from, range.to), zoneInDistrictsWhere(schools.zoneCode, scope)))
+        .orderBy(reports.visitDate, reports.id)
+        .limit(range.limit);
+    case "visits":
+      return db
+        .select({
+          week: assignments.week,
+          supervisor_code: assignments.supervisorCode,
+          supervisor_name: people.name,
+          school_code: assignments.schoolCode,
+          school_name: schools.name,
+          zone_code: zones.code,
+          reason: assignments.reason,
+          topic: assignments.topic,
+          status: assignments.status,
+          note: assignments.note,
+        })
+        .from(assignments)
+        .leftJoin(schools, eq(schools.code, assignments.schoolCode))
+        .leftJoin(people, eq(people.code, assignments.supervisorCode))
+        .leftJoin(zones, eq(zones.code, schools.zoneCode))
+        .where(and(between(assignments.week, range.fromWeek, range.toWeek), zoneInDistrictsWhere(schools.zoneCode, scope)))
+        .orderBy(assignments.week, assignments.supervisorCode, assignments.schoolCode)
+        .limit(range.limit);
+    case "feedback":
+      // the public's feedback without the sender's name and telephone: a file travels further than a card
+      return db
+        .select({
+          reference: feedback.reference,
+          received_on: localDate(feedback.receivedAt),
+          school_code: feedback.schoolCode,
+          school_name: schools.name,
+          zone_code: zones.code,
+          kind: feedback.kind,
+          status: feedback.status,
+          reply: feedback.reply,
+          visited: sql<number>`EXISTS (SELECT 1 FROM reports r WHERE r.submission_key = 'extra:feedback:' || ${feedback.reference})`,
+          text: feedback.text,
+        })
+        .from(feedback)
+        .leftJoin(schools, eq(schools.code, feedback.schoolCode))
+        .leftJoin(zones, eq(zones.code, schools.zoneCode))
+        .where(and(between(localDate(feedback.receivedAt), range.from, range.to), zoneInDistrictsWhere(schools.zoneCode, scope)))
+        .orderBy(feedback.receivedAt, feedback.id)
+        .limit(range.limit);
+  }
 }

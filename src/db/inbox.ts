@@ -1,4 +1,6 @@
-import { chunkForJson } from "./client.ts";
+import { asc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import { chunkForJson, openDb } from "./client.ts";
+import { inbox } from "./schema.ts";
 
 /**
  * The inbox: each verified inbound event, recorded before Feishu gets its 200. The batch that commits the
@@ -11,6 +13,7 @@ export const RECOVER_AFTER_MS = 60 * 1000;
 /** Past this an event is dropped unprocessed (logged): Feishu's own retries end after about 7.1 hours. */
 export const INBOX_KEEP_MS = 12 * 60 * 60 * 1000;
 
+/** A json_each fan-out (one statement for a burst of events): drizzle has no insert-from-JSON. */
 const INSERT_INBOX_SQL = `INSERT INTO inbox (event_id, payload, received_at, attempts, next_attempt_at)
 SELECT json_extract(value, '$.id'), json_extract(value, '$.payload'), json_extract(value, '$.at'), 0, json_extract(value, '$.at') + ?2
 FROM json_each(?1) WHERE true
@@ -73,8 +76,8 @@ async function writeTogether(group: Pending[]): Promise<void> {
 }
 
 /** Joins the batch that commits the event's work (or its error answer): the event is done. */
-export function doneInboxStatement(d1: D1Database, eventId: string): D1PreparedStatement {
-  return d1.prepare("DELETE FROM inbox WHERE event_id = ?").bind(eventId);
+export function doneInboxStatement(d1: D1Database, eventId: string) {
+  return openDb(d1).delete(inbox).where(eq(inbox.eventId, eventId));
 }
 
 export interface InboxRow {
@@ -90,16 +93,17 @@ export interface InboxRow {
  * returned apart, for the log.
  */
 export async function takeDueInbox(d1: D1Database, nowMs: number, limit: number): Promise<{ due: InboxRow[]; expired: string[] }> {
-  const [expired, due] = await d1.batch<{ event_id: string } & Partial<InboxRow>>([
-    d1.prepare("DELETE FROM inbox WHERE received_at < ? RETURNING event_id").bind(nowMs - INBOX_KEEP_MS),
-    d1
-      .prepare(
-        `UPDATE inbox SET attempts = attempts + 1,
-           next_attempt_at = ?1 + 60000 * min(30, (1 << max(0, attempts)))
-         WHERE event_id IN (SELECT event_id FROM inbox WHERE next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2)
-         RETURNING event_id, payload, attempts, received_at`,
-      )
-      .bind(nowMs, limit),
+  const db = openDb(d1);
+  const [expired, due] = await db.batch([
+    db
+      .delete(inbox)
+      .where(lt(inbox.receivedAt, nowMs - INBOX_KEEP_MS))
+      .returning({ eventId: inbox.eventId }),
+    db
+      .update(inbox)
+      .set({ attempts: sql`${inbox.attempts} + 1`, nextAttemptAt: sql`${nowMs} + 60000 * min(30, (1 << max(0, ${inbox.attempts})))` })
+      .where(inArray(inbox.eventId, db.select({ eventId: inbox.eventId }).from(inbox).where(lte(inbox.nextAttemptAt, nowMs)).orderBy(asc(inbox.nextAttemptAt)).limit(limit)))
+      .returning({ event_id: inbox.eventId, payload: inbox.payload, attempts: inbox.attempts, received_at: inbox.receivedAt }),
   ]);
-  return { due: (due?.results ?? []) as InboxRow[], expired: (expired?.results ?? []).map((row) => row.event_id) };
+  return { due, expired: expired.map((row) => row.eventId) };
 }

@@ -1,35 +1,42 @@
 /** The weekly jobs' run records (`job_runs`): what the catch-up reads, and the done / failed marks. */
+import { gte, sql } from "drizzle-orm";
 import type { JobRunRecord } from "../domain/jobs.ts";
+import { openDb } from "./client.ts";
+import { jobRuns } from "./schema.ts";
 
 /** Runs of weeks from `sincePeriod` on, and every job with any record (one batch of two reads). */
 export async function jobRunsSince(d1: D1Database, sincePeriod: string): Promise<{ records: JobRunRecord[]; known: Set<string> }> {
-  const [records, known] = await d1.batch([
-    d1.prepare("SELECT job, period, state FROM job_runs WHERE period >= ?1").bind(sincePeriod),
-    d1.prepare("SELECT DISTINCT job FROM job_runs"),
+  const db = openDb(d1);
+  const [records, known] = await db.batch([
+    db.select({ job: jobRuns.job, period: jobRuns.period, state: jobRuns.state }).from(jobRuns).where(gte(jobRuns.period, sincePeriod)),
+    db.selectDistinct({ job: jobRuns.job }).from(jobRuns),
   ]);
-  return {
-    records: (records?.results ?? []) as JobRunRecord[],
-    known: new Set(((known?.results ?? []) as { job: string }[]).map((row) => row.job)),
-  };
+  return { records, known: new Set(known.map((row) => row.job)) };
 }
 
 /** `done` for the job's week; written in the run's own commit, so a run that did not commit is not done. */
-export function jobDoneStatement(d1: D1Database, job: string, period: string, outcome: string, nowMs: number): D1PreparedStatement {
-  return d1
-    .prepare(
-      `INSERT INTO job_runs (job, period, state, attempts, outcome, last_error, updated_at) VALUES (?1, ?2, 'done', 1, ?3, NULL, ?4)
-       ON CONFLICT(job, period) DO UPDATE SET state = 'done', attempts = job_runs.attempts + 1, outcome = excluded.outcome, updated_at = excluded.updated_at`,
-    )
-    .bind(job, period, outcome.slice(0, 500), nowMs);
+export function jobDoneStatement(d1: D1Database, job: string, period: string, outcome: string, nowMs: number) {
+  return openDb(d1)
+    .insert(jobRuns)
+    .values({ job, period, state: "done", attempts: 1, outcome: outcome.slice(0, 500), lastError: null, updatedAt: nowMs })
+    .onConflictDoUpdate({
+      target: [jobRuns.job, jobRuns.period],
+      set: { state: "done", attempts: sql`${jobRuns.attempts} + 1`, outcome: sql`excluded.outcome`, updatedAt: sql`excluded.updated_at` },
+    });
 }
 
 /** `failed` with the error (never turns a `done` week back). */
-export function jobFailedStatement(d1: D1Database, job: string, period: string, error: string, nowMs: number): D1PreparedStatement {
-  return d1
-    .prepare(
-      `INSERT INTO job_runs (job, period, state, attempts, outcome, last_error, updated_at) VALUES (?1, ?2, 'failed', 1, NULL, ?3, ?4)
-       ON CONFLICT(job, period) DO UPDATE SET attempts = job_runs.attempts + 1, last_error = excluded.last_error, updated_at = excluded.updated_at,
-         state = CASE job_runs.state WHEN 'done' THEN 'done' ELSE 'failed' END`,
-    )
-    .bind(job, period, error.slice(0, 500), nowMs);
+export function jobFailedStatement(d1: D1Database, job: string, period: string, error: string, nowMs: number) {
+  return openDb(d1)
+    .insert(jobRuns)
+    .values({ job, period, state: "failed", attempts: 1, outcome: null, lastError: error.slice(0, 500), updatedAt: nowMs })
+    .onConflictDoUpdate({
+      target: [jobRuns.job, jobRuns.period],
+      set: {
+        attempts: sql`${jobRuns.attempts} + 1`,
+        lastError: sql`excluded.last_error`,
+        updatedAt: sql`excluded.updated_at`,
+        state: sql`CASE ${jobRuns.state} WHEN 'done' THEN 'done' ELSE 'failed' END`,
+      },
+    });
 }

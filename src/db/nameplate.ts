@@ -2,12 +2,13 @@
  * The public nameplate page (挂牌督导公示): its school's page by token, the tokens, the pages' switch, the public's
  * feedback (stored, handled, reminded, counted) and the printable nameplates.
  */
-import { and, asc, between, count, desc, eq, exists, gte, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
-import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, asc, between, count, desc, eq, exists, gte, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { OfficeScope } from "../domain/offices.ts";
 import type { FeedbackInput } from "../domain/nameplate.ts";
 import { openDb, type Db } from "./client.ts";
-import { inJsonList } from "./json-list.ts";
+import { inJson } from "./fragments.ts";
+import { zoneInScopeWhere } from "./offices.ts";
 import { calendarPeriods, feedback, nameplateTokens, offices, people, rateCounters, reports, schools, settings, zones } from "./schema.ts";
 
 /** What a school's public page shows: nothing else about the school, its people or its visits is read. */
@@ -47,12 +48,6 @@ const officeOfZone = (db: Db) => {
 /** The joined `zones` row's level and district (a school without a zone reads as the city's). */
 const zoneLevelOrCity = sql<"city" | "district">`COALESCE(${zones.level}, 'city')`;
 const zoneDistrictOrNone = sql<string>`COALESCE(${zones.district}, '')`;
-
-/** The zone `zoneCode` is in the scope (every zone when the scope has no districts): a district-level zone of its districts. */
-function zoneInScope(db: Db, zoneCode: SQLiteColumn, scope: OfficeScope): SQL | undefined {
-  if (scope.districts === null) return undefined;
-  return inArray(zoneCode, db.select({ code: zones.code }).from(zones).where(and(eq(zones.level, "district"), inJsonList(zones.district, scope.districts))));
-}
 
 /** The page behind a valid (issued, not revoked) token of an active school; null otherwise. */
 export async function nameplatePage(d1: D1Database, token: string): Promise<NameplatePage | null> {
@@ -138,7 +133,7 @@ export async function tokensInScope(d1: D1Database, scope: OfficeScope): Promise
     .select({ schoolCode: schools.code, schoolName: schools.name, token: nameplateTokens.token })
     .from(nameplateTokens)
     .innerJoin(schools, and(eq(schools.code, nameplateTokens.schoolCode), eq(schools.active, true)))
-    .where(and(isNull(nameplateTokens.revokedAt), zoneInScope(db, schools.zoneCode, scope)))
+    .where(and(isNull(nameplateTokens.revokedAt), zoneInScopeWhere(schools.zoneCode, scope)))
     .orderBy(asc(schools.code));
 }
 
@@ -167,7 +162,7 @@ export async function pagesOff(d1: D1Database, officeCodes: readonly (string | n
   const row = await openDb(d1)
     .select({ off: sql<number>`1` })
     .from(settings)
-    .where(inJsonList(settings.key, officeCodes.map(pagesOffKey)))
+    .where(inJson(settings.key, officeCodes.map(pagesOffKey)))
     .limit(1)
     .get();
   return !!row;
@@ -290,7 +285,7 @@ export function markFeedback(d1: D1Database, references: readonly string[], colu
   return openDb(d1)
     .update(feedback)
     .set({ [field]: nowMs })
-    .where(and(inJsonList(feedback.reference, references), isNull(feedback[field])));
+    .where(and(inJson(feedback.reference, references), isNull(feedback[field])));
 }
 
 /** received, replied to, checked with a visit (a 补报 from the feedback's card): the counts over the `feedback` rows selected */
@@ -330,7 +325,7 @@ export async function feedbackTotals(d1: D1Database, zoneCodes: readonly string[
       and(
         // the instant's local date (integer division: whole seconds)
         between(sql`date(${feedback.receivedAt} / 1000, 'unixepoch', ${offset})`, from, to),
-        zoneCodes ? inJsonList(schools.zoneCode, zoneCodes) : undefined,
+        zoneCodes ? inJson(schools.zoneCode, zoneCodes) : undefined,
       ),
     )
     .get();
@@ -369,7 +364,7 @@ export async function nameplatesInScope(d1: D1Database, scope: OfficeScope, limi
     .leftJoin(zones, eq(zones.code, schools.zoneCode))
     .leftJoin(people, and(eq(people.code, schools.supervisorCode), eq(people.active, true)))
     .leftJoin(offices, eq(offices.code, officeOfZone(db)))
-    .where(and(eq(schools.active, true), zoneInScope(db, schools.zoneCode, scope)))
+    .where(and(eq(schools.active, true), zoneInScopeWhere(schools.zoneCode, scope)))
     .orderBy(asc(schools.code))
     .limit(limit);
 }

@@ -1,4 +1,7 @@
 /** People still without an open_id, and what the background lookup learns about them (jobs/resolve-open-ids.ts). */
+import { and, eq, gt, isNotNull, isNull, notExists, or, sql } from "drizzle-orm";
+import { openDb } from "./client.ts";
+import { cacheEntries, people } from "./schema.ts";
 
 export interface PersonToResolve {
   code: string;
@@ -8,19 +11,28 @@ export interface PersonToResolve {
 
 /** Active people without an open_id who have a mobile or an email and no remembered miss at `nowMs`, by code. */
 export async function peopleToResolve(d1: D1Database, nowMs: number, limit: number): Promise<PersonToResolve[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT code, mobile, email FROM people
-       WHERE open_id IS NULL AND active = 1 AND (mobile IS NOT NULL OR email IS NOT NULL)
-         AND NOT EXISTS (SELECT 1 FROM cache_entries WHERE key = 'resolve-miss:' || people.code AND expires_at > ?1)
-       ORDER BY code LIMIT ?2`,
+  const db = openDb(d1);
+  return db
+    .select({ code: people.code, mobile: people.mobile, email: people.email })
+    .from(people)
+    .where(
+      and(
+        isNull(people.openId),
+        eq(people.active, true),
+        or(isNotNull(people.mobile), isNotNull(people.email)),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(cacheEntries)
+            .where(and(eq(cacheEntries.key, sql`'resolve-miss:' || ${people.code}`), gt(cacheEntries.expiresAt, nowMs))),
+        ),
+      ),
     )
-    .bind(nowMs, limit)
-    .all<PersonToResolve>();
-  return results;
+    .orderBy(people.code)
+    .limit(limit);
 }
 
-/** Stores the open_ids found (json_each; an open_id someone else already has is left alone). */
+/** Stores the open_ids found (json_each; an open_id someone else already has is left alone): hand-written, a json_each fan-out with a conditional guard. */
 export function storeResolvedOpenIds(d1: D1Database, resolved: readonly { code: string; openId: string }[], nowMs: number): D1PreparedStatement {
   return d1
     .prepare(
@@ -31,7 +43,7 @@ export function storeResolvedOpenIds(d1: D1Database, resolved: readonly { code: 
     .bind(JSON.stringify(resolved), nowMs);
 }
 
-/** Remembers the people Feishu did not know until `expiresAt` (json_each into cache_entries). */
+/** Remembers the people Feishu did not know until `expiresAt` (json_each into cache_entries: hand-written, drizzle has no insert-from-JSON). */
 export function rememberMisses(d1: D1Database, codes: readonly string[], expiresAt: number): D1PreparedStatement {
   return d1
     .prepare(

@@ -6,7 +6,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { ORDER_PREFIXES_SETTING, resolvePrefixes } from "../domain/orders.ts";
 import { officeOfZone, scopeOf, topOffice, type Office } from "../domain/offices.ts";
 import { chunkForJson, openDb } from "./client.ts";
-import { inJsonList } from "./json-list.ts";
+import { inJson } from "./fragments.ts";
 import { offices as officesTable, orderSequences, people, schools, settings, zones, type OrderKind } from "./schema.ts";
 
 export async function loadPrefixes(d1: D1Database): Promise<Record<OrderKind, string>> {
@@ -55,7 +55,7 @@ export async function numberingOffices(d1: D1Database, issuedByCode: string, sch
       .select({ code: schools.code, level: sql<"city" | "district">`COALESCE(${zones.level}, 'city')`.as("level"), district: sql<string>`COALESCE(${zones.district}, '')`.as("district") })
       .from(schools)
       .leftJoin(zones, eq(zones.code, schools.zoneCode))
-      .where(inJsonList(schools.code, [...new Set(schoolCodes)])),
+      .where(inJson(schools.code, [...new Set(schoolCodes)])),
   ]);
   const offices: Office[] = officeRows;
   const result = new Map<string, Office | null>();

@@ -2,11 +2,11 @@
  * Order lists: who may see which orders, one page of a filtered list with the counts, and the zone / supervisor
  * lookups a list's scope is named by (re-exported by orders.ts).
  */
-import { and, asc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Actor } from "./people.ts";
 import { countOrders, matchesFilter, PAGE_SIZE, type ListRow, type ListScope, type OrderFilter, type OrderList } from "../domain/orders.ts";
-import { openDb, type Db } from "./client.ts";
-import { inJsonList } from "./json-list.ts";
+import { openDb } from "./client.ts";
+import { zoneInScopeWhere } from "./offices.ts";
 import { orders, people, schools, zones } from "./schema.ts";
 
 export type { ListRow, ListScope, OrderList } from "../domain/orders.ts";
@@ -15,15 +15,8 @@ export type { ListRow, ListScope, OrderList } from "../domain/orders.ts";
  * What `actor` may see (undefined: everything): managers their office's scope (the district-level zones of its
  * districts, as offices.ts's zoneInScopeSql), supervisors their nameplate schools, contacts their school; null: nothing.
  */
-function visibility(db: Db, actor: Actor): SQL | undefined | null {
-  if (actor.role === "manager" || actor.role === "admin") {
-    if (actor.scope.districts === null) return undefined;
-    const districtZones = db
-      .select({ code: zones.code })
-      .from(zones)
-      .where(and(eq(zones.level, "district"), inJsonList(zones.district, actor.scope.districts)));
-    return inArray(schools.zoneCode, districtZones);
-  }
+function visibility(actor: Actor): SQL | undefined | null {
+  if (actor.role === "manager" || actor.role === "admin") return zoneInScopeWhere(schools.zoneCode, actor.scope);
   if (actor.role === "supervisor") return eq(schools.supervisorCode, actor.code);
   if (actor.role === "school_contact" && actor.schoolCode) return eq(orders.schoolCode, actor.schoolCode);
   return null;
@@ -40,7 +33,7 @@ function narrowing(scope: ListScope): SQL | undefined {
 /** Counts over every order in scope, and one page of those matching `filter`, sorted by due date. */
 export async function listOrders(d1: D1Database, actor: Actor, scope: ListScope, filter: OrderFilter, today: string, page: number): Promise<OrderList> {
   const db = openDb(d1);
-  const visible = visibility(db, actor);
+  const visible = visibility(actor);
   if (visible === null) return { counts: countOrders([], today), rows: [], matching: 0 };
   const results: ListRow[] = await db
     .select({

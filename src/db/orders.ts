@@ -7,7 +7,7 @@ import { and, asc, desc, eq, getTableColumns, isNotNull, or, sql, type SQL } fro
 import type { BatchCondition, Writable } from "../delivery/outbox.ts";
 import type { Actor } from "./people.ts";
 import { openDb } from "./client.ts";
-import { inJsonList } from "./json-list.ts";
+import { inJson } from "./fragments.ts";
 import { orderEvents, orders, people, schools, zones, type OrderStatus } from "./schema.ts";
 import type { OrderEventView, OrderView, Relation } from "../domain/orders.ts";
 import { mayActOn } from "../domain/policy.ts";
@@ -60,7 +60,7 @@ export async function recipientsOf(d1: D1Database, schoolCodes: readonly string[
         or(eq(people.code, schools.supervisorCode), and(eq(people.role, "school_contact"), eq(people.schoolCode, schools.code))),
       ),
     )
-    .where(inJsonList(schools.code, [...new Set(schoolCodes)]))
+    .where(inJson(schools.code, [...new Set(schoolCodes)]))
     .orderBy(asc(schools.code), desc(people.role), asc(people.code));
   for (const row of rows) {
     const list = result.get(row.schoolCode) ?? [];
@@ -80,7 +80,7 @@ export async function schoolNames(d1: D1Database, codes: readonly string[]): Pro
   const rows = await openDb(d1)
     .select({ code: schools.code, name: schools.name })
     .from(schools)
-    .where(inJsonList(schools.code, [...new Set(codes)]));
+    .where(inJson(schools.code, [...new Set(codes)]));
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 

@@ -1,6 +1,9 @@
 /** How delivery is going, for the `outbox` command: counts by state and the last errors, of the messages in a manager's scope. */
+import { and, count, desc, inArray, isNotNull, sql } from "drizzle-orm";
 import type { OfficeScope } from "../domain/offices.ts";
-import { outboxInScopeSql, outboxScopeParams } from "./offices.ts";
+import { openDb } from "./client.ts";
+import { outboxInScopeWhere } from "./offices.ts";
+import { outbox } from "./schema.ts";
 
 export const OUTBOX_STATES = ["pending", "sending", "sent", "failed", "dead"] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
@@ -20,24 +23,28 @@ export interface OutboxStatus {
   errors: OutboxErrorRow[];
 }
 
-/** Two queries in one round trip (the scope condition fans out through json_each, so hand-written). */
+/** Two queries in one round trip (the scope condition fans out through json_each: offices.ts's `outboxInScopeWhere`). */
 export async function outboxStatus(d1: D1Database, scope: OfficeScope, lastErrors: number): Promise<OutboxStatus> {
-  const [byState, errors] = await d1.batch<Record<string, unknown>>([
-    d1
-      .prepare(`SELECT state, COUNT(*) AS n, MAX(CASE WHEN state = 'dead' THEN id END) AS max_id FROM outbox WHERE ${outboxInScopeSql(1)} GROUP BY state`)
-      .bind(...outboxScopeParams(scope)),
-    d1
-      .prepare(
-        `SELECT state, ref, attempts, updated_at, last_error FROM outbox WHERE last_error IS NOT NULL AND state IN ('failed', 'dead') AND ${outboxInScopeSql(1)}
-           ORDER BY updated_at DESC, id DESC LIMIT ?4`,
-      )
-      .bind(...outboxScopeParams(scope), lastErrors),
+  const db = openDb(d1);
+  const inScope = outboxInScopeWhere(outbox.receiveId, scope);
+  const [byState, errors] = await db.batch([
+    db
+      .select({ state: outbox.state, n: count(), maxId: sql<number | null>`MAX(CASE WHEN ${outbox.state} = 'dead' THEN ${outbox.id} END)` })
+      .from(outbox)
+      .where(inScope)
+      .groupBy(outbox.state),
+    db
+      .select({ state: outbox.state, ref: outbox.ref, attempts: outbox.attempts, updated_at: outbox.updatedAt, last_error: outbox.lastError })
+      .from(outbox)
+      .where(and(isNotNull(outbox.lastError), inArray(outbox.state, ["failed", "dead"]), inScope))
+      .orderBy(desc(outbox.updatedAt), desc(outbox.id))
+      .limit(lastErrors),
   ]);
   const counts: Partial<Record<OutboxState, number>> = {};
   let maxDeadId = 0;
-  for (const row of (byState?.results ?? []) as { state: OutboxState; n: number; max_id: number | null }[]) {
+  for (const row of byState) {
     counts[row.state] = row.n;
-    if (row.state === "dead") maxDeadId = row.max_id ?? 0;
+    if (row.state === "dead") maxDeadId = row.maxId ?? 0;
   }
-  return { counts, maxDeadId, errors: (errors?.results ?? []) as unknown as OutboxErrorRow[] };
+  return { counts, maxDeadId, errors };
 }

@@ -1,6 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
-import type { Db } from "./client.ts";
-import { inChainOfZone, officeIsValid, scopeOf, topOffice, WHOLE_SCOPE, zoneInScope, type OfficeScope, type ZoneLike } from "../domain/offices.ts";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { openDb, type Db } from "./client.ts";
+import { inChainOfZone, officeIsValid, scopeOf, topOffice, WHOLE_SCOPE, type ZoneLike } from "../domain/offices.ts";
 import { loadOffices } from "./offices.ts";
 import { people, schools, zones, type Role } from "./schema.ts";
 
@@ -30,6 +30,8 @@ type SenderRow = {
  * The active person with this open_id, as one statement that can ride in another batch (see actorOf). Always one
  * row: the person's columns are NULL when no active person has the open_id. Whether the roster has an active admin
  * is read only for an open_id listed in ADMIN_OPEN_IDS (`listed`): other senders cost no scan of the roster.
+ * Hand-written: the always-one-row `FROM (SELECT 1) LEFT JOIN` has no drizzle form, and the statement rides in raw
+ * D1 batches (usecases/chat-events-claims.ts) whose results actorOf reads by column name.
  */
 export function senderStatement(d1: D1Database, openId: string, listed = false): D1PreparedStatement {
   return d1
@@ -89,13 +91,17 @@ export { isManager } from "../domain/people.ts";
 
 /** Code, name and zone of every active school, with the zone's level and district (for scope checks). */
 export async function schoolRefsWithZone(d1: D1Database): Promise<{ code: string; name: string; zoneCode: string; level: "city" | "district"; district: string }[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT s.code, s.name, s.zone_code AS zoneCode, COALESCE(z.level, 'city') AS level, COALESCE(z.district, '') AS district
-       FROM schools s LEFT JOIN zones z ON z.code = s.zone_code WHERE s.active = 1`,
-    )
-    .all<{ code: string; name: string; zoneCode: string; level: "city" | "district"; district: string }>();
-  return results;
+  return openDb(d1)
+    .select({
+      code: schools.code,
+      name: schools.name,
+      zoneCode: schools.zoneCode,
+      level: sql<"city" | "district">`COALESCE(${zones.level}, 'city')`,
+      district: sql<string>`COALESCE(${zones.district}, '')`,
+    })
+    .from(schools)
+    .leftJoin(zones, eq(zones.code, schools.zoneCode))
+    .where(eq(schools.active, true));
 }
 
 export async function schoolsOfSupervisor(db: Db, supervisorCode: string): Promise<School[]> {

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, exists, inArray, lt, notExists, sql } from "drizzle-orm";
 import { openDb, type Db } from "./client.ts";
-import { inJsonList } from "./json-list.ts";
+import { inJson } from "./fragments.ts";
 import { photoDeletions, photos } from "./schema.ts";
 
 export const r2KeyOf = (sha256: string) => `photos/${sha256}`;
@@ -59,7 +59,7 @@ export async function claimDeletions(d1: D1Database, markedBefore: number, nowMs
 export function deletionsDoneStatement(d1: D1Database, keys: readonly string[]) {
   return openDb(d1)
     .delete(photoDeletions)
-    .where(and(eq(photoDeletions.state, "deleting"), inJsonList(photoDeletions.r2Key, keys)));
+    .where(and(eq(photoDeletions.state, "deleting"), inJson(photoDeletions.r2Key, keys)));
 }
 
 /**

@@ -6,7 +6,7 @@
 import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lt, lte, max, or, sql } from "drizzle-orm";
 import { heldKey, MAX_PHOTOS_PER_SUBJECT, subjectKey, type Refusal, type Subject } from "../domain/photos.ts";
 import { openDb } from "./client.ts";
-import { inJsonList } from "./json-list.ts";
+import { inJson } from "./fragments.ts";
 import { r2KeyOf } from "./photos-r2.ts";
 import { orderEvents, photos, reportVersions } from "./schema.ts";
 
@@ -222,7 +222,7 @@ export async function photoCounts(d1: D1Database, kind: Subject["kind"], ids: re
   const rows = await openDb(d1)
     .select({ id: photos.subjectId, n: count() })
     .from(photos)
-    .where(and(eq(photos.subjectKind, kind), eq(photos.state, "attached"), inJsonList(photos.subjectId, [...new Set(ids)])))
+    .where(and(eq(photos.subjectKind, kind), eq(photos.state, "attached"), inJson(photos.subjectId, [...new Set(ids)])))
     .groupBy(photos.subjectId);
   // subject_id is one of `ids`, never null
   return new Map(rows.map((row) => [row.id!, row.n]));

@@ -6,7 +6,7 @@ import type { StoredPerson } from "../roster/review.ts";
 import { CONTEXT_QUERIES, EXISTING_QUERIES, rosterUpserts, type RosterRow } from "../roster/store.ts";
 import { openDb } from "./client.ts";
 import { OFFICES_SQL } from "./offices.ts";
-import { inJsonList } from "./json-list.ts";
+import { inJson } from "./fragments.ts";
 import type { DeactivationRow } from "./roster-imports.ts";
 import { assignments, orders, people, schools } from "./schema.ts";
 
@@ -87,7 +87,7 @@ export async function deactivationDetails(d1: D1Database, codes: readonly string
   return db
     .select({ code: people.code, name: people.name, role: people.role, orders: sql<number>`${openOrders}`, visits: sql<number>`${plannedVisits}` })
     .from(people)
-    .where(inJsonList(people.code, codes))
+    .where(inJson(people.code, codes))
     .orderBy(asc(people.code));
 }
 

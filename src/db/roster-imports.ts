@@ -5,7 +5,7 @@ import { OFFICES_SQL } from "./offices.ts";
 import { EXISTING_QUERIES } from "../roster/store.ts";
 import { and, desc, eq, exists, sql } from "drizzle-orm";
 import { openDb } from "./client.ts";
-import { inJsonList } from "./json-list.ts";
+import { inJson } from "./fragments.ts";
 import { people, rosterImports } from "./schema.ts";
 
 export interface ImportRecord {
@@ -129,7 +129,7 @@ export function deactivateConfirmedStatement(d1: D1Database, importId: number, c
   return db
     .update(people)
     .set({ active: false, updatedAt: nowMs })
-    .where(and(inJsonList(people.code, codes), eq(people.active, true), exists(thisConfirmation)));
+    .where(and(inJson(people.code, codes), eq(people.active, true), exists(thisConfirmation)));
 }
 
 /** Holds once this very decision (by `decidedBy` at `nowMs`) is the one recorded. */

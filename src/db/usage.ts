@@ -3,10 +3,14 @@
  * in a window (`rate_counters`, keys `use:…`; the send limiter's sweep deletes expired rows), and
  * values worth caching across isolates (`cache_entries`, as the tenant token is).
  */
+import { and, eq, gt, sql } from "drizzle-orm";
+import { openDb } from "./client.ts";
+import { cacheEntries } from "./schema.ts";
 
 /**
  * One more use of `key`: the count in the window that started with the first use, `windowMs` long.
  * A redelivery of an event already claimed (`claimKeys` in processed_events) counts nothing and gives no row.
+ * Hand-written: an INSERT … SELECT … WHERE NOT EXISTS (a conditional write drizzle cannot express), read in a raw batch.
  */
 export function countUseStatement(d1: D1Database, key: string, nowMs: number, windowMs: number, claimKeys: readonly string[] = []): D1PreparedStatement {
   const claimed = claimKeys.length ? `NOT EXISTS (SELECT 1 FROM processed_events WHERE key IN (${claimKeys.map((_, i) => `?${4 + i}`).join(", ")}))` : "1 = 1";
@@ -27,13 +31,18 @@ export async function countUse(d1: D1Database, key: string, nowMs: number, windo
 }
 
 export async function cachedValue(d1: D1Database, key: string, nowMs: number): Promise<{ value: string; expiresAt: number } | null> {
-  const row = await d1.prepare("SELECT value, expires_at AS expiresAt FROM cache_entries WHERE key = ? AND expires_at > ?").bind(key, nowMs).first<{ value: string; expiresAt: number }>();
+  const row = await openDb(d1)
+    .select({ value: cacheEntries.value, expiresAt: cacheEntries.expiresAt })
+    .from(cacheEntries)
+    .where(and(eq(cacheEntries.key, key), gt(cacheEntries.expiresAt, nowMs)))
+    .get();
   return row ?? null;
 }
 
 export async function storeValue(d1: D1Database, key: string, value: string, expiresAt: number): Promise<void> {
-  await d1
-    .prepare("INSERT INTO cache_entries (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at")
-    .bind(key, value, expiresAt)
+  await openDb(d1)
+    .insert(cacheEntries)
+    .values({ key, value, expiresAt })
+    .onConflictDoUpdate({ target: cacheEntries.key, set: { value: sql`excluded.value`, expiresAt: sql`excluded.expires_at` } })
     .run();
 }

@@ -3,6 +3,9 @@
  * belong to and the recipient's name from the roster (never a mobile or an email), the admins to tell,
  * and when each office was last told.
  */
+import { and, eq, gt, isNotNull, isNull, like, lte, notLike, or, sql } from "drizzle-orm";
+import { openDb } from "../db/client.ts";
+import { outbox, people, schools, zones } from "../db/schema.ts";
 
 /** Every alert's outbox key starts so; the office code (URI-encoded) follows. */
 export const ALERT_KEY_PREFIX = "delivery-alert:";
@@ -25,33 +28,43 @@ export interface DeadMessage {
  * that district's office), an office's group chat → that office; anything else the top office ('').
  */
 export async function deadMessagesSince(d1: D1Database, sinceMs: number, nowMs: number, limit = 2_000): Promise<DeadMessage[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT o.id, o.receive_id AS receiveId, o.last_error AS lastError, o.updated_at AS updatedAt, p.name AS personName,
-         COALESCE(NULLIF(p.office_code, ''),
-           (SELECT f.code FROM offices f WHERE z.level = 'district' AND f.district <> '' AND f.district = z.district ORDER BY f.code LIMIT 1),
-           (SELECT f.code FROM offices f WHERE f.digest_chat_id = o.receive_id ORDER BY f.code LIMIT 1),
-           '') AS office
-       FROM outbox o
-       LEFT JOIN people p ON o.receive_id_type = 'open_id' AND p.open_id = o.receive_id
-       LEFT JOIN schools s ON s.code = p.school_code
-       LEFT JOIN zones z ON z.code = COALESCE(p.zone_code, s.zone_code)
-       WHERE o.state = 'dead' AND o.updated_at > ?1 AND o.updated_at <= ?2 AND (o.ref IS NULL OR o.ref NOT LIKE '${ALERT_KEY_PREFIX}%')
-       ORDER BY o.id LIMIT ?3`,
+  return openDb(d1)
+    .select({
+      id: outbox.id,
+      receiveId: outbox.receiveId,
+      lastError: outbox.lastError,
+      updatedAt: outbox.updatedAt,
+      personName: people.name,
+      office: sql<string>`COALESCE(NULLIF(${people.officeCode}, ''),
+        (SELECT f.code FROM offices f WHERE ${zones.level} = 'district' AND f.district <> '' AND f.district = ${zones.district} ORDER BY f.code LIMIT 1),
+        (SELECT f.code FROM offices f WHERE f.digest_chat_id = ${outbox.receiveId} ORDER BY f.code LIMIT 1),
+        '')`,
+    })
+    .from(outbox)
+    .leftJoin(people, and(eq(outbox.receiveIdType, "open_id"), eq(people.openId, outbox.receiveId)))
+    .leftJoin(schools, eq(schools.code, people.schoolCode))
+    .leftJoin(zones, eq(zones.code, sql`COALESCE(${people.zoneCode}, ${schools.zoneCode})`))
+    .where(
+      and(
+        eq(outbox.state, "dead"),
+        gt(outbox.updatedAt, sinceMs),
+        lte(outbox.updatedAt, nowMs),
+        or(isNull(outbox.ref), notLike(outbox.ref, `${ALERT_KEY_PREFIX}%`)),
+      ),
     )
-    .bind(sinceMs, nowMs, limit)
-    .all<DeadMessage>();
-  return results;
+    .orderBy(outbox.id)
+    .limit(limit);
 }
 
 /** When each office was last alerted (offices alerted since `sinceMs`), by office code ('' = the top office). */
 export async function lastAlerts(d1: D1Database, sinceMs: number): Promise<Map<string, number>> {
-  const { results } = await d1
-    .prepare(`SELECT ref, created_at AS at FROM outbox WHERE ref LIKE '${ALERT_KEY_PREFIX}%' AND created_at > ?1`)
-    .bind(sinceMs)
-    .all<{ ref: string; at: number }>();
+  const rows = await openDb(d1)
+    .select({ ref: outbox.ref, at: outbox.createdAt })
+    .from(outbox)
+    .where(and(like(outbox.ref, `${ALERT_KEY_PREFIX}%`), gt(outbox.createdAt, sinceMs)));
   const last = new Map<string, number>();
-  for (const { ref, at } of results) {
+  for (const { ref, at } of rows) {
+    if (ref === null) continue; // never: LIKE matched it
     const office = decodeURIComponent(ref.slice(ALERT_KEY_PREFIX.length).split(":")[0] ?? "");
     last.set(office, Math.max(last.get(office) ?? 0, at));
   }
@@ -67,8 +80,10 @@ export interface AdminRecipient {
 
 /** Active administrators (系统管理员) with an open_id. */
 export async function activeAdmins(d1: D1Database): Promise<AdminRecipient[]> {
-  const { results } = await d1
-    .prepare("SELECT open_id AS openId, lang, COALESCE(office_code, '') AS office FROM people WHERE role = 'admin' AND active = 1 AND open_id IS NOT NULL ORDER BY code")
-    .all<AdminRecipient>();
-  return results;
+  const rows = await openDb(d1)
+    .select({ openId: people.openId, lang: people.lang, office: sql<string>`COALESCE(${people.officeCode}, '')` })
+    .from(people)
+    .where(and(eq(people.role, "admin"), eq(people.active, true), isNotNull(people.openId)))
+    .orderBy(people.code);
+  return rows.map((row) => ({ ...row, openId: row.openId! }));
 }

@@ -51,6 +51,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 /** The columns a claimed row carries (OutboxRow). */
 export const CLAIMED_COLUMNS = "id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts, last_error, give_up_at, maybe_sent_at";
 
+/** Hand-written: the exactly-once claim (state-guarded, json_each over the uuids, RETURNING the claimed rows as OutboxRow). */
 const CLAIM_SQL = `UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?1
 WHERE uuid IN (SELECT value FROM json_each(?2)) AND state IN ('pending', 'failed')
   AND ${GIVE_UP_AT_SQL} > ?1 AND (maybe_sent_at IS NULL OR maybe_sent_at + ${DEDUPE_WINDOW_MS} > ?1)
@@ -66,7 +67,7 @@ export async function claimRows(d1: D1Database, uuids: readonly string[], nowMs:
   return claimed.sort((a, b) => a.id - b.id);
 }
 
-/** One statement records every outcome; only rows still `sending` (ours) change. */
+/** One statement records every outcome; only rows still `sending` (ours) change. Hand-written: UPDATE … FROM json_each, which drizzle cannot build. */
 const RECORD_SQL = `UPDATE outbox SET
   state = json_extract(j.value, '$.state'),
   message_id = COALESCE(json_extract(j.value, '$.messageId'), outbox.message_id),

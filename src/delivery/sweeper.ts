@@ -1,6 +1,10 @@
+import { and, eq, inArray, isNull, like, lt, or, sql } from "drizzle-orm";
+import { openDb } from "../db/client.ts";
+import { inJson } from "../db/fragments.ts";
+import { outbox } from "../db/schema.ts";
 import type { Bindings } from "../env.ts";
 import { logger } from "../log.ts";
-import { deathCause, DEDUPE_WINDOW_MS, EXPIRED_PREFIX, GIVE_UP_AT_SQL, MAX_AGE_SQL, UNSURE_PREFIX } from "./give-up.ts";
+import { deathCause, DEDUPE_WINDOW_MS, EXPIRED_PREFIX, GIVE_UP_AT_SQL, UNSURE_PREFIX } from "./give-up.ts";
 import { enqueueDelivery, type OutboxQueueMessage } from "./outbox.ts";
 
 /** A row still `pending`/`failed` this long after it was due has lost its queue message. */
@@ -38,51 +42,69 @@ export interface SweepReport {
  * Feishu's uuid drops a repeat of a send that did go out before the sender died.
  */
 export async function sweepOutbox(env: Pick<Bindings, "DB" | "OUTBOX">, nowMs: number): Promise<SweepReport> {
-  const d1 = env.DB;
-  const [stuck, expired, unsure, due, deadWithinAge] = await d1.batch<{ id: number; uuid: string; last_error?: string | null }>([
-    d1
-      .prepare(
-        // the dead sender may have sent it: its claim (updated_at) starts Feishu's uuid hour, as a timed-out attempt does
-        `UPDATE outbox SET state = 'pending', maybe_sent_at = COALESCE(maybe_sent_at, updated_at), updated_at = ?1
-         WHERE id IN (SELECT id FROM outbox WHERE state = 'sending' AND updated_at < ?2 ORDER BY id LIMIT ?3) RETURNING id, uuid`,
+  const db = openDb(env.DB);
+  // the deadline and the uuid window, over the row's own columns (give-up.ts)
+  const giveUpAt = sql.raw(GIVE_UP_AT_SQL);
+  const windowEnd = sql`${outbox.maybeSentAt} + ${sql.raw(String(DEDUPE_WINDOW_MS))}`;
+  const toSend = inArray(outbox.state, ["pending", "failed"]);
+  /** the ids of the first SWEEP_LIMIT rows matching `where`, for a bulk update */
+  const firstIds = (where: ReturnType<typeof and>) => inArray(outbox.id, db.select({ id: outbox.id }).from(outbox).where(where).orderBy(outbox.id).limit(SWEEP_LIMIT));
+  const idAndUuid = { id: outbox.id, uuid: outbox.uuid };
+  const [stuck, expired, unsure, due, deadWithinAge] = await db.batch([
+    db
+      // the dead sender may have sent it: its claim (updated_at) starts Feishu's uuid hour, as a timed-out attempt does
+      .update(outbox)
+      .set({ state: "pending", maybeSentAt: sql`COALESCE(${outbox.maybeSentAt}, ${outbox.updatedAt})`, updatedAt: nowMs })
+      .where(firstIds(and(eq(outbox.state, "sending"), lt(outbox.updatedAt, nowMs - STUCK_SENDING_MS))))
+      .returning(idAndUuid),
+    db
+      .update(outbox)
+      .set({ state: "dead", lastError: sql`${EXPIRED_PREFIX} || COALESCE(${outbox.lastError}, 'not sent')`, updatedAt: nowMs })
+      .where(firstIds(and(toSend, sql`${giveUpAt} <= ${nowMs}`)))
+      .returning(idAndUuid),
+    db
+      .update(outbox)
+      .set({ state: "dead", lastError: sql`${UNSURE_PREFIX} || COALESCE(${outbox.lastError}, 'no answer')`, updatedAt: nowMs })
+      .where(firstIds(and(toSend, sql`${windowEnd} <= ${nowMs}`)))
+      .returning(idAndUuid),
+    db
+      .select(idAndUuid)
+      .from(outbox)
+      .where(and(toSend, lt(outbox.nextAttemptAt, nowMs), lt(outbox.updatedAt, nowMs - LOST_AFTER_MS)))
+      .orderBy(outbox.id)
+      .limit(SWEEP_LIMIT),
+    db
+      .select({ ...idAndUuid, last_error: outbox.lastError })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.state, "dead"),
+          sql`${giveUpAt} > ${nowMs}`,
+          or(isNull(outbox.maybeSentAt), sql`${windowEnd} > ${nowMs}`),
+          or(
+            like(outbox.lastError, "feishu 5%"),
+            like(outbox.lastError, "feishu 429%"),
+            like(outbox.lastError, "network:%"),
+            like(outbox.lastError, "%code 9999%"),
+            like(outbox.lastError, "%code 230020%"),
+          ),
+        ),
       )
-      .bind(nowMs, nowMs - STUCK_SENDING_MS, SWEEP_LIMIT),
-    d1
-      .prepare(
-        `UPDATE outbox SET state = 'dead', last_error = '${EXPIRED_PREFIX}' || COALESCE(last_error, 'not sent'), updated_at = ?1
-         WHERE id IN (SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND ${GIVE_UP_AT_SQL} <= ?1 ORDER BY id LIMIT ?2) RETURNING id, uuid`,
-      )
-      .bind(nowMs, SWEEP_LIMIT),
-    d1
-      .prepare(
-        `UPDATE outbox SET state = 'dead', last_error = '${UNSURE_PREFIX}' || COALESCE(last_error, 'no answer'), updated_at = ?1
-         WHERE id IN (SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND maybe_sent_at + ${DEDUPE_WINDOW_MS} <= ?1 ORDER BY id LIMIT ?2) RETURNING id, uuid`,
-      )
-      .bind(nowMs, SWEEP_LIMIT),
-    d1
-      .prepare(
-        "SELECT id, uuid FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at < ?1 AND updated_at < ?1 - ?2 ORDER BY id LIMIT ?3",
-      )
-      .bind(nowMs, LOST_AFTER_MS, SWEEP_LIMIT),
-    d1
-      .prepare(
-        `SELECT id, uuid, last_error FROM outbox WHERE state = 'dead' AND ${GIVE_UP_AT_SQL} > ?1 AND (maybe_sent_at IS NULL OR maybe_sent_at + ${DEDUPE_WINDOW_MS} > ?1)
-         AND (last_error LIKE 'feishu 5%' OR last_error LIKE 'feishu 429%' OR last_error LIKE 'network:%' OR last_error LIKE '%code 9999%' OR last_error LIKE '%code 230020%')
-         ORDER BY id LIMIT ?2`,
-      )
-      .bind(nowMs, SWEEP_LIMIT),
+      .orderBy(outbox.id)
+      .limit(SWEEP_LIMIT),
   ]);
-  const toRevive = (deadWithinAge?.results ?? []).filter((row) => deathCause(row.last_error ?? null) === "retryable");
+  const toRevive = deadWithinAge.filter((row) => deathCause(row.last_error) === "retryable");
   if (toRevive.length) {
-    await d1
-      .prepare("UPDATE outbox SET state = 'failed', next_attempt_at = ?1, updated_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'dead'")
-      .bind(nowMs, JSON.stringify(toRevive.map((row) => row.id)))
+    await db
+      .update(outbox)
+      .set({ state: "failed", nextAttemptAt: nowMs, updatedAt: nowMs })
+      .where(and(inJson(outbox.id, toRevive.map((row) => row.id)), eq(outbox.state, "dead")))
       .run();
   }
-  const given = new Set([...(expired?.results ?? []), ...(unsure?.results ?? [])].map((row) => row.uuid));
-  const uuids = [...new Set([...(stuck?.results ?? []), ...(due?.results ?? []), ...toRevive].map((row) => row.uuid))].filter((uuid) => !given.has(uuid));
+  const given = new Set([...expired, ...unsure].map((row) => row.uuid));
+  const uuids = [...new Set([...stuck, ...due, ...toRevive].map((row) => row.uuid))].filter((uuid) => !given.has(uuid));
   if (uuids.length) await enqueueDelivery(env, uuids);
-  const report = { requeued: uuids.length, expired: expired?.results.length ?? 0, unsure: unsure?.results.length ?? 0, revived: toRevive.length };
+  const report = { requeued: uuids.length, expired: expired.length, unsure: unsure.length, revived: toRevive.length };
   if (report.expired || report.unsure || report.revived) logger.info({ route: "delivery", outcome: "swept", ...report });
   return report;
 }
@@ -96,22 +118,14 @@ export async function sweepOutbox(env: Pick<Bindings, "DB" | "OUTBOX">, nowMs: n
 export async function handBackToSweeper(batch: MessageBatch<OutboxQueueMessage>, env: Pick<Bindings, "DB">, nowMs: number): Promise<void> {
   const uuids = [...new Set(batch.messages.map((message) => message.body?.uuid).filter((uuid): uuid is string => typeof uuid === "string" && uuid.length > 0 && uuid.length <= 50))];
   if (uuids.length) {
-    const result = await env.DB.prepare(
-      `UPDATE outbox SET next_attempt_at = MIN(next_attempt_at, ?1), updated_at = MIN(updated_at, ?1 - ?2)
-       WHERE uuid IN (SELECT value FROM json_each(?3)) AND state IN ('pending', 'failed')`,
-    )
-      .bind(nowMs - 1, LOST_AFTER_MS + 1, JSON.stringify(uuids))
+    // due a moment ago, and last touched long enough ago for the sweep's "lost" test
+    const dueAt = nowMs - 1;
+    const result = await openDb(env.DB)
+      .update(outbox)
+      .set({ nextAttemptAt: sql`MIN(${outbox.nextAttemptAt}, ${dueAt})`, updatedAt: sql`MIN(${outbox.updatedAt}, ${dueAt - (LOST_AFTER_MS + 1)})` })
+      .where(and(inJson(outbox.uuid, uuids), inArray(outbox.state, ["pending", "failed"])))
       .run();
     logger.info({ route: "queue:dead_letter", outcome: "handed_to_sweeper", messages: batch.messages.length, rows: result.meta.changes });
   }
   batch.ackAll();
 }
-
-/**
- * Dead rows (up to `maxId`) back to pending: the manager's `retry` button. Their time starts again (a new
- * deadline from now) and so does Feishu's uuid window: a row that died `unsure` may then arrive twice,
- * which the button's answer says. A delayed card update keeps its deadline from when it was written: its
- * callback's token does not start again (give-up.ts, CARD_UPDATE_MAX_AGE_MS).
- */
-export const REQUEUE_DEAD_SQL = `UPDATE outbox SET state = 'pending', attempts = 0, last_error = NULL, maybe_sent_at = NULL, next_attempt_at = ?1,
-  give_up_at = CASE WHEN operation = 'card_update' THEN created_at ELSE ?1 END + ${MAX_AGE_SQL}, updated_at = ?1 WHERE state = 'dead' AND id <= ?2`;

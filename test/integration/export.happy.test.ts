@@ -77,6 +77,26 @@ describe("CSV export", () => {
     expect(text.split("\r\n")[1]).toMatch(new RegExp(`^${week},S001,王建国,SCH001,日照市实验小学,Z01,[^,]+,,[^,]+,$`));
   });
 
+  it("exports a range's visit reports with their problem counts and findings", async () => {
+    const [report] = await worker.query<{ id: number }>(
+      `INSERT INTO reports (school_code, supervisor_code, week, visit_date, kind, data, version, submitted_by, on_behalf, submission_key, created_at, updated_at)
+       VALUES ('SCH001', 'S001', '2026-W24', '2026-06-15', 'routine', '{"findings":"护栏松动"}', 2, 'M001', 1, 'export-test', ?1, ?1) RETURNING id`,
+      now,
+    );
+    const reportId = report!.id;
+    await worker.query(
+      `INSERT INTO problems (report_id, school_code, week, item, description, severity, fixed_on_spot, created_at)
+       VALUES (?1, 'SCH001', '2026-W24', 'safety', '护栏', 'serious', 0, ?2), (?1, 'SCH001', '2026-W24', 'hygiene', '地面', 'minor', 1, ?2)`,
+      reportId,
+      now,
+    );
+    const { texts } = await worker.say("ou_mgr_1", "导出 报告 2026-06-01 2026-06-30 csv");
+    expect(texts[0]).toBe("已导出督导报告 1 行（2026-06-01 至 2026-06-30），文件随后发送。");
+    const { text } = csvOf();
+    expect(text.split("\r\n")[0]).toBe("\uFEFF报告编号,周,督导日期,学校编号,学校,督学编号,督学,督导类型,版本,代为填报,填报人,问题数,严重问题数,督导发现");
+    expect(text.split("\r\n")[1]).toBe(`${reportId},2026-W24,2026-06-15,SCH001,日照市实验小学,S001,王建国,常规督导,2,是,M001,2,1,护栏松动`);
+  });
+
   it("refuses supervisors, groups, unknown kinds, bad and reversed dates, sending nothing", async () => {
     const files = () => worker.fake.messages.filter((m) => m.msgType === "file").length;
     const before = files();

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { feishuRequest } from "../support/feishu-signing.ts";
-import { seedRoster } from "../support/roster.ts";
 import { cardActionEvent, ENCRYPT_KEY, messageEvent, TestWorker, VERIFICATION_TOKEN } from "../support/worker.ts";
 import { useWorker } from "../support/use-worker.ts";
 

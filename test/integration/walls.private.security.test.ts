@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FakeFeishu, type DeliveredMessage } from "../support/fake-feishu.ts";
 import { seedRoster } from "../support/roster.ts";
 import { messageEvent, TestWorker } from "../support/worker.ts";

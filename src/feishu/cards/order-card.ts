@@ -1,5 +1,5 @@
 /** Cards of supervision orders: the order itself (with its action forms), the issue form, the issued answer, the extension decision. */
-import { daysOverdue, ESCALATION_DAYS, MAX_LINKS_TEXT, MAX_NOTE_TEXT, MAX_ORDER_TEXT, DEFAULT_ORDER_PREFIXES, type OrderEventView, type OrderKind, type OrderStatus, type OrderView } from "../../domain/orders.ts";
+import { daysOverdue, ESCALATION_DAYS, MAX_LINKS_TEXT, MAX_NOTE_TEXT, MAX_ORDER_TEXT, DEFAULT_ORDER_PREFIXES, type OrderEventView, type OrderKind, type OrderView } from "../../domain/orders.ts";
 import { localDate, localDateTime } from "../../domain/time.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { cardFits } from "../conformance.ts";
