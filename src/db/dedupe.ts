@@ -3,6 +3,7 @@
  * deliver one message twice under different event_ids (same message_id).
  * The claim is one statement of the handler's batch (all keys or none), so two racing deliveries cannot both win.
  */
+import { errorChainText } from "./error-text.ts";
 import { and, eq, lt, notLike, or } from "drizzle-orm";
 import { openDb } from "./client.ts";
 import { processedEvents } from "./schema.ts";
@@ -29,7 +30,7 @@ export function claimStatement(d1: D1Database, keys: readonly string[], nowMs: n
 }
 
 export function isClaimConflict(error: unknown): boolean {
-  return /UNIQUE constraint failed: processed_events\.key/.test(error instanceof Error ? error.message : String(error));
+  return /UNIQUE constraint failed: processed_events\.key/.test(errorChainText(error));
 }
 
 /** A form's "already submitted" claim lives as long as the card can be clicked (14 days) and a day more. */

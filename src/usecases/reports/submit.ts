@@ -7,6 +7,7 @@
  */
 import type { Services } from "../services.ts";
 import type { Actor } from "../../db/people.ts";
+import { errorChainText } from "../../db/error-text.ts";
 import {
   activeSchoolForReport,
   digestSent,
@@ -86,7 +87,7 @@ async function commitSubmission(services: Services, plan: Plan): Promise<CommitO
       await uow.commit();
       return { kind: "ok", reportId };
     } catch (failure) {
-      const message = failure instanceof Error ? failure.message : String(failure);
+      const message = errorChainText(failure);
       if (/UNIQUE constraint failed: (reports|problems)\.id\b/.test(message)) continue;
       if (/UNIQUE constraint failed: (reports|report_versions)\./.test(message)) return { kind: "duplicate" };
       throw failure;
