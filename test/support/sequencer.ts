@@ -3,19 +3,19 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
  * The files that take longest, longest first, with the seconds each took in a fresh-clone CI run (2 files at a time;
- * the scope matrix parts measured on their own). A hint for the order only: nothing fails if it is out of date.
+ * the scope matrix parts in a run of their four files). A hint for the order only: nothing fails if it is out of date.
  */
 export const LONGEST_FILES: Record<string, number> = {
   "test/browser/simulator.test.ts": 41,
   "test/integration/delivery.outage.test.ts": 33,
-  "test/integration/scope.matrix.actions.test.ts": 25,
+  "test/integration/scope.matrix.commands-orders.test.ts": 22,
   "test/integration/walls.private.security.test.ts": 21,
   "test/integration/ingress.fuzz.test.ts": 20,
-  "test/integration/scope.matrix.commands-follow-up.test.ts": 20,
-  "test/integration/scope.matrix.commands-orders.test.ts": 20,
-  "test/integration/scope.matrix.commands-planning.test.ts": 18,
+  "test/integration/scope.matrix.actions.test.ts": 19,
+  "test/integration/scope.matrix.commands-follow-up.test.ts": 19,
   "test/integration/delivery.faults.test.ts": 15,
   "test/integration/orders.deadlines.test.ts": 14,
+  "test/integration/scope.matrix.commands-planning.test.ts": 14,
   "test/integration/photos.retention.test.ts": 11,
   "test/integration/nameplate.public.security.test.ts": 11,
   "test/integration/planning.error.test.ts": 10,
