@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/support/sequencer.ts";
 
 export default defineConfig({
   test: {
@@ -12,5 +13,7 @@ export default defineConfig({
     // and its own fake Feishu on a free port, and the test side reaches storage only through the async harness
     // worker (test/support/harness.ts), never Miniflare's synchronous proxy that lost replies under contention.
     maxWorkers: Math.max(1, availableParallelism()),
+    // the longest files first, also on a fresh clone (no cache of durations): test/support/sequencer.ts
+    sequence: { sequencer: LongestFirst },
   },
 });
