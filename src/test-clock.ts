@@ -15,3 +15,42 @@ export async function wait(env: ClockVars, ms: number, label: string): Promise<v
   const response = await fetch(`${url.replace(/\/+$/, "")}/wait?ms=${Math.max(0, Math.round(ms))}&label=${encodeURIComponent(label)}`, { method: "POST" });
   await response.arrayBuffer();
 }
+
+/**
+ * Delivery's clock: the rate limiter's "now" and the waits for its send slots (src/delivery/send.ts, rate-limit.ts).
+ * In production the wall clock: `now()` is Date.now() and `until` a timer, nothing more. A test that sets
+ * `TEST_CLOCK_DELIVERY` (besides `TEST_CLOCK_URL`) holds it: `now()` is the test clock's time and `until(at)` ends when
+ * the test moves that time to `at`, so a pacing test steps through Feishu's seconds without living them, and the fake
+ * Feishu judges its rate limits by the same time (test/support/fake-feishu.ts followClock).
+ */
+export interface DeliveryClock {
+  /** true when the test holds this clock */
+  readonly held: boolean;
+  now(): number | Promise<number>;
+  /** Waits until `at` (ms since the epoch) on this clock; resolves with the clock's time then. */
+  until(at: number, label: string): Promise<number>;
+}
+
+const wallClock: DeliveryClock = {
+  held: false,
+  now: () => Date.now(),
+  async until(at) {
+    const ms = at - Date.now();
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    return Date.now();
+  },
+};
+
+export type DeliveryClockVars = ClockVars & { TEST_CLOCK_DELIVERY?: string };
+
+export function deliveryClock(env: DeliveryClockVars): DeliveryClock {
+  const url = env.TEST_CLOCK_DELIVERY ? env.TEST_CLOCK_URL : undefined;
+  if (!url) return wallClock;
+  const base = url.replace(/\/+$/, "");
+  const ask = async (path: string, init?: RequestInit) => Number(await (await fetch(`${base}${path}`, init)).text());
+  return {
+    held: true,
+    now: () => ask("/now"),
+    until: (at, label) => ask(`/wait?until=${Math.ceil(at)}&label=${encodeURIComponent(label)}`, { method: "POST" }),
+  };
+}

@@ -237,7 +237,35 @@ export class FakeFeishu {
   private clockOffsetMs = 0;
   readonly expiredCardUses: { messageId: string; use: "update" | "click" }[] = [];
   now(): number {
-    return Date.now() + this.clockOffsetMs;
+    return this.baseNow() + this.clockOffsetMs;
+  }
+  /** the time rate limits are judged and calls stamped by: the wall clock, or the test clock followed (followClock) */
+  private baseNow: () => number = () => Date.now();
+  /**
+   * Judges Feishu's rate limits (and stamps calls and messages) by the test's clock that the Worker's delivery runs on
+   * (test/support/test-clock.ts, TEST_CLOCK_DELIVERY), so "5 in a second" is a second of the test's time.
+   */
+  followClock(now: () => number): this {
+    this.baseNow = now;
+    return this;
+  }
+  private answerListeners: ((call: RecordedCall) => void)[] = [];
+  /** Calls `listener` with every call the fake has answered (after the answer was written); returns the unsubscribe. */
+  onAnswer(listener: (call: RecordedCall) => void): () => void {
+    this.answerListeners.push(listener);
+    return () => void (this.answerListeners = this.answerListeners.filter((l) => l !== listener));
+  }
+  /** Resolves once `n` more sends, replies or card PATCHes have been answered (whatever the answer). */
+  messageCallsAnswered(n: number): Promise<void> {
+    if (n <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      let seen = 0;
+      const stop = this.onAnswer((call) => {
+        if (!/^\/open-apis\/im\/v1\/messages(\/[^/]+(\/reply)?)?$/.test(call.path) || call.method === "GET" || ++seen < n) return;
+        stop();
+        resolve();
+      });
+    });
   }
   advance(ms: number): void {
     this.clockOffsetMs += ms;
@@ -367,7 +395,7 @@ export class FakeFeishu {
     const url = new URL(req.url ?? "/", "http://fake");
     const body = await this.readBody(req);
     const query = Object.fromEntries(url.searchParams);
-    const record: RecordedCall = { method: req.method ?? "GET", path: url.pathname, query, body, status: 200, at: Date.now() };
+    const record: RecordedCall = { method: req.method ?? "GET", path: url.pathname, query, body, status: 200, at: this.baseNow() };
     this.calls.push(record);
     /** the refusal about to be answered is a fault or condition the test arranged */
     let injected = false;
@@ -381,6 +409,7 @@ export class FakeFeishu {
       }
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(JSON.stringify(payload));
+      for (const listener of this.answerListeners) listener(record);
     };
 
     if (url.pathname === "/open-apis/auth/v3/tenant_access_token/internal" && req.method === "POST") {
@@ -517,7 +546,7 @@ export class FakeFeishu {
         return json(400, { code: 230001, msg: "a card update needs config.update_multi: true before and after" });
       }
       // 单条消息更新频控为 5 QPS
-      const now = Date.now();
+      const now = this.baseNow();
       const times = (this.patchTimes.get(message.messageId) ?? []).filter((t) => t > now - 1000);
       if (times.length >= 5) return json(400, { code: 230020, msg: "This operation triggers the frequency limit." });
       times.push(now);
@@ -708,7 +737,7 @@ export class FakeFeishu {
   private groupChatLimit(receiveIdType: string | null, receiveId: string | null, replyTo: string | null) {
     const chatId = this.chatOf(receiveIdType, receiveId, replyTo);
     if (!chatId || chatId.startsWith("oc_p2p_")) return null;
-    const now = Date.now();
+    const now = this.baseNow();
     const times = (this.groupTimes.get(chatId) ?? []).filter((t) => t > now - 1000);
     if (times.length >= 5) {
       this.groupRefusals.set(chatId, (this.groupRefusals.get(chatId) ?? 0) + 1);
@@ -720,7 +749,7 @@ export class FakeFeishu {
   }
 
   private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string>; injected?: boolean } | null> {
-    const now = Date.now();
+    const now = this.baseNow();
     if (this.enforceRateLimits) {
       while (this.sendTimes.length && this.sendTimes[0]! < now - 60_000) this.sendTimes.shift();
       const lastSecond = this.sendTimes.filter((t) => t > now - 1000).length;

@@ -5,11 +5,15 @@ import type { AddressInfo } from "node:net";
  * The test's clock for the Worker's waits (src/test-clock.ts: the Worker is started with
  * `TEST_CLOCK_URL: clock.url`). A wait the Worker asks for is held until the test `advance`s this clock
  * past its end; `waiting(n)` resolves once n waits are held (a signal from the Worker, not a sleep).
- * Nothing here reads the wall clock.
+ * With `TEST_CLOCK_DELIVERY` too, delivery's rate limiter reads its "now" here (`/now`, `time()`) and waits for
+ * its send slots here (`/wait?until=`); `drive` plays such work out step by step. The wall clock is read once,
+ * for the epoch the clock starts at; after that, time moves only when the test moves it.
  */
 export class TestClock {
   private server: Server | null = null;
   private nowMs = 0;
+  /** the epoch ms the clock started at (`time()` is this plus how far the test moved it) */
+  readonly epochMs = Date.now();
   private readonly held: { until: number; label: string; release: () => void }[] = [];
   private readonly watchers: { n: number; label: string | undefined; resolve: () => void }[] = [];
   /** every wait the Worker asked for, in order */
@@ -19,20 +23,29 @@ export class TestClock {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://clock");
+      req.resume();
+      const answer = () => res.writeHead(200, { "content-type": "text/plain" }).end(String(this.time()));
+      if (url.pathname === "/now") return answer();
       if (url.pathname !== "/wait") {
         res.writeHead(404).end();
         return;
       }
-      const ms = Number(url.searchParams.get("ms") ?? "0");
       const label = url.searchParams.get("label") ?? "";
-      this.asked.push({ ms, label });
-      req.resume();
-      this.held.push({ until: this.nowMs + ms, label, release: () => res.writeHead(200, { "content-type": "text/plain" }).end("ok") });
+      // `until`: an absolute time (delivery's slots); `ms`: a span from now (the photo batch's window)
+      const until = url.searchParams.has("until") ? Number(url.searchParams.get("until")) - this.epochMs : this.nowMs + Number(url.searchParams.get("ms") ?? "0");
+      this.asked.push({ ms: until - this.nowMs, label });
+      if (url.searchParams.has("until") && until <= this.nowMs) return answer();
+      this.held.push({ until, label, release: answer });
       this.notify();
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
+  }
+
+  /** The clock's time, in epoch ms. */
+  time(): number {
+    return this.epochMs + this.nowMs;
   }
 
   /** How many waits (with this label) are held now. */
@@ -58,6 +71,36 @@ export class TestClock {
         wait.release();
       }
     }
+  }
+
+  /** Moves the clock to the end of the earliest wait held (with this label), no further; returns how many waits that ended. */
+  step(label?: string): number {
+    const ends = this.held.filter((wait) => label === undefined || wait.label === label).map((wait) => wait.until);
+    if (ends.length === 0) return 0;
+    const before = this.held.length;
+    this.advance(Math.max(0, Math.min(...ends) - this.nowMs));
+    return before - this.held.length;
+  }
+
+  /**
+   * Plays `work` out on this clock, one step at a time: whenever a wait labelled `label` is held, moves the clock to
+   * the earliest one's end (never further: `step`) and, before the next step, awaits `stepDone(released)`, the sign
+   * (given by the test, e.g. that their sends reached the fake) that what the released waits went on to do has
+   * happened, so the clock never runs ahead of work in flight. Settles as `work` does.
+   */
+  async drive<T>(work: Promise<T>, label: string, stepDone: (released: number) => Promise<unknown>): Promise<T> {
+    let finished = false;
+    const end = work.then(
+      () => void (finished = true),
+      () => void (finished = true),
+    );
+    while (!finished) {
+      await Promise.race([this.waiting(1, label), end]);
+      if (finished) break;
+      const released = this.step(label);
+      await Promise.race([stepDone(released), end]);
+    }
+    return work;
   }
 
   private notify(): void {
