@@ -1,5 +1,6 @@
 import { loadConfig, type Bindings } from "../env.ts";
 import { logger } from "../log.ts";
+import { deliveryClock, type DeliveryClockVars } from "../test-clock.ts";
 import type { OutboxQueueMessage } from "./outbox.ts";
 import { claimRows, DEFAULT_BACKOFF_BASE_MS, FIRST_ATTEMPT_TIMEOUT_MS, sendClaimed } from "./send.ts";
 
@@ -41,6 +42,21 @@ export function firstAttemptTimeout(env: Bindings): number {
   return Number.isFinite(value) && value > 0 ? value : FIRST_ATTEMPT_TIMEOUT_MS;
 }
 
+/**
+ * The queue delay of a retry after `delayMs`, in whole seconds. A test that holds delivery's clock (src/test-clock.ts)
+ * has the delay waited out on that clock instead and the message handed back at once: Miniflare's queue delays are
+ * seconds of real time, which the test would otherwise live through (a 429's x-ogw-ratelimit-reset, say).
+ */
+async function retryDelayOn(env: Bindings & DeliveryClockVars): Promise<(delayMs: number) => Promise<number>> {
+  const clock = deliveryClock(env);
+  if (!clock.held) return async (delayMs) => Math.ceil(delayMs / 1000);
+  const from = await clock.now();
+  return async (delayMs) => {
+    if (delayMs > 0) await clock.until(from + delayMs, "delivery:retry");
+    return 0;
+  };
+}
+
 /** The queue consumer: claims the batch's rows, sends them under the shared rate limiter, records the outcomes. */
 export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env: Bindings): Promise<void> {
   const started = Date.now();
@@ -67,11 +83,15 @@ export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env
   if (claimed.length === 0) return;
 
   const { results, counts } = await sendClaimed(env, config, claimed, { maxHoldMs: MAX_HOLD_MS, backoffBaseMs: backoffBase(env), firstAttemptTimeoutMs: firstAttemptTimeout(env), route: "queue" });
-  for (const result of results) {
-    for (const message of byUuid.get(result.uuid) ?? []) {
-      if (result.done) message.ack();
-      else message.retry({ delaySeconds: Math.ceil(result.delayMs / 1000) });
-    }
-  }
+  const retryDelay = await retryDelayOn(env);
+  await Promise.all(
+    results.map(async (result) => {
+      const delaySeconds = result.done ? 0 : await retryDelay(result.delayMs);
+      for (const message of byUuid.get(result.uuid) ?? []) {
+        if (result.done) message.ack();
+        else message.retry({ delaySeconds });
+      }
+    }),
+  );
   logger.info({ route: "queue", outcome: "batch", messages: batch.messages.length, claimed: claimed.length, ...counts, ms: Date.now() - started });
 }

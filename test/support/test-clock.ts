@@ -50,7 +50,7 @@ export class TestClock {
 
   /** How many waits (with this label) are held now. */
   holding(label?: string): number {
-    return this.held.filter((wait) => label === undefined || wait.label === label).length;
+    return this.held.filter((wait) => labelled(wait.label, label)).length;
   }
 
   /** Resolves when at least `n` waits (with this label) are held. */
@@ -75,7 +75,7 @@ export class TestClock {
 
   /** Moves the clock to the end of the earliest wait held (with this label), no further; returns how many waits that ended. */
   step(label?: string): number {
-    const ends = this.held.filter((wait) => label === undefined || wait.label === label).map((wait) => wait.until);
+    const ends = this.held.filter((wait) => labelled(wait.label, label)).map((wait) => wait.until);
     if (ends.length === 0) return 0;
     const before = this.held.length;
     this.advance(Math.max(0, Math.min(...ends) - this.nowMs));
@@ -117,4 +117,9 @@ export class TestClock {
     this.advance(Number.MAX_SAFE_INTEGER / 2);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/** A wait's label matches `label` when it is that label or one under it ("delivery" matches "delivery:slot"); no label matches all. */
+function labelled(waitLabel: string, label: string | undefined): boolean {
+  return label === undefined || waitLabel === label || waitLabel.startsWith(`${label}:`);
 }
