@@ -29,8 +29,15 @@ export interface DeliveryClock {
   now(): number | Promise<number>;
   /** Waits until `at` (ms since the epoch) on this clock; resolves with the clock's time then. */
   until(at: number, label: string): Promise<number>;
+  /**
+   * Marks work of this invocation that is not waiting on the clock (its own flow, a send in flight) until the function
+   * returned is called: a test moves its clock only while every such piece of work is waiting on it, so the clock never
+   * runs ahead of a send on its way or of a plan being made. Production: nothing.
+   */
+  begin(): Promise<() => Promise<void>> | (() => Promise<void>);
 }
 
+const done = () => Promise.resolve();
 const wallClock: DeliveryClock = {
   held: false,
   now: () => Date.now(),
@@ -39,18 +46,27 @@ const wallClock: DeliveryClock = {
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     return Date.now();
   },
+  begin: () => done,
 };
 
 export type DeliveryClockVars = ClockVars & { TEST_CLOCK_DELIVERY?: string };
 
-export function deliveryClock(env: DeliveryClockVars): DeliveryClock {
-  const url = env.TEST_CLOCK_DELIVERY ? env.TEST_CLOCK_URL : undefined;
+/** `env`: the Worker's env (its test-only vars DeliveryClockVars, when set) */
+export function deliveryClock(env: object): DeliveryClock {
+  const vars = env as DeliveryClockVars;
+  const url = vars.TEST_CLOCK_DELIVERY ? vars.TEST_CLOCK_URL : undefined;
   if (!url) return wallClock;
   const base = url.replace(/\/+$/, "");
   const ask = async (path: string, init?: RequestInit) => Number(await (await fetch(`${base}${path}`, init)).text());
+  // this invocation's work, as the test's clock counts it (begin)
+  const by = crypto.randomUUID();
   return {
     held: true,
     now: () => ask("/now"),
-    until: (at, label) => ask(`/wait?until=${Math.ceil(at)}&label=${encodeURIComponent(label)}`, { method: "POST" }),
+    until: (at, label) => ask(`/wait?until=${Math.ceil(at)}&label=${encodeURIComponent(label)}&by=${by}`, { method: "POST" }),
+    async begin() {
+      await ask(`/busy?by=${by}&d=1`, { method: "POST" });
+      return async () => void (await ask(`/busy?by=${by}&d=-1`, { method: "POST" }));
+    },
   };
 }

@@ -1,8 +1,8 @@
 import { loadConfig, type Bindings } from "../env.ts";
 import { logger } from "../log.ts";
-import { deliveryClock, type DeliveryClockVars } from "../test-clock.ts";
+import { deliveryClock, type DeliveryClock } from "../test-clock.ts";
 import type { OutboxQueueMessage } from "./outbox.ts";
-import { claimRows, DEFAULT_BACKOFF_BASE_MS, FIRST_ATTEMPT_TIMEOUT_MS, sendClaimed } from "./send.ts";
+import { claimRows, DEFAULT_BACKOFF_BASE_MS, FIRST_ATTEMPT_TIMEOUT_MS, sendClaimed, type SendReport } from "./send.ts";
 
 export { backoffMs, classifyFailure, recipientOf, type Outcome } from "./send.ts";
 
@@ -47,8 +47,7 @@ export function firstAttemptTimeout(env: Bindings): number {
  * has the delay waited out on that clock instead and the message handed back at once: Miniflare's queue delays are
  * seconds of real time, which the test would otherwise live through (a 429's x-ogw-ratelimit-reset, say).
  */
-async function retryDelayOn(env: Bindings & DeliveryClockVars): Promise<(delayMs: number) => Promise<number>> {
-  const clock = deliveryClock(env);
+async function retryDelayOn(clock: DeliveryClock): Promise<(delayMs: number) => Promise<number>> {
   if (!clock.held) return async (delayMs) => Math.ceil(delayMs / 1000);
   const from = await clock.now();
   return async (delayMs) => {
@@ -82,16 +81,25 @@ export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env
   for (const uuid of mine) if (!claimedUuids.has(uuid)) for (const message of byUuid.get(uuid)!) message.ack();
   if (claimed.length === 0) return;
 
-  const { results, counts } = await sendClaimed(env, config, claimed, { maxHoldMs: MAX_HOLD_MS, backoffBaseMs: backoffBase(env), firstAttemptTimeoutMs: firstAttemptTimeout(env), route: "queue" });
-  const retryDelay = await retryDelayOn(env);
-  await Promise.all(
-    results.map(async (result) => {
-      const delaySeconds = result.done ? 0 : await retryDelay(result.delayMs);
-      for (const message of byUuid.get(result.uuid) ?? []) {
-        if (result.done) message.ack();
-        else message.retry({ delaySeconds });
-      }
-    }),
-  );
+  // a test that holds delivery's clock moves it only while this work waits on it (src/test-clock.ts)
+  const clock = deliveryClock(env);
+  const end = await clock.begin();
+  let counts: SendReport["counts"];
+  try {
+    const report = await sendClaimed(env, config, claimed, { maxHoldMs: MAX_HOLD_MS, backoffBaseMs: backoffBase(env), firstAttemptTimeoutMs: firstAttemptTimeout(env), route: "queue", clock });
+    counts = report.counts;
+    const retryDelay = await retryDelayOn(clock);
+    await Promise.all(
+      report.results.map(async (result) => {
+        const delaySeconds = result.done ? 0 : await retryDelay(result.delayMs);
+        for (const message of byUuid.get(result.uuid) ?? []) {
+          if (result.done) message.ack();
+          else message.retry({ delaySeconds });
+        }
+      }),
+    );
+  } finally {
+    await end();
+  }
   logger.info({ route: "queue", outcome: "batch", messages: batch.messages.length, claimed: claimed.length, ...counts, ms: Date.now() - started });
 }

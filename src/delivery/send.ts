@@ -2,7 +2,7 @@ import type { Bindings } from "../env.ts";
 import { abortingWith, FeishuClient } from "../feishu/client.ts";
 import type { Config } from "../env.ts";
 import { logger } from "../log.ts";
-import { deliveryClock, type DeliveryClockVars } from "../test-clock.ts";
+import { deliveryClock, type DeliveryClock, type DeliveryClockVars } from "../test-clock.ts";
 import { DEDUPE_WINDOW_MS, GIVE_UP_AT_SQL, maxAgeMs } from "./give-up.ts";
 import { bumpAppTatStatement, lateSendsStatements, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
 import { attemptTimeoutMs, classifyFailure, errorText, LATE_MS, MAX_IN_FLIGHT, recipientOf, type OutboxRow } from "./send-policy.ts";
@@ -109,6 +109,8 @@ export interface SendOptions {
    * its sends and does not: a re-planned slot is spent budget, which a fan-out cannot afford.
    */
   replanLate?: boolean;
+  /** the clock of this invocation's delivery (deliveryClock: the wall clock but in a test that holds it) */
+  clock?: DeliveryClock;
 }
 
 export interface SendReport {
@@ -146,7 +148,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB"> & DeliveryClockVars,
   const counts = { sent: 0, failed: 0, dead: 0, deferred: 0, abandoned: 0 };
   if (claimed.length === 0) return { results: [], counts };
   // the limiter's time: the wall clock (a test may hold it: src/test-clock.ts), whose state read at the commit is read again
-  const clock = deliveryClock(env);
+  const clock = options.clock ?? deliveryClock(env);
   let preRead = clock.held ? undefined : options.limiter;
   const reserve = async (rows: readonly OutboxRow[]) =>
     // If the limiter cannot be reached, send nothing now: those rows are deferred (released below).
@@ -212,6 +214,7 @@ export async function sendClaimed(env: Pick<Bindings, "DB"> & DeliveryClockVars,
       dispatches.push({ plannedAt: slot.at, sentAt: dispatchedAt });
       lastToRecipient.set(recipient, dispatchedAt);
       const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts, row.last_error, options.firstAttemptTimeoutMs));
+      const sent = await clock.begin();
       const send = abortingWith(timeout, () => deliver(client, row))
         .then(
           (messageId) => {
@@ -223,7 +226,10 @@ export async function sendClaimed(env: Pick<Bindings, "DB"> & DeliveryClockVars,
           },
           (error: unknown) => failed(row, error, timeout.aborted),
         )
-        .finally(() => inFlight.release());
+        .finally(() => {
+          inFlight.release();
+          return sent();
+        });
       sends.push(send);
     }
     toPlan = late;

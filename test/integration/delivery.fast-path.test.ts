@@ -46,12 +46,12 @@ describe("fast path for answers", () => {
   /**
    * Delivery's rate limiter runs on the test's clock here (TEST_CLOCK_DELIVERY, src/test-clock.ts): its "now" is the
    * clock's time and a send waits for its slot until the test moves the clock there; the fake judges Feishu's limits
-   * by the same time (followClock). `onClock` plays a test's work out step by step: the clock moves to the next slot
-   * only once the sends released by the last step have been answered, so no second of pacing is lived in real time.
+   * by the same time (followClock). `onClock` plays a test's work out step by step: the clock moves to the next wait's
+   * end only while all of delivery's work is waiting on it (no send on its way), so no second of pacing is lived in real time.
    */
   describe("with the queue as fallback", () => {
     let clock: TestClock;
-    const onClock = <T>(work: Promise<T>) => clock.drive(work, "delivery:slot", (released) => worker.fake.messageCallsAnswered(released));
+    const onClock = <T>(work: Promise<T>) => clock.drive(work, "delivery");
     // the test's clock starts first (its url is one of the Worker's vars)
     beforeAll(async () => {
       clock = await new TestClock().start();

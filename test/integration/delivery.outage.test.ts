@@ -305,8 +305,8 @@ describe("delivery through an outage: nothing lost, nothing twice, admins told w
 
 /**
  * Feishu's rate-limit answers on the test's clock (TEST_CLOCK_DELIVERY, src/test-clock.ts): the retry's wait for
- * x-ogw-ratelimit-reset and the send slots are held on the clock, which the test moves from one to the next once the
- * attempt released by the last move has been answered; the fake stamps its calls with the same clock. Nine 1 s
+ * x-ogw-ratelimit-reset and the send slots are held on the clock, which the test moves from one to the next while
+ * delivery's work is all waiting on it; the fake stamps its calls with the same clock. Nine 1 s
  * resets take no real seconds, and "exactly" is measured, not raced.
  */
 describe("delivery through rate-limit answers, on the test's clock", () => {
@@ -327,7 +327,7 @@ describe("delivery through rate-limit answers, on the test's clock", () => {
     const d1 = (await worker.d1()) as unknown as D1Database;
     const digest: OutboundMessage = { key: "digest:ratelimited", to: { openId: "ou_sup_1" }, msgType: "interactive", content: card({ title: "督学助手", elements: [markdown("本周周报")] }) };
     await new UnitOfWork(d1, { OUTBOX: worker.queue("OUTBOX") }, Date.now()).send(digest).commit();
-    await clock.drive(worker.settle(), "delivery", (released) => worker.fake.messageCallsAnswered(released));
+    await clock.drive(worker.settle(), "delivery");
     const [row] = await worker.query<{ uuid: string; state: string; attempts: number }>("SELECT uuid, state, attempts FROM outbox WHERE ref = 'digest:ratelimited'");
     expect(row).toMatchObject({ state: "sent", attempts: 10 });
     const calls = worker.fake.calls.filter((call) => call.path === "/open-apis/im/v1/messages" && (call.body as { uuid?: string })?.uuid === row!.uuid);

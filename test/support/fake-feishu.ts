@@ -249,24 +249,6 @@ export class FakeFeishu {
     this.baseNow = now;
     return this;
   }
-  private answerListeners: ((call: RecordedCall) => void)[] = [];
-  /** Calls `listener` with every call the fake has answered (after the answer was written); returns the unsubscribe. */
-  onAnswer(listener: (call: RecordedCall) => void): () => void {
-    this.answerListeners.push(listener);
-    return () => void (this.answerListeners = this.answerListeners.filter((l) => l !== listener));
-  }
-  /** Resolves once `n` more sends, replies or card PATCHes have been answered (whatever the answer). */
-  messageCallsAnswered(n: number): Promise<void> {
-    if (n <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      let seen = 0;
-      const stop = this.onAnswer((call) => {
-        if (!/^\/open-apis\/im\/v1\/messages(\/[^/]+(\/reply)?)?$/.test(call.path) || call.method === "GET" || ++seen < n) return;
-        stop();
-        resolve();
-      });
-    });
-  }
   advance(ms: number): void {
     this.clockOffsetMs += ms;
   }
@@ -409,7 +391,6 @@ export class FakeFeishu {
       }
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(JSON.stringify(payload));
-      for (const listener of this.answerListeners) listener(record);
     };
 
     if (url.pathname === "/open-apis/auth/v3/tenant_access_token/internal" && req.method === "POST") {

@@ -14,8 +14,10 @@ export class TestClock {
   private nowMs = 0;
   /** the epoch ms the clock started at (`time()` is this plus how far the test moved it) */
   readonly epochMs = Date.now();
-  private readonly held: { until: number; label: string; release: () => void }[] = [];
-  private readonly watchers: { n: number; label: string | undefined; resolve: () => void }[] = [];
+  private readonly held: { until: number; label: string; by: string | null; release: () => void }[] = [];
+  private readonly watchers: { n: number; label: string | undefined; quiet?: boolean; resolve: () => void }[] = [];
+  /** the Worker's delivery work under way, by invocation (src/test-clock.ts DeliveryClock.begin) */
+  private readonly busy = new Map<string, number>();
   /** every wait the Worker asked for, in order */
   readonly asked: { ms: number; label: string }[] = [];
   url = "";
@@ -26,6 +28,15 @@ export class TestClock {
       req.resume();
       const answer = () => res.writeHead(200, { "content-type": "text/plain" }).end(String(this.time()));
       if (url.pathname === "/now") return answer();
+      if (url.pathname === "/busy") {
+        const by = url.searchParams.get("by") ?? "";
+        const n = (this.busy.get(by) ?? 0) + Number(url.searchParams.get("d") ?? "0");
+        if (n > 0) this.busy.set(by, n);
+        else this.busy.delete(by);
+        answer();
+        this.notify();
+        return;
+      }
       if (url.pathname !== "/wait") {
         res.writeHead(404).end();
         return;
@@ -35,7 +46,7 @@ export class TestClock {
       const until = url.searchParams.has("until") ? Number(url.searchParams.get("until")) - this.epochMs : this.nowMs + Number(url.searchParams.get("ms") ?? "0");
       this.asked.push({ ms: until - this.nowMs, label });
       if (url.searchParams.has("until") && until <= this.nowMs) return answer();
-      this.held.push({ until, label, release: answer });
+      this.held.push({ until, label, by: url.searchParams.get("by"), release: answer });
       this.notify();
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
@@ -55,10 +66,7 @@ export class TestClock {
 
   /** Resolves when at least `n` waits (with this label) are held. */
   waiting(n: number, label?: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.watchers.push({ n, label, resolve });
-      this.notify();
-    });
+    return new Promise((resolve) => this.watch({ n, label, resolve }));
   }
 
   /** Moves the clock on by `ms` and answers every wait that has ended. */
@@ -83,30 +91,42 @@ export class TestClock {
   }
 
   /**
-   * Plays `work` out on this clock, one step at a time: whenever a wait labelled `label` is held, moves the clock to
-   * the earliest one's end (never further: `step`) and, before the next step, awaits `stepDone(released)`, the sign
-   * (given by the test, e.g. that their sends reached the fake) that what the released waits went on to do has
-   * happened, so the clock never runs ahead of work in flight. Settles as `work` does.
+   * Whether every piece of the Worker's delivery work under way (DeliveryClock.begin: an invocation's flow, each send in
+   * flight) is waiting on this clock: only then may it move without running ahead of a send on its way or a plan being made.
    */
-  async drive<T>(work: Promise<T>, label: string, stepDone: (released: number) => Promise<unknown>): Promise<T> {
+  quiet(): boolean {
+    for (const [by, n] of this.busy) if (this.held.filter((wait) => wait.by === by).length < n) return false;
+    return true;
+  }
+
+  /**
+   * Plays `work` out on this clock, one step at a time: whenever a wait labelled `label` is held and the Worker's
+   * delivery work is all waiting on the clock (`quiet`), moves the clock to the earliest such wait's end, never
+   * further (`step`). Settles as `work` does.
+   */
+  async drive<T>(work: Promise<T>, label: string): Promise<T> {
     let finished = false;
     const end = work.then(
       () => void (finished = true),
       () => void (finished = true),
     );
     while (!finished) {
-      await Promise.race([this.waiting(1, label), end]);
+      await Promise.race([new Promise<void>((resolve) => this.watch({ n: 1, label, quiet: true, resolve })), end]);
       if (finished) break;
-      const released = this.step(label);
-      await Promise.race([stepDone(released), end]);
+      this.step(label);
     }
     return work;
+  }
+
+  private watch(watcher: (typeof this.watchers)[number]): void {
+    this.watchers.push(watcher);
+    this.notify();
   }
 
   private notify(): void {
     for (let i = this.watchers.length - 1; i >= 0; i--) {
       const watcher = this.watchers[i]!;
-      if (this.holding(watcher.label) >= watcher.n) {
+      if (this.holding(watcher.label) >= watcher.n && (!watcher.quiet || this.quiet())) {
         this.watchers.splice(i, 1);
         watcher.resolve();
       }
