@@ -43,11 +43,11 @@ export function firstAttemptTimeout(env: Bindings): number {
 }
 
 /**
- * The queue delay of a retry after `delayMs`, in whole seconds. A test that holds delivery's clock (src/test-clock.ts)
+ * The queue delay of a retry after `delayMs`, in whole seconds (the consumer's, and the fast path's hand-over to the queue). A test that holds delivery's clock (src/test-clock.ts)
  * has the delay waited out on that clock instead and the message handed back at once: Miniflare's queue delays are
  * seconds of real time, which the test would otherwise live through (a 429's x-ogw-ratelimit-reset, say).
  */
-async function retryDelayOn(clock: DeliveryClock): Promise<(delayMs: number) => Promise<number>> {
+export async function retryDelayOn(clock: DeliveryClock): Promise<(delayMs: number) => Promise<number>> {
   if (!clock.held) return async (delayMs) => Math.ceil(delayMs / 1000);
   const from = await clock.now();
   return async (delayMs) => {

@@ -1,7 +1,7 @@
 import { loadConfig, type Bindings } from "../env.ts";
 import { logger } from "../log.ts";
 import { deliveryClock } from "../test-clock.ts";
-import { backoffBase, firstAttemptTimeout } from "./consumer.ts";
+import { backoffBase, firstAttemptTimeout, retryDelayOn } from "./consumer.ts";
 import { enqueueDelivery, type FastPath } from "./outbox.ts";
 import type { LimiterState } from "./rate-limit.ts";
 import { sendClaimed, type OutboxRow } from "./send.ts";
@@ -50,8 +50,9 @@ async function deliverNow(env: Bindings, claimed: OutboxRow[], limiter: LimiterS
       const delaySeconds = Math.ceil(result.delayMs / 1000);
       byDelay.set(delaySeconds, [...(byDelay.get(delaySeconds) ?? []), result.uuid]);
     }
+    const queueDelay = await retryDelayOn(clock);
     for (const [delaySeconds, uuids] of byDelay) {
-      await enqueueDelivery(env, uuids, delaySeconds);
+      await enqueueDelivery(env, uuids, await queueDelay(delaySeconds * 1000));
       queued += uuids.length;
     }
     // each send has its own delivery line; this one only when something was left to the queue
