@@ -43,9 +43,10 @@ export function firstAttemptTimeout(env: Bindings): number {
 }
 
 /**
- * The queue delay of a retry after `delayMs`, in whole seconds (the consumer's, and the fast path's hand-over to the queue). A test that holds delivery's clock (src/test-clock.ts)
- * has the delay waited out on that clock instead and the message handed back at once: Miniflare's queue delays are
- * seconds of real time, which the test would otherwise live through (a 429's x-ogw-ratelimit-reset, say).
+ * The queue delay, in whole seconds, of a message to be tried again after `delayMs` (the consumer's retries, the fast
+ * path's hand-over to the queue). A test that holds delivery's clock (src/test-clock.ts) has the delay waited out on that
+ * clock instead and the message handed over at once: Miniflare's queue delays are seconds of real time, which the test
+ * would otherwise live through (a 429's x-ogw-ratelimit-reset, say).
  */
 export async function retryDelayOn(clock: DeliveryClock): Promise<(delayMs: number) => Promise<number>> {
   if (!clock.held) return async (delayMs) => Math.ceil(delayMs / 1000);

@@ -213,8 +213,8 @@ export async function sendClaimed(env: Pick<Bindings, "DB"> & DeliveryClockVars,
       lastSlotAt = slot.at;
       dispatches.push({ plannedAt: slot.at, sentAt: dispatchedAt });
       lastToRecipient.set(recipient, dispatchedAt);
-      const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts, row.last_error, options.firstAttemptTimeoutMs));
       const sent = await clock.begin();
+      const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts, row.last_error, options.firstAttemptTimeoutMs));
       const send = abortingWith(timeout, () => deliver(client, row))
         .then(
           (messageId) => {
