@@ -1,7 +1,8 @@
 import { loadConfig, type Bindings } from "../env.ts";
 import { logger } from "../log.ts";
+import { deliveryClock, type DeliveryClock } from "../test-clock.ts";
 import type { OutboxQueueMessage } from "./outbox.ts";
-import { claimRows, DEFAULT_BACKOFF_BASE_MS, FIRST_ATTEMPT_TIMEOUT_MS, sendClaimed } from "./send.ts";
+import { claimRows, DEFAULT_BACKOFF_BASE_MS, FIRST_ATTEMPT_TIMEOUT_MS, sendClaimed, type SendReport } from "./send.ts";
 
 export { backoffMs, classifyFailure, recipientOf, type Outcome } from "./send.ts";
 
@@ -41,6 +42,21 @@ export function firstAttemptTimeout(env: Bindings): number {
   return Number.isFinite(value) && value > 0 ? value : FIRST_ATTEMPT_TIMEOUT_MS;
 }
 
+/**
+ * The queue delay, in whole seconds, of a message to be tried again after `delayMs` (the consumer's retries, the fast
+ * path's hand-over to the queue). A test that holds delivery's clock (src/test-clock.ts) has the delay waited out on that
+ * clock instead and the message handed over at once: Miniflare's queue delays are seconds of real time, which the test
+ * would otherwise live through (a 429's x-ogw-ratelimit-reset, say).
+ */
+export async function retryDelayOn(clock: DeliveryClock): Promise<(delayMs: number) => Promise<number>> {
+  if (!clock.held) return async (delayMs) => Math.ceil(delayMs / 1000);
+  const from = await clock.now();
+  return async (delayMs) => {
+    if (delayMs > 0) await clock.until(from + delayMs, "delivery:retry");
+    return 0;
+  };
+}
+
 /** The queue consumer: claims the batch's rows, sends them under the shared rate limiter, records the outcomes. */
 export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env: Bindings): Promise<void> {
   const started = Date.now();
@@ -66,12 +82,25 @@ export async function consumeOutbox(batch: MessageBatch<OutboxQueueMessage>, env
   for (const uuid of mine) if (!claimedUuids.has(uuid)) for (const message of byUuid.get(uuid)!) message.ack();
   if (claimed.length === 0) return;
 
-  const { results, counts } = await sendClaimed(env, config, claimed, { maxHoldMs: MAX_HOLD_MS, backoffBaseMs: backoffBase(env), firstAttemptTimeoutMs: firstAttemptTimeout(env), route: "queue" });
-  for (const result of results) {
-    for (const message of byUuid.get(result.uuid) ?? []) {
-      if (result.done) message.ack();
-      else message.retry({ delaySeconds: Math.ceil(result.delayMs / 1000) });
-    }
+  // a test that holds delivery's clock moves it only while this work waits on it (src/test-clock.ts)
+  const clock = deliveryClock(env);
+  const end = await clock.begin();
+  let counts: SendReport["counts"];
+  try {
+    const report = await sendClaimed(env, config, claimed, { maxHoldMs: MAX_HOLD_MS, backoffBaseMs: backoffBase(env), firstAttemptTimeoutMs: firstAttemptTimeout(env), route: "queue", clock });
+    counts = report.counts;
+    const retryDelay = await retryDelayOn(clock);
+    await Promise.all(
+      report.results.map(async (result) => {
+        const delaySeconds = result.done ? 0 : await retryDelay(result.delayMs);
+        for (const message of byUuid.get(result.uuid) ?? []) {
+          if (result.done) message.ack();
+          else message.retry({ delaySeconds });
+        }
+      }),
+    );
+  } finally {
+    await end();
   }
   logger.info({ route: "queue", outcome: "batch", messages: batch.messages.length, claimed: claimed.length, ...counts, ms: Date.now() - started });
 }

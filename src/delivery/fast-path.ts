@@ -1,6 +1,7 @@
 import { loadConfig, type Bindings } from "../env.ts";
 import { logger } from "../log.ts";
-import { backoffBase, firstAttemptTimeout } from "./consumer.ts";
+import { deliveryClock } from "../test-clock.ts";
+import { backoffBase, firstAttemptTimeout, retryDelayOn } from "./consumer.ts";
 import { enqueueDelivery, type FastPath } from "./outbox.ts";
 import type { LimiterState } from "./rate-limit.ts";
 import { sendClaimed, type OutboxRow } from "./send.ts";
@@ -38,16 +39,20 @@ export function fastPath(env: Bindings, waitUntil?: (promise: Promise<unknown>) 
 async function deliverNow(env: Bindings, claimed: OutboxRow[], limiter: LimiterState): Promise<void> {
   const started = Date.now();
   let queued = 0;
+  // a test that holds delivery's clock moves it only while this work waits on it (src/test-clock.ts)
+  const clock = deliveryClock(env);
+  const end = await clock.begin();
   try {
-    const { results, counts } = await sendClaimed(env, loadConfig(env), claimed, { maxHoldMs: FAST_HOLD_MS, backoffBaseMs: backoffBase(env), firstAttemptTimeoutMs: firstAttemptTimeout(env), route: "fast_path", limiter, replanLate: true });
+    const { results, counts } = await sendClaimed(env, loadConfig(env), claimed, { maxHoldMs: FAST_HOLD_MS, backoffBaseMs: backoffBase(env), firstAttemptTimeoutMs: firstAttemptTimeout(env), route: "fast_path", limiter, replanLate: true, clock });
     const byDelay = new Map<number, string[]>();
     for (const result of results) {
       if (result.done) continue;
       const delaySeconds = Math.ceil(result.delayMs / 1000);
       byDelay.set(delaySeconds, [...(byDelay.get(delaySeconds) ?? []), result.uuid]);
     }
+    const queueDelay = await retryDelayOn(clock);
     for (const [delaySeconds, uuids] of byDelay) {
-      await enqueueDelivery(env, uuids, delaySeconds);
+      await enqueueDelivery(env, uuids, await queueDelay(delaySeconds * 1000));
       queued += uuids.length;
     }
     // each send has its own delivery line; this one only when something was left to the queue
@@ -55,5 +60,7 @@ async function deliverNow(env: Bindings, claimed: OutboxRow[], limiter: LimiterS
   } catch (error) {
     // Rows still `sending` wait for the sweeper (it releases rows stuck in `sending`); failed ones not yet queued are found by it too.
     logger.error({ route: "fast_path", outcome: "error", claimed: claimed.length, queued, ms: Date.now() - started }, error);
+  } finally {
+    await end();
   }
 }

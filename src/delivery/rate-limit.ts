@@ -97,6 +97,8 @@ interface Request {
   /** no slot later than this (ms) */
   deadline: number;
   preRead: LimiterState | undefined;
+  /** the limiter's clock (src/test-clock.ts deliveryClock: the wall clock but in tests that hold it) */
+  now: () => number | Promise<number>;
   outcome?: { slots: Slot[] } | { error: unknown };
 }
 let waiting: Request[] = [];
@@ -113,9 +115,16 @@ export const reservationsMade = () => reservationsDone;
  * invocations. Returns the slots granted (a prefix of the list: the rest would
  * wait longer than `maxWaitMs` and should be deferred).
  */
-export async function reserveSlots(d1: D1Database, recipients: readonly string[], nowMs: number, maxWaitMs: number, preRead?: LimiterState): Promise<Slot[]> {
+export async function reserveSlots(
+  d1: D1Database,
+  recipients: readonly string[],
+  nowMs: number,
+  maxWaitMs: number,
+  preRead?: LimiterState,
+  now: () => number | Promise<number> = () => Date.now(),
+): Promise<Slot[]> {
   if (recipients.length === 0) return [];
-  const request: Request = { d1, recipients, deadline: nowMs + maxWaitMs, preRead };
+  const request: Request = { d1, recipients, deadline: nowMs + maxWaitMs, preRead, now };
   waiting.push(request);
   while (!request.outcome) {
     if (inFlight) {
@@ -162,7 +171,7 @@ async function reserveGroup(d1: D1Database, group: Request[]): Promise<Slot[][]>
   const preRead = group.length === 1 ? group[0]!.preRead : undefined;
   const fresh = preRead && (preRead.generation === undefined || preRead.generation === reservationsDone) ? preRead : undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const nowMs = Date.now();
+    const nowMs = await group[0]!.now();
     const state = attempt === 0 && fresh ? fresh : await readState(d1, recipients, nowMs);
     const before = state.appTat;
     const bucketsBefore = new Map(state.buckets);

@@ -2,6 +2,7 @@ import type { Bindings } from "../env.ts";
 import { abortingWith, FeishuClient } from "../feishu/client.ts";
 import type { Config } from "../env.ts";
 import { logger } from "../log.ts";
+import { deliveryClock, type DeliveryClock, type DeliveryClockVars } from "../test-clock.ts";
 import { DEDUPE_WINDOW_MS, GIVE_UP_AT_SQL, maxAgeMs } from "./give-up.ts";
 import { bumpAppTatStatement, lateSendsStatements, RECIPIENT_SPACING_MS, reserveSlots, type LimiterState } from "./rate-limit.ts";
 import { attemptTimeoutMs, classifyFailure, errorText, LATE_MS, MAX_IN_FLIGHT, recipientOf, type OutboxRow } from "./send-policy.ts";
@@ -45,8 +46,6 @@ async function deliver(client: FeishuClient, row: OutboxRow): Promise<string | u
       return undefined;
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** The columns a claimed row carries (OutboxRow). */
 export const CLAIMED_COLUMNS = "id, uuid, operation, receive_id_type, receive_id, target_message_id, msg_type, content, attempts, last_error, give_up_at, maybe_sent_at";
@@ -111,6 +110,8 @@ export interface SendOptions {
    * its sends and does not: a re-planned slot is spent budget, which a fan-out cannot afford.
    */
   replanLate?: boolean;
+  /** the clock of this invocation's delivery (deliveryClock: the wall clock but in a test that holds it) */
+  clock?: DeliveryClock;
 }
 
 export interface SendReport {
@@ -144,13 +145,15 @@ function pool(limit: number) {
  * reserve slots (2 D1 round trips), send each no earlier than its slot with at most 6 in flight,
  * give up on an answer that takes longer than its attempt allows (attemptTimeoutMs), record.
  */
-export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, claimed: readonly OutboxRow[], options: SendOptions): Promise<SendReport> {
+export async function sendClaimed(env: Pick<Bindings, "DB"> & DeliveryClockVars, config: Config, claimed: readonly OutboxRow[], options: SendOptions): Promise<SendReport> {
   const counts = { sent: 0, failed: 0, dead: 0, deferred: 0, abandoned: 0 };
   if (claimed.length === 0) return { results: [], counts };
-  let preRead = options.limiter;
-  const reserve = (rows: readonly OutboxRow[]) =>
+  // the limiter's time: the wall clock (a test may hold it: src/test-clock.ts), whose state read at the commit is read again
+  const clock = options.clock ?? deliveryClock(env);
+  let preRead = clock.held ? undefined : options.limiter;
+  const reserve = async (rows: readonly OutboxRow[]) =>
     // If the limiter cannot be reached, send nothing now: those rows are deferred (released below).
-    reserveSlots(env.DB, rows.map(recipientOf), Date.now(), options.maxHoldMs, preRead ? ((preRead = undefined), options.limiter) : undefined).catch((error: unknown) => {
+    reserveSlots(env.DB, rows.map(recipientOf), await clock.now(), options.maxHoldMs, preRead ? ((preRead = undefined), options.limiter) : undefined, clock.now).catch((error: unknown) => {
       logger.error({ route: options.route, outcome: "limiter_unavailable", claimed: rows.length }, error);
       return [];
     });
@@ -194,23 +197,24 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
     for (const slot of slots) {
       const row = toPlan[slot.index]!;
       const recipient = recipientOf(row);
-      await sleep(slot.at - Date.now());
+      await clock.until(slot.at, "delivery:slot");
       await inFlight.acquire();
       // A late start (connections busy) must still keep the planned spacing between real sends (none within a burst).
       const notBefore = Math.max(lastDispatch + Math.max(0, slot.at - lastSlotAt), (lastToRecipient.get(recipient) ?? 0) + RECIPIENT_SPACING_MS);
-      await sleep(notBefore - Date.now());
       // checked after the last wait: workerd's clock only moves at I/O and timers
-      if (options.replanLate && Date.now() - slot.at > LATE_MS) {
+      const dispatchedAt = await clock.until(notBefore, "delivery:slot");
+      if (options.replanLate && dispatchedAt - slot.at > LATE_MS) {
         inFlight.release();
         late.push(row);
         continue;
       }
       granted.add(row.id);
-      const dispatchedAt = Date.now();
+      const started = Date.now();
       lastDispatch = dispatchedAt;
       lastSlotAt = slot.at;
       dispatches.push({ plannedAt: slot.at, sentAt: dispatchedAt });
       lastToRecipient.set(recipient, dispatchedAt);
+      const sent = await clock.begin();
       const timeout = AbortSignal.timeout(attemptTimeoutMs(row.attempts, row.last_error, options.firstAttemptTimeoutMs));
       const send = abortingWith(timeout, () => deliver(client, row))
         .then(
@@ -219,11 +223,14 @@ export async function sendClaimed(env: Pick<Bindings, "DB">, config: Config, cla
             records.push({ id: row.id, state: "sent", messageId: messageId ?? null, sentAt: now, error: null, next: now, refund: 0 });
             results.push({ uuid: row.uuid, done: true });
             counts.sent++;
-            logger.info({ route: "delivery", outcome: "sent", uuid: row.uuid, operation: row.operation, attempts: row.attempts, ms: now - dispatchedAt, via: options.route });
+            logger.info({ route: "delivery", outcome: "sent", uuid: row.uuid, operation: row.operation, attempts: row.attempts, ms: now - started, via: options.route });
           },
           (error: unknown) => failed(row, error, timeout.aborted),
         )
-        .finally(() => inFlight.release());
+        .finally(() => {
+          inFlight.release();
+          return sent();
+        });
       sends.push(send);
     }
     toPlan = late;

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { FakeFeishu } from "../support/fake-feishu.ts";
+import { TestClock } from "../support/test-clock.ts";
 import { useWorker } from "../support/use-worker.ts";
 import { chatIdFor } from "../support/worker.ts";
 
@@ -42,12 +43,30 @@ describe("fast path for answers", () => {
     });
   });
 
+  /**
+   * Delivery's rate limiter runs on the test's clock here (TEST_CLOCK_DELIVERY, src/test-clock.ts): its "now" is the
+   * clock's time and a send waits for its slot until the test moves the clock there; the fake judges Feishu's limits
+   * by the same time (followClock). `onClock` plays a test's work out step by step: the clock moves to the next wait's
+   * end only while all of delivery's work is waiting on it (no send on its way), so no second of pacing is lived in real time.
+   */
   describe("with the queue as fallback", () => {
-    const worker = useWorker({ roster: true, expectErrors: [/"route":"delivery","outcome":"retry".*feishu 500/] });
+    let clock: TestClock;
+    const onClock = <T>(work: Promise<T>) => clock.drive(work, "delivery");
+    // the test's clock starts first (its url is one of the Worker's vars)
+    beforeAll(async () => {
+      clock = await new TestClock().start();
+    });
+    const worker = useWorker({
+      roster: true,
+      vars: () => ({ TEST_CLOCK_URL: clock.url, TEST_CLOCK_DELIVERY: "1" }),
+      setup: (started) => void started.fake.followClock(() => clock.time()),
+      teardown: () => clock.stop(),
+      expectErrors: [/"route":"delivery","outcome":"retry".*feishu 500/],
+    });
 
     it("hands a reply whose fast send failed to the queue, which sends it exactly once with the same uuid", async () => {
       worker.fake.faults = { failNextSends: 1 };
-      const { replies, texts } = await worker.say(MANAGER, "我是谁");
+      const { replies, texts } = await onClock(worker.say(MANAGER, "我是谁"));
       expect(replies).toHaveLength(1);
       expect(texts[0]).toContain("管理员");
       const [row] = await worker.query<{ uuid: string; state: string; attempts: number }>("SELECT uuid, state, attempts FROM outbox");
@@ -69,17 +88,27 @@ describe("fast path for answers", () => {
 
     it("paces a burst of group commands to 5 per second in that group chat, replies included, with none refused (the queue sends what the fast path's 1.5 s could not)", async () => {
       const before = worker.fake.messages.length;
-      const said = await Promise.all(Array.from({ length: 8 }, () => worker.say(MANAGER, "帮助", { chatType: "group" })));
-      await worker.settle();
+      const waitsBefore = clock.asked.length;
+      const said = await onClock(Promise.all(Array.from({ length: 8 }, () => worker.say(MANAGER, "帮助", { chatType: "group" }))));
       const replies = worker.fake.messages.slice(before).filter((m) => m.operation === "reply");
       expect(replies).toHaveLength(8);
       for (const { messageId } of said) expect(worker.fake.repliesTo(messageId)).toHaveLength(1);
       // the fake keys the limit by the group chat (replies to the users' messages in it), and refused none
       expect(new Set(replies.map((m) => m.chatId))).toEqual(new Set(["oc_group_office"]));
       // the pacing is judged by the fake, which refuses a sixth message within its second (230020, the last test
-      // below), not by the test's own reading of the wall clock
+      // below) of the test's clock, the time the sender paced by
       expect(worker.fake.groupRefusals.get("oc_group_office") ?? 0).toBe(0);
       expect(worker.fake.calls.filter((call) => call.status === 400)).toEqual([]);
+      // as the fake stamped them (the test's clock): never more than 5 replies in one second of that chat
+      const at = replies.map((m) => m.at).sort((a, b) => a - b);
+      for (let i = 5; i < at.length; i++) expect(at[i]! - at[i - 5]!, `reply ${i + 1}`).toBeGreaterThanOrEqual(1000);
+      // they were paced, not sent at once: the senders waited on the clock for later slots
+      expect(clock.asked.slice(waitsBefore).filter((wait) => wait.label === "delivery:slot" && wait.ms > 0).length).toBeGreaterThanOrEqual(5);
+      // the fast path sent what fitted in its 1.5 s; the queue sent the rest
+      const via = replies.map((m) => worker.logs.find((line) => line.route === "delivery" && line.outcome === "sent" && line.uuid === m.uuid)?.via);
+      expect(via.filter((v) => v === "fast_path").length).toBeGreaterThan(0);
+      expect(via.filter((v) => v === "queue").length).toBeGreaterThan(0);
+      expect(via.filter((v) => v !== "fast_path" && v !== "queue")).toEqual([]);
     });
   });
 

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { UnitOfWork, type OutboundMessage } from "../../src/delivery/outbox.ts";
 import { card, markdown } from "../../src/feishu/cards/kit.ts";
+import { TestClock } from "../support/test-clock.ts";
 import { useWorker } from "../support/use-worker.ts";
 
 const FAN_OUT = 349;
@@ -10,15 +11,24 @@ const FAN_OUT = 349;
  * D1 batch, then the queue), delivered by the real consumer on workerd against
  * a fake Feishu that answers 20% of sends 429, 5% 500, some only after the sender
  * gave up on them, and expires every token mid-run. Every card must arrive exactly once.
+ * Delivery's pacing and its retries' waits run on the test's clock (TEST_CLOCK_DELIVERY, src/test-clock.ts), by which
+ * the fake also counts Feishu's limits: the clock moves to the next send slot or retry only while all of delivery's
+ * work waits on it, so the fan-out's seconds of pacing and x-ogw-ratelimit-reset waits are not lived in real time.
  */
 describe("delivery under faults", () => {
+  let clock: TestClock;
+  beforeAll(async () => {
+    clock = await new TestClock().start();
+  });
   const worker = useWorker({
+    setup: (started) => void started.fake.followClock(() => clock.time()),
+    teardown: () => clock.stop(),
     // the injected 429s, 500s, slow answers and expired token: each a retry
     expectErrors: [/"route":"delivery","outcome":"retry"/],
     // Feishu's own limits enforced too (50 in any second, 1,000 in any minute, 5 per second to one user): the sender must keep them while it retries
     fake: { seed: 7, enforceRateLimits: true },
     // Test-only: shorter exponential backoff base (production default 2 s); Feishu's reset header still applies.
-    vars: { DELIVERY_BACKOFF_BASE_MS: "250" },
+    vars: () => ({ DELIVERY_BACKOFF_BASE_MS: "250", TEST_CLOCK_URL: clock.url, TEST_CLOCK_DELIVERY: "1" }),
   });
 
   it("delivers all 349 cards of a fan-out exactly once despite 429s, 500s, slow answers and an expired token, within Feishu's limits", async () => {
@@ -62,7 +72,7 @@ describe("delivery under faults", () => {
     uow.send(...outbound);
     await uow.commit();
 
-    await worker.settle(85_000);
+    await clock.drive(worker.settle(85_000), "delivery");
     stopWatching();
     stopReleasing();
     // slow answers happened, and each ended only after its card had arrived by a later attempt

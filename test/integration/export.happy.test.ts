@@ -6,12 +6,15 @@ import { useWorker } from "../support/use-worker.ts";
 
 /** `导出` / `export`: a manager gets an Excel (or, with `csv`, a CSV) file message with the rows of a date range. */
 describe("CSV export", () => {
-  const now = Date.now();
-  const week = isoWeekOf(localDate(now, "Asia/Shanghai"));
+  // the moment the rows are written (in setup, not at the file's load: "this month" and "this week" are the Worker's at the test)
+  let now: number;
+  let week: string;
 
   const worker = useWorker({
     roster: true,
     setup: async () => {
+      now = Date.now();
+      week = isoWeekOf(localDate(now, "Asia/Shanghai"));
       await worker.query(
         `INSERT INTO orders (number, kind, year, seq, school_code, text, due_date, status, issued_by, issued_at, updated_at)
          VALUES ('督办〔2026〕1号', 'order', 2026, 1, 'SCH001', '=HYPERLINK("http://evil") 围墙, "破损"', '2099-01-01', 'issued', 'M001', ?1, ?1)`,

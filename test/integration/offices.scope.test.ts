@@ -23,7 +23,7 @@ const LANSHAN_GROUP = "oc_demo_office_2";
 describe("offices: a city's office and its district offices in one deployment", () => {
   let dir: string;
   // the Shanghai year (the Worker's TIMEZONE), read when the file's orders are issued, not the host's at load
-  let year = shanghaiYear();
+  let year: number;
   let donggang: { code: string; name: string; supervisor: string };
   let donggang2: { code: string; name: string };
   let lanshan: { code: string; name: string; supervisor: string };
@@ -63,6 +63,7 @@ describe("offices: a city's office and its district offices in one deployment", 
   });
 
   it("a district manager issues for its own district, with its office's number", async () => {
+    year = shanghaiYear();
     const toSupervisor = () => worker.fake.messagesTo(`ou_demo_${donggang.supervisor}`).length;
     const before = toSupervisor();
     const { texts } = await worker.say(DONGGANG_MANAGER, `督办 ${donggang.code} 7天 校门口交通安全整改`);

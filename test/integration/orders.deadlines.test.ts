@@ -14,14 +14,17 @@ const nineOn = (date: string) => new Date(`${date}T01:00:00Z`);
 describe("orders: reminders, overdue and escalation by the daily cron; list counts", () => {
   let number: string;
   let due: string;
-  const year = shanghaiToday().slice(0, 4);
 
   const worker = useWorker({
     roster: true,
     setup: async () => {
       await worker.say(MANAGER, "督办 SCH001 10天 整改校园安全隐患");
-      number = `督办〔${year}〕1号`;
-      due = plusDays(shanghaiToday(), 10);
+      // the Shanghai day (and year) of the moment it was issued, not of the file's load
+      const [row] = await worker.query<{ number: string; issued_at: number }>("SELECT number, issued_at FROM orders");
+      const issuedOn = shanghaiToday(row!.issued_at);
+      number = `督办〔${issuedOn.slice(0, 4)}〕1号`;
+      expect(row!.number).toBe(number);
+      due = plusDays(issuedOn, 10);
     },
   });
   beforeEach(async () => {

@@ -1,13 +1,32 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_BATCH_QUIET_MS } from "../../src/domain/photos.ts";
 import { jpegBytes, postImage, sha256 } from "../support/photos.ts";
+import { TestClock } from "../support/test-clock.ts";
 import { useWorker } from "../support/use-worker.ts";
 
-/** PHOTO_RETENTION_DAYS: the 5-minute housekeeping deletes old photo rows and the R2 bytes nothing else refers to. */
+/**
+ * PHOTO_RETENTION_DAYS: the 5-minute housekeeping deletes old photo rows and the R2 bytes nothing else refers to.
+ * A photo's batch window runs on the test's clock (as in photos.happy.test.ts): the test ends it once the photo is held there.
+ */
 describe("photo retention", () => {
   const DAY = 86_400_000;
   const HOUR = 3_600_000;
 
-  const worker = useWorker({ roster: true, vars: { PHOTO_RETENTION_DAYS: "30" } });
+  let clock: TestClock;
+  /** posts an image as `openId`, waits until its work is held in the quiet window, ends the window and waits for the answer */
+  async function sendPhoto(openId: string, bytes: Uint8Array) {
+    const posted = await postImage(worker, openId, bytes);
+    await clock.waiting(1, "photos:quiet");
+    clock.advance(DEFAULT_BATCH_QUIET_MS);
+    await worker.settle();
+    return posted;
+  }
+
+  // the test's clock starts first (its url is one of the Worker's vars)
+  beforeAll(async () => {
+    clock = await new TestClock().start();
+  });
+  const worker = useWorker({ roster: true, vars: () => ({ PHOTO_RETENTION_DAYS: "30", TEST_CLOCK_URL: clock.url }), teardown: () => clock.stop() });
 
   async function photo(seed: number, ageDays: number, state = "attached", subjectId: number | null = 1) {
     const bytes = jpegBytes(seed);
@@ -58,9 +77,8 @@ describe("photo retention", () => {
     await worker.runCron("*/5 * * * *", new Date());
     expect(await worker.count("photo_deletions", "r2_key = ? AND state = 'marked'", key)).toBe(1);
     // between the rows' deletion and the objects' sweep, the same picture arrives again
-    const { response } = await postImage(worker, "ou_sup_1", bytes);
+    const { response } = await sendPhoto("ou_sup_1", bytes);
     expect(response.status).toBe(200);
-    await worker.settle();
     const [row] = await worker.query<{ r2_key: string }>("SELECT r2_key FROM photos WHERE sha256 = ?", sha256(bytes));
     expect(row!.r2_key).toBe(key);
     await worker.runCron("*/5 * * * *", new Date(Date.now() + HOUR + 60_000));
@@ -74,8 +92,7 @@ describe("photo retention", () => {
     await worker.runCron("*/5 * * * *", new Date());
     // the sweep has claimed the object and not yet deleted it (its two steps, with the receive between them)
     await worker.query("UPDATE photo_deletions SET state = 'deleting' WHERE r2_key = ?", key);
-    await postImage(worker, "ou_sup_2", bytes);
-    await worker.settle();
+    await sendPhoto("ou_sup_2", bytes);
     const [row] = await worker.query<{ r2_key: string }>("SELECT r2_key FROM photos WHERE sha256 = ?", sha256(bytes));
     expect(row!.r2_key).not.toBe(key);
     expect(row!.r2_key.startsWith(`${key}/`)).toBe(true);

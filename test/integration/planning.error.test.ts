@@ -5,13 +5,17 @@ import { useWorker } from "../support/use-worker.ts";
 /** Bad input to the planning commands gets a clear answer and changes nothing. */
 describe("planning commands: refusals", () => {
   let before: Record<string, number>;
-  const thisWeek = currentWeek(Date.now(), "Asia/Shanghai");
-  const nextWeek = addWeeks(thisWeek, 1);
-  const breakWeek = addWeeks(thisWeek, 3);
+  // the Shanghai week when the file's scenario is set up (not at the file's load, which may be long before)
+  let thisWeek: string;
+  let nextWeek: string;
+  let breakWeek: string;
 
   const worker = useWorker({
     roster: true,
     setup: async () => {
+      thisWeek = currentWeek(Date.now(), "Asia/Shanghai");
+      nextWeek = addWeeks(thisWeek, 1);
+      breakWeek = addWeeks(thisWeek, 3);
       await worker.query(
         "INSERT INTO people (code, name, role, zone_code, open_id, lang, active, created_at, updated_at) VALUES ('S005', '赵无校', 'supervisor', 'Z02', 'ou_sup_5', 'zh', 1, 0, 0)",
       );

@@ -248,7 +248,17 @@ export class FakeFeishu {
   private clockOffsetMs = 0;
   readonly expiredCardUses: { messageId: string; use: "update" | "click" }[] = [];
   now(): number {
-    return Date.now() + this.clockOffsetMs;
+    return this.baseNow() + this.clockOffsetMs;
+  }
+  /** the time rate limits are judged and calls stamped by: the wall clock, or the test clock followed (followClock) */
+  private baseNow: () => number = () => Date.now();
+  /**
+   * Judges Feishu's rate limits (and stamps calls and messages) by the test's clock that the Worker's delivery runs on
+   * (test/support/test-clock.ts, TEST_CLOCK_DELIVERY), so "5 in a second" is a second of the test's time.
+   */
+  followClock(now: () => number): this {
+    this.baseNow = now;
+    return this;
   }
   advance(ms: number): void {
     this.clockOffsetMs += ms;
@@ -387,7 +397,7 @@ export class FakeFeishu {
     const url = new URL(req.url ?? "/", "http://fake");
     const body = await this.readBody(req);
     const query = Object.fromEntries(url.searchParams);
-    const record: RecordedCall = { method: req.method ?? "GET", path: url.pathname, query, body, status: 200, at: Date.now() };
+    const record: RecordedCall = { method: req.method ?? "GET", path: url.pathname, query, body, status: 200, at: this.baseNow() };
     this.calls.push(record);
     /** the refusal about to be answered is a fault or condition the test arranged */
     let injected = false;
@@ -537,7 +547,7 @@ export class FakeFeishu {
         return json(400, { code: 230001, msg: "a card update needs config.update_multi: true before and after" });
       }
       // 单条消息更新频控为 5 QPS
-      const now = Date.now();
+      const now = this.baseNow();
       const times = (this.patchTimes.get(message.messageId) ?? []).filter((t) => t > now - 1000);
       if (times.length >= 5) return json(400, { code: 230020, msg: "This operation triggers the frequency limit." });
       times.push(now);
@@ -734,7 +744,7 @@ export class FakeFeishu {
   private groupChatLimit(receiveIdType: string | null, receiveId: string | null, replyTo: string | null) {
     const chatId = this.chatOf(receiveIdType, receiveId, replyTo);
     if (!chatId || chatId.startsWith("oc_p2p_")) return null;
-    const now = Date.now();
+    const now = this.baseNow();
     const times = (this.groupTimes.get(chatId) ?? []).filter((t) => t > now - 1000);
     if (times.length >= 5) {
       this.groupRefusals.set(chatId, (this.groupRefusals.get(chatId) ?? 0) + 1);
@@ -746,7 +756,7 @@ export class FakeFeishu {
   }
 
   private async injectFault(recipient: string): Promise<{ status: number; body: unknown; headers?: Record<string, string>; injected?: boolean } | null> {
-    const now = Date.now();
+    const now = this.baseNow();
     if (this.enforceRateLimits) {
       while (this.sendTimes.length && this.sendTimes[0]! < now - 60_000) this.sendTimes.shift();
       const lastSecond = this.sendTimes.filter((t) => t > now - 1000).length;
