@@ -2,7 +2,7 @@
  * Photo bytes in R2: the key a photo's bytes are stored under, and the R2 objects to delete (marked when no row
  * refers to them any more, then claimed and swept), with the deletion of expired rows (re-exported by photos.ts).
  */
-import { and, asc, eq, exists, inArray, lt, notExists, sql } from "drizzle-orm";
+import { and, asc, eq, exists, inArray, lt, notExists, or, sql } from "drizzle-orm";
 import { openDb, type Db } from "./client.ts";
 import { inJson } from "./fragments.ts";
 import { photoDeletions, photos } from "./schema.ts";
@@ -80,4 +80,14 @@ export async function claimR2Key(d1: D1Database, sha256: string, suffix: string)
 /** Hand-written: it goes into one `d1.batch` with `markUnreferencedStatement` (housekeeping), which takes prepared statements. */
 export function deletePhotosStatement(d1: D1Database, ids: readonly number[]): D1PreparedStatement {
   return d1.prepare("DELETE FROM photos WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids));
+}
+
+/** Photos past the retention (or held past their time to live, or refused a day ago), oldest first. */
+export async function expiredPhotos(d1: D1Database, retainedSince: number, heldSince: number, limit: number): Promise<{ id: number; r2Key: string | null }[]> {
+  return openDb(d1)
+    .select({ id: photos.id, r2Key: photos.r2Key })
+    .from(photos)
+    .where(or(lt(photos.receivedAt, retainedSince), and(inArray(photos.state, ["held", "refused"]), lt(photos.receivedAt, heldSince))))
+    .orderBy(asc(photos.id))
+    .limit(limit);
 }

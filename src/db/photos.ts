@@ -3,14 +3,14 @@
  * Reads return rows; writes are statements for the caller's unit of work.
  * R2 keys and deletions are in photos-r2.ts, what photos attach to in photos-places.ts; this file re-exports them.
  */
-import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lt, lte, max, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lte, max, sql } from "drizzle-orm";
 import { heldKey, MAX_PHOTOS_PER_SUBJECT, subjectKey, type Refusal, type Subject } from "../domain/photos.ts";
 import { openDb } from "./client.ts";
 import { inJson } from "./fragments.ts";
 import { r2KeyOf } from "./photos-r2.ts";
 import { orderEvents, photos, reportVersions } from "./schema.ts";
 
-export { claimDeletions, claimR2Key, deletePhotosStatement, deletionsDoneStatement, markUnreferencedStatement, r2KeyOf } from "./photos-r2.ts";
+export { claimDeletions, claimR2Key, deletePhotosStatement, deletionsDoneStatement, expiredPhotos, markUnreferencedStatement, r2KeyOf } from "./photos-r2.ts";
 export { attachChoices, orderLabel, reportLabel, type OrderLabel, type ReportLabel } from "./photos-places.ts";
 
 export interface PhotoRow {
@@ -279,16 +279,6 @@ export function attachHeldStatements(
     );
   }
   return statements;
-}
-
-/** Photos past the retention (or held past their time to live, or refused a day ago), oldest first. */
-export async function expiredPhotos(d1: D1Database, retainedSince: number, heldSince: number, limit: number): Promise<{ id: number; r2Key: string | null }[]> {
-  return openDb(d1)
-    .select({ id: photos.id, r2Key: photos.r2Key })
-    .from(photos)
-    .where(or(lt(photos.receivedAt, retainedSince), and(inArray(photos.state, ["held", "refused"]), lt(photos.receivedAt, heldSince))))
-    .orderBy(asc(photos.id))
-    .limit(limit);
 }
 
 /** Stored photos (attached or held) whose upload to Feishu failed so far, oldest first. */

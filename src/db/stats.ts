@@ -10,7 +10,7 @@ import { OPEN_STATUSES } from "../domain/orders.ts";
 import { CARRIED_NOTE } from "../domain/planner.ts";
 import type { StatsData, StatsPeriod } from "../domain/stats.ts";
 import { openDb, type Db } from "./client.ts";
-import { schoolZone, statusAtEnd, zonesQuery } from "./digest.ts";
+import { schoolZone, statusAtEnd, zonesQuery } from "./digest-queries.ts";
 import { calendarQuery } from "./planning.ts";
 import { assignments, orderEvents, orders, people, problems, reports, schools } from "./schema.ts";
 

@@ -4,7 +4,7 @@
  * and the 举报核查 form that turns it into a check visit.
  */
 import type { Services } from "./services.ts";
-import { acceptFeedback as acceptStatement, feedbackByReference, replyFeedback as replyStatement, type FeedbackRecord } from "../db/nameplate.ts";
+import { acceptFeedback as acceptStatement, feedbackByReference, replyFeedback as replyStatement, type FeedbackRecord } from "../db/feedback.ts";
 import { isManager, managersInChain, type Actor } from "../db/people.ts";
 import { maySeeSchool } from "../domain/school-access.ts";
 import { messages, type Messages } from "../i18n/index.ts";
@@ -62,4 +62,4 @@ export function sendCheckVisitForm(services: Services, input: { actor: Actor; t:
   return true;
 }
 
-export type { FeedbackRecord } from "../db/nameplate.ts";
+export type { FeedbackRecord } from "../db/feedback.ts";

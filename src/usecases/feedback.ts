@@ -1,5 +1,6 @@
 import type { Services } from "./services.ts";
-import { insertFeedback, type FeedbackRecord, type NameplatePage } from "../db/nameplate.ts";
+import { insertFeedback, type NameplatePage } from "../db/nameplate.ts";
+import type { FeedbackRecord } from "../db/feedback.ts";
 import { managersInChain } from "../db/people.ts";
 import { feedbackReference, type FeedbackInput } from "../domain/nameplate.ts";
 import { localDate, localDateTime } from "../domain/time.ts";

@@ -2,7 +2,7 @@
  * A school's file (`school`): nameplate supervisor and zone, this term's visits, problems, orders and latest photos,
  * and (not for the school's own contacts) what the public said of it. Who may see which school: domain/school-access.ts.
  */
-import { feedbackCounts } from "../db/nameplate.ts";
+import { feedbackCounts } from "../db/feedback.ts";
 import type { Actor } from "../db/people.ts";
 import { activeSchoolsWithAccess, schoolFile, schoolHeader, termPeriods, type SchoolFileData, type SchoolHeader } from "../db/school-file.ts";
 import { maySeeSchool } from "../domain/school-access.ts";

@@ -1,5 +1,5 @@
 /** Figures (`stats`): a period's visits, reports, problems and orders in the asking manager's scope, and the public's feedback. */
-import { feedbackTotals } from "../db/nameplate.ts";
+import { feedbackTotals } from "../db/feedback.ts";
 import type { Actor } from "../db/people.ts";
 import { loadStats, loadStatsCalendar } from "../db/stats.ts";
 import type { ZoneRow } from "../domain/digest.ts";

@@ -1,6 +1,6 @@
 /** The Thursday report reminders: one card per supervisor listing the week's unreported visits (jobs/report-reminders.ts). */
 import type { Services } from "./services.ts";
-import { holidayPeriods, markFeedback, unansweredFeedback } from "../db/nameplate.ts";
+import { holidayPeriods, markFeedback, unansweredFeedback } from "../db/feedback.ts";
 import { managersInChainOfEach } from "../db/people.ts";
 import { markRemindedStatement } from "../db/plan-runs.ts";
 import { unreportedVisits, type UnreportedVisit } from "../db/reports.ts";

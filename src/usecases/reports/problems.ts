@@ -1,7 +1,7 @@
 /** A submission's problems: their rows, the rectification items of those not fixed on the spot, and the serious-problem alerts to the managers. */
 import type { Services } from "../services.ts";
 import { managersInChain } from "../../db/people.ts";
-import { problemStatements } from "../../db/reports.ts";
+import { problemStatements } from "../../db/report-writes.ts";
 import type { ProblemInput, ReportContent } from "../../domain/report-form.ts";
 import { card, escapeMarkdown, markdown } from "../../feishu/cards/kit.ts";
 import { problemItemLabel } from "../../feishu/cards/report-card.ts";

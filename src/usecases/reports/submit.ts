@@ -11,10 +11,7 @@ import { errorChainText } from "../../db/error-text.ts";
 import {
   activeSchoolForReport,
   digestSent,
-  editReportStatements,
   loadAssignment,
-  newReportStatements,
-  nextIds,
   problemsOfReport,
   reportByAssignment,
   reportById,
@@ -23,6 +20,7 @@ import {
   type AssignmentRecord,
   type ReportRecord,
 } from "../../db/reports.ts";
+import { editReportStatements, newReportStatements, nextIds } from "../../db/report-writes.ts";
 import { assignedWindow, canonicalContent, extraWindow, keepNotes, parseReportForm, type FormError, type ReportContent } from "../../domain/report-form.ts";
 import { isoWeekOf } from "../../domain/time.ts";
 import { mayActOnSchool, reportingRole } from "../policy.ts";
