@@ -1,7 +1,7 @@
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { fileURLToPath } from "node:url";
 import { migrationStatements } from "../test/support/build.ts";
-import { rosterUpserts } from "../src/roster/store.ts";
+import { rosterUpserts } from "../src/db/roster-sql.ts";
 import { SchoolCalendar } from "../src/domain/calendar.ts";
 import { planWeek, type PlannerInput, type PlanSchool, type PlanSupervisor, type StoredAssignment } from "../src/domain/planner.ts";
 import { addWeeks } from "../src/domain/time.ts";

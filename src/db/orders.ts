@@ -4,14 +4,13 @@
  * Numbering and the issue statements are in orders-issue.ts, the lists in orders-lists.ts; this file re-exports them.
  */
 import { and, asc, desc, eq, getTableColumns, isNotNull, or, sql, type SQL } from "drizzle-orm";
-import type { BatchCondition, Writable } from "../delivery/outbox.ts";
+import type { BatchCondition, Writable } from "./statements.ts";
 import type { Actor } from "./people.ts";
 import { openDb } from "./client.ts";
 import { inJson } from "./fragments.ts";
 import { orderEvents, orders, people, schools, zones, type OrderStatus } from "./schema.ts";
 import type { OrderEventView, OrderView, Relation } from "../domain/orders.ts";
 import { mayActOn } from "../domain/policy.ts";
-import type { Messages } from "../i18n/index.ts";
 
 export { allocateSeqs, INSERT_ISSUED_EVENTS_SQL, INSERT_ORDERS_SQL, issueStatements, LINK_PROBLEMS_SQL, loadPrefixes, numberingOffices, type IssuedOrderRow } from "./orders-issue.ts";
 export { listOrders, supervisorsByCodeOrName, zoneByCodeOrName, type ListRow, type ListScope, type OrderList } from "./orders-lists.ts";
@@ -129,7 +128,8 @@ export async function findOrderById(d1: D1Database, id: number): Promise<OrderRe
   return (await selectOrder(d1, eq(orders.id, id)).get()) ?? null;
 }
 
-export async function orderHistory(d1: D1Database, orderId: number, t: Messages): Promise<OrderEventView[]> {
+/** The order's events, oldest first; the system's own steps (deadline job) are named `systemName`. */
+export async function orderHistory(d1: D1Database, orderId: number, systemName: string): Promise<OrderEventView[]> {
   const rows = await openDb(d1)
     .select({
       at: orderEvents.at,
@@ -142,7 +142,7 @@ export async function orderHistory(d1: D1Database, orderId: number, t: Messages)
     .leftJoin(people, eq(people.code, orderEvents.actorCode))
     .where(eq(orderEvents.orderId, orderId))
     .orderBy(asc(orderEvents.at), asc(orderEvents.id));
-  return rows.map((e) => ({ ...e, actorName: e.actorCode === SYSTEM_ACTOR ? t.orders.system : e.actorName }));
+  return rows.map((e) => ({ ...e, actorName: e.actorCode === SYSTEM_ACTOR ? systemName : e.actorName }));
 }
 
 /**

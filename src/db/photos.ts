@@ -5,6 +5,7 @@
  */
 import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lte, max, sql } from "drizzle-orm";
 import { heldKey, MAX_PHOTOS_PER_SUBJECT, subjectKey, type Refusal, type Subject } from "../domain/photos.ts";
+import type { BatchCondition } from "./statements.ts";
 import { openDb } from "./client.ts";
 import { inJson } from "./fragments.ts";
 import { r2KeyOf } from "./photos-r2.ts";
@@ -209,6 +210,12 @@ export function markAnsweredStatement(d1: D1Database, senderCode: string, upToId
     .update(photos)
     .set({ answeredAt: nowMs })
     .where(and(eq(photos.senderCode, senderCode), isNull(photos.answeredAt), lte(photos.id, upToId)));
+}
+
+/** The condition "these photos were answered by this unit of work" (its answer goes out only if it marked them). */
+export function answeredCondition(d1: D1Database, latestId: number, nowMs: number): BatchCondition {
+  const { sql: text, params } = openDb(d1).select({ one: sql`1` }).from(photos).where(and(eq(photos.id, latestId), eq(photos.answeredAt, nowMs))).toSQL();
+  return { sql: text, params };
 }
 
 /** The photos shown for a report or order, oldest first. */

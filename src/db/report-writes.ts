@@ -11,6 +11,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { ProblemInput, ReportContent } from "../domain/report-form.ts";
 import { chunkForJson, openDb } from "./client.ts";
 import { assignments, problems, reports, reportVersions } from "./schema.ts";
+import type { Writable } from "./statements.ts";
 
 export async function nextIds(d1: D1Database): Promise<{ reportId: number; problemId: number }> {
   const db = openDb(d1);
@@ -37,14 +38,12 @@ export interface NewReport {
   submissionKey: string;
 }
 
-/** A statement for a unit of work: a drizzle query (run through its toSQL) or a raw one. */
-type Statement = D1PreparedStatement | { toSQL(): { sql: string; params: unknown[] } };
 
 /** Statements creating a report, its first version and (when planned) the assignment's new status. */
-export function newReportStatements(d1: D1Database, report: NewReport, nowMs: number): Statement[] {
+export function newReportStatements(d1: D1Database, report: NewReport, nowMs: number): Writable[] {
   const db = openDb(d1);
   const data = JSON.stringify(report.content);
-  const statements: Statement[] = [
+  const statements: Writable[] = [
     db.insert(reports).values({
       id: report.id,
       assignmentId: report.assignmentId,
@@ -83,7 +82,7 @@ export function editReportStatements(
   d1: D1Database,
   edit: { reportId: number; fromVersion: number; content: ReportContent; submittedBy: string; onBehalf: boolean },
   nowMs: number,
-): Statement[] {
+): Writable[] {
   const data = JSON.stringify(edit.content);
   return [
     openDb(d1)

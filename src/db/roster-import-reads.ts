@@ -3,7 +3,8 @@ import { and, asc, count, eq, inArray, or, sql } from "drizzle-orm";
 import type { Office, OfficeScope, ZoneLike } from "../domain/offices.ts";
 import type { RosterKind } from "../roster/parse.ts";
 import type { StoredPerson } from "../roster/review.ts";
-import { CONTEXT_QUERIES, EXISTING_QUERIES, rosterUpserts, type RosterRow } from "../roster/store.ts";
+import type { RosterRow } from "../roster/store.ts";
+import { CONTEXT_QUERIES, EXISTING_QUERIES, rosterUpserts } from "./roster-sql.ts";
 import { openDb } from "./client.ts";
 import { OFFICES_SQL } from "./offices.ts";
 import { inJson } from "./fragments.ts";
@@ -19,11 +20,11 @@ export interface ImportContext {
   zones: Map<string, ZoneLike>;
   schoolZones: Map<string, string>;
   people: StoredPerson[];
-  /** per kind asked for, in that order: the stored rows in the parsed rows' shape (roster/store.ts) */
+  /** per kind asked for, in that order: the stored rows in the parsed rows' shape (roster-sql.ts) */
   existing: Record<string, unknown>[][];
 }
 
-/** Raw statements: one batch of roster/store.ts's shared SQL (also run by scripts/ and the tests), which drizzle's batch cannot carry. */
+/** Raw statements: one batch of roster-sql.ts's shared SQL (also run by scripts/ and the tests), which drizzle's batch cannot carry. */
 export async function loadImportContext(d1: D1Database, kinds: readonly RosterKind[]): Promise<ImportContext> {
   const [zoneRows, supervisorRows, openIdRows, officeRows, zoneInfoRows, schoolZoneRows, peopleRows, ...existingRows] = await d1.batch([
     d1.prepare(CONTEXT_QUERIES.zoneCodes),
@@ -91,7 +92,7 @@ export async function deactivationDetails(d1: D1Database, codes: readonly string
     .orderBy(asc(people.code));
 }
 
-/** Raw: roster/store.ts's json_each upserts (shared with scripts/), a statement per chunk. */
+/** Raw: roster-sql.ts's json_each upserts (shared with scripts/), a statement per chunk. */
 /** The bulk upserts of a kind's added and changed rows (json_each chunks, limited to the importer's scope). */
 export function rosterUpsertStatements(d1: D1Database, kind: RosterKind, rows: RosterRow[], nowMs: number, scope: OfficeScope): D1PreparedStatement[] {
   return rosterUpserts(kind, rows, nowMs, undefined, scope).map((upsert) => d1.prepare(upsert.sql).bind(...upsert.params));

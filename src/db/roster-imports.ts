@@ -2,7 +2,7 @@
 import type { Office, ZoneLike } from "../domain/offices.ts";
 import type { StoredRoster, StoredPerson } from "../roster/review.ts";
 import { OFFICES_SQL } from "./offices.ts";
-import { EXISTING_QUERIES } from "../roster/store.ts";
+import { EXISTING_QUERIES } from "./roster-sql.ts";
 import { and, desc, eq, exists, sql } from "drizzle-orm";
 import { openDb } from "./client.ts";
 import { inJson } from "./fragments.ts";
@@ -94,7 +94,7 @@ export async function importLog(d1: D1Database, limit: number): Promise<ImportLo
 
 /**
  * What the roster holds now, for re-checking a decision against it: offices, zones, schools' zones and people (one batch).
- * Raw statements: the batch carries roster/store.ts's shared SQL (also run by scripts/), which drizzle's batch cannot.
+ * Raw statements: the batch carries roster-sql.ts's shared SQL (also run by scripts/), which drizzle's batch cannot.
  */
 export async function loadStoredRoster(d1: D1Database): Promise<StoredRoster> {
   const [officeRows, zoneRows, schoolRows, peopleRows] = await d1.batch([

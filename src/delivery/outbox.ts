@@ -1,6 +1,7 @@
 import type { Bindings } from "../env.ts";
 import { sha256Hex } from "../feishu/crypto.ts";
 import { chunkForJson } from "../db/client.ts";
+import type { BatchCondition, Writable } from "../db/statements.ts";
 import { parseState, readStateStatements, reservationsMade, type LimiterState } from "./rate-limit.ts";
 import { maxAgeMs } from "./give-up.ts";
 import { CLAIMED_COLUMNS, recipientOf, type OutboxRow } from "./send.ts";
@@ -11,18 +12,10 @@ import { meet, type BarrierVars } from "../test-barrier.ts";
  * in one D1 batch, then the rows' uuids are queued for delivery.
  */
 
+export type { BatchCondition, Writable } from "../db/statements.ts";
+
 /** `replyTo` with `inChat`: the chat of the message replied to, whose 5-per-second limit the reply counts against. */
 export type Recipient = { openId: string } | { chatId: string } | { replyTo: string; inChat?: string } | { updateMessage: string } | { callbackToken: string };
-
-/**
- * A condition checked inside the commit's batch, after the writes: `sql` is a SELECT with `?` parameters
- * (`params`); it holds when the SELECT returns a row, or, with `absent`, when it returns none.
- */
-export interface BatchCondition {
-  sql: string;
-  params: unknown[];
-  absent?: boolean;
-}
 
 export interface OutboundMessage {
   /** What the message is about, unique per message (e.g. `reply:om_x:1`, `plan:2026-W48:S001`). Its hash is Feishu's uuid. */
@@ -174,9 +167,6 @@ export interface FastPath {
   /** the invocation's waitUntil; without it the commit awaits the sends (already after the response) */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
-
-/** Anything `db.batch` can run: a drizzle query builder (via toSQL) or a raw D1 statement. */
-export type Writable = D1PreparedStatement | { toSQL(): { sql: string; params: unknown[] } };
 
 function toStatement(d1: D1Database, item: Writable): D1PreparedStatement {
   if ("toSQL" in item && typeof item.toSQL === "function") {

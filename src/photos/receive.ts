@@ -15,6 +15,7 @@ import {
   attachChoices,
   attachedCount,
   latestUnanswered,
+  answeredCondition,
   markAnsweredStatement,
   newestOfMessage,
   uploadedImageKey,
@@ -127,7 +128,7 @@ async function answerBatch(services: Services, actor: Actor, t: Messages, chat: 
   const { d1, nowMs } = services;
   const rows = await unansweredUpTo(d1, actor.code, latestId);
   services.uow.write(markAnsweredStatement(d1, actor.code, latestId, nowMs));
-  const answered = { sql: "SELECT 1 FROM photos WHERE id = ? AND answered_at = ?", params: [latestId, nowMs] };
+  const answered = answeredCondition(d1, latestId, nowMs);
   let replies = 0;
   const reply = (content: Parameters<typeof replyMessage>[2]) => services.uow.send({ ...replyMessage(chat, replies++, content), onlyIf: answered });
   for (const group of summarizeBatch(rows)) {

@@ -36,7 +36,7 @@ export async function orderDocument(services: Services, t: Messages, order: Orde
     issuingOfficeName(services, t, order),
     problemsOfOrder(services.d1, order),
     attachedCount(services.d1, { kind: "order", id: order.id }),
-    withRecord ? orderHistory(services.d1, order.id, t) : Promise.resolve([]),
+    withRecord ? orderHistory(services.d1, order.id, t.orders.system) : Promise.resolve([]),
   ]);
   const kindName = t.orders.kinds[order.kind];
   const attachments = [...(photos > 0 ? [d.photos(photos)] : []), ...(withRecord ? [d.recordAnnex] : [])];

@@ -36,7 +36,7 @@ export async function orderDetail(services: Services, actor: Actor, argv: readon
   const found = await findVisibleOrder(services, actor, argv);
   if (!found.ok) return found;
   const { order } = found;
-  const history = await orderHistory(services.d1, order.id, t);
+  const history = await orderHistory(services.d1, order.id, t.orders.system);
   const images = await cardImagesOf(services, { kind: "order", id: order.id });
   return { ok: true, order, history, images, isRecipient: relationOf(actor, order) === "recipient", today: localDate(services.nowMs, services.config.TIMEZONE) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scopeOf, type Office } from "../../src/domain/offices.ts";
-import { rosterUpserts } from "../../src/roster/store.ts";
+import { rosterUpserts } from "../../src/db/roster-sql.ts";
 import { writeWorkbook } from "../../src/xlsx/workbook.ts";
 import { FakeFeishu } from "../support/fake-feishu.ts";
 import { OPEN_IDS } from "../support/offices-roster.ts";

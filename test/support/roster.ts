@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { messages } from "../../src/i18n/index.ts";
 import { MAX_ROWS, parseRoster, ROSTER_ORDER } from "../../src/roster/parse.ts";
-import { buildRosterContext, CONTEXT_QUERIES, rosterUpserts, type RosterRow } from "../../src/roster/store.ts";
+import { buildRosterContext, type RosterRow } from "../../src/roster/store.ts";
+import { CONTEXT_QUERIES, rosterUpserts } from "../../src/db/roster-sql.ts";
 import { ROOT } from "./build.ts";
 import type { TestWorker } from "./worker.ts";
 
