@@ -7,7 +7,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { OfficeScope } from "../domain/offices.ts";
 import type { FeedbackInput } from "../domain/nameplate.ts";
 import { openDb, type Db } from "./client.ts";
-import { inJson, zoneDistrictOrNone, zoneLevelOrCity } from "./fragments.ts";
+import { inJson } from "./fragments.ts";
 import { zoneInScopeWhere } from "./offices.ts";
 import { feedback, nameplateTokens, offices, people, rateCounters, reports, schools, settings, zones } from "./schema.ts";
 
@@ -130,23 +130,6 @@ export async function tokensInScope(d1: D1Database, scope: OfficeScope): Promise
     .from(nameplateTokens)
     .innerJoin(schools, and(eq(schools.code, nameplateTokens.schoolCode), eq(schools.active, true)))
     .where(and(isNull(nameplateTokens.revokedAt), zoneInScopeWhere(schools.zoneCode, scope)))
-    .orderBy(asc(schools.code));
-}
-
-/** Active schools with what school matching and the access rule need (domain/school-access.ts). */
-export async function schoolsForNameplates(d1: D1Database): Promise<{ code: string; name: string; supervisorCode: string | null; zoneCode: string; zoneLevel: "city" | "district"; zoneDistrict: string }[]> {
-  return openDb(d1)
-    .select({
-      code: schools.code,
-      name: schools.name,
-      supervisorCode: schools.supervisorCode,
-      zoneCode: schools.zoneCode,
-      zoneLevel: zoneLevelOrCity,
-      zoneDistrict: zoneDistrictOrNone,
-    })
-    .from(schools)
-    .leftJoin(zones, eq(zones.code, schools.zoneCode))
-    .where(eq(schools.active, true))
     .orderBy(asc(schools.code));
 }
 

@@ -1,8 +1,8 @@
 /** The daily order-deadline job's reads and its json_each writes (usecases/order-deadlines.ts). */
 import { and, asc, eq, exists, inArray, lte, max, sql, type SQL } from "drizzle-orm";
 import { chunkForJson, openDb } from "./client.ts";
-import { SYSTEM_ACTOR, type OrderRecord } from "./orders.ts";
-import { orderEvents, orders, people, schools, zones } from "./schema.ts";
+import { selectOrder, SYSTEM_ACTOR, type OrderRecord } from "./orders.ts";
+import { orderEvents, orders } from "./schema.ts";
 
 /**
  * An open order with whether its overdue notice and its escalation for the current due date were recorded
@@ -15,30 +15,7 @@ export type DeadlineCandidate = Pick<
 
 /** The orders the deadline job works on, by due date, with the school's and issuer's names and the school's zone. */
 function candidates(d1: D1Database, noted: { overdue: SQL<number>; escalation: SQL<number> }, where: SQL | undefined): Promise<DeadlineCandidate[]> {
-  return openDb(d1)
-    .select({
-      id: orders.id,
-      number: orders.number,
-      kind: orders.kind,
-      schoolCode: orders.schoolCode,
-      schoolName: sql<string>`COALESCE(${schools.name}, ${orders.schoolCode})`,
-      text: orders.text,
-      dueDate: orders.dueDate,
-      status: orders.status,
-      issuedBy: orders.issuedBy,
-      issuedByName: sql<string>`COALESCE(${people.name}, ${orders.issuedBy})`,
-      issuedAt: orders.issuedAt,
-      remindedForDue: orders.remindedForDue,
-      overdueNoted: noted.overdue,
-      escalationNoted: noted.escalation,
-      zoneLevel: sql<OrderRecord["zoneLevel"]>`COALESCE(${zones.level}, 'city')`,
-      zoneDistrict: sql<string>`COALESCE(${zones.district}, '')`,
-    })
-    .from(orders)
-    .leftJoin(schools, eq(schools.code, orders.schoolCode))
-    .leftJoin(people, eq(people.code, orders.issuedBy))
-    .leftJoin(zones, eq(zones.code, schools.zoneCode))
-    .where(where)
+  return selectOrder(d1, where, { overdueNoted: noted.overdue, escalationNoted: noted.escalation })
     .orderBy(asc(orders.dueDate), asc(orders.id));
 }
 

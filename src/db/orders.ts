@@ -85,10 +85,14 @@ export async function schoolNames(d1: D1Database, codes: readonly string[]): Pro
 
 // ---------------------------------------------------------------- reads
 
-/** An order with its school's name, zone and supervisor and its issuer's name (a school or person since removed: the codes). */
-function selectOrder(d1: D1Database, where: SQL | undefined) {
+/**
+ * Orders with their school's name, zone and supervisor and their issuer's name (a school or person since removed:
+ * the codes), and the `extra` columns asked for (the deadline job's notes).
+ */
+export function selectOrder<Extra extends Record<string, SQL.Aliased | SQL>>(d1: D1Database, where: SQL | undefined, extra: Extra = {} as Extra) {
   return openDb(d1)
     .select({
+      ...extra,
       id: orders.id,
       number: orders.number,
       kind: orders.kind,

@@ -4,6 +4,7 @@ import { unionAll } from "drizzle-orm/sqlite-core";
 import { FILE_PHOTOS, FILE_ROWS, type FilePhoto, type SchoolFileData, type SchoolHeader } from "../domain/school-file.ts";
 import { isoWeekOf, type IsoDate } from "../domain/time.ts";
 import { openDb } from "./client.ts";
+import { zoneDistrictOrNone, zoneLevelOrCity } from "./fragments.ts";
 import { assignments, calendarPeriods, orders, people, photos, problems, reports, schools, zones } from "./schema.ts";
 
 // the file's shapes are the domain's (its card renders them); re-exported for the storage layer's users
@@ -167,8 +168,8 @@ export async function activeSchoolsWithAccess(d1: D1Database): Promise<SchoolAcc
       name: schools.name,
       supervisorCode: schools.supervisorCode,
       zoneCode: schools.zoneCode,
-      zoneLevel: sql<"city" | "district">`COALESCE(${zones.level}, 'city')`,
-      zoneDistrict: sql<string>`COALESCE(${zones.district}, '')`,
+      zoneLevel: zoneLevelOrCity,
+      zoneDistrict: zoneDistrictOrNone,
     })
     .from(schools)
     .leftJoin(zones, eq(zones.code, schools.zoneCode))

@@ -3,12 +3,13 @@
  * (the old revoked in the same batch), revoking, and the office's switch for its pages. Writes go on the
  * caller's unit of work, committed with the command's answer.
  */
-import { currentToken, insertToken, revokeTokens, schoolsForNameplates, setPagesOff, tokensInScope } from "../db/nameplate.ts";
+import { currentToken, insertToken, revokeTokens, setPagesOff, tokensInScope } from "../db/nameplate.ts";
+import { activeSchoolsWithAccess } from "../db/school-file.ts";
 import { nameplateToken } from "../domain/nameplate.ts";
 import type { OfficeScope } from "../domain/offices.ts";
 import type { Services } from "./services.ts";
 
-export const nameplateSchools = (services: Pick<Services, "d1">) => schoolsForNameplates(services.d1);
+export const nameplateSchools = (services: Pick<Services, "d1">) => activeSchoolsWithAccess(services.d1);
 export const nameplateTokenOf = (services: Pick<Services, "d1">, schoolCode: string) => currentToken(services.d1, schoolCode);
 export const nameplateLinksInScope = (services: Pick<Services, "d1">, scope: OfficeScope) => tokensInScope(services.d1, scope);
 
